@@ -1,0 +1,198 @@
+/**
+ * The public facade's types: what `createClient()` returns and what its calls take.
+ * The CLI, the crawl engine, the HTTP server and the MCP server are written against these.
+ */
+import type { CommentSort, NoteTypeFilter, SearchSort, TimeFilter, TopicSort } from "../catalog/filters.js";
+import type { Capability } from "../catalog/types.js";
+import type { Comment, Note, ResolvedLink, Series, Topic, User } from "../model/types.js";
+import type { ErrorKind } from "../transport/errors.js";
+
+/** Milliseconds since the epoch. Injected so tests run on a fake clock. */
+export interface Clock {
+  now(): number;
+}
+/** Resolves after `ms` (rejects when the signal aborts). Injected so tests never really wait. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface Logger {
+  debug(msg: string, data?: Record<string, unknown>): void;
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
+
+export interface ClientOptions {
+  /** TikHub API key; default process.env.TIKHUB_API_KEY. Never logged, never in an error. */
+  apiKey?: string;
+  /** Default process.env.TIKHUB_BASE_URL, else https://api.tikhub.io (https://api.tikhub.dev from mainland China). */
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  clock?: Clock;
+  sleep?: Sleep;
+  logger?: Logger;
+  /** Per-attempt timeout in ms (default 30 000). */
+  timeoutMs?: number;
+  /** Retries per series for transient failures (default 2, so 3 attempts). */
+  maxRetries?: number;
+  /** Client-side rate limit in requests per second (default 10, lowered on 429). 0 = no limit. */
+  qps?: number;
+  /** Concurrent requests at most (default 4). */
+  concurrency?: number;
+  /** Series order for every capability (default app_v2, app_v1, web_v3). */
+  series?: Series[];
+  /** USD per call by endpoint name, over the catalogue's defaults. */
+  prices?: Record<string, number>;
+  /** Stop before paying for more than this many calls / USD (BudgetExceededError). */
+  maxCalls?: number;
+  maxCostUsd?: number;
+  /** Fire a second series after this many ms without an answer (off by default: it costs money). */
+  hedgeAfterMs?: number;
+  /** Every attempt, as it ends. */
+  onEvent?: (event: AttemptEvent) => void;
+}
+
+/** Options every call takes. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Series order for this call only. */
+  series?: Series[];
+  /** Accept a series that cannot honour a requested filter; the result then says it is degraded. */
+  acceptDegraded?: boolean;
+  /** Keep the raw TikHub answers on the result (`raw`). */
+  includeRaw?: boolean;
+}
+
+export interface ListOptions extends CallOptions {
+  /** Stop after this many items. */
+  limit?: number;
+  /** Resume after the position a previous list's `cursor` recorded. */
+  cursor?: string;
+}
+
+/** A note, user or any reference: id, URL, share text or short link. */
+export type Ref = string;
+
+/** One page of a list as it was fetched, with the cursor to resume after it. */
+export interface Page<T> {
+  items: T[];
+  /** Serializable; pass as `cursor` to resume after this page. Null when the list is exhausted. */
+  cursor: string | null;
+  hasMore: boolean;
+  source: Series;
+  /** True when a filter could not be honoured or a relevance-ranked list switched series midway. */
+  degraded: boolean;
+  degradedReasons: string[];
+}
+
+/** A list: iterate it with `for await`, or page by page with `pages()`. */
+export interface Paginator<T> extends AsyncIterable<T> {
+  pages(): AsyncIterable<Page<T>>;
+  /** Collects at most `limit` items (required: lists can be very long, and every page costs money). */
+  collect(limit: number): Promise<T[]>;
+  /** Where a new list should resume after the last item yielded so far (null: exhausted or not started). */
+  readonly cursor: string | null;
+  readonly degraded: boolean;
+  readonly degradedReasons: readonly string[];
+}
+
+export interface SearchNotesOptions extends ListOptions {
+  sort?: SearchSort;
+  type?: NoteTypeFilter;
+  time?: TimeFilter;
+}
+
+export interface CommentListOptions extends ListOptions {
+  sort?: CommentSort;
+  /** Fetch every reply thread too; replies are yielded after their top-level comment. */
+  withReplies?: boolean;
+  /** With withReplies: at most this many replies per thread. */
+  maxRepliesPerThread?: number;
+}
+
+export interface TopicNotesOptions extends ListOptions {
+  sort?: TopicSort;
+}
+
+/** One attempt at one endpoint: what it cost and how it ended. */
+export interface AttemptEvent {
+  at: string;
+  capability: Capability | "raw";
+  endpoint: string;
+  series: Series;
+  httpStatus: number | null;
+  outcome: "ok" | ErrorKind;
+  latencyMs: number;
+  /** TikHub bills HTTP 200s, inner failures included. */
+  billable: boolean;
+  costUsd: number;
+  /** 0 for the first attempt on this series, 1… for retries. */
+  retry: number;
+  /** True when this attempt is on a series after another one failed. */
+  failover: boolean;
+  reason?: string;
+  requestId?: string;
+}
+
+export interface SeriesStats {
+  calls: number;
+  ok: number;
+  failed: number;
+  billableCalls: number;
+  costUsd: number;
+  retries: number;
+  failovers: number;
+  latencyMsP50: number | null;
+  latencyMsP95: number | null;
+  /** Circuit breaker state per capability. */
+  breakers: Record<string, "closed" | "open" | "half_open">;
+}
+
+export interface ClientStats {
+  calls: number;
+  billableCalls: number;
+  costUsd: number;
+  retries: number;
+  failovers: number;
+  bySeries: Record<Series, SeriesStats>;
+  byEndpoint: Record<string, { calls: number; billableCalls: number; costUsd: number; errors: Record<string, number> }>;
+  /** Fields a normalizer expected and did not find, per endpoint: a sign that TikHub changed a shape. */
+  shapeDrift: Record<string, Record<string, number>>;
+}
+
+export interface RawResult {
+  endpoint: string;
+  httpStatus: number;
+  body: unknown;
+  requestId: string | null;
+}
+
+export interface XhsClient {
+  notes: {
+    get(ref: Ref, options?: CallOptions & { type?: "image" | "video" }): Promise<Note>;
+  };
+  users: {
+    get(ref: Ref, options?: CallOptions): Promise<User>;
+    notes(ref: Ref, options?: ListOptions): Paginator<Note>;
+    favorites(ref: Ref, options?: ListOptions): Paginator<Note>;
+  };
+  comments: {
+    list(noteRef: Ref, options?: CommentListOptions): Paginator<Comment>;
+    replies(noteRef: Ref, commentId: string, options?: ListOptions): Paginator<Comment>;
+  };
+  search: {
+    notes(keyword: string, options?: SearchNotesOptions): Paginator<Note>;
+    users(keyword: string, options?: ListOptions): Paginator<User>;
+  };
+  topics: {
+    get(pageId: string, options?: CallOptions): Promise<Topic>;
+    notes(pageId: string, options?: TopicNotesOptions): Paginator<Note>;
+  };
+  links: {
+    resolve(text: string, options?: CallOptions): Promise<ResolvedLink>;
+  };
+  /** The exact TikHub answer for any catalogue endpoint, parameters validated locally first. */
+  raw(endpoint: string, params: Record<string, string | number>, options?: CallOptions): Promise<RawResult>;
+  stats(): ClientStats;
+  /** Listen to every attempt; returns the unsubscribe function. */
+  subscribe(listener: (event: AttemptEvent) => void): () => void;
+}
