@@ -114,13 +114,19 @@ export class UpstreamError extends XhsError {
   readonly upstreamMessage: string | undefined;
   /** True when the answer was 200 with an empty payload (never taken for "not found" alone). */
   readonly emptyPayload: boolean;
+  /**
+   * False when retrying on the same series cannot help (a deprecated endpoint, an unknown route):
+   * the call fails over instead. Default true.
+   */
+  readonly retryable: boolean;
   constructor(
     message: string,
-    context?: ErrorContext & { upstreamMessage?: string | undefined; emptyPayload?: boolean },
+    context?: ErrorContext & { upstreamMessage?: string | undefined; emptyPayload?: boolean; retryable?: boolean },
   ) {
     super("upstream", message, context);
     this.upstreamMessage = context?.upstreamMessage;
     this.emptyPayload = context?.emptyPayload ?? false;
+    this.retryable = context?.retryable ?? true;
   }
 }
 /** 200 with a payload about something other than what was asked (e.g. the video endpoint on an image note). */
