@@ -1,0 +1,33 @@
+/** The transport layer's public surface (see docs/readme/transport.md). */
+export { type BackoffOptions, backoffDelay, isRetryable } from "./backoff.js";
+export {
+  type Classified,
+  type ClassifyContext,
+  classify,
+  type HttpAnswer,
+  requestIdOf,
+  retryAfterSeconds,
+} from "./classify.js";
+export { createFakeClock, type FakeClock, systemClock, systemSleep } from "./clock.js";
+export * from "./errors.js";
+export { buildUrl, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, MAINLAND_BASE_URL, resolveBaseUrl, sendHttp } from "./http.js";
+export {
+  type BreakerReport,
+  type BreakerState,
+  Ledger,
+  type LedgerOptions,
+  percentile,
+  type Reservation,
+} from "./ledger.js";
+export { DEFAULT_ENDPOINT_QPS, RateLimiter, Semaphore, TokenBucket } from "./rate-limiter.js";
+export { rawCall } from "./raw.js";
+export { REDACTED, redact, redactDeep } from "./redact.js";
+export {
+  type AttemptMeta,
+  createTransport,
+  type ExecuteContext,
+  type Interpret,
+  type Transport,
+  type TransportOptions,
+} from "./transport.js";
+export { type ParamValue, validateParams } from "./validate.js";

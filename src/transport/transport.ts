@@ -1,0 +1,320 @@
+/**
+ * The transport: one series at a time, done right. `executeOnSeries` makes attempts at one endpoint
+ * (budget check → concurrency slot → rate-limit token → HTTP with timeout → classification →
+ * the caller's `interpret`), retries transient failures with backoff and Retry-After, and records
+ * every attempt in the ledger. Failover across series is the router's job, above this.
+ */
+import type { Capability, EndpointSpec } from "../catalog/types.js";
+import type { AttemptEvent, ClientOptions, ClientStats, Clock, Logger, RawResult, Sleep } from "../client/types.js";
+import type { Series } from "../model/types.js";
+import { type BackoffOptions, backoffDelay, isRetryable } from "./backoff.js";
+import { classify } from "./classify.js";
+import { systemClock, systemSleep } from "./clock.js";
+import { AbortedError, AuthError, isXhsError, ShapeError, type XhsError } from "./errors.js";
+import { DEFAULT_TIMEOUT_MS, resolveBaseUrl, sendHttp } from "./http.js";
+import { type BreakerReport, Ledger } from "./ledger.js";
+import { RateLimiter } from "./rate-limiter.js";
+import { rawCall } from "./raw.js";
+import { redact, redactDeep } from "./redact.js";
+import { type ParamValue, validateParams } from "./validate.js";
+
+export interface TransportOptions
+  extends Pick<
+    ClientOptions,
+    | "apiKey"
+    | "baseUrl"
+    | "fetch"
+    | "clock"
+    | "sleep"
+    | "logger"
+    | "timeoutMs"
+    | "maxRetries"
+    | "qps"
+    | "concurrency"
+    | "prices"
+    | "maxCalls"
+    | "maxCostUsd"
+    | "onEvent"
+  > {
+  /** [0, 1) source for backoff jitter (default Math.random); inject for exact delays in tests. */
+  random?: () => number;
+  backoff?: BackoffOptions;
+  /** Per-endpoint req/s limits over the defaults (Web V3 note detail: 1 req/s). 0 removes one. */
+  endpointQps?: Record<string, number>;
+  /** A 429 asking to wait longer than this (ms, default 60 000) is not retried on the same series. */
+  maxRetryAfterMs?: number;
+  /** Rate-limiter recovery step (ms, default 5 000). */
+  rateRecoveryMs?: number;
+  /** Where TIKHUB_API_KEY / TIKHUB_BASE_URL are read (default process.env). */
+  env?: Record<string, string | undefined>;
+  userAgent?: string;
+}
+
+/** What `interpret` gets besides the body. */
+export interface AttemptMeta {
+  endpoint: EndpointSpec;
+  series: Series;
+  httpStatus: number;
+  requestId: string | undefined;
+  /** The parameters sent. */
+  params: Record<string, string>;
+  /** ISO 8601 UTC time of the answer (stamp it on records). */
+  fetchedAt: string;
+  /** 0 for the first attempt, 1… for retries. */
+  retry: number;
+}
+
+export interface ExecuteContext {
+  signal?: AbortSignal | undefined;
+  capability: Capability | "raw";
+  /** True when this series is tried because another one failed (counted as a failover). */
+  failover: boolean;
+  /** Why the router moved to this series; shown on the first attempt's event. */
+  failoverReason?: string | undefined;
+  /** Which errors to retry on this series (default `isRetryable`). */
+  retryable?: ((error: XhsError) => boolean) | undefined;
+  /** Retries for this call (default: the transport's `maxRetries`). */
+  maxRetries?: number | undefined;
+}
+
+/**
+ * Turns a successful envelope (HTTP 200, code 200) into the caller's result, or throws a typed error
+ * (UpstreamError for an inner failure or an empty payload, WrongItemError, NotFoundError, ShapeError).
+ * Anything else it throws is reported as a ShapeError.
+ */
+export type Interpret<T> = (body: Record<string, unknown>, meta: AttemptMeta) => T | Promise<T>;
+
+export interface Transport {
+  /** Attempts one endpoint, with retries on the same series. */
+  executeOnSeries<T>(
+    spec: EndpointSpec,
+    params: Readonly<Record<string, ParamValue>>,
+    interpret: Interpret<T>,
+    ctx: ExecuteContext,
+  ): Promise<T>;
+  /** The exact TikHub answer for a catalogue endpoint (validated locally, one series, retries). */
+  raw(
+    endpoint: string,
+    params: Readonly<Record<string, ParamValue>>,
+    options?: { signal?: AbortSignal },
+  ): Promise<RawResult>;
+  readonly ledger: Ledger;
+  readonly limiter: RateLimiter;
+  readonly clock: Clock;
+  readonly sleep: Sleep;
+  readonly baseUrl: string;
+  stats(): ClientStats;
+  subscribe(listener: (event: AttemptEvent) => void): () => void;
+  recordDrift(endpoint: string, path: string): void;
+  setBreakerReport(report: BreakerReport): void;
+  /** Redacts the key (and credential-shaped text) from any text or JSON value before it is shown or logged. */
+  redact<V>(value: V): V;
+}
+
+const DEFAULT_MAX_RETRIES = 2;
+const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+
+/** Fills in where an error happened when `interpret` did not say (errors carry endpoint, series, status, request id). */
+function located(
+  error: XhsError,
+  spec: EndpointSpec,
+  httpStatus: number | null,
+  requestId: string | undefined,
+): XhsError {
+  const e = error as { -readonly [K in "endpoint" | "series" | "httpStatus" | "requestId"]: XhsError[K] };
+  e.endpoint ??= spec.name;
+  e.series ??= spec.series;
+  if (httpStatus !== null) e.httpStatus ??= httpStatus;
+  e.requestId ??= requestId;
+  return error;
+}
+
+export function createTransport(options: TransportOptions = {}): Transport {
+  const env = options.env ?? process.env;
+  const apiKey = options.apiKey ?? env["TIKHUB_API_KEY"];
+  const baseUrl = resolveBaseUrl(options.baseUrl, env);
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const clock = options.clock ?? systemClock;
+  const sleep = options.sleep ?? systemSleep;
+  const random = options.random ?? Math.random;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const defaultMaxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  const secrets = [apiKey];
+  const ledger = new Ledger({
+    ...(options.prices ? { prices: options.prices } : {}),
+    ...(options.maxCalls !== undefined ? { maxCalls: options.maxCalls } : {}),
+    ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
+  });
+  if (options.onEvent) ledger.subscribe(options.onEvent);
+  const limiter = new RateLimiter(
+    {
+      qps: options.qps ?? 10,
+      concurrency: options.concurrency ?? 4,
+      ...(options.endpointQps ? { endpointQps: options.endpointQps } : {}),
+      ...(options.rateRecoveryMs ? { recoveryMs: options.rateRecoveryMs } : {}),
+    },
+    clock,
+    sleep,
+  );
+  const logger: Logger | undefined = options.logger;
+  const log = (level: keyof Logger, msg: string, data: Record<string, unknown>) => {
+    try {
+      logger?.[level](redact(msg, secrets), redactDeep(data, secrets));
+    } catch {
+      // Logging never breaks a call.
+    }
+  };
+  const abortedError = (spec: EndpointSpec, signal: AbortSignal | undefined) =>
+    new AbortedError(`${spec.name}: aborted by the caller`, {
+      endpoint: spec.name,
+      series: spec.series,
+      cause: signal?.reason,
+    });
+
+  async function executeOnSeries<T>(
+    spec: EndpointSpec,
+    rawParams: Readonly<Record<string, ParamValue>>,
+    interpret: Interpret<T>,
+    ctx: ExecuteContext,
+  ): Promise<T> {
+    const params = validateParams(spec, rawParams);
+    const { signal } = ctx;
+    const maxRetries = ctx.maxRetries ?? defaultMaxRetries;
+    const retryable = ctx.retryable ?? isRetryable;
+    if (!apiKey) {
+      throw new AuthError("no TikHub API key: set TIKHUB_API_KEY or pass apiKey", {
+        endpoint: spec.name,
+        series: spec.series,
+      });
+    }
+    let lastReason = ctx.failover ? ctx.failoverReason : undefined;
+
+    for (let retry = 0; ; retry++) {
+      if (signal?.aborted) throw abortedError(spec, signal);
+      const reservation = ledger.reserve(spec.name, spec.series);
+      let release: () => void;
+      try {
+        release = await limiter.acquire(spec.name, signal);
+      } catch (error) {
+        reservation.release();
+        if (signal?.aborted) throw abortedError(spec, signal);
+        throw error;
+      }
+
+      const startedAt = clock.now();
+      let httpStatus: number | null = null;
+      let requestId: string | undefined;
+      let error: XhsError;
+      const finish = (outcome: AttemptEvent["outcome"], message: string | undefined) => {
+        const billable = httpStatus === 200;
+        const event: AttemptEvent = {
+          at: new Date(startedAt).toISOString(),
+          capability: ctx.capability,
+          endpoint: spec.name,
+          series: spec.series,
+          httpStatus,
+          outcome,
+          latencyMs: Math.max(0, clock.now() - startedAt),
+          billable,
+          costUsd: billable ? reservation.priceUsd : 0,
+          retry,
+          failover: ctx.failover,
+          ...(message !== undefined ? { reason: message } : lastReason !== undefined ? { reason: lastReason } : {}),
+          ...(requestId !== undefined ? { requestId } : {}),
+        };
+        ledger.record(event);
+        log(outcome === "ok" ? "debug" : "warn", `${spec.name} ${outcome}`, { ...event });
+      };
+      try {
+        const answer = await sendHttp({
+          fetch: fetchImpl,
+          baseUrl,
+          apiKey,
+          spec,
+          params,
+          timeoutMs,
+          sleep,
+          signal,
+          ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+        });
+        httpStatus = answer.status;
+        requestId = answer.requestId;
+        const classified = classify(answer, {
+          endpoint: spec.name,
+          series: spec.series,
+          secrets,
+          nowMs: clock.now(),
+          baseUrl,
+        });
+        if (!classified.ok) throw classified.error;
+        requestId = classified.requestId;
+        limiter.onAnswer(spec.name);
+        const meta: AttemptMeta = {
+          endpoint: spec,
+          series: spec.series,
+          httpStatus,
+          requestId,
+          params,
+          fetchedAt: new Date(clock.now()).toISOString(),
+          retry,
+        };
+        const value = await interpret(classified.body, meta);
+        finish("ok", undefined);
+        return value;
+      } catch (caught) {
+        error = isXhsError(caught)
+          ? located(caught, spec, httpStatus, requestId)
+          : new ShapeError(
+              `${spec.name}: could not read the answer: ${redact(caught instanceof Error ? caught.message : String(caught), secrets)}`,
+              {
+                endpoint: spec.name,
+                series: spec.series,
+                httpStatus: httpStatus ?? undefined,
+                requestId,
+                cause: caught,
+              },
+            );
+        if (error.kind === "rate_limited") limiter.onRateLimited(spec.name, error.retryAfterSec);
+        else if (httpStatus !== null) limiter.onAnswer(spec.name);
+        finish(error.kind, error.message);
+      } finally {
+        release();
+        reservation.release();
+      }
+
+      // Decide whether to try this series again.
+      if (error.kind === "aborted" || signal?.aborted)
+        throw error.kind === "aborted" ? error : abortedError(spec, signal);
+      if (retry >= maxRetries || !retryable(error)) throw error;
+      let delayMs = backoffDelay(retry + 1, random, options.backoff);
+      if (error.kind === "rate_limited" && error.retryAfterSec !== undefined) {
+        const askedMs = error.retryAfterSec * 1000;
+        if (askedMs > maxRetryAfterMs) throw error; // too long to wait here: let the router fail over
+        delayMs = Math.max(delayMs, askedMs);
+      }
+      lastReason = `retry after ${error.kind}: ${error.message}`;
+      log("info", `${spec.name}: retrying in ${delayMs} ms`, { kind: error.kind, retry: retry + 1 });
+      try {
+        await sleep(delayMs, signal);
+      } catch {
+        throw abortedError(spec, signal);
+      }
+    }
+  }
+
+  return {
+    executeOnSeries,
+    raw: (endpoint, params, callOptions) => rawCall(executeOnSeries, endpoint, params, callOptions),
+    ledger,
+    limiter,
+    clock,
+    sleep,
+    baseUrl,
+    stats: () => ledger.stats(),
+    subscribe: (listener) => ledger.subscribe(listener),
+    recordDrift: (endpoint, path) => ledger.recordDrift(endpoint, path),
+    setBreakerReport: (report) => ledger.setBreakerReport(report),
+    redact: (value) => redactDeep(value, secrets),
+  };
+}
