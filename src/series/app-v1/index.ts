@@ -1,0 +1,122 @@
+/**
+ * App V1 normalizers (`/api/v1/xiaohongshu/app/…`), the first fallback. No real answer of this series has
+ * been seen: TikHub documents web-style names (`note_id`, `image_list`, `interact_info`, `user_info`) while
+ * third-party code reads app-style ones (`id`, `images_list`, int counts), so every field is read in both
+ * styles (tikhub-api.md §5). Never used for video notes (no video URL): the router's rule, not ours.
+ */
+
+import { topicFeed } from "../app-v2/index.js";
+import { page } from "../shared/envelope.js";
+import {
+  buildComments,
+  buildNotes,
+  candidateNotes,
+  innerNote,
+  last,
+  listAt,
+  onlyAuthoredBy,
+  requestedRoot,
+} from "../shared/lists.js";
+import { defineNormalizer, firstId, nextPageNumber, setIf } from "../shared/normalizer.js";
+import { bool, get, id, isObj } from "../shared/pick.js";
+import { buildUser } from "../shared/records.js";
+import { resolveLink } from "../shared/resolve.js";
+import type { Normalizer } from "../types.js";
+
+const NOTE_FIELDS = ["id|note_id", "title|display_title", "desc", "user|user_info"] as const;
+const COMMENT_FIELDS = ["id", "content", "create_time|time", "user_info|user"] as const;
+
+/**
+ * Note info: third-party code finds the note at `data.data[0].note_list[0]`, one reseller at
+ * `data.data.data[0].note_list[0]`, the doc describes a flat note: descend through `data` keys (at most
+ * three) until an array, a `note_list` or a note.
+ */
+const noteInfo = defineNormalizer((a) => {
+  let value: unknown = a.payload;
+  let path = "data.data";
+  for (
+    let depth = 0;
+    depth < 3 && isObj(value) && get(value, "note_list") === undefined && !get(value, "id", "note_id");
+    depth++
+  ) {
+    const inner = value.data;
+    if (inner === undefined || inner === null) break;
+    value = inner;
+    path += ".data";
+  }
+  if (value === undefined || value === null) a.drift("data.data");
+  return page(buildNotes(a, candidateNotes(a, value, path), NOTE_FIELDS), null, null);
+});
+
+const userInfo = defineNormalizer((a) => {
+  const profile = a.object(a.payload, "data.data");
+  if (!profile) {
+    a.drift("data.data");
+    return page([], null, null);
+  }
+  a.expect(profile, "data.data", ["nickname"]);
+  const user = buildUser(profile, a, a.params.user_id || null, "data.data");
+  return page(user ? [user] : [], null, null);
+});
+
+/** `data.data.notes[]`; next `cursor` = the answer's `cursor`, else the last note's `cursor` or id. */
+const userNotes = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  const located = listAt(a, payload, ["notes"], "data.data") ?? [];
+  const notes = onlyAuthoredBy(buildNotes(a, located, ["id|note_id"]), a.params.user_id);
+  const tail = last(located);
+  const next: Record<string, string> = {};
+  setIf(next, "cursor", id(payload, "cursor") ?? id(tail, "cursor") ?? id(tail, "note_id", "id"));
+  return page(notes, bool(payload, "has_more"), Object.keys(next).length ? next : null);
+});
+
+/** `data.data.comments[]`; next `start` = the answer's `cursor` (plain id or JSON), else the last comment id. */
+const noteComments = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  const located = listAt(a, payload, ["comments"], "data.data") ?? [];
+  const comments = buildComments(a, located, COMMENT_FIELDS, null);
+  const next: Record<string, string> = {};
+  setIf(next, "start", id(payload, "cursor") ?? id(last(located), "id"));
+  return page(comments, bool(payload, "has_more"), Object.keys(next).length ? next : null);
+});
+
+/** Replies: `data.data.comments[]` (or `data.data` as the array); next `start` = the last reply id. */
+const subComments = defineNormalizer((a) => {
+  const located = Array.isArray(a.payload)
+    ? (a.objects(a.payload, "data.data") ?? []).map((raw) => ({ raw, path: "data.data[]" }))
+    : (listAt(a, a.object(a.payload, "data.data"), ["comments"], "data.data") ?? []);
+  const replies = buildComments(a, located, COMMENT_FIELDS, requestedRoot(a));
+  const next: Record<string, string> = {};
+  setIf(next, "start", id(last(located), "id") ?? id(a.payload, "cursor"));
+  return page(
+    replies,
+    Array.isArray(a.payload) ? null : bool(a.payload, "has_more"),
+    Object.keys(next).length ? next : null,
+  );
+});
+
+/** `data.data.items[].note` like App V2; paging ids `searchId`/`sessionId` (camelCase, on the wrapper). */
+const searchNotes = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  const items = listAt(a, payload, ["items"], "data.data") ?? [];
+  const located = items.map((item) => innerNote(a, item, () => false)).filter((n) => n !== null);
+  const notes = buildNotes(a, located, ["id|note_id"]);
+  const sources = [a.wrapper, payload];
+  const next: Record<string, string> = { page: nextPageNumber(sources, a.params) };
+  setIf(next, "search_id", firstId(sources, "search_id") ?? (a.params.search_id || null));
+  setIf(next, "session_id", firstId(sources, "session_id", "search_session_id") ?? (a.params.session_id || null));
+  return page(notes, bool(payload, "has_more") ?? bool(a.wrapper, "has_more"), next);
+});
+
+export const APP_V1_NORMALIZERS: Record<string, Normalizer> = {
+  "app/get_note_info": noteInfo,
+  "app/get_user_info": userInfo,
+  "app/get_user_notes": userNotes,
+  "app/get_note_comments": noteComments,
+  "app/get_sub_comments": subComments,
+  "app/search_notes": searchNotes,
+  // Same item shape as App V2's topic feed ({id, note{…, create_time, cursor_score}}), same paging fields.
+  "app/get_topic_notes": topicFeed,
+  "app/get_user_id_and_xsec_token": defineNormalizer((a) => resolveLink(a, "user")),
+  "app/extract_share_info": defineNormalizer((a) => resolveLink(a, "note")),
+};

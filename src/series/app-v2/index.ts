@@ -1,0 +1,207 @@
+/**
+ * App V2 normalizers (`/api/v1/xiaohongshu/app_v2/…`), the primary series. Shapes: tikhub-api.md §4; the
+ * detail, comment, reply and search shapes are observed in real answers, the user, user-search and topic
+ * shapes are inferred (parsed tolerantly). Counts are JSON integers, times Unix seconds (search
+ * `update_time`: milliseconds).
+ */
+import { page } from "../shared/envelope.js";
+import {
+  buildComments,
+  buildNotes,
+  buildUsers,
+  candidateNotes,
+  innerNote,
+  last,
+  listAt,
+  onlyAuthoredBy,
+  requestedRoot,
+} from "../shared/lists.js";
+import { appCommentNext, defineNormalizer, firstId, nextPageNumber, param, setIf } from "../shared/normalizer.js";
+import { bool, get, id } from "../shared/pick.js";
+import { buildTopic, buildUser } from "../shared/records.js";
+import type { Normalizer } from "../types.js";
+
+/** Fields seen in every real detail answer (drift is reported when one goes missing). */
+const DETAIL_FIELDS = [
+  "id",
+  "type",
+  "title",
+  "desc",
+  "time",
+  "liked_count",
+  "collected_count",
+  "comments_count",
+  "shared_count",
+  "images_list",
+  "user",
+  "ip_location",
+] as const;
+const VIDEO_FIELDS = [...DETAIL_FIELDS, "video_info_v2"] as const;
+const COMMENT_FIELDS = ["id", "note_id", "content", "like_count", "time", "user", "sub_comment_count"] as const;
+const REPLY_FIELDS = ["id", "note_id", "content", "like_count", "time", "user", "target_comment"] as const;
+const SEARCH_NOTE_FIELDS = [
+  "id",
+  "type",
+  "title",
+  "desc",
+  "timestamp",
+  "liked_count",
+  "collected_count",
+  "comments_count",
+  "shared_count",
+  "xsec_token",
+  "user",
+  "images_list",
+] as const;
+const LIST_NOTE_FIELDS = ["id", "type", "title", "desc", "user"] as const;
+
+const noteDetail = (expected: readonly string[]): Normalizer =>
+  defineNormalizer((a) => {
+    if (a.payload === undefined || a.payload === null) a.drift("data.data");
+    const notes = buildNotes(a, candidateNotes(a, a.payload, "data.data"), expected);
+    return page(notes, null, null);
+  });
+
+/** `data.data` is the profile (inferred: `userid`, `nickname`, `fans`, `follows`, `interactions`…). */
+const userInfo = defineNormalizer((a) => {
+  const profile = a.object(a.payload, "data.data");
+  if (!profile) {
+    a.drift("data.data");
+    return page([], null, null);
+  }
+  a.expect(profile, "data.data", ["userid", "nickname"]);
+  const user = buildUser(profile, a, a.params.user_id || null, "data.data");
+  return page(user ? [user] : [], null, null);
+});
+
+/** `data.data.notes[]` flat notes; next page: `cursor` = the last note's `cursor` (its id when absent). */
+const userPostedNotes = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  const located = listAt(a, payload, ["notes"], "data.data") ?? [];
+  const notes = onlyAuthoredBy(buildNotes(a, located, LIST_NOTE_FIELDS), a.params.user_id);
+  const tail = last(located);
+  const next: Record<string, string> = {};
+  setIf(next, "cursor", id(tail, "cursor") ?? id(tail, "id", "note_id"));
+  return page(notes, bool(payload, "has_more"), Object.keys(next).length ? next : null);
+});
+
+/** Public favourites: shape assumed as posted notes; next `cursor` = the answer's cursor, else the last note id. */
+const userFavedNotes = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  const located = listAt(a, payload, ["notes"], "data.data") ?? [];
+  const notes = buildNotes(a, located, ["id", "type"]);
+  const tail = last(located);
+  const next: Record<string, string> = {};
+  setIf(next, "cursor", id(payload, "cursor") ?? id(tail, "id", "note_id"));
+  return page(notes, bool(payload, "has_more"), Object.keys(next).length ? next : null);
+});
+
+/**
+ * `data.data.comments[]`. Top-level comments' embedded reply previews (`sub_comments`) are not emitted: the
+ * replies endpoint is their complete source (docs/decisions.md).
+ */
+const noteComments = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  const located = listAt(a, payload, ["comments"], "data.data") ?? [];
+  a.expect(payload, "data.data", ["cursor", "has_more"]);
+  const comments = buildComments(a, located, COMMENT_FIELDS, null);
+  const cursor = get(payload, "cursor") ?? id(last(located), "id");
+  return page(comments, bool(payload, "has_more"), appCommentNext(cursor, a.params, 0));
+});
+
+/** `data.data.comments[]` replies; `rootId` from the request's `comment_id`; first `index` is 1. */
+const noteSubComments = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  const located = listAt(a, payload, ["comments"], "data.data") ?? [];
+  a.expect(payload, "data.data", ["cursor", "has_more"]);
+  const replies = buildComments(a, located, REPLY_FIELDS, requestedRoot(a));
+  const cursor = get(payload, "cursor") ?? id(last(located), "id");
+  return page(replies, bool(payload, "has_more"), appCommentNext(cursor, a.params, 0));
+});
+
+/**
+ * `data.data.items[].note`; items without a `note` object (related-search cards) are skipped. `model_type` is
+ * not relied on (sanitized answers redact it). Paging ids sit on the wrapper: `search_id`,
+ * `search_session_id`, `next_page`. There is no `has_more`: an empty page is the end (hasMore null).
+ */
+const searchNotes = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  const items = listAt(a, payload, ["items"], "data.data") ?? [];
+  const located = items.map((item) => innerNote(a, item, () => false)).filter((n) => n !== null);
+  const notes = buildNotes(a, located, SEARCH_NOTE_FIELDS);
+  const sources = [a.wrapper, payload];
+  const searchId = firstId(sources, "search_id") ?? (a.params.search_id || null);
+  const sessionId = firstId(sources, "search_session_id") ?? (a.params.search_session_id || null);
+  if (!searchId) a.drift("data.search_id");
+  const next: Record<string, string> = { page: nextPageNumber(sources, a.params) };
+  setIf(next, "search_id", searchId);
+  setIf(next, "search_session_id", sessionId);
+  const hasMore = bool(payload, "has_more") ?? bool(a.wrapper, "has_more");
+  return page(notes, hasMore, next);
+});
+
+/** `data.data.users[]` (inferred); next page with the first answer's `search_id`. */
+const searchUsers = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  const located = listAt(a, payload, ["users"], "data.data") ?? [];
+  const users = buildUsers(a, located, ["id", "name"]);
+  const sources = [a.wrapper, payload];
+  const next: Record<string, string> = { page: nextPageNumber(sources, a.params) };
+  setIf(next, "search_id", firstId(sources, "search_id") ?? (a.params.search_id || null));
+  const hasMore = bool(payload, "has_more") ?? bool(a.wrapper, "has_more");
+  return page(users, hasMore, next);
+});
+
+/** `data.data.page_info` (inferred field names: name, view_num, discuss_num). */
+const topicInfo = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  if (!payload) {
+    a.drift("data.data");
+    return page([], null, null);
+  }
+  a.expect(payload, "data.data", ["page_info"]);
+  const topic = buildTopic(payload, a, "data.data");
+  return page(topic ? [topic] : [], null, null);
+});
+
+/**
+ * Topic feed items (`data.data.items[]`, or `data.items[]` as the usage guide's example reads it), each
+ * `{id, note{…}, cursor_score, create_time}` or a flat note. Next page: the last item's `cursor_score`, id
+ * and `create_time`, with `session_id` and `first_load_time` kept from the answer or the request.
+ */
+export const topicFeed = defineNormalizer((a) => {
+  const payload = a.object(a.payload, "data.data");
+  const holder = get(payload, "items") !== undefined || get(payload, "notes") !== undefined ? payload : a.wrapper;
+  const holderPath = holder === payload ? "data.data" : "data";
+  const items = listAt(a, holder, ["items", "notes"], holderPath) ?? [];
+  const located = items.map((item) => innerNote(a, item, () => true)).filter((n) => n !== null);
+  const notes = buildNotes(a, located, ["id"]);
+  const tail = last(items);
+  const tailNote = get(tail, "note");
+  const next: Record<string, string> = {};
+  setIf(next, "cursor_score", param(get(tail, "cursor_score") ?? get(tailNote, "cursor_score")));
+  setIf(next, "last_note_id", id(tail, "id") ?? id(tailNote, "id", "note_id"));
+  setIf(next, "last_note_ct", param(get(tail, "create_time") ?? get(tailNote, "create_time")));
+  const sources = [payload, a.wrapper];
+  setIf(next, "session_id", firstId(sources, "session_id") ?? (a.params.session_id || null));
+  setIf(
+    next,
+    "first_load_time",
+    param(get(payload, "first_load_time") ?? get(a.wrapper, "first_load_time")) ?? (a.params.first_load_time || null),
+  );
+  return page(notes, bool(payload, "has_more") ?? bool(a.wrapper, "has_more"), next);
+});
+
+export const APP_V2_NORMALIZERS: Record<string, Normalizer> = {
+  "app_v2/get_image_note_detail": noteDetail(DETAIL_FIELDS),
+  "app_v2/get_video_note_detail": noteDetail(VIDEO_FIELDS),
+  "app_v2/get_user_info": userInfo,
+  "app_v2/get_user_posted_notes": userPostedNotes,
+  "app_v2/get_user_faved_notes": userFavedNotes,
+  "app_v2/get_note_comments": noteComments,
+  "app_v2/get_note_sub_comments": noteSubComments,
+  "app_v2/search_notes": searchNotes,
+  "app_v2/search_users": searchUsers,
+  "app_v2/get_topic_info": topicInfo,
+  "app_v2/get_topic_feed": topicFeed,
+};

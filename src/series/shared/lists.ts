@@ -1,0 +1,135 @@
+/**
+ * List readers shared by the series: candidate notes of detail answers, note lists, comment lists and the
+ * last raw element (for cursors). Elements must be objects (else ShapeError); records without ids are skipped.
+ */
+import type { Comment, Note, User } from "../../model/types.js";
+import type { Answer } from "./normalizer.js";
+import { get, id, type Obj } from "./pick.js";
+import { buildComment, buildNote, buildUser, type NoteExtras } from "./records.js";
+
+export interface Located {
+  raw: Obj;
+  path: string;
+  /** The item that wrapped this note (`items[]` of search and feeds), for its id and xsec_token. */
+  item?: Obj;
+}
+
+/**
+ * The notes of a detail answer, in order: `value` is an array (or one object) whose entries are either
+ * `{note_list: [note]}` (App image detail, App V1) or notes themselves (App video detail). Every candidate
+ * is returned: the layer above matches the requested id.
+ */
+export function candidateNotes(answer: Answer, value: unknown, path: string): Located[] {
+  if (value === undefined || value === null) return [];
+  const entries = Array.isArray(value) ? (answer.objects(value, path) ?? []) : [answer.object(value, path) as Obj];
+  const out: Located[] = [];
+  const entryPath = Array.isArray(value) ? `${path}[]` : path;
+  for (const entry of entries) {
+    const noteList = get(entry, "note_list");
+    if (noteList !== undefined) {
+      for (const raw of answer.objects(noteList, `${entryPath}.note_list`) ?? []) {
+        out.push({ raw, path: `${entryPath}.note_list[]` });
+      }
+    } else {
+      out.push({ raw: entry, path: entryPath });
+    }
+  }
+  return out;
+}
+
+/** Id and token of the wrapping item, when there is one (web search `items[].id`, `items[].xsec_token`). */
+export function wrappingItem(located: Located): NoteExtras {
+  return located.item
+    ? { fallbackId: id(located.item, "id", "note_id"), fallbackToken: id(located.item, "xsec_token") }
+    : {};
+}
+
+/** Builds notes, reporting expected fields missing from each raw note. */
+export function buildNotes(
+  answer: Answer,
+  located: Located[],
+  expected: readonly string[],
+  extras: (located: Located) => NoteExtras = wrappingItem,
+): Note[] {
+  const notes: Note[] = [];
+  for (const entry of located) {
+    const { raw, path } = entry;
+    answer.expect(raw, path, expected);
+    const note = buildNote(raw, answer, path, extras(entry));
+    if (note) notes.push(note);
+  }
+  return notes;
+}
+
+/** The array at `key` of `source` (objects only), with its JSON path; reports drift when it is missing. */
+export function listAt(answer: Answer, source: unknown, keys: readonly string[], path: string): Located[] | undefined {
+  for (const key of keys) {
+    const value = get(source, key);
+    if (value !== undefined) {
+      const listPath = `${path}.${key}`;
+      return (answer.objects(value, listPath) ?? []).map((raw) => ({ raw, path: `${listPath}[]` }));
+    }
+  }
+  answer.drift(`${path}.${keys[0]}`);
+  return undefined;
+}
+
+export function buildComments(
+  answer: Answer,
+  located: Located[],
+  expected: readonly string[],
+  rootId: string | null,
+): Comment[] {
+  const fallbackNoteId = answer.params.note_id || null;
+  const comments: Comment[] = [];
+  for (const { raw, path } of located) {
+    answer.expect(raw, path, expected);
+    const comment = buildComment(raw, answer, path, rootId, fallbackNoteId);
+    if (comment) comments.push(comment);
+  }
+  return comments;
+}
+
+/** Users of a search answer. */
+export function buildUsers(answer: Answer, located: Located[], expected: readonly string[]): User[] {
+  const users: User[] = [];
+  for (const { raw, path } of located) {
+    answer.expect(raw, path, expected);
+    const user = buildUser(raw, answer, null, path, true);
+    if (user) users.push(user);
+  }
+  return users;
+}
+
+/**
+ * Drops notes of a user's own list whose author is someone else (a known TikHub glitch: another user's notes
+ * in the answer). Notes without an author id are kept.
+ */
+export function onlyAuthoredBy(notes: Note[], userId: string | undefined): Note[] {
+  if (!userId) return notes;
+  return notes.filter((note) => note.author === null || note.author.id === userId);
+}
+
+/** The root comment id a replies request asked for (`comment_id` App, `root_comment_id` Web V3). */
+export function requestedRoot(answer: Answer): string | null {
+  const root = answer.params.comment_id || answer.params.root_comment_id || null;
+  if (root === null) answer.drift("params.comment_id");
+  return root;
+}
+
+/** The last raw element of a list, for cursors. */
+export function last(located: Located[] | undefined): Obj | undefined {
+  return located && located.length > 0 ? located[located.length - 1]?.raw : undefined;
+}
+
+/** The inner note of a search or feed item (`note`, `note_card`), or the item itself when it is flat. */
+export function innerNote(answer: Answer, item: Located, flatWhen: (raw: Obj) => boolean): Located | null {
+  for (const key of ["note", "note_card"]) {
+    const value = get(item.raw, key);
+    if (value !== undefined) {
+      const inner = answer.object(value, `${item.path}.${key}`);
+      return inner ? { raw: inner, path: `${item.path}.${key}`, item: item.raw } : null;
+    }
+  }
+  return flatWhen(item.raw) ? item : null;
+}

@@ -1,0 +1,128 @@
+/**
+ * Media selection: the largest image rendition, the live-photo motion clip, and the video URL chosen for
+ * compatibility (h264 first, then h265, the rest as backups). `video_id` is never read: in search answers it
+ * is a JSON number past 2^53, already corrupted by JSON.parse.
+ */
+import type { NoteImage, NoteVideo } from "../../model/types.js";
+import { get, int, isObj, list, nonEmpty, num, type Obj, obj, objects } from "./pick.js";
+
+/** Web `info_list` entries by `image_scene`: default renditions (WB_DFT, FD_WM…) over previews (…PRV…). */
+function sceneRank(scene: unknown): number {
+  if (typeof scene !== "string") return 1;
+  if (/DFT/i.test(scene)) return 3;
+  if (/PRV/i.test(scene)) return 0;
+  return 2;
+}
+
+function infoListUrl(image: Obj, minRank: number): string | null {
+  let best: { url: string; rank: number } | null = null;
+  for (const entry of objects(get(image, "info_list"))) {
+    const url = nonEmpty(entry, "url");
+    const rank = sceneRank(get(entry, "image_scene"));
+    if (url && rank >= minRank && (best === null || rank > best.rank)) best = { url, rank };
+  }
+  return best?.url ?? null;
+}
+
+/**
+ * The largest rendition an image object offers: App `original` (the uploaded file) > `url_size_large`
+ * (≈1440 px) > `url_multi_level.high` > web `info_list` WB_DFT > `url_default` > other non-preview scenes >
+ * `url` (≈576 px preview) > `url_pre` > preview scenes. Chosen by name, never by position.
+ */
+export function largestImageUrl(image: Obj): string | null {
+  return (
+    nonEmpty(image, "original", "url_size_large", "url_multi_level.high") ??
+    infoListUrl(image, 3) ??
+    nonEmpty(image, "url_default") ??
+    infoListUrl(image, 1) ??
+    nonEmpty(image, "url", "url_pre") ??
+    infoListUrl(image, 0)
+  );
+}
+
+interface Rendition {
+  url: string;
+  backups: string[];
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+}
+
+/** Codec order: h264 plays everywhere, h265 is smaller but not universal; av1/h266 only as last backups. */
+const CODECS = ["h264", "h265", "av1", "h266"] as const;
+
+function renditions(stream: Obj | undefined): Rendition[] {
+  if (!stream) return [];
+  const out: Rendition[] = [];
+  for (const codec of CODECS) {
+    const entries = objects(get(stream, codec))
+      .map((entry): Rendition | null => {
+        const backups = (list(entry, "backup_urls") ?? []).filter(
+          (u): u is string => typeof u === "string" && u !== "",
+        );
+        const url = nonEmpty(entry, "master_url") ?? backups[0];
+        if (!url) return null;
+        return {
+          url,
+          backups: backups.filter((u) => u !== url),
+          width: int(entry, "width"),
+          height: int(entry, "height"),
+          durationMs: num(entry, "duration", "video_duration"),
+        };
+      })
+      .filter((r): r is Rendition => r !== null);
+    // Within a codec the largest picture first (stable for equal sizes).
+    entries.sort((a, b) => (b.width ?? 0) * (b.height ?? 0) - (a.width ?? 0) * (a.height ?? 0));
+    out.push(...entries);
+  }
+  return out;
+}
+
+/** The motion clip of a live photo: App `live_photo.media.stream` (often h265 only), web `live_photo: true` + `stream`. */
+export function livePhotoUrl(image: Obj): string | null {
+  const live = get(image, "live_photo");
+  const stream = isObj(live)
+    ? (obj(live, "media.stream", "stream") ?? undefined)
+    : live === true
+      ? obj(image, "stream")
+      : undefined;
+  return renditions(stream)[0]?.url ?? null;
+}
+
+export function buildImages(images: unknown[] | undefined): NoteImage[] {
+  const out: NoteImage[] = [];
+  for (const image of objects(images)) {
+    const url = largestImageUrl(image);
+    if (!url) continue;
+    out.push({ url, width: int(image, "width"), height: int(image, "height"), livePhotoUrl: livePhotoUrl(image) });
+  }
+  return out;
+}
+
+/**
+ * The video of a note from App `video_info_v2` / `video_info` or web `video`: the first h264 rendition (largest
+ * first), else h265; every other URL (its backups, other renditions) in `backupUrls`, without duplicates.
+ * Width and height are the chosen rendition's (the picture actually served), else the source's.
+ */
+export function buildVideo(video: Obj | undefined): NoteVideo | null {
+  if (!video) return null;
+  const all = renditions(obj(video, "media.stream", "stream"));
+  const chosen = all[0];
+  if (!chosen) return null;
+  const backupUrls: string[] = [];
+  for (const rendition of all) {
+    for (const url of [rendition.url, ...rendition.backups]) {
+      if (url !== chosen.url && !backupUrls.includes(url)) backupUrls.push(url);
+    }
+  }
+  const durationSec =
+    num(video, "capa.duration", "media.video.duration", "duration") ??
+    (chosen.durationMs !== null ? Math.round(chosen.durationMs) / 1000 : null);
+  return {
+    url: chosen.url,
+    backupUrls,
+    durationSec,
+    width: chosen.width ?? int(video, "media.video.width", "width"),
+    height: chosen.height ?? int(video, "media.video.height", "height"),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Link-resolution answers (App V1 `extract_share_info`, `get_user_id_and_xsec_token`): `{note_id|user_id,
+ * xsec_token}` in `data.data` or directly in `data` (the usage guide's example reads `data.user_id`).
+ */
+import type { ResolvedLink } from "../../model/types.js";
+import type { NormalizedPage } from "../types.js";
+import { page } from "./envelope.js";
+import type { Answer } from "./normalizer.js";
+import { id, nonEmpty, type Obj } from "./pick.js";
+
+export function resolveLink(answer: Answer, kind: ResolvedLink["kind"]): NormalizedPage {
+  const key = kind === "note" ? "note_id" : "user_id";
+  const payload = answer.object(answer.payload, "data.data");
+  const candidates: (Obj | undefined)[] = [payload, answer.wrapper];
+  const source = candidates.find((c) => id(c, key, kind === "note" ? "noteId" : "userid") !== null);
+  if (!source) {
+    answer.drift(`data.data.${key}`);
+    return page([], null, null);
+  }
+  const resolvedId = id(source, key, kind === "note" ? "noteId" : "userid") as string;
+  const link: ResolvedLink = {
+    kind,
+    id: resolvedId,
+    xsecToken: id(source, "xsec_token"),
+    url: nonEmpty(source, "url", "long_url", "redirect_url", "share_url"),
+  };
+  return page([link], null, null);
+}
