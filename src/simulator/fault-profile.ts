@@ -1,0 +1,230 @@
+/**
+ * Fault profiles: what the simulator does wrong, and how often. A profile is plain JSON (a file under
+ * profiles/, an options object, or `PUT /__sim/faults`), validated here with zod so a typo is a clear
+ * error rather than a silently healthy simulator.
+ *
+ * Rules resolve per request: endpoint rule, then series rule, then `defaults` (per fault kind, and the
+ * latency as a whole), so `{"series":{"app_v2":{"rates":{"http_503":0.5}}}}` only touches App V2.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { z } from "zod";
+import { findEndpoint } from "../catalog/endpoints.js";
+import { SERIES } from "../model/types.js";
+import chaosJson from "./profiles/chaos.json" with { type: "json" };
+import healthyJson from "./profiles/healthy.json" with { type: "json" };
+import mildJson from "./profiles/mild.json" with { type: "json" };
+import primaryDownJson from "./profiles/primary-down.json" with { type: "json" };
+
+/** Every kind of fault, in the order the cumulative draw walks them (see faults.ts). */
+export const FAULT_KINDS = [
+  "http_5xx",
+  "http_502",
+  "http_503",
+  "http_504",
+  "upstream_400",
+  "inner_failure",
+  "empty_payload",
+  "malformed_json",
+  "html_error",
+  "dropped_connection",
+  "hang",
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+const ms = z.number().finite().nonnegative();
+
+export const LatencySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("none") }).strict(),
+  z.object({ kind: z.literal("fixed"), ms }).strict(),
+  z
+    .object({ kind: z.literal("uniform"), minMs: ms, maxMs: ms })
+    .strict()
+    .refine((l) => l.maxMs >= l.minMs, { message: "maxMs must be ≥ minMs" }),
+  /** Median `medianMs`, spread `sigma` (of the underlying normal); capped at `maxMs` (default 30 000). */
+  z
+    .object({
+      kind: z.literal("lognormal"),
+      medianMs: ms,
+      sigma: z.number().finite().nonnegative(),
+      maxMs: ms.optional(),
+    })
+    .strict(),
+]);
+export type Latency = z.infer<typeof LatencySchema>;
+
+const rate = z.number().min(0, "a rate is a probability in [0, 1]").max(1, "a rate is a probability in [0, 1]");
+
+export const FaultRatesSchema = z.partialRecord(z.enum(FAULT_KINDS), rate);
+export type FaultRates = z.infer<typeof FaultRatesSchema>;
+
+export const FaultRuleSchema = z
+  .object({
+    latency: LatencySchema.optional(),
+    /** Probability of each fault kind per request; their sum must be ≤ 1. */
+    rates: FaultRatesSchema.optional(),
+  })
+  .strict()
+  .refine((r) => sumRates(r.rates) <= 1 + 1e-9, { message: "the fault rates of one rule add up to more than 1" });
+export type FaultRule = z.infer<typeof FaultRuleSchema>;
+
+/** Outage kinds: anything that is not an answer about the thing asked. */
+const OutageKindSchema = z.enum(FAULT_KINDS);
+
+const endpointName = z.string().refine((name) => findEndpoint(name) !== undefined, {
+  message:
+    "unknown endpoint (use catalogue names such as app_v2/search_notes, app/get_note_info, web_v3/fetch_note_detail)",
+});
+
+export const OutageSchema = z
+  .object({
+    /** A series or an endpoint (catalogue name); exactly one. */
+    series: z.enum(SERIES).optional(),
+    endpoint: endpointName.optional(),
+    /** What callers meet during the outage (default http_503). */
+    kind: OutageKindSchema.default("http_503"),
+    /** By wall time, in ms since the simulator started (or was last reset): [afterMs, afterMs + forMs). */
+    afterMs: ms.optional(),
+    forMs: ms.optional(),
+    /** By wall time, absolute ISO 8601 instants: [from, to). */
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    /** By call count: the target's calls number fromCall..toCall-1 (0-based, counted since the last reset) fail. */
+    fromCall: z.number().int().nonnegative().optional(),
+    toCall: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if ((o.series === undefined) === (o.endpoint === undefined)) {
+      ctx.addIssue({ code: "custom", message: "an outage names exactly one of `series` or `endpoint`" });
+    }
+    const relative = o.afterMs !== undefined || o.forMs !== undefined;
+    const absolute = o.from !== undefined || o.to !== undefined;
+    const byCount = o.fromCall !== undefined || o.toCall !== undefined;
+    if ([relative, absolute, byCount].filter(Boolean).length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: "an outage has exactly one window: afterMs/forMs, from/to (ISO times) or fromCall/toCall",
+      });
+    }
+    if (o.fromCall !== undefined && o.toCall !== undefined && o.toCall < o.fromCall) {
+      ctx.addIssue({ code: "custom", message: "toCall must be ≥ fromCall" });
+    }
+    if (o.from !== undefined && o.to !== undefined && Date.parse(o.to) < Date.parse(o.from)) {
+      ctx.addIssue({ code: "custom", message: "`to` must not be before `from`" });
+    }
+  });
+export type Outage = z.infer<typeof OutageSchema>;
+
+export const RateLimitSchema = z
+  .object({
+    /** Requests per second per key (token refill rate); 0 switches the limit off. TikHub documents 10/s. */
+    perSecond: z.number().finite().nonnegative(),
+    /** Bucket size (default = perSecond, at least 1). */
+    burst: z.number().finite().positive().optional(),
+  })
+  .strict();
+export type RateLimit = z.infer<typeof RateLimitSchema>;
+
+export const BudgetSchema = z
+  .object({
+    /** Balance per key in USD: once a key's billed cost reaches it, answers are 402. */
+    usd: z.number().finite().nonnegative().optional(),
+    /** Or a number of billable calls per key. */
+    calls: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+export type Budget = z.infer<typeof BudgetSchema>;
+
+export const FaultProfileSchema = z
+  .object({
+    name: z.string().optional(),
+    description: z.string().optional(),
+    /** Multiplies every latency (e.g. 0 for benchmarks, 0.1 for quick demos). Default 1. */
+    latencyScale: z.number().finite().nonnegative().optional(),
+    defaults: FaultRuleSchema.optional(),
+    series: z.partialRecord(z.enum(SERIES), FaultRuleSchema).optional(),
+    endpoints: z.record(endpointName, FaultRuleSchema).optional(),
+    outages: z.array(OutageSchema).optional(),
+    rateLimit: RateLimitSchema.optional(),
+    budget: BudgetSchema.optional(),
+  })
+  .strict();
+export type FaultProfile = z.infer<typeof FaultProfileSchema>;
+/** What callers may write (outage `kind` optional). */
+export type FaultProfileInput = z.input<typeof FaultProfileSchema>;
+
+export class FaultProfileError extends Error {
+  readonly issues: string[];
+  constructor(issues: string[], source?: string) {
+    super(`Invalid fault profile${source ? ` (${source})` : ""}:\n  ${issues.join("\n  ")}`);
+    this.name = "FaultProfileError";
+    this.issues = issues;
+  }
+}
+
+/** Validates a profile; throws FaultProfileError listing every problem with its JSON path. */
+export function parseFaultProfile(input: unknown, source?: string): FaultProfile {
+  const parsed = FaultProfileSchema.safeParse(input);
+  if (parsed.success) return normalizeEndpointNames(parsed.data);
+  const issues = parsed.error.issues.map((issue) => {
+    const at = issue.path.length ? issue.path.map(String).join(".") : "(profile)";
+    return `${at}: ${issue.message}`;
+  });
+  throw new FaultProfileError(issues, source);
+}
+
+/** "app_v1/…" is accepted as a synonym of the URL form "app/…"; rules are looked up by the URL form. */
+function normalizeEndpointNames(profile: FaultProfile): FaultProfile {
+  const canonical = (name: string) => findEndpoint(name)?.name ?? name;
+  const endpoints = profile.endpoints
+    ? Object.fromEntries(Object.entries(profile.endpoints).map(([name, rule]) => [canonical(name), rule]))
+    : undefined;
+  const outages = profile.outages?.map((o) => (o.endpoint ? { ...o, endpoint: canonical(o.endpoint) } : o));
+  return {
+    ...profile,
+    ...(endpoints ? { endpoints } : {}),
+    ...(outages ? { outages } : {}),
+  };
+}
+
+function sumRates(rates: FaultRates | undefined): number {
+  let sum = 0;
+  for (const value of Object.values(rates ?? {})) sum += value ?? 0;
+  return sum;
+}
+
+/** The healthy profile: no latency, no faults, no rate limit of its own. */
+export const HEALTHY_PROFILE: FaultProfile = { name: "healthy" };
+
+/** The named profiles shipped in profiles/. */
+export const BUILT_IN_PROFILES: Readonly<Record<string, unknown>> = {
+  healthy: healthyJson,
+  mild: mildJson,
+  "primary-down": primaryDownJson,
+  chaos: chaosJson,
+};
+
+/** A built-in profile by name, or a JSON file by path (validated either way). */
+export function loadFaultProfile(nameOrPath: string): FaultProfile {
+  const builtIn = BUILT_IN_PROFILES[nameOrPath];
+  if (builtIn !== undefined) return parseFaultProfile(builtIn, `built-in profile "${nameOrPath}"`);
+  if (!/\.json$/i.test(nameOrPath) && !existsSync(nameOrPath)) {
+    throw new FaultProfileError(
+      [`no built-in profile "${nameOrPath}" (known: ${Object.keys(BUILT_IN_PROFILES).join(", ")}) and no such file`],
+      nameOrPath,
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(nameOrPath, "utf8");
+  } catch (error) {
+    throw new FaultProfileError([`cannot read the file: ${(error as Error).message}`], nameOrPath);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new FaultProfileError([`not valid JSON: ${(error as Error).message}`], nameOrPath);
+  }
+  return parseFaultProfile(json, nameOrPath);
+}

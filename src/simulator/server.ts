@@ -1,0 +1,502 @@
+/**
+ * Everything around the simulator core: auth, rate limit, balance, outages, fault injection, latency,
+ * the billing ledger, admin routes, and the two ways to reach it: an in-process `fetch` (the test seam:
+ * no socket, deterministic) and a real `node:http` server (keep-alive; no per-request logging).
+ *
+ * Order of checks for a request to a TikHub route: route known? → key (401) → rate limit (429) →
+ * balance (402) → outage window / drawn fault → the core's answer. Admin routes under /__sim/ need no key.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { API_PREFIX, endpointByPath } from "../catalog/endpoints.js";
+import type { EndpointSpec } from "../catalog/types.js";
+import type { Clock, Sleep } from "../client/types.js";
+import { ADMIN_PREFIX, handleAdmin } from "./admin.js";
+import { BillingLedger, keyId, type PriceTable } from "./billing.js";
+import {
+  type Budget,
+  type FaultKind,
+  type FaultProfile,
+  type FaultProfileInput,
+  loadFaultProfile,
+  parseFaultProfile,
+  type RateLimit,
+} from "./fault-profile.js";
+import { canonicalParams, FaultEngine } from "./faults.js";
+import { DEFAULT_RATE_LIMIT, RateLimiter } from "./rate-limit.js";
+
+// ------------------------------------------------------------------ the core, as this file needs it
+
+/** One request as the core sees it. */
+export interface CoreRequest {
+  path: string;
+  query: Record<string, string>;
+}
+/** The core's answer: `body` is a JSON-able value or a string that is already JSON text. */
+export interface CoreResult {
+  status: number;
+  body: unknown;
+  endpoint: string | null;
+}
+/** The simulator core (src/simulator/core.ts) and its renderers, bound together. */
+export interface CoreBinding<W = unknown> {
+  core: { world: W; handle(req: CoreRequest): CoreResult };
+  renderInnerFailure(endpoint: string, params: Record<string, string>, message: string, now: number): unknown;
+  renderEmptyPayload(endpoint: string, params: Record<string, string>, now: number): unknown;
+}
+
+// ------------------------------------------------------------------ options
+
+export interface SimulatorServiceOptions {
+  /** Seed of the fault draws (the core uses the same seed for its world). Default 1. */
+  seed?: number;
+  /** A profile object, a built-in profile name (healthy, mild, primary-down, chaos) or a JSON file path. */
+  faults?: FaultProfileInput | string;
+  /** Valid API keys; default: any non-empty key. */
+  keys?: readonly string[];
+  /** Per-key requests/s (a number) or a full limit; overrides the profile's. 0 = off. Default 10/s. */
+  rateLimit?: number | RateLimit;
+  /** Per-key balance; overrides the profile's. Default: unlimited. */
+  budget?: Budget;
+  /** Price per billable call in USD by endpoint name (e.g. "app_v2/search_notes"); default the catalogue's. */
+  prices?: PriceTable;
+  /** Wall clock (ms) for the bucket, outage windows and envelope times. Default Date.now. */
+  clock?: Clock;
+  /** Waits out injected latency. Default: a real timer that rejects when the signal aborts. */
+  sleep?: Sleep;
+}
+
+// ------------------------------------------------------------------ answers
+
+/** What the service decided to do with one request. */
+export type SimAnswer =
+  | { kind: "response"; status: number; headers: Record<string, string>; body: string }
+  /** Destroy the connection without an answer. */
+  | { kind: "drop" }
+  /** Never answer (until the client gives up). */
+  | { kind: "hang" };
+
+export interface SimIncomingRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  authorization?: string | undefined;
+  cookie?: string | undefined;
+  body?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+const JSON_HEADERS = { "content-type": "application/json" } as const;
+
+const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+/** The simulator service: state plus the request pipeline. Transport-free. */
+export class SimulatorService<W = unknown> {
+  readonly binding: CoreBinding<W>;
+  readonly ledger: BillingLedger;
+  readonly faults: FaultEngine;
+  readonly rateLimiter: RateLimiter;
+  readonly startedAt: number;
+  #keys: ReadonlySet<string> | null;
+  #clock: Clock;
+  #sleep: Sleep;
+  #rateLimitOverride: RateLimit | undefined;
+  #budgetOverride: Budget | undefined;
+
+  constructor(binding: CoreBinding<W>, options: SimulatorServiceOptions = {}) {
+    this.binding = binding;
+    this.#clock = options.clock ?? { now: Date.now };
+    this.#sleep = options.sleep ?? realSleep;
+    this.#keys = options.keys ? new Set(options.keys) : null;
+    this.#rateLimitOverride =
+      typeof options.rateLimit === "number" ? { perSecond: options.rateLimit } : options.rateLimit;
+    this.#budgetOverride = options.budget;
+    const profile = resolveProfile(options.faults);
+    this.ledger = new BillingLedger(options.prices);
+    const now = () => this.#clock.now();
+    this.faults = new FaultEngine({ seed: options.seed ?? 1, profile, now });
+    this.rateLimiter = new RateLimiter(this.#effectiveRateLimit(), now);
+    this.startedAt = now();
+  }
+
+  /** The simulator's wall clock, in ms. */
+  now(): number {
+    return this.#clock.now();
+  }
+
+  get world(): W {
+    return this.binding.core.world;
+  }
+
+  get profile(): FaultProfile {
+    return this.faults.profile;
+  }
+
+  /** Replaces the fault profile (validated); the rate limit and budget follow it unless overridden by options. */
+  setProfile(input: unknown): FaultProfile {
+    const profile = parseFaultProfile(input);
+    this.faults.setProfile(profile);
+    this.rateLimiter.setLimit(this.#effectiveRateLimit());
+    return profile;
+  }
+
+  get rateLimit(): RateLimit {
+    return this.rateLimiter.limit;
+  }
+
+  get budget(): Budget | undefined {
+    return this.#budgetOverride ?? this.faults.profile.budget;
+  }
+
+  /** Forgets attempt counters, outage counters, rate buckets and the ledger: a run can be repeated exactly. */
+  reset(): void {
+    this.faults.reset();
+    this.rateLimiter.reset();
+    this.ledger.reset();
+  }
+
+  #effectiveRateLimit(): RateLimit {
+    return this.#rateLimitOverride ?? this.faults.profile.rateLimit ?? DEFAULT_RATE_LIMIT;
+  }
+
+  /** Serves one request. Rejects only if the signal aborts during injected latency. */
+  async handle(req: SimIncomingRequest): Promise<SimAnswer> {
+    if (req.path.startsWith(ADMIN_PREFIX)) {
+      const admin = handleAdmin(this, req.method, req.path, req.body);
+      return response(admin.status, admin.body);
+    }
+    const spec = req.path.startsWith(API_PREFIX) ? endpointByPath(req.path) : undefined;
+    if (!spec) return this.#fromCore(req); // the core answers 404 (or its own routes)
+    if (req.method !== "GET") {
+      return response(405, { detail: "Method Not Allowed" }, { allow: "GET" });
+    }
+
+    const key = bearerKey(req.authorization, req.cookie);
+    if (key === null || key === "" || (this.#keys !== null && !this.#keys.has(key))) {
+      return response(401, this.#unauthorizedBody(key ?? ""));
+    }
+    const id = keyId(key);
+    const endpoint = spec.name;
+
+    const verdict = this.rateLimiter.take(id);
+    if (!verdict.allowed) {
+      this.ledger.record(id, endpoint, 429);
+      return response(
+        429,
+        { detail: { code: 429, message: "Too Many Requests" } },
+        { "retry-after": String(verdict.retryAfterSeconds) },
+      );
+    }
+    if (this.ledger.exhausted(id, endpoint, this.budget)) {
+      this.ledger.record(id, endpoint, 402);
+      return response(402, {
+        detail: {
+          code: 402,
+          message: "Insufficient account balance, please recharge.",
+          message_zh: "账户余额不足，请充值。",
+        },
+      });
+    }
+
+    const decision = this.faults.decide({
+      series: spec.series,
+      endpoint,
+      params: canonicalParams(spec, req.query),
+      keyId: id,
+    });
+    const answer = this.#answer(req, spec, decision.kind);
+    this.ledger.record(
+      id,
+      endpoint,
+      answer.kind === "response" ? answer.status : answer.kind === "drop" ? "dropped" : "hang",
+    );
+    if (decision.latencyMs > 0 && answer.kind !== "hang") await this.#sleep(decision.latencyMs, req.signal);
+    return answer;
+  }
+
+  #answer(req: SimIncomingRequest, spec: EndpointSpec, kind: FaultKind | null): SimAnswer {
+    switch (kind) {
+      case null:
+        return this.#fromCore(req);
+      case "hang":
+        return { kind: "hang" };
+      case "dropped_connection":
+        return { kind: "drop" };
+      case "http_5xx":
+        return response(500, { detail: { code: 500, message: "Internal Server Error" } });
+      case "http_502":
+        return response(502, { detail: { code: 502, message: "Bad Gateway" } });
+      case "http_503":
+        return response(503, { detail: { code: 503, message: "Service Unavailable" } });
+      case "http_504":
+        return response(504, { detail: { code: 504, message: "Gateway Timeout" } });
+      case "upstream_400":
+        return response(400, {
+          detail: {
+            code: 400,
+            message: "HTTP 400 error, no need to provide request headers to protect user privacy.",
+            message_zh: "HTTP 400 错误，无需提供请求头信息，保护用户隐私。",
+            router: spec.path,
+          },
+        });
+      case "html_error":
+        return {
+          kind: "response",
+          status: 502,
+          headers: { "content-type": "text/html; charset=UTF-8", server: "cloudflare" },
+          body: cloudflarePage(this.#clock.now()),
+        };
+      case "inner_failure":
+      case "empty_payload":
+      case "malformed_json": {
+        // These corrupt a good answer; a request the core rejects (422, 400) gets the core's answer.
+        const real = this.#fromCore(req);
+        if (real.kind !== "response" || real.status !== 200) return real;
+        if (kind === "malformed_json") return { ...real, body: real.body.slice(0, Math.max(1, real.body.length >> 1)) };
+        const now = this.#clock.now();
+        const body =
+          kind === "inner_failure"
+            ? this.binding.renderInnerFailure(spec.name, req.query, "服务异常", now)
+            : this.binding.renderEmptyPayload(spec.name, req.query, now);
+        return response(200, body);
+      }
+    }
+  }
+
+  #fromCore(req: SimIncomingRequest): SimAnswer & { kind: "response" } {
+    const result = this.binding.core.handle({ path: req.path, query: req.query });
+    return response(result.status, result.body);
+  }
+
+  #unauthorizedBody(key: string): unknown {
+    // Like TikHub's: the body echoes the submitted key, so a client's redaction can be tested.
+    return {
+      detail: {
+        code: 401,
+        message: `Invalid API token, the API token you submitted is ${key}`,
+        message_zh: `无效的API令牌，您提交的API令牌为 ${key}`,
+        support: "Discord: https://discord.gg/aMEAS8Xsvz",
+        time_stamp: Math.floor(this.#clock.now() / 1000),
+      },
+    };
+  }
+}
+
+/** A JSON answer; `x-request-id` is the envelope's request_id when there is one. */
+function response(
+  status: number,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+): SimAnswer & {
+  kind: "response";
+} {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const requestId = requestIdOf(body, text) ?? randomUUID();
+  return {
+    kind: "response",
+    status,
+    headers: { ...JSON_HEADERS, "x-request-id": requestId, ...extraHeaders },
+    body: text,
+  };
+}
+
+const REQUEST_ID_IN_TEXT = /"request_id"\s*:\s*"([^"]+)"/;
+
+function requestIdOf(body: unknown, text: string): string | undefined {
+  if (body !== null && typeof body === "object" && "request_id" in body) {
+    const id = (body as { request_id?: unknown }).request_id;
+    if (typeof id === "string") return id;
+  }
+  if (typeof body === "string") return REQUEST_ID_IN_TEXT.exec(text.slice(0, 400))?.[1];
+  return undefined;
+}
+
+/** The key from `Authorization: Bearer <key>`, or from the cookie form `Authorization=Bearer <key>`. */
+export function bearerKey(authorization: string | undefined, cookie: string | undefined): string | null {
+  if (authorization !== undefined) {
+    const m = /^\s*Bearer\s+(.*?)\s*$/i.exec(authorization);
+    return m ? (m[1] ?? "") : authorization.trim() === "" ? null : "";
+  }
+  if (cookie) {
+    for (const part of cookie.split(";")) {
+      const eq = part.indexOf("=");
+      if (eq < 0 || part.slice(0, eq).trim().toLowerCase() !== "authorization") continue;
+      let value = part.slice(eq + 1).trim();
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        // keep it raw
+      }
+      value = value.replace(/^"(.*)"$/, "$1");
+      return bearerKey(value, undefined);
+    }
+  }
+  return null;
+}
+
+function cloudflarePage(now: number): string {
+  const rayId = (now % 0xffffffffff).toString(16).padStart(16, "0");
+  return `<!DOCTYPE html>
+<html lang="en-US"><head><title>api.tikhub.io | 502: Bad gateway</title><meta charset="UTF-8" /></head>
+<body><div id="cf-wrapper"><div id="cf-error-details"><h1><span class="inline-block">Bad gateway</span>
+<span class="code-label">Error code 502</span></h1>
+<p>The web server reported a bad gateway error.</p>
+<p>Cloudflare Ray ID: <strong>${rayId}</strong> &bull; Performance &amp; security by Cloudflare</p>
+</div></div></body></html>
+`;
+}
+
+function resolveProfile(faults: FaultProfileInput | string | undefined): FaultProfile {
+  if (faults === undefined) return loadFaultProfile("healthy");
+  if (typeof faults === "string") return loadFaultProfile(faults);
+  return parseFaultProfile(faults);
+}
+
+// ------------------------------------------------------------------ in-process fetch
+
+/** The origin in-process URLs may use (any origin works; only path and query are read). */
+export const IN_PROCESS_BASE_URL = "http://tikhub.simulator";
+
+/** A `fetch` that serves requests from the service in-process: fast, deterministic, honours AbortSignal. */
+export function createInProcessFetch(service: SimulatorService<unknown>): typeof globalThis.fetch {
+  const simFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : undefined;
+    const url = new URL(request ? request.url : String(input), IN_PROCESS_BASE_URL);
+    const headers = new Headers(init?.headers ?? request?.headers);
+    const signal = init?.signal ?? request?.signal ?? undefined;
+    if (signal?.aborted) throw signal.reason;
+    const method = (init?.method ?? request?.method ?? "GET").toUpperCase();
+    let body: string | undefined;
+    if (init?.body !== undefined && init.body !== null) body = await new Response(init.body).text();
+    else if (request && method !== "GET" && method !== "HEAD") body = await request.text();
+
+    const answer = await service.handle({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      authorization: headers.get("authorization") ?? undefined,
+      cookie: headers.get("cookie") ?? undefined,
+      body,
+      signal,
+    });
+    if (answer.kind === "drop") {
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+      });
+    }
+    if (answer.kind === "hang") {
+      return new Promise<Response>((_resolve, reject) => {
+        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+      });
+    }
+    return new Response(method === "HEAD" ? null : answer.body, { status: answer.status, headers: answer.headers });
+  };
+  return simFetch as typeof globalThis.fetch;
+}
+
+// ------------------------------------------------------------------ node:http
+
+export interface ListenOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 = any free port (default). */
+  port?: number;
+}
+
+export interface Listening {
+  /** Base URL, e.g. "http://127.0.0.1:41234" (no trailing slash). */
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Serves the service over a real keep-alive HTTP server. */
+export async function listen(service: SimulatorService<unknown>, options: ListenOptions = {}): Promise<Listening> {
+  const server = createServer((req, res) => {
+    serveHttp(service, req, res);
+  });
+  server.keepAliveTimeout = 65_000; // longer than common client pools' idle timeouts, to avoid reset races
+  server.headersTimeout = 66_000;
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    server,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // hung and idle keep-alive sockets too
+      });
+      return closing;
+    },
+  };
+}
+
+function serveHttp(service: SimulatorService<unknown>, req: IncomingMessage, res: ServerResponse): void {
+  const rawUrl = req.url ?? "/";
+  const q = rawUrl.indexOf("?");
+  let path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  try {
+    path = decodeURI(path);
+  } catch {
+    // keep the raw path: it will 404
+  }
+  const query = q < 0 ? {} : Object.fromEntries(new URLSearchParams(rawUrl.slice(q + 1)));
+  const method = req.method ?? "GET";
+  const run = (body: string | undefined) => {
+    service
+      .handle({ method, path, query, authorization: req.headers.authorization, cookie: req.headers.cookie, body })
+      .then(
+        (answer) => {
+          if (answer.kind === "hang") return; // the socket stays open until the client or close() ends it
+          if (answer.kind === "drop") {
+            req.socket.destroy();
+            return;
+          }
+          if (res.destroyed) return;
+          const headers: Record<string, string | number> = {
+            ...answer.headers,
+            "content-length": Buffer.byteLength(answer.body),
+          };
+          res.writeHead(answer.status, headers);
+          res.end(method === "HEAD" ? undefined : answer.body);
+        },
+        (error: unknown) => {
+          if (res.destroyed || res.headersSent) return;
+          const text = JSON.stringify({ detail: { code: 500, message: String(error) } });
+          res.writeHead(500, { ...JSON_HEADERS, "content-length": Buffer.byteLength(text) });
+          res.end(text);
+        },
+      );
+  };
+  if (method === "GET" || method === "HEAD") {
+    req.resume(); // drain any body so keep-alive works
+    run(undefined);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", () => run(Buffer.concat(chunks).toString("utf8")));
+}
