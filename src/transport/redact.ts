@@ -12,7 +12,7 @@ const MIN_SECRET_LENGTH = 6;
 const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /(Bearer\s+)[^\s"',;]+/gi,
   /((?:令牌\s*(?:为|是|:|：)|(?<![\w-])token\s*[:=]|submitted\s+is)\s*)[^\s"',;，。]+/gi,
-  /((?:api[_-]?key|authorization)\s*["']?\s*[:=]\s*["']?)[^\s"',;]+/gi,
+  /((?:api[_-]?key|authorization)\s*["']?\s*[:=]\s*["']?(?:Bearer\s+)?)[^\s"',;]+/gi,
 ];
 
 function escapeRegExp(text: string): string {

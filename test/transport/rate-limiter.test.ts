@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import { endpoint } from "../../src/catalog/endpoints.js";
+import { createFakeClock } from "../../src/transport/clock.js";
+import { RateLimiter, Semaphore, TokenBucket } from "../../src/transport/rate-limiter.js";
+import { createTransport } from "../../src/transport/transport.js";
+import { json, KEY, ok, scriptedFetch } from "./helpers.js";
+
+/** Starts `n` acquisitions at once and returns the virtual time each one got its token (ms from start). */
+async function grantTimes(n: number, acquire: () => Promise<unknown>, fake: ReturnType<typeof createFakeClock>) {
+  const start = fake.now();
+  const times: number[] = [];
+  const all = Array.from({ length: n }, () => acquire().then(() => times.push(fake.now() - start)));
+  await fake.runAll();
+  await Promise.all(all);
+  return times.sort((a, b) => a - b);
+}
+
+describe("TokenBucket", () => {
+  it("lets a burst of 10 through, then spaces requests 100 ms apart at 10 req/s", async () => {
+    const fake = createFakeClock();
+    const bucket = new TokenBucket({ qps: 10 }, fake.clock, fake.sleep);
+    const times = await grantTimes(30, () => bucket.acquire(), fake);
+    expect(times.slice(0, 10)).toEqual(Array(10).fill(0));
+    expect(times.slice(10)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 100));
+  });
+
+  it("holds the rate over a long virtual window", async () => {
+    const fake = createFakeClock();
+    const bucket = new TokenBucket({ qps: 10 }, fake.clock, fake.sleep);
+    let granted = 0;
+    let stop = false;
+    const worker = (async () => {
+      while (!stop) {
+        await bucket.acquire();
+        if (fake.now() - Date.UTC(2026, 0, 1) <= 60_000) granted++;
+        else stop = true;
+      }
+    })();
+    await fake.runAll();
+    await worker;
+    // 60 s at 10 req/s plus the initial burst of 10.
+    expect(granted).toBe(610);
+  });
+
+  it("halves the rate on a 429 (not below the floor) and owes the Retry-After wait", async () => {
+    const fake = createFakeClock();
+    const bucket = new TokenBucket({ qps: 4, burst: 1 }, fake.clock, fake.sleep);
+    await bucket.acquire();
+    bucket.onRateLimited(3);
+    expect(bucket.qps).toBe(2);
+    const times = await grantTimes(2, () => bucket.acquire(), fake);
+    // 3 s owed, then 1/2 s per token: the first token at 3.5 s, the next at 4 s.
+    expect(times).toEqual([3_500, 4_000]);
+    for (let i = 0; i < 10; i++) bucket.onRateLimited();
+    expect(bucket.qps).toBe(0.5);
+  });
+
+  it("recovers slowly: +10 % of the configured rate per 5 s without a 429", async () => {
+    const fake = createFakeClock();
+    const bucket = new TokenBucket({ qps: 10 }, fake.clock, fake.sleep);
+    bucket.onRateLimited();
+    expect(bucket.qps).toBe(5);
+    await fake.advance(4_999);
+    bucket.onAnswer();
+    expect(bucket.qps).toBe(5);
+    await fake.advance(1);
+    bucket.onAnswer();
+    expect(bucket.qps).toBe(6);
+    await fake.advance(12_000);
+    bucket.onAnswer();
+    expect(bucket.qps).toBe(8);
+    await fake.advance(60_000);
+    bucket.onAnswer();
+    expect(bucket.qps).toBe(10);
+  });
+
+  it("qps 0 means no limit", async () => {
+    const fake = createFakeClock();
+    const bucket = new TokenBucket({ qps: 0 }, fake.clock, fake.sleep);
+    expect(await grantTimes(100, () => bucket.acquire(), fake)).toEqual(Array(100).fill(0));
+  });
+
+  it("an aborted wait gives its token back", async () => {
+    const fake = createFakeClock();
+    const bucket = new TokenBucket({ qps: 1, burst: 1 }, fake.clock, fake.sleep);
+    await bucket.acquire();
+    const controller = new AbortController();
+    const waiting = bucket.acquire(controller.signal);
+    controller.abort(new Error("stop"));
+    await expect(waiting).rejects.toThrow("stop");
+    expect(await grantTimes(1, () => bucket.acquire(), fake)).toEqual([1_000]);
+  });
+});
+
+describe("Semaphore", () => {
+  it("caps concurrency and serves waiters in order; an aborted waiter leaves the queue", async () => {
+    const sem = new Semaphore(2);
+    const r1 = await sem.acquire();
+    const r2 = await sem.acquire();
+    const order: string[] = [];
+    const controller = new AbortController();
+    const aborted = sem.acquire(controller.signal);
+    const third = sem.acquire().then((r) => {
+      order.push("third");
+      return r;
+    });
+    expect(sem.waiting).toBe(2);
+    controller.abort(new Error("gone"));
+    await expect(aborted).rejects.toThrow("gone");
+    expect(sem.waiting).toBe(1);
+    r1();
+    r1(); // releasing twice is harmless
+    const r3 = await third;
+    expect(order).toEqual(["third"]);
+    expect(sem.inUse).toBe(2);
+    r2();
+    r3();
+    expect(sem.inUse).toBe(0);
+  });
+});
+
+describe("RateLimiter", () => {
+  it("holds Web V3 note detail to 1 req/s by default, on top of the client's rate", async () => {
+    const fake = createFakeClock();
+    const limiter = new RateLimiter({}, fake.clock, fake.sleep);
+    const detail = await grantTimes(3, () => limiter.acquire("web_v3/fetch_note_detail").then((r) => r()), fake);
+    expect(detail).toEqual([0, 1_000, 2_000]);
+    const other = await grantTimes(3, () => limiter.acquire("app_v2/get_user_info").then((r) => r()), fake);
+    expect(other).toEqual([0, 0, 0]);
+  });
+
+  it("per-endpoint overrides can add or remove limits", async () => {
+    const fake = createFakeClock();
+    const limiter = new RateLimiter(
+      { endpointQps: { "web_v3/fetch_note_detail": 0, "app_v2/search_notes": 2 } },
+      fake.clock,
+      fake.sleep,
+    );
+    expect(limiter.bucketFor("web_v3/fetch_note_detail")).toBeUndefined();
+    expect(await grantTimes(3, () => limiter.acquire("app_v2/search_notes").then((r) => r()), fake)).toEqual([
+      0, 500, 1_000,
+    ]);
+  });
+});
+
+describe("through the transport", () => {
+  it("never has more than `concurrency` requests in flight", async () => {
+    const fake = createFakeClock();
+    let inFlight = 0;
+    let peak = 0;
+    const f = scriptedFetch(async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await fake.sleep(250);
+      inFlight--;
+      return ok();
+    });
+    const transport = createTransport({
+      apiKey: KEY,
+      fetch: f.fetch,
+      clock: fake.clock,
+      sleep: fake.sleep,
+      env: {},
+      concurrency: 3,
+      qps: 0,
+    });
+    const spec = endpoint("app_v2/get_user_info");
+    const calls = Array.from({ length: 10 }, (_, i) =>
+      transport.executeOnSeries(spec, { user_id: `u${i}` }, (b) => b, { capability: "user", failover: false }),
+    );
+    await fake.runAll();
+    await Promise.all(calls);
+    expect(peak).toBe(3);
+    expect(f.calls).toHaveLength(10);
+    // 10 calls, 3 at a time, 250 ms each: 4 waves.
+    expect(fake.now() - Date.UTC(2026, 0, 1)).toBe(1_000);
+  });
+
+  it("spaces requests at the client's rate and lowers it after a 429", async () => {
+    const fake = createFakeClock();
+    const f = scriptedFetch(json(429, {}), ok());
+    const transport = createTransport({
+      apiKey: KEY,
+      fetch: f.fetch,
+      clock: fake.clock,
+      sleep: fake.sleep,
+      env: {},
+      qps: 2,
+      random: () => 0.5,
+    });
+    const spec = endpoint("app_v2/get_user_info");
+    const pending = transport.executeOnSeries(spec, { user_id: "u" }, (b) => b, {
+      capability: "user",
+      failover: false,
+    });
+    await fake.runAll();
+    await pending;
+    expect(transport.limiter.global.qps).toBe(1);
+  });
+});
