@@ -70,10 +70,9 @@ export type FaultRule = z.infer<typeof FaultRuleSchema>;
 /** Outage kinds: anything that is not an answer about the thing asked. */
 const OutageKindSchema = z.enum(FAULT_KINDS);
 
-const endpointName = z.string().refine((name) => findEndpoint(name) !== undefined, {
-  message:
-    "unknown endpoint (use catalogue names such as app_v2/search_notes, app/get_note_info, web_v3/fetch_note_detail)",
-});
+const UNKNOWN_ENDPOINT =
+  "unknown endpoint (use catalogue names such as app_v2/search_notes, app/get_note_info, web_v3/fetch_note_detail)";
+const endpointName = z.string().refine((name) => findEndpoint(name) !== undefined, { message: UNKNOWN_ENDPOINT });
 
 export const OutageSchema = z
   .object({
@@ -143,7 +142,15 @@ export const FaultProfileSchema = z
     latencyScale: z.number().finite().nonnegative().optional(),
     defaults: FaultRuleSchema.optional(),
     series: z.partialRecord(z.enum(SERIES), FaultRuleSchema).optional(),
-    endpoints: z.record(endpointName, FaultRuleSchema).optional(),
+    endpoints: z
+      .record(z.string(), FaultRuleSchema)
+      .superRefine((rules, ctx) => {
+        for (const name of Object.keys(rules)) {
+          if (findEndpoint(name) === undefined)
+            ctx.addIssue({ code: "custom", path: [name], message: UNKNOWN_ENDPOINT });
+        }
+      })
+      .optional(),
     outages: z.array(OutageSchema).optional(),
     rateLimit: RateLimitSchema.optional(),
     budget: BudgetSchema.optional(),
