@@ -1,0 +1,138 @@
+/**
+ * Turning what a user pastes into ids: locally and free whenever possible (ids, note and profile URLs,
+ * with the xsec_token from the query); short links and share text cost one call, once per client
+ * (cached), through App V1's resolver tools, with App V2's `share_text` parameter as the fallback.
+ */
+import { endpoint as endpointNamed } from "../catalog/endpoints.js";
+import type { EndpointSpec } from "../catalog/types.js";
+import { emptyPayloadError, interpretPage } from "../failover/answers.js";
+import { type Attempt, listPlanner, runFailover } from "../failover/run-failover.js";
+import type { Note, ResolvedLink, User } from "../model/types.js";
+import { parseRef, type RefKind } from "../refs/parse-ref.js";
+import { InvalidInputError, isXhsError } from "../transport/errors.js";
+import type { ClientContext } from "./context.js";
+import type { CallOptions } from "./types.js";
+
+export interface ResolvedRef {
+  id: string;
+  xsecToken: string | null;
+  /** Whether a paid call was needed. */
+  paid: boolean;
+}
+
+function cacheKey(kind: RefKind, text: string): string {
+  return `${kind}:${text.trim()}`;
+}
+
+/** Resolves a short link or share text through a paid call (cached per client). */
+async function resolveRemote(
+  ctx: ClientContext,
+  kind: RefKind,
+  link: string,
+  options: CallOptions,
+): Promise<ResolvedLink> {
+  const cached = ctx.resolvedLinks.get(cacheKey(kind, link));
+  if (cached) return cached;
+  const capability = kind === "note" ? "resolveNote" : "resolveUser";
+  const tool = endpointNamed(kind === "note" ? "app/extract_share_info" : "app/get_user_id_and_xsec_token");
+  const fallback = endpointNamed(kind === "note" ? "app_v2/get_image_note_detail" : "app_v2/get_user_info");
+  const allowed = new Set(options.series ?? ctx.order);
+  const attempts: Attempt<ResolvedLink>[] = [];
+  const attempt = (
+    spec: EndpointSpec,
+    params: Record<string, string>,
+    toLink: (items: unknown[]) => ResolvedLink | null,
+  ) => ({
+    series: spec.series,
+    endpoint: spec,
+    run: async (run: { failover: boolean; reason?: string; signal: AbortSignal }) => {
+      const answer = await ctx.port.call(
+        spec,
+        params,
+        interpretPage(spec, { normalizers: ctx.normalizers, onDrift: ctx.onDrift }),
+        {
+          capability,
+          failover: run.failover,
+          signal: run.signal,
+          ...(run.reason ? { reason: run.reason } : {}),
+        },
+      );
+      const found = answer.empty ? null : toLink(answer.items);
+      if (!found) throw emptyPayloadError(spec, `the ${kind} link ${JSON.stringify(link)}`);
+      return found;
+    },
+  });
+  if (allowed.has("app_v1")) {
+    attempts.push(
+      attempt(tool, { share_link: link }, (items) => {
+        const first = items[0] as ResolvedLink | undefined;
+        return first && first.kind === kind ? first : null;
+      }),
+    );
+  }
+  if (allowed.has("app_v2")) {
+    // App V2 resolves share text itself; the image endpoint answers the note (or nothing), never another note.
+    attempts.push(
+      attempt(fallback, { share_text: link }, (items) => {
+        const first = items[0] as Note | User | undefined;
+        if (!first) return null;
+        return { kind, id: first.id, xsecToken: first.xsecToken, url: null };
+      }),
+    );
+  }
+  if (attempts.length === 0) {
+    throw new InvalidInputError(`Resolving a share link needs app_v1 or app_v2 in the series order`);
+  }
+  const { value } = await runFailover(listPlanner(attempts), {
+    capability,
+    health: ctx.health,
+    sleep: ctx.sleep,
+    subject: `the ${kind} share link ${JSON.stringify(link)}`,
+    signal: options.signal,
+  });
+  ctx.resolvedLinks.set(cacheKey(kind, link), value);
+  if (kind === "note") ctx.knowledge.rememberNoteToken(value.id, value.xsecToken);
+  else ctx.knowledge.rememberUserToken(value.id, value.xsecToken);
+  return value;
+}
+
+/** A note or user reference → id and token (a paid call only for short links and share text). */
+export async function resolveRef(
+  ctx: ClientContext,
+  ref: string,
+  kind: RefKind,
+  options: CallOptions = {},
+): Promise<ResolvedRef> {
+  const parsed = parseRef(ref, kind);
+  if (parsed.kind === "note" || parsed.kind === "user") {
+    if (parsed.kind !== kind) {
+      throw new InvalidInputError(`expected a ${kind} reference, got a ${parsed.kind} one: ${JSON.stringify(ref)}`);
+    }
+    if (kind === "note") ctx.knowledge.rememberNoteToken(parsed.id, parsed.xsecToken);
+    else ctx.knowledge.rememberUserToken(parsed.id, parsed.xsecToken);
+    const known = kind === "note" ? ctx.knowledge.noteToken(parsed.id) : ctx.knowledge.userToken(parsed.id);
+    return { id: parsed.id, xsecToken: parsed.xsecToken ?? known ?? null, paid: false };
+  }
+  const link = parsed.kind === "short_link" ? parsed.url : parsed.text;
+  const resolved = await resolveRemote(ctx, kind, link, options);
+  return { id: resolved.id, xsecToken: resolved.xsecToken, paid: true };
+}
+
+/** `links.resolve(text)`: a note or user link → kind, id, token; free for long URLs. */
+export async function resolveLink(ctx: ClientContext, text: string, options: CallOptions = {}): Promise<ResolvedLink> {
+  const parsed = parseRef(text, "note");
+  if (parsed.kind === "note" || parsed.kind === "user") {
+    if (parsed.kind === "note") ctx.knowledge.rememberNoteToken(parsed.id, parsed.xsecToken);
+    else ctx.knowledge.rememberUserToken(parsed.id, parsed.xsecToken);
+    const url = /^https?:\/\//i.test(text.trim()) && !/\s/.test(text.trim()) ? text.trim() : null;
+    return { kind: parsed.kind, id: parsed.id, xsecToken: parsed.xsecToken, url };
+  }
+  const link = parsed.kind === "short_link" ? parsed.url : parsed.text;
+  try {
+    return await resolveRemote(ctx, "note", link, options);
+  } catch (error) {
+    // A short link may point to a profile: the note resolver cannot read it, the user resolver can.
+    if (isXhsError(error) && error.fatal) throw error;
+    return resolveRemote(ctx, "user", link, options);
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * Lists through the router: which series may serve each list, its first-page parameters per series,
+ * what "about what was asked" means for its records, and whether its order is the same on every series.
+ */
+import {
+  COMMENT_SORT_MAP,
+  COMMENT_SORTS,
+  type CommentSort,
+  NOTE_TYPE_FILTERS,
+  NOTE_TYPE_MAP,
+  SEARCH_SORT_MAP,
+  SEARCH_SORTS,
+  TIME_FILTER_MAP,
+  TIME_FILTERS,
+  TOPIC_SORT_MAP,
+  TOPIC_SORTS,
+} from "../catalog/filters.js";
+import type { Capability, EndpointSpec } from "../catalog/types.js";
+import { wrongItemError } from "../failover/answers.js";
+import { type ListDefinition, ListPaginator, type ListRoute } from "../failover/paginate.js";
+import { type FilterRequest, requireRoutes } from "../failover/router.js";
+import { ThreadPaginator } from "../failover/threads.js";
+import type { Comment, Note, Series, User } from "../model/types.js";
+import type { NormalizedItem } from "../series/types.js";
+import { InvalidInputError } from "../transport/errors.js";
+import type { ClientContext } from "./context.js";
+import { resolveRef } from "./links.js";
+import type { CommentListOptions, ListOptions, Paginator, SearchNotesOptions, TopicNotesOptions } from "./types.js";
+
+function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[]): void {
+  if (value !== undefined && !allowed.includes(value)) {
+    throw new InvalidInputError(`${name} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
+  }
+}
+
+function filter(
+  name: string,
+  table: FilterRequest["table"],
+  value: string | undefined,
+  neutral: string,
+): FilterRequest[] {
+  return value === undefined ? [] : [{ name, table, value, neutral }];
+}
+
+interface ListSetup<T extends NormalizedItem> {
+  capability: Capability;
+  key: string;
+  subject: string;
+  ordering: "stable" | "relevance";
+  filters?: FilterRequest[];
+  xsecToken?: string | null;
+  /** First-page parameters on a series (filters are added). */
+  params(series: Series, endpoint: EndpointSpec): Record<string, string>;
+  check?: (endpoint: EndpointSpec) => ((items: T[]) => void) | undefined;
+  bloomBytes?: number;
+}
+
+function buildList<T extends NormalizedItem>(
+  ctx: ClientContext,
+  setup: ListSetup<T>,
+  options: ListOptions,
+): ListPaginator<T> {
+  const routes = requireRoutes({
+    capability: setup.capability,
+    order: options.series ?? ctx.order,
+    filters: setup.filters,
+    acceptDegraded: options.acceptDegraded,
+    xsecToken: setup.xsecToken,
+  });
+  const listRoutes: ListRoute[] = routes.map((route) => {
+    const endpoint = route.endpoints[0]!;
+    return {
+      series: route.series,
+      endpoint,
+      params: { ...setup.params(route.series, endpoint), ...route.filterParams },
+      degradedReasons: route.degradedReasons,
+    };
+  });
+  const checks = new Map(listRoutes.map((r) => [r.endpoint.name, setup.check?.(r.endpoint)]));
+  const def: ListDefinition<T> = {
+    capability: setup.capability,
+    key: setup.key,
+    subject: setup.subject,
+    routes: listRoutes,
+    ordering: setup.ordering,
+    idOf: (item) => item.id,
+    check: (items, endpoint) => checks.get(endpoint.name)?.(items),
+    onItems: (items) => ctx.knowledge.learn(items),
+    bloomBytes: setup.bloomBytes,
+  };
+  return new ListPaginator<T>(def, ctx, options);
+}
+
+/** A lazy paginator: the ref is resolved (maybe a paid call) on first use, so the factory stays synchronous. */
+class DeferredPaginator<T> implements Paginator<T> {
+  private inner: Paginator<T> | null = null;
+  private pending: Promise<Paginator<T>> | null = null;
+  constructor(
+    private readonly make: () => Promise<Paginator<T>>,
+    private readonly initialCursor: string | null,
+  ) {}
+  private async get(): Promise<Paginator<T>> {
+    if (this.inner) return this.inner;
+    this.pending ??= this.make().then((p) => {
+      this.inner = p;
+      return p;
+    });
+    return this.pending;
+  }
+  async *pages() {
+    yield* (await this.get()).pages();
+  }
+  async *[Symbol.asyncIterator]() {
+    yield* await this.get();
+  }
+  async collect(limit: number): Promise<T[]> {
+    return (await this.get()).collect(limit);
+  }
+  get cursor(): string | null {
+    return this.inner ? this.inner.cursor : this.initialCursor;
+  }
+  get degraded(): boolean {
+    return this.inner?.degraded ?? false;
+  }
+  get degradedReasons(): readonly string[] {
+    return this.inner?.degradedReasons ?? [];
+  }
+}
+
+function deferred<T>(options: ListOptions, make: () => Promise<Paginator<T>>): Paginator<T> {
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
+    throw new InvalidInputError(`limit must be a non-negative integer, got ${options.limit}`);
+  }
+  return new DeferredPaginator(make, options.cursor ?? null);
+}
+
+/** Notes whose author is someone else: not this user's list. */
+function authoredBy(endpoint: EndpointSpec, userId: string) {
+  return (items: Note[]) => {
+    const other = items.find((n) => n.author !== null && n.author.id !== userId);
+    if (other) throw wrongItemError(endpoint, `answered a note by ${other.author!.id}, not by ${userId}`);
+  };
+}
+
+export function userNotes(ctx: ClientContext, ref: string, options: ListOptions = {}): Paginator<Note> {
+  return deferred(options, async () => {
+    const { id } = await resolveRef(ctx, ref, "user", options);
+    return buildList<Note>(
+      ctx,
+      {
+        capability: "userNotes",
+        key: `userNotes:${id}`,
+        subject: `the notes of user ${id}`,
+        ordering: "stable",
+        params: () => ({ user_id: id }),
+        check: (endpoint) => authoredBy(endpoint, id),
+      },
+      options,
+    );
+  });
+}
+
+export function userFavorites(ctx: ClientContext, ref: string, options: ListOptions = {}): Paginator<Note> {
+  return deferred(options, async () => {
+    const { id } = await resolveRef(ctx, ref, "user", options);
+    return buildList<Note>(
+      ctx,
+      {
+        capability: "userFavorites",
+        key: `userFavorites:${id}`,
+        subject: `the favourites of user ${id}`,
+        ordering: "stable",
+        params: () => ({ user_id: id }),
+      },
+      options,
+    );
+  });
+}
+
+function aboutNote(endpoint: EndpointSpec, noteId: string, rootId: string | null) {
+  return (items: Comment[]) => {
+    const other = items.find((c) => c.noteId !== noteId);
+    if (other) throw wrongItemError(endpoint, `answered a comment of note ${other.noteId}, not of ${noteId}`);
+    if (rootId !== null) {
+      const stray = items.find((c) => c.rootId !== null && c.rootId !== rootId);
+      if (stray) throw wrongItemError(endpoint, `answered a reply in thread ${stray.rootId}, not in ${rootId}`);
+    }
+  };
+}
+
+function commentParams(noteId: string, token: string | null, series: Series): Record<string, string> {
+  const params: Record<string, string> = { note_id: noteId };
+  if (series === "web_v3" && token) params.xsec_token = token;
+  return params;
+}
+
+function commentList(
+  ctx: ClientContext,
+  noteId: string,
+  token: string | null,
+  sort: CommentSort | undefined,
+  options: ListOptions,
+): ListPaginator<Comment> {
+  return buildList<Comment>(
+    ctx,
+    {
+      capability: "comments",
+      key: `comments:${noteId}:${sort ?? "-"}`,
+      subject: `the comments of note ${noteId}`,
+      // Newest first is the same order on every series; relevance orders are each series' own.
+      ordering: sort === "latest" ? "stable" : "relevance",
+      filters: filter("sort", COMMENT_SORT_MAP, sort, "default"),
+      xsecToken: token,
+      params: (series) => commentParams(noteId, token, series),
+      check: (endpoint) => aboutNote(endpoint, noteId, null),
+    },
+    options,
+  );
+}
+
+function replyList(
+  ctx: ClientContext,
+  noteId: string,
+  token: string | null,
+  commentId: string,
+  options: ListOptions,
+): ListPaginator<Comment> {
+  return buildList<Comment>(
+    ctx,
+    {
+      capability: "replies",
+      key: `replies:${noteId}:${commentId}`,
+      subject: `the replies to comment ${commentId} of note ${noteId}`,
+      ordering: "stable",
+      xsecToken: token,
+      params: (series): Record<string, string> =>
+        series === "web_v3"
+          ? { ...commentParams(noteId, token, series), root_comment_id: commentId }
+          : { note_id: noteId, comment_id: commentId },
+      check: (endpoint) => aboutNote(endpoint, noteId, commentId),
+      bloomBytes: 512,
+    },
+    options,
+  );
+}
+
+export function comments(ctx: ClientContext, noteRef: string, options: CommentListOptions = {}): Paginator<Comment> {
+  oneOf("sort", options.sort, COMMENT_SORTS);
+  const maxReplies = options.maxRepliesPerThread;
+  if (maxReplies !== undefined && (!Number.isInteger(maxReplies) || maxReplies < 0)) {
+    throw new InvalidInputError(`maxRepliesPerThread must be a non-negative integer, got ${maxReplies}`);
+  }
+  return deferred(options, async () => {
+    const { id, xsecToken } = await resolveRef(ctx, noteRef, "note", options);
+    const token = xsecToken ?? ctx.knowledge.noteToken(id) ?? null;
+    if (!options.withReplies) return commentList(ctx, id, token, options.sort, options);
+    const { limit: _limit, cursor: _cursor, ...callOptions } = options;
+    return new ThreadPaginator({
+      limit: options.limit,
+      cursor: options.cursor,
+      key: `threads:${id}:${options.sort ?? "-"}`,
+      maxRepliesPerThread: maxReplies,
+      topLevel: (cursor) => commentList(ctx, id, token, options.sort, { ...callOptions, cursor }),
+      replies: (comment, cursor, limit) => replyList(ctx, id, token, comment, { ...callOptions, cursor, limit }),
+    });
+  });
+}
+
+export function replies(
+  ctx: ClientContext,
+  noteRef: string,
+  commentId: string,
+  options: ListOptions = {},
+): Paginator<Comment> {
+  if (typeof commentId !== "string" || !/^[0-9A-Za-z]{8,40}$/.test(commentId)) {
+    throw new InvalidInputError(`not a comment id: ${JSON.stringify(commentId)}`);
+  }
+  return deferred(options, async () => {
+    const { id, xsecToken } = await resolveRef(ctx, noteRef, "note", options);
+    return replyList(ctx, id, xsecToken ?? ctx.knowledge.noteToken(id) ?? null, commentId, options);
+  });
+}
+
+function keywordOf(keyword: string): string {
+  const k = typeof keyword === "string" ? keyword.trim() : "";
+  if (k === "") throw new InvalidInputError("the search keyword is empty");
+  return k;
+}
+
+export function searchNotes(ctx: ClientContext, keyword: string, options: SearchNotesOptions = {}): Paginator<Note> {
+  const k = keywordOf(keyword);
+  oneOf("sort", options.sort, SEARCH_SORTS);
+  oneOf("type", options.type, NOTE_TYPE_FILTERS);
+  oneOf("time", options.time, TIME_FILTERS);
+  const filters = [
+    ...filter("sort", SEARCH_SORT_MAP, options.sort, "general"),
+    ...filter("type", NOTE_TYPE_MAP, options.type, "all"),
+    ...filter("time", TIME_FILTER_MAP, options.time, "all"),
+  ];
+  return deferred(options, async () =>
+    buildList<Note>(
+      ctx,
+      {
+        capability: "searchNotes",
+        key: `searchNotes:${k}:${options.sort ?? "-"}:${options.type ?? "-"}:${options.time ?? "-"}`,
+        subject: `the notes found for ${JSON.stringify(k)}`,
+        ordering: "relevance",
+        filters,
+        params: () => ({ keyword: k, page: "1" }),
+      },
+      options,
+    ),
+  );
+}
+
+export function searchUsers(ctx: ClientContext, keyword: string, options: ListOptions = {}): Paginator<User> {
+  const k = keywordOf(keyword);
+  return deferred(options, async () =>
+    buildList<User>(
+      ctx,
+      {
+        capability: "searchUsers",
+        key: `searchUsers:${k}`,
+        subject: `the users found for ${JSON.stringify(k)}`,
+        ordering: "relevance",
+        params: () => ({ keyword: k, page: "1" }),
+      },
+      options,
+    ),
+  );
+}
+
+export function topicNotes(ctx: ClientContext, pageId: string, options: TopicNotesOptions = {}): Paginator<Note> {
+  const id = typeof pageId === "string" ? pageId.trim() : "";
+  if (!/^[0-9A-Za-z_-]{4,64}$/.test(id)) throw new InvalidInputError(`not a topic page id: ${JSON.stringify(pageId)}`);
+  oneOf("sort", options.sort, TOPIC_SORTS);
+  return deferred(options, async () =>
+    buildList<Note>(
+      ctx,
+      {
+        capability: "topicNotes",
+        key: `topicNotes:${id}:${options.sort ?? "-"}`,
+        subject: `the notes of topic ${id}`,
+        ordering: "relevance",
+        filters: filter("sort", TOPIC_SORT_MAP, options.sort, "general"),
+        params: (series): Record<string, string> =>
+          // App V1 requires the first load time (ms); both keep it constant across pages (it stays in the params).
+          series === "app_v1" ? { page_id: id, first_load_time: String(ctx.clock.now()) } : { page_id: id },
+      },
+      options,
+    ),
+  );
+}

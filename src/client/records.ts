@@ -1,0 +1,149 @@
+/**
+ * Single records through the router: a note (with its type found out cheaply), a user, a topic.
+ */
+import type { EndpointSpec } from "../catalog/types.js";
+import { emptyPayloadError, interpretPage, type PageAnswer, wrongItemError } from "../failover/answers.js";
+import { NoteDetailPlanner } from "../failover/note-detail.js";
+import { requireRoutes } from "../failover/router.js";
+import { type Attempt, type AttemptRunContext, listPlanner, runFailover } from "../failover/run-failover.js";
+import type { Note, NoteType, Topic, User } from "../model/types.js";
+import type { NormalizedItem } from "../series/types.js";
+import { InvalidInputError } from "../transport/errors.js";
+import type { ClientContext } from "./context.js";
+import { resolveRef } from "./links.js";
+import type { CallOptions } from "./types.js";
+
+/** Records whose id is not the one asked for: the answer is about something else. */
+function checkIds(endpoint: EndpointSpec, wanted: string) {
+  return (items: NormalizedItem[]) => {
+    if (!items.some((i) => i.id === wanted)) {
+      throw wrongItemError(
+        endpoint,
+        `answered about ${items.map((i) => i.id).join(", ")}, not the requested ${wanted}`,
+      );
+    }
+  };
+}
+
+function callFor<T extends NormalizedItem>(
+  ctx: ClientContext,
+  capability: "note" | "user" | "topic",
+  endpoint: EndpointSpec,
+  params: Record<string, string>,
+  wanted: string,
+  run: AttemptRunContext,
+): Promise<PageAnswer<T>> {
+  return ctx.port.call(
+    endpoint,
+    params,
+    interpretPage<T>(endpoint, {
+      normalizers: ctx.normalizers,
+      onDrift: ctx.onDrift,
+      check: checkIds(endpoint, wanted),
+    }),
+    { capability, failover: run.failover, signal: run.signal, ...(run.reason ? { reason: run.reason } : {}) },
+  );
+}
+
+export async function getNote(
+  ctx: ClientContext,
+  ref: string,
+  options: CallOptions & { type?: NoteType } = {},
+): Promise<Note> {
+  if (options.type !== undefined && options.type !== "image" && options.type !== "video") {
+    throw new InvalidInputError(`type must be "image" or "video", got ${JSON.stringify(options.type)}`);
+  }
+  const { id, xsecToken } = await resolveRef(ctx, ref, "note", options);
+  const token = xsecToken ?? ctx.knowledge.noteToken(id) ?? null;
+  const type = options.type ?? ctx.knowledge.noteType(id) ?? null;
+  const routes = requireRoutes({
+    capability: "note",
+    order: options.series ?? ctx.order,
+    noteType: type,
+    xsecToken: token,
+  });
+  const planner = new NoteDetailPlanner({
+    noteId: id,
+    type,
+    routes,
+    health: ctx.health,
+    onType: (learned) => ctx.knowledge.rememberNoteType(id, learned),
+    call: (endpoint, run) => {
+      const params: Record<string, string> = { note_id: id };
+      if (endpoint.needsXsecToken && token) params.xsec_token = token;
+      return callFor<Note>(ctx, "note", endpoint, params, id, run);
+    },
+  });
+  const { value } = await runFailover(planner, {
+    capability: "note",
+    health: ctx.health,
+    sleep: ctx.sleep,
+    subject: `note ${id}`,
+    hedgeAfterMs: ctx.hedgeAfterMs,
+    signal: options.signal,
+  });
+  ctx.knowledge.learn([value]);
+  // A token learned from the ref is kept on the record when the series did not give one.
+  return value.xsecToken === null && token ? { ...value, xsecToken: token } : value;
+}
+
+async function getSingle<T extends User | Topic>(
+  ctx: ClientContext,
+  capability: "user" | "topic",
+  id: string,
+  paramsFor: (endpoint: EndpointSpec) => Record<string, string>,
+  options: CallOptions,
+): Promise<T> {
+  const routes = requireRoutes({ capability, order: options.series ?? ctx.order });
+  const attempts: Attempt<PageAnswer<T>>[] = routes.map((route) => {
+    const endpoint = route.endpoints[0]!;
+    return {
+      series: route.series,
+      endpoint,
+      run: (run) => callFor<T>(ctx, capability, endpoint, paramsFor(endpoint), id, run),
+    };
+  });
+  const planner = listPlanner(attempts);
+  const { value } = await runFailover(
+    {
+      next: (busy) => planner.next(busy),
+      judge: (attempt, outcome) => {
+        if (outcome.ok) {
+          const record = outcome.value.items.find((i) => i.id === id);
+          if (!record) {
+            const error = outcome.value.empty
+              ? emptyPayloadError(attempt.endpoint, `${capability} ${id}`)
+              : wrongItemError(attempt.endpoint, `no record ${id} in the answer`);
+            return { reject: error, health: "failure" as const };
+          }
+          return { accept: record };
+        }
+        return planner.judge(attempt, outcome) as { reject: typeof outcome.error; health: "failure" | "neutral" };
+      },
+    },
+    {
+      capability,
+      health: ctx.health,
+      sleep: ctx.sleep,
+      subject: `${capability} ${id}`,
+      hedgeAfterMs: ctx.hedgeAfterMs,
+      signal: options.signal,
+    },
+  );
+  ctx.knowledge.learn([value]);
+  return value;
+}
+
+export async function getUser(ctx: ClientContext, ref: string, options: CallOptions = {}): Promise<User> {
+  const { id, xsecToken } = await resolveRef(ctx, ref, "user", options);
+  const user = await getSingle<User>(ctx, "user", id, () => ({ user_id: id }), options);
+  return user.xsecToken === null && xsecToken ? { ...user, xsecToken } : user;
+}
+
+export async function getTopic(ctx: ClientContext, pageId: string, options: CallOptions = {}): Promise<Topic> {
+  const id = typeof pageId === "string" ? pageId.trim() : "";
+  if (!/^[0-9A-Za-z_-]{4,64}$/.test(id)) {
+    throw new InvalidInputError(`not a topic page id: ${JSON.stringify(pageId)}`);
+  }
+  return getSingle<Topic>(ctx, "topic", id, () => ({ page_id: id }), options);
+}

@@ -1,0 +1,106 @@
+/**
+ * "Correct or nothing": turning a normalized answer into a value the router may accept, or a typed error.
+ * An answer counts only if it is a success with a non-empty payload about what was asked; the transport
+ * has already checked HTTP and envelope codes.
+ */
+import type { EndpointSpec } from "../catalog/types.js";
+import type { Series } from "../model/types.js";
+import type { NextPageParams, NormalizedItem, NormalizedPage } from "../series/types.js";
+import { type ErrorContext, NotFoundError, UpstreamError, WrongItemError } from "../transport/errors.js";
+import type { AnswerMeta, DriftSink, Interpret, NormalizerLookup } from "./port.js";
+
+/** Upstream messages that say plainly the thing does not exist (one such answer is enough). */
+const EXPLICIT_NOT_FOUND = /不存在|已删除|已被删除|被删除|注销|does not exist|not exist|deleted|not found/i;
+
+/**
+ * A not-found answer from one series. `explicit` when the answer says so in so many words; otherwise
+ * (e.g. "当前笔记暂时无法浏览", which also means a bad token) a second series must agree.
+ */
+export class NotFoundAnswer extends NotFoundError {
+  readonly explicit: boolean;
+  readonly upstreamMessage: string | null;
+  constructor(message: string, explicit: boolean, upstreamMessage: string | null, context?: ErrorContext) {
+    super(message, context);
+    this.explicit = explicit;
+    this.upstreamMessage = upstreamMessage;
+  }
+}
+
+/** One page as the router sees it. `empty` pages are returned, not thrown: the caller decides (no same-series retry). */
+export interface PageAnswer<T extends NormalizedItem = NormalizedItem> {
+  endpoint: string;
+  series: Series;
+  items: T[];
+  hasMore: boolean | null;
+  next: NextPageParams;
+  empty: boolean;
+  params: Record<string, string>;
+  raw?: unknown;
+}
+
+export interface InterpretOptions<T extends NormalizedItem> {
+  normalizers: NormalizerLookup;
+  onDrift?: DriftSink | undefined;
+  /** Throws WrongItemError when the records are not about what was asked. */
+  check?: (items: T[], meta: AnswerMeta) => void;
+  keepRaw?: boolean;
+}
+
+export function interpretPage<T extends NormalizedItem>(
+  endpoint: EndpointSpec,
+  options: InterpretOptions<T>,
+): Interpret<PageAnswer<T>> {
+  return (raw, meta) => {
+    const normalize = options.normalizers(endpoint.name);
+    const onDrift = options.onDrift;
+    const page = normalize(raw, {
+      endpoint,
+      params: meta.params,
+      fetchedAt: meta.fetchedAt,
+      ...(onDrift ? { onDrift: (path: string) => onDrift(endpoint.name, path) } : {}),
+    }) as NormalizedPage<T>;
+    const where = { endpoint: endpoint.name, series: endpoint.series };
+    const status = page.status;
+    if (!status.ok && status.reason === "inner_failure") {
+      const message = status.message;
+      const explicit = message !== null && EXPLICIT_NOT_FOUND.test(message);
+      if (status.notFound || explicit) {
+        throw new NotFoundAnswer(
+          `${endpoint.name} says it is not found${message ? `: ${message}` : ""}`,
+          explicit,
+          message,
+          where,
+        );
+      }
+      throw new UpstreamError(`${endpoint.name} answered 200 with an inner failure${message ? `: ${message}` : ""}`, {
+        ...where,
+        upstreamMessage: message ?? undefined,
+      });
+    }
+    const empty = (!status.ok && status.reason === "empty") || page.items.length === 0;
+    if (!empty) options.check?.(page.items, meta);
+    return {
+      endpoint: endpoint.name,
+      series: endpoint.series,
+      items: empty ? [] : page.items,
+      hasMore: page.hasMore,
+      next: page.next,
+      empty,
+      params: meta.params,
+      ...(options.keepRaw ? { raw } : {}),
+    };
+  };
+}
+
+/** The error for an empty answer where a record was needed (never taken for "not found" alone). */
+export function emptyPayloadError(endpoint: EndpointSpec, what: string): UpstreamError {
+  return new UpstreamError(`${endpoint.name} answered 200 with an empty payload for ${what}`, {
+    endpoint: endpoint.name,
+    series: endpoint.series,
+    emptyPayload: true,
+  });
+}
+
+export function wrongItemError(endpoint: EndpointSpec, message: string): WrongItemError {
+  return new WrongItemError(`${endpoint.name}: ${message}`, { endpoint: endpoint.name, series: endpoint.series });
+}

@@ -1,0 +1,114 @@
+/**
+ * Health per series and capability: a circuit breaker on the injected clock, so a dead series is not
+ * tried first on every call.
+ *
+ * closed ──(failureThreshold consecutive failures)──► open ──(coolDownMs elapsed)──► half_open
+ * half_open lets one probe through: success closes the breaker, failure opens it for another cool-down.
+ * An open series goes to the back of the order, never out of it: when every series is open, they are
+ * all tried anyway (in their configured order).
+ */
+import type { Capability } from "../catalog/types.js";
+import type { Clock } from "../client/types.js";
+import type { Series } from "../model/types.js";
+
+export type BreakerState = "closed" | "open" | "half_open";
+
+export interface BreakerOptions {
+  /** Consecutive failures that open the breaker (default 3). */
+  failureThreshold?: number;
+  /** How long an open breaker keeps its series at the back, in ms (default 30 000). */
+  coolDownMs?: number;
+}
+
+export const DEFAULT_FAILURE_THRESHOLD = 3;
+export const DEFAULT_COOL_DOWN_MS = 30_000;
+
+export class CircuitBreaker {
+  private failures = 0;
+  private openedAt: number | null = null;
+  private probeInFlight = false;
+  private readonly threshold: number;
+  private readonly coolDownMs: number;
+
+  constructor(
+    private readonly clock: Clock,
+    options: BreakerOptions = {},
+  ) {
+    this.threshold = Math.max(1, options.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD);
+    this.coolDownMs = Math.max(0, options.coolDownMs ?? DEFAULT_COOL_DOWN_MS);
+  }
+
+  get state(): BreakerState {
+    if (this.openedAt === null) return "closed";
+    return this.clock.now() - this.openedAt >= this.coolDownMs ? "half_open" : "open";
+  }
+
+  /** Whether a call may go first now: closed, or half-open with no probe already running. */
+  get available(): boolean {
+    const state = this.state;
+    return state === "closed" || (state === "half_open" && !this.probeInFlight);
+  }
+
+  /** Marks the start of a call; in half-open state this call is the probe. */
+  begin(): void {
+    if (this.state === "half_open") this.probeInFlight = true;
+  }
+
+  success(): void {
+    this.failures = 0;
+    this.openedAt = null;
+    this.probeInFlight = false;
+  }
+
+  failure(): void {
+    this.failures++;
+    const wasProbe = this.probeInFlight || this.state === "half_open";
+    this.probeInFlight = false;
+    if (wasProbe || this.failures >= this.threshold) this.openedAt = this.clock.now();
+  }
+
+  /** A call that ended without telling anything about the series' health (aborted, wrong item…). */
+  release(): void {
+    this.probeInFlight = false;
+  }
+}
+
+export class HealthBoard {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: BreakerOptions = {},
+  ) {}
+
+  breaker(series: Series, capability: Capability): CircuitBreaker {
+    const key = `${series}:${capability}`;
+    let found = this.breakers.get(key);
+    if (!found) {
+      found = new CircuitBreaker(this.clock, this.options);
+      this.breakers.set(key, found);
+    }
+    return found;
+  }
+
+  state(series: Series, capability: Capability): BreakerState {
+    return this.breaker(series, capability).state;
+  }
+
+  /** The same series, available ones first (stable), open ones at the back in their original order. */
+  order(capability: Capability, series: readonly Series[]): Series[] {
+    const available = series.filter((s) => this.breaker(s, capability).available);
+    const rest = series.filter((s) => !this.breaker(s, capability).available);
+    return [...available, ...rest];
+  }
+
+  /** Breaker states per series, keyed by capability (for stats()). */
+  snapshot(): Record<Series, Record<string, BreakerState>> {
+    const out: Record<Series, Record<string, BreakerState>> = { app_v2: {}, app_v1: {}, web_v3: {} };
+    for (const [key, breaker] of this.breakers) {
+      const [series, capability] = key.split(":") as [Series, string];
+      out[series][capability] = breaker.state;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * What the client learns for free from the answers it already paid for: each note's xsec_token and
+ * type, each user's xsec_token. Web V3 note detail, comments and replies need the note's token, and
+ * knowing a note's type saves the image-then-video probe on App V2 (one paid call).
+ *
+ * Bounded (least recently set entries are dropped first) so a long crawl cannot grow it without limit.
+ */
+import type { Comment, Note, NoteType, User } from "../model/types.js";
+import type { NormalizedItem } from "../series/types.js";
+
+/** Entries kept per map (default 50 000: about 5 MB at most). */
+export const DEFAULT_KNOWLEDGE_CAPACITY = 50_000;
+
+class BoundedMap<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly capacity: number) {}
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.capacity) {
+      const oldest = this.map.keys().next();
+      if (!oldest.done) this.map.delete(oldest.value);
+    }
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+function isNote(item: NormalizedItem): item is Note {
+  return "type" in item && "images" in item && "stats" in item;
+}
+function isUser(item: NormalizedItem): item is User {
+  return "followers" in item && "nickname" in item && "source" in item;
+}
+function isComment(item: NormalizedItem): item is Comment {
+  return "noteId" in item && "rootId" in item;
+}
+
+export class ClientKnowledge {
+  private readonly noteTokens: BoundedMap<string>;
+  private readonly userTokens: BoundedMap<string>;
+  private readonly noteTypes: BoundedMap<NoteType>;
+
+  constructor(capacity = DEFAULT_KNOWLEDGE_CAPACITY) {
+    this.noteTokens = new BoundedMap(capacity);
+    this.userTokens = new BoundedMap(capacity);
+    this.noteTypes = new BoundedMap(capacity);
+  }
+
+  noteToken(noteId: string): string | undefined {
+    return this.noteTokens.get(noteId);
+  }
+  userToken(userId: string): string | undefined {
+    return this.userTokens.get(userId);
+  }
+  noteType(noteId: string): NoteType | undefined {
+    return this.noteTypes.get(noteId);
+  }
+
+  rememberNoteToken(noteId: string, token: string | null | undefined): void {
+    if (token) this.noteTokens.set(noteId, token);
+  }
+  rememberUserToken(userId: string, token: string | null | undefined): void {
+    if (token) this.userTokens.set(userId, token);
+  }
+  rememberNoteType(noteId: string, type: NoteType): void {
+    this.noteTypes.set(noteId, type);
+  }
+
+  /** Learn from every record of an answer: notes teach their token and type, users their token. */
+  learn(items: readonly NormalizedItem[]): void {
+    for (const item of items) {
+      if (isNote(item)) {
+        this.rememberNoteToken(item.id, item.xsecToken);
+        this.noteTypes.set(item.id, item.type);
+      } else if (isUser(item)) {
+        this.rememberUserToken(item.id, item.xsecToken);
+      } else if (isComment(item)) {
+        // Comments carry no token; nothing to learn.
+      } else if ("kind" in item && (item.kind === "note" || item.kind === "user")) {
+        if (item.kind === "note") this.rememberNoteToken(item.id, item.xsecToken);
+        else this.rememberUserToken(item.id, item.xsecToken);
+      }
+    }
+  }
+
+  get sizes(): { noteTokens: number; userTokens: number; noteTypes: number } {
+    return { noteTokens: this.noteTokens.size, userTokens: this.userTokens.size, noteTypes: this.noteTypes.size };
+  }
+}

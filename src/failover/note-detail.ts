@@ -1,0 +1,140 @@
+/**
+ * Note detail across series, with the note's type found out as cheaply as possible.
+ *
+ * Type known (from the ref, the options, or an earlier list answer): one call on App V2's endpoint for
+ * that type. Type unknown: App V2's image endpoint first (most notes are image notes); it answers an
+ * empty note_list for a video note, and then the video endpoint is asked (two calls). The video endpoint
+ * answers *other* notes for an image note: that wrong answer is never returned, it only teaches the
+ * client that the note is an image note. An App V1 answer about a video note (no video URL) is not
+ * returned either: it teaches the type, and the call moves on to a series that can serve videos.
+ * A series is never asked again on an endpoint already tried for this note.
+ */
+import type { EndpointSpec } from "../catalog/types.js";
+import type { Note, NoteType, Series } from "../model/types.js";
+import type { XhsError } from "../transport/errors.js";
+import { emptyPayloadError, type PageAnswer, wrongItemError } from "./answers.js";
+import type { HealthBoard } from "./health.js";
+import type { Route } from "./router.js";
+import { type Attempt, type AttemptPlanner, healthOf, type Outcome, type Verdict } from "./run-failover.js";
+
+export interface NoteDetailPlannerInput {
+  noteId: string;
+  /** Known type, or null (image endpoint first). */
+  type: NoteType | null;
+  /** Routes planned for the note capability (with the type when known, and the token). */
+  routes: Route[];
+  health: HealthBoard;
+  /** Runs one endpoint call for this note (params built by the caller). */
+  call: (endpoint: EndpointSpec, ctx: Parameters<Attempt<PageAnswer<Note>>["run"]>[0]) => Promise<PageAnswer<Note>>;
+  /** Told whenever the note's type is learned. */
+  onType?: (type: NoteType) => void;
+}
+
+function servesType(endpoint: EndpointSpec, type: NoteType): boolean {
+  return !endpoint.noteTypes || endpoint.noteTypes.includes(type);
+}
+
+/** A note is complete for its type: an image note, or a video note with its video URL. */
+function isComplete(note: Note): boolean {
+  return note.type === "image" || note.video !== null;
+}
+
+export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note> {
+  private type: NoteType | null;
+  private readonly tried = new Set<string>();
+  /** Series given up on, with the type knowledge at that time (a new type can make them worth asking again). */
+  private readonly blocked = new Map<Series, NoteType | null>();
+  /** Paid calls made, for the "count how many calls each path costs" check. */
+  calls = 0;
+
+  constructor(private readonly input: NoteDetailPlannerInput) {
+    this.type = input.type;
+  }
+
+  get knownType(): NoteType | null {
+    return this.type;
+  }
+
+  private learn(type: NoteType): void {
+    if (this.type !== type) {
+      this.type = type;
+      this.input.onType?.(type);
+    }
+  }
+
+  private endpointFor(route: Route): EndpointSpec | null {
+    const candidates = route.endpoints.filter((e) => !this.tried.has(e.name));
+    if (this.type) return candidates.find((e) => servesType(e, this.type!)) ?? null;
+    // Unknown type: an endpoint for both first, else the image one (App V2: image, then video on empty).
+    return (
+      candidates.find((e) => !e.noteTypes || e.noteTypes.length > 1) ??
+      candidates.find((e) => servesType(e, "image")) ??
+      candidates[0] ??
+      null
+    );
+  }
+
+  next(busy: ReadonlySet<Series>): Attempt<PageAnswer<Note>> | null {
+    const bySeries = new Map(this.input.routes.map((r) => [r.series, r]));
+    const order = this.input.health.order(
+      "note",
+      this.input.routes.map((r) => r.series),
+    );
+    for (const series of order) {
+      if (busy.has(series)) continue;
+      if (this.blocked.has(series) && this.blocked.get(series) === this.type) continue;
+      const endpoint = this.endpointFor(bySeries.get(series)!);
+      if (!endpoint) continue;
+      this.tried.add(endpoint.name);
+      this.blocked.delete(series);
+      return {
+        series,
+        endpoint,
+        run: (ctx) => {
+          this.calls++;
+          return this.input.call(endpoint, ctx);
+        },
+      };
+    }
+    return null;
+  }
+
+  judge(attempt: Attempt<PageAnswer<Note>>, outcome: Outcome<PageAnswer<Note>>): Verdict<Note> {
+    const { endpoint, series } = attempt;
+    if (outcome.ok) {
+      const answer = outcome.value;
+      const note = answer.items.find((n) => n.id === this.input.noteId);
+      if (answer.empty || !note) {
+        const error = emptyPayloadError(endpoint, `note ${this.input.noteId}`);
+        // App V2's image endpoint answers empty for a video note: with the type unknown that is a hint, not a fault.
+        const typeProbe = this.type === null && endpoint.noteTypes?.length === 1 && endpoint.noteTypes[0] === "image";
+        if (typeProbe && attempt.endpoint.series === "app_v2") return { reject: error, health: "neutral" };
+        this.blocked.set(series, this.type);
+        return { reject: error, health: "failure" };
+      }
+      if (!isComplete(note)) {
+        // e.g. App V1 on a video note: right note, no video URL. Learn the type, never return it.
+        this.learn(note.type);
+        return {
+          reject: wrongItemError(endpoint, `answered ${note.id} as a ${note.type} note without its video URL`),
+          health: "success",
+        };
+      }
+      this.learn(note.type);
+      return { accept: note };
+    }
+    const error: XhsError = outcome.error;
+    if (
+      error.kind === "wrong_item" &&
+      this.type === null &&
+      endpoint.noteTypes?.length === 1 &&
+      endpoint.noteTypes[0] === "video"
+    ) {
+      // The video endpoint answers other notes for an image note: the note is an image note.
+      this.learn("image");
+      return { reject: error, health: "neutral" };
+    }
+    this.blocked.set(series, this.type);
+    return { reject: error, health: healthOf(error) };
+  }
+}

@@ -1,0 +1,447 @@
+/**
+ * Lists across failover: an async iterable of normalized items over one series at a time, continuing
+ * on the next eligible series when one fails midway, never yielding an item twice.
+ *
+ * - Lists whose order is the same on every series ("stable": a user's notes, comments by time): the new
+ *   series is read from its first page, skipping what was already yielded until the last yielded id,
+ *   then everything after it is yielded: no gap, no duplicate.
+ * - Relevance-ranked lists (search, comments by relevance): the new series cannot promise the same order,
+ *   so already-yielded items are dropped (Bloom filter) and the list says it is degraded.
+ * - An empty *first* page is suspect: another series is asked (or the same one again, when it is the only
+ *   one) before concluding that the list is empty; two empty first answers make an empty list.
+ * - An empty *later* page ends the list (App V2 search has no has_more), unless the page before said
+ *   has_more: true; then it is taken for a fault and the list continues on another series.
+ * - The cursor (base64url JSON, a few KB at most) records the series, its native next-page parameters,
+ *   the last yielded id and the Bloom filter; a list resumes from it, on the same series when possible.
+ */
+import type { Capability, EndpointSpec } from "../catalog/types.js";
+import type { Page, Paginator } from "../client/types.js";
+import type { Series } from "../model/types.js";
+import type { NormalizedItem } from "../series/types.js";
+import {
+  AbortedError,
+  AllSeriesFailedError,
+  InvalidInputError,
+  isXhsError,
+  NotFoundError,
+  UpstreamError,
+  type XhsError,
+} from "../transport/errors.js";
+import { interpretPage, NotFoundAnswer, type PageAnswer } from "./answers.js";
+import { BloomFilter, DEFAULT_BLOOM_BYTES } from "./bloom.js";
+import { CURSOR_VERSION, decodeCursor, encodeCursor, type ListCursorState } from "./cursor.js";
+import type { HealthBoard } from "./health.js";
+import type { DriftSink, NormalizerLookup, SeriesPort } from "./port.js";
+import { healthOf } from "./run-failover.js";
+
+export interface ListRoute {
+  series: Series;
+  endpoint: EndpointSpec;
+  /** First-page parameters on this series. */
+  params: Record<string, string>;
+  /** Filters this series cannot honour (only with acceptDegraded). */
+  degradedReasons: string[];
+}
+
+export interface ListDefinition<T extends NormalizedItem> {
+  capability: Capability;
+  /** Identifies the list in its cursor (capability, subject, filters). */
+  key: string;
+  /** For messages: "the comments of note 64f…". */
+  subject: string;
+  routes: ListRoute[];
+  ordering: "stable" | "relevance";
+  idOf(item: T): string;
+  /** Throws WrongItemError when a page is not about what was asked. */
+  check?: ((items: T[], endpoint: EndpointSpec) => void) | undefined;
+  /** Sees every page's records (the client learns tokens and note types from them). */
+  onItems?: ((items: T[]) => void) | undefined;
+  bloomBytes?: number | undefined;
+}
+
+export interface ListEnvironment {
+  port: SeriesPort;
+  normalizers: NormalizerLookup;
+  health: HealthBoard;
+  onDrift?: DriftSink | undefined;
+}
+
+export interface ListRunOptions {
+  limit?: number | undefined;
+  cursor?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+type NextParams = Record<string, string> | "end";
+
+function toXhsError(error: unknown, route: ListRoute): XhsError {
+  if (isXhsError(error)) return error;
+  return new UpstreamError(`${route.endpoint.name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+    endpoint: route.endpoint.name,
+    series: route.series,
+    cause: error,
+  });
+}
+
+/** Walks one list page by page, across series, keeping a serializable position. */
+export class ListWalker<T extends NormalizedItem> {
+  private state: ListCursorState;
+  private bloom: BloomFilter;
+  private pending: T[] = [];
+  /** The page being consumed: its parameters and what comes after it. */
+  private page: { params: Record<string, string>; next: NextParams; index: number } | null = null;
+  private done = false;
+  private readonly lastErrors = new Map<Series, XhsError>();
+  private readonly notFound = new Set<Series>();
+  /** Position before a chain of failures, restored when every series failed (cheap resume on the same series). */
+  private beforeFailures: { state: ListCursorState; bloom: string } | null = null;
+  private lastReason: string | undefined;
+  private switched = false;
+
+  constructor(
+    private readonly def: ListDefinition<T>,
+    private readonly env: ListEnvironment,
+    cursor?: string,
+  ) {
+    const bytes = def.bloomBytes ?? DEFAULT_BLOOM_BYTES;
+    if (cursor) {
+      const s = decodeCursor(cursor, def.key);
+      this.bloom = BloomFilter.fromBase64(s.b, s.bn, s.bc);
+      // A resumed list gives every series a new chance.
+      this.state = { ...s, f: [] };
+      if (s.s !== null && !def.routes.some((r) => r.series === s.s)) {
+        // The cursor's series is not eligible for this call (e.g. a different series option): restart elsewhere.
+        this.state = { ...this.state, s: null, a: null, p: 0, h: null, sk: s.y > 0 };
+      }
+    } else {
+      this.bloom = new BloomFilter(bytes);
+      this.state = {
+        v: CURSOR_VERSION,
+        k: def.key,
+        s: null,
+        a: null,
+        p: 0,
+        h: null,
+        l: null,
+        y: 0,
+        sk: false,
+        f: [],
+        e: 0,
+        d: [],
+        b: "",
+        bn: bytes,
+        bc: 0,
+      };
+    }
+  }
+
+  get degradedReasons(): string[] {
+    return this.state.d;
+  }
+  get exhausted(): boolean {
+    return this.done && this.pending.length === 0;
+  }
+  get source(): Series | null {
+    return this.state.s;
+  }
+
+  /** Where a new list resumes after the last consumed item; null once exhausted. */
+  cursor(): string | null {
+    if (this.exhausted) return null;
+    const state: ListCursorState = { ...this.state, b: this.bloom.toBase64(), bc: this.bloom.size };
+    if (this.page && this.pending.length > 0) {
+      // Mid-page: fetch this page again and skip through the last consumed id.
+      state.a = this.page.params;
+      state.p = this.page.index;
+      state.sk = state.l !== null;
+      if (this.page.index === 0 && state.l === null) state.a = null;
+    }
+    return encodeCursor(state);
+  }
+
+  private route(series: Series): ListRoute {
+    return this.def.routes.find((r) => r.series === series)!;
+  }
+
+  private addDegraded(reasons: readonly string[]): void {
+    for (const r of reasons) if (!this.state.d.includes(r)) this.state.d.push(r);
+  }
+
+  private pickSeries(): Series | null {
+    const order = this.env.health.order(
+      this.def.capability,
+      this.def.routes.map((r) => r.series),
+    );
+    return order.find((s) => !this.state.f.includes(s)) ?? null;
+  }
+
+  private enter(series: Series): void {
+    const previous = this.state.s;
+    this.state.s = series;
+    this.state.a = null;
+    this.state.p = 0;
+    this.state.h = null;
+    if (this.state.y > 0) {
+      this.state.sk = true;
+      if (this.def.ordering === "relevance" && previous !== null) {
+        this.addDegraded([
+          `switched from ${previous} to ${series} midway: relevance order differs between series, so items may be missing (duplicates were dropped)`,
+        ]);
+      }
+    }
+    this.addDegraded(this.route(series).degradedReasons);
+  }
+
+  /** Leaves the current series for the next eligible one, or throws when none is left. */
+  private failOver(error: XhsError): void {
+    if (!this.beforeFailures) {
+      this.beforeFailures = { state: structuredClone(this.state), bloom: this.bloom.toBase64() };
+    }
+    const from = this.state.s;
+    if (from !== null) {
+      this.lastErrors.set(from, error);
+      if (!this.state.f.includes(from)) this.state.f.push(from);
+    }
+    this.lastReason = `${from ?? "?"}: ${error.kind}`;
+    this.switched = true;
+    const next = this.pickSeries();
+    if (next === null) {
+      const attempts = [...this.lastErrors.values()];
+      // Resume later from where the list stood before this chain of failures, on the same series.
+      const saved = this.beforeFailures;
+      this.state = { ...saved.state, f: [] };
+      this.bloom = BloomFilter.fromBase64(saved.bloom, this.state.bn, saved.state.bc || this.bloom.size);
+      this.beforeFailures = null;
+      throw new AllSeriesFailedError(
+        `Every eligible series failed for ${this.def.subject}: ${attempts.map((e) => `${e.series ?? "?"}: ${e.message}`).join("; ")}`,
+        attempts,
+      );
+    }
+    this.enter(next);
+  }
+
+  private async fetch(route: ListRoute, params: Record<string, string>, signal?: AbortSignal): Promise<PageAnswer<T>> {
+    const interpret = interpretPage<T>(route.endpoint, {
+      normalizers: this.env.normalizers,
+      onDrift: this.env.onDrift,
+      ...(this.def.check ? { check: (items: T[]) => this.def.check!(items, route.endpoint) } : {}),
+    });
+    return this.env.port.call(route.endpoint, params, interpret, {
+      capability: this.def.capability,
+      failover: this.switched,
+      ...(this.switched && this.lastReason ? { reason: this.lastReason } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  /** Fetches pages until at least one new item is pending, or the list ends. */
+  async fill(signal?: AbortSignal): Promise<boolean> {
+    while (this.pending.length === 0) {
+      if (this.done) return false;
+      if (signal?.aborted) throw new AbortedError(`Aborted while listing ${this.def.subject}`);
+      if (this.page) {
+        // The previous page is fully consumed: move past it.
+        const next = this.page.next;
+        this.page = null;
+        if (next === "end") {
+          this.done = true;
+          return false;
+        }
+        this.state.a = next;
+      }
+      if (this.state.s === null) {
+        const first = this.pickSeries();
+        if (first === null) throw new InvalidInputError(`No series can serve ${this.def.subject}`);
+        this.enter(first);
+      }
+      const route = this.route(this.state.s!);
+      const params = this.state.a ?? route.params;
+      const breaker = this.env.health.breaker(route.series, this.def.capability);
+      breaker.begin();
+      let answer: PageAnswer<T>;
+      try {
+        answer = await this.fetch(route, params, signal);
+      } catch (caught) {
+        const error = toXhsError(caught, route);
+        if (healthOf(error) === "failure") breaker.failure();
+        else breaker.release();
+        if (error.fatal) throw error;
+        if (error instanceof NotFoundError) {
+          this.notFound.add(route.series);
+          const explicit = error instanceof NotFoundAnswer ? error.explicit : true;
+          if (explicit || this.notFound.size >= 2) {
+            throw new NotFoundError(`${this.def.subject}: not found (${[...this.notFound].join(" and ")})`, {
+              endpoint: error.endpoint,
+              series: error.series,
+              cause: error,
+            });
+          }
+        }
+        this.failOver(error);
+        continue;
+      }
+      breaker.success();
+      if (answer.empty) {
+        const emptyError = new UpstreamError(`${route.endpoint.name} answered an empty page`, {
+          endpoint: route.endpoint.name,
+          series: route.series,
+          emptyPayload: true,
+        });
+        if (this.state.p === 0) {
+          if (this.state.y === 0) {
+            // An empty first page is suspect: two answers must agree before the list is taken as empty.
+            this.state.e++;
+            if (this.state.e >= 2) {
+              this.done = true;
+              return false;
+            }
+            const other = this.def.routes.some((r) => r.series !== route.series && !this.state.f.includes(r.series));
+            if (other) this.failOver(emptyError);
+            continue;
+          }
+          // A new series that has nothing where the list had items: it cannot continue the list.
+          this.failOver(emptyError);
+          continue;
+        }
+        if (this.state.h === true) {
+          // The previous page promised more: an empty page here is a fault, not the end.
+          this.failOver(emptyError);
+          continue;
+        }
+        this.done = true;
+        return false;
+      }
+      this.beforeFailures = null;
+      this.def.onItems?.(answer.items);
+      const index = this.state.p;
+      this.state.p++;
+      this.state.h = answer.hasMore;
+      const next: NextParams =
+        answer.hasMore === false || answer.next === null ? "end" : { ...route.params, ...answer.next };
+      this.page = { params, next, index };
+      this.pending = this.select(answer.items);
+    }
+    return true;
+  }
+
+  private select(items: T[]): T[] {
+    const out: T[] = [];
+    const seenHere = new Set<string>();
+    for (const item of items) {
+      const id = this.def.idOf(item);
+      if (seenHere.has(id)) continue;
+      seenHere.add(id);
+      if (this.state.sk) {
+        if (id === this.state.l) {
+          this.state.sk = false;
+          continue;
+        }
+        if (this.bloom.has(id)) continue;
+      } else if (this.def.ordering === "relevance") {
+        if (this.bloom.has(id)) continue;
+      } else if (id === this.state.l) {
+        continue;
+      }
+      out.push(item);
+    }
+    return out;
+  }
+
+  /** Takes up to `count` pending items, recording them as yielded. */
+  take(count: number): T[] {
+    const taken = this.pending.splice(0, Math.max(0, count));
+    for (const item of taken) {
+      const id = this.def.idOf(item);
+      this.bloom.add(id);
+      this.state.l = id;
+      this.state.y++;
+    }
+    if (this.pending.length === 0 && this.page?.next === "end") {
+      this.page = null;
+      this.done = true;
+    }
+    return taken;
+  }
+}
+
+/** A Paginator over a ListWalker. Stateful: a second iteration continues where the first one stopped. */
+export class ListPaginator<T extends NormalizedItem> implements Paginator<T> {
+  private readonly walker: ListWalker<T>;
+  private yielded = 0;
+  private started = false;
+  private readonly initialCursor: string | null;
+
+  constructor(
+    def: ListDefinition<T>,
+    env: ListEnvironment,
+    private readonly options: ListRunOptions = {},
+  ) {
+    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
+      throw new InvalidInputError(`limit must be a non-negative integer, got ${options.limit}`);
+    }
+    this.walker = new ListWalker(def, env, options.cursor);
+    this.initialCursor = options.cursor ?? null;
+  }
+
+  get cursor(): string | null {
+    if (!this.started) return this.initialCursor;
+    return this.walker.cursor();
+  }
+  get degraded(): boolean {
+    return this.walker.degradedReasons.length > 0;
+  }
+  get degradedReasons(): readonly string[] {
+    return this.walker.degradedReasons;
+  }
+
+  private remaining(cap?: number): number {
+    const limit = this.options.limit ?? Number.POSITIVE_INFINITY;
+    return Math.min(limit - this.yielded, cap ?? Number.POSITIVE_INFINITY);
+  }
+
+  async *pages(): AsyncGenerator<Page<T>> {
+    this.started = true;
+    while (this.remaining() > 0) {
+      const more = await this.walker.fill(this.options.signal);
+      if (!more) return;
+      const items = this.walker.take(this.remaining());
+      this.yielded += items.length;
+      const reasons = [...this.walker.degradedReasons];
+      yield {
+        items,
+        cursor: this.walker.cursor(),
+        hasMore: !this.walker.exhausted,
+        source: this.walker.source!,
+        degraded: reasons.length > 0,
+        degradedReasons: reasons,
+      };
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    this.started = true;
+    while (this.remaining() > 0) {
+      const more = await this.walker.fill(this.options.signal);
+      if (!more) return;
+      const [item] = this.walker.take(1);
+      this.yielded++;
+      yield item!;
+    }
+  }
+
+  async collect(limit: number): Promise<T[]> {
+    if (!Number.isInteger(limit) || limit < 0) {
+      throw new InvalidInputError(`collect(limit) needs a non-negative integer limit, got ${limit}`);
+    }
+    const out: T[] = [];
+    this.started = true;
+    while (out.length < limit && this.remaining() > 0) {
+      const more = await this.walker.fill(this.options.signal);
+      if (!more) break;
+      const items = this.walker.take(Math.min(limit - out.length, this.remaining()));
+      this.yielded += items.length;
+      out.push(...items);
+    }
+    return out;
+  }
+}

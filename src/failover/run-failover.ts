@@ -1,0 +1,245 @@
+/**
+ * Asks series in turn until one gives a correct answer.
+ *
+ * - Fatal errors (auth, payment, invalid input, budget, aborted) stop at once: no other series is asked.
+ * - Not found is confirmed by not-found answers from two different series, or by one explicit answer;
+ *   an empty payload alone never counts (so a missing note costs two series, not every series).
+ * - Every series failed: AllSeriesFailedError with each series' last error.
+ * - Optional hedging: after `hedgeAfterMs` without an answer, the next series starts too; the first
+ *   correct answer wins and the others are aborted (off by default: it can pay twice).
+ *
+ * What to ask next is the planner's business (a fixed list, or the note-detail state machine).
+ */
+import type { Capability, EndpointSpec } from "../catalog/types.js";
+import type { Sleep } from "../client/types.js";
+import type { Series } from "../model/types.js";
+import {
+  AbortedError,
+  AllSeriesFailedError,
+  isXhsError,
+  NotFoundError,
+  UpstreamError,
+  type XhsError,
+} from "../transport/errors.js";
+import { NotFoundAnswer } from "./answers.js";
+import type { HealthBoard } from "./health.js";
+
+export interface AttemptRunContext {
+  failover: boolean;
+  reason?: string;
+  signal: AbortSignal;
+}
+
+export interface Attempt<T> {
+  series: Series;
+  endpoint: EndpointSpec;
+  run(ctx: AttemptRunContext): Promise<T>;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: XhsError };
+
+/**
+ * What an outcome means. `health`: whether it says something about the series' health ("failure" opens
+ * the breaker after a few; "success" closes it; "neutral" tells nothing, e.g. a wrong-type endpoint).
+ */
+export type Verdict<R> = { accept: R } | { reject: XhsError; health: "failure" | "neutral" | "success" };
+
+export interface AttemptPlanner<T, R> {
+  /** The next attempt, skipping series in `busy` (running hedged attempts); null when none is left. */
+  next(busy: ReadonlySet<Series>): Attempt<T> | null;
+  judge(attempt: Attempt<T>, outcome: Outcome<T>): Verdict<R>;
+}
+
+export interface RunOptions {
+  capability: Capability;
+  health: HealthBoard;
+  sleep: Sleep;
+  /** What is being asked for, for error messages ("note 64f…"). */
+  subject: string;
+  hedgeAfterMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface RunResult<R> {
+  value: R;
+  series: Series;
+  /** Errors met on the way (one per failed attempt). */
+  errors: XhsError[];
+}
+
+/** A fixed list of attempts: accept any value, reject by error kind. */
+export function listPlanner<T>(attempts: Attempt<T>[]): AttemptPlanner<T, T> {
+  const pending = [...attempts];
+  return {
+    next(busy) {
+      const index = pending.findIndex((a) => !busy.has(a.series));
+      if (index < 0) return null;
+      return pending.splice(index, 1)[0]!;
+    },
+    judge(_attempt, outcome) {
+      if (outcome.ok) return { accept: outcome.value };
+      return { reject: outcome.error, health: healthOf(outcome.error) };
+    },
+  };
+}
+
+/** Whether an error says the series is unwell (opens its breaker after a few). */
+export function healthOf(error: XhsError): "failure" | "neutral" {
+  switch (error.kind) {
+    case "upstream":
+    case "timeout":
+    case "connection":
+    case "shape":
+    case "rate_limited":
+      return "failure";
+    default:
+      return "neutral";
+  }
+}
+
+function toXhsError(error: unknown, attempt: Attempt<unknown>): XhsError {
+  if (isXhsError(error)) return error;
+  return new UpstreamError(
+    `${attempt.endpoint.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      endpoint: attempt.endpoint.name,
+      series: attempt.series,
+      cause: error,
+    },
+  );
+}
+
+interface Running<T> {
+  id: number;
+  attempt: Attempt<T>;
+  controller: AbortController;
+  done: Promise<{ id: number; outcome: Outcome<T> }>;
+}
+
+export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: RunOptions): Promise<RunResult<R>> {
+  const { health, capability } = options;
+  const errors: XhsError[] = [];
+  const lastErrorBySeries = new Map<Series, XhsError>();
+  const notFoundSeries = new Set<Series>();
+  const running = new Map<number, Running<T>>();
+  const started = new Set<Series>();
+  let nextId = 0;
+  let lastReason: string | undefined;
+  let hedge = options.hedgeAfterMs !== undefined && options.hedgeAfterMs >= 0 ? options.hedgeAfterMs : undefined;
+
+  const abortAll = () => {
+    for (const r of running.values()) r.controller.abort();
+    running.clear();
+  };
+  const checkAborted = () => {
+    if (options.signal?.aborted) {
+      abortAll();
+      throw new AbortedError(`Aborted while fetching ${options.subject}`);
+    }
+  };
+
+  const start = (): boolean => {
+    const busy = new Set([...running.values()].map((r) => r.attempt.series));
+    const attempt = planner.next(busy);
+    if (!attempt) return false;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const failover = started.size > 0 && !(started.size === 1 && started.has(attempt.series));
+    started.add(attempt.series);
+    const breaker = health.breaker(attempt.series, capability);
+    breaker.begin();
+    const id = nextId++;
+    const ctx: AttemptRunContext = { failover, signal: controller.signal };
+    if (failover) ctx.reason = lastReason ?? "hedge";
+    const done = attempt.run(ctx).then(
+      (value): Outcome<T> => ({ ok: true, value }),
+      (error: unknown): Outcome<T> => ({ ok: false, error: toXhsError(error, attempt) }),
+    );
+    running.set(id, {
+      id,
+      attempt,
+      controller,
+      done: done.then((outcome) => {
+        options.signal?.removeEventListener("abort", onAbort);
+        return { id, outcome };
+      }),
+    });
+    return true;
+  };
+
+  checkAborted();
+  while (true) {
+    if (running.size === 0 && !start()) break;
+    const settled = [...running.values()].map((r) => r.done);
+    let timer: AbortController | undefined;
+    const waits: Promise<{ id: number; outcome: Outcome<T> } | "hedge">[] = [...settled];
+    if (hedge !== undefined) {
+      timer = new AbortController();
+      const t = timer;
+      waits.push(
+        options.sleep(hedge, t.signal).then(
+          () => "hedge" as const,
+          () => new Promise<never>(() => {}),
+        ),
+      );
+    }
+    const first = await Promise.race(waits);
+    timer?.abort();
+    checkAborted();
+    if (first === "hedge") {
+      // Nothing left to hedge with: stop arming the timer and just wait.
+      if (!start()) hedge = undefined;
+      continue;
+    }
+    const entry = running.get(first.id);
+    running.delete(first.id);
+    if (!entry) continue;
+    const { attempt } = entry;
+    const breaker = health.breaker(attempt.series, capability);
+    const verdict = planner.judge(attempt, first.outcome);
+    if ("accept" in verdict) {
+      breaker.success();
+      abortAll();
+      return { value: verdict.accept, series: attempt.series, errors };
+    }
+    const error = verdict.reject;
+    if (verdict.health === "failure") breaker.failure();
+    else if (verdict.health === "success") breaker.success();
+    else breaker.release();
+    if (error.kind === "aborted" && !options.signal?.aborted && entry.controller.signal.aborted) continue;
+    if (error.fatal) {
+      abortAll();
+      throw error;
+    }
+    errors.push(error);
+    lastErrorBySeries.set(attempt.series, error);
+    lastReason = `${attempt.series}: ${error.kind}`;
+    if (error instanceof NotFoundError) {
+      const explicit = error instanceof NotFoundAnswer ? error.explicit : true;
+      notFoundSeries.add(attempt.series);
+      if (explicit || notFoundSeries.size >= 2) {
+        abortAll();
+        const confirmedBy = [...notFoundSeries].join(" and ");
+        throw new NotFoundError(
+          `${options.subject} was not found (${explicit ? "said by" : "confirmed by"} ${confirmedBy})`,
+          {
+            endpoint: error.endpoint,
+            series: error.series,
+            httpStatus: error.httpStatus,
+            requestId: error.requestId,
+            cause: error,
+          },
+        );
+      }
+    }
+  }
+  const attempts = [...lastErrorBySeries.values()];
+  const summary = attempts.map((e) => `${e.series ?? "?"}: ${e.message}`).join("; ");
+  throw new AllSeriesFailedError(
+    attempts.length === 0
+      ? `No series could be asked for ${options.subject}`
+      : `Every eligible series failed for ${options.subject}: ${summary}`,
+    attempts,
+  );
+}
