@@ -1,0 +1,341 @@
+/**
+ * The crawl engine: runs a plan's jobs from the durable queue with a few workers, over the client (which
+ * owns the rate limit, retries and failover), into the store. Its parts stay apart: the queue (`JobQueue`
+ * port), the rate (the client's limiter), the handlers (handlers.ts), the store (`Store` port) and the
+ * statistics (statistics.ts, saved with each job's writes).
+ *
+ * Resuming: a run is keyed by its plan's hash. Starting the same plan again (or `--resume`) finds the
+ * unfinished run, gives back the leases a dead process held, and goes on from each list's checkpoint.
+ */
+import { randomUUID } from "node:crypto";
+import type { AttemptEvent, Clock, Logger, XhsClient } from "../client/types.js";
+import { LeaseLostError } from "../store/errors.js";
+import type { Job, JobQueue, RunRecord, RunStatus, Store } from "../store/port.js";
+import { AbortedError, BudgetExceededError, isXhsError } from "../transport/errors.js";
+import { HANDLERS, type HandlerContext, seedJobs } from "./handlers.js";
+import type { JobKind } from "./jobs.js";
+import { type CrawlPlan, planHash } from "./plan.js";
+import { buildReport, type RunReport } from "./report.js";
+import { cloneStats, loadStats, type RunStats, type StopReason } from "./statistics.js";
+
+export interface CrawlBudget {
+  /** Calls this session may make (attempts, billable or not). */
+  maxCalls?: number;
+  /** USD this session may spend (estimated from the price table). */
+  maxCostUsd?: number;
+}
+
+export interface CrawlProgress {
+  runId: string;
+  jobsDone: number;
+  jobsFailed: number;
+  calls: number;
+  costUsd: number;
+  lastJob: string;
+}
+
+export interface CrawlDeps {
+  client: XhsClient;
+  store: Store;
+  queue: JobQueue;
+  clock?: Clock;
+  logger?: Logger;
+  /** Ctrl-C: in-flight jobs are given back, the run is saved as interrupted. */
+  signal?: AbortSignal;
+  onProgress?: (progress: CrawlProgress) => void;
+}
+
+export interface CrawlRequest {
+  /** The plan to run (required unless `runId` names a run whose plan was saved). */
+  plan?: CrawlPlan;
+  /** Resume this run; without it the plan's unfinished run is resumed, or a new run starts. */
+  runId?: string;
+  /** Always start a new run, even when the same plan has an unfinished one. */
+  fresh?: boolean;
+  budget?: CrawlBudget;
+  /** Jobs at once (default: the plan's concurrency). */
+  concurrency?: number;
+  /** Failures of a job before it is recorded as failed (default 3; transient errors only). */
+  maxJobFailures?: number;
+}
+
+export interface CrawlResult {
+  runId: string;
+  status: RunStatus;
+  stopReason: StopReason | null;
+  resumed: boolean;
+  report: RunReport;
+}
+
+/** A run that cannot start: no plan, unknown run id, or the run's plan is gone. */
+export class CrawlSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CrawlSetupError";
+  }
+}
+
+const UNFINISHED: RunStatus[] = ["running", "partial", "interrupted", "failed"];
+/** Error kinds that can never succeed on a retry of the same job. */
+const PERMANENT = new Set(["not_found", "invalid_input", "wrong_item"]);
+/** Error kinds that stop the whole run at once (saved, resumable once fixed). */
+const RUN_FATAL = new Set(["auth", "permission", "payment"]);
+
+/** Finds or creates the run for a request. */
+async function openRun(
+  store: Store,
+  request: CrawlRequest,
+): Promise<{ run: RunRecord; plan: CrawlPlan; resumed: boolean }> {
+  if (request.runId) {
+    const run = await store.getRun(request.runId);
+    if (!run) throw new CrawlSetupError(`no run "${request.runId}" in this database (see \`xhs runs list\`)`);
+    const plan = (request.plan ?? run.plan) as CrawlPlan | null;
+    if (!plan) throw new CrawlSetupError(`run "${request.runId}" has no saved plan`);
+    if (request.plan && run.planKey && planHash(request.plan) !== run.planKey) {
+      throw new CrawlSetupError(
+        `run "${request.runId}" was started with another plan; resume it without a plan, or start a new run`,
+      );
+    }
+    return { run, plan, resumed: true };
+  }
+  if (!request.plan) throw new CrawlSetupError("no plan: give a plan file or seeds, or --resume a run");
+  const plan = request.plan;
+  const planKey = planHash(plan);
+  if (!request.fresh) {
+    const [unfinished] = await store.listRuns({ planKey, status: UNFINISHED, limit: 1 });
+    if (unfinished) return { run: unfinished, plan, resumed: true };
+  }
+  const run = await store.createRun({ id: newRunId(), planKey, plan, status: "running" });
+  return { run, plan, resumed: false };
+}
+
+function newRunId(): string {
+  const now = new Date();
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
+  return `${stamp}-${randomUUID().slice(0, 6)}`;
+}
+
+/** Wakes idle workers when a job ends (it may have added jobs). */
+class Signal {
+  private waiters: (() => void)[] = [];
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+  notifyAll(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** Runs (or resumes) a crawl to the end, a budget stop, a fatal error or an interruption. */
+export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<CrawlResult> {
+  const { client, store, queue } = deps;
+  const { run, plan, resumed } = await openRun(store, request);
+  const runId = run.id;
+  const owner = `pid-${process.pid}-${randomUUID().slice(0, 6)}`;
+  const maxFailures = request.maxJobFailures ?? 3;
+  const concurrency = Math.max(1, request.concurrency ?? plan.concurrency);
+
+  // Leases held by a process that died (kill -9, crash) go back to pending; their checkpoints stay.
+  await queue.recoverLeases(runId);
+
+  let stats = loadStats(run.stats);
+  stats.sessions += 1;
+  stats.stopReason = null;
+  stats.stopMessage = null;
+  await store.transaction(async () => {
+    await queue.enqueueMany(seedJobs(plan, runId));
+    await store.updateRun(runId, { status: "running", stats, finishedAt: null });
+  });
+
+  // Every attempt goes to the ledger with the run id, as it ends (paid calls are paid whatever happens next).
+  let sessionCalls = 0;
+  let sessionCost = 0;
+  const ledgerWrites = new Set<Promise<void>>();
+  const unsubscribe = client.subscribe((event: AttemptEvent) => {
+    sessionCalls += 1;
+    sessionCost += event.costUsd;
+    const write = store.appendLedger(runId, [event]).catch((error: unknown) => {
+      deps.logger?.error("could not write the ledger", { error: String(error) });
+    });
+    ledgerWrites.add(write);
+    void write.finally(() => ledgerWrites.delete(write));
+  });
+
+  const stopController = new AbortController();
+  const onOuterAbort = () => stop("aborted", "interrupted");
+  deps.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  if (deps.signal?.aborted) onOuterAbort();
+  let stopReason: StopReason | null = null;
+  let stopMessage: string | null = null;
+  function stop(reason: StopReason, message: string): void {
+    if (stopReason !== null) return;
+    stopReason = reason;
+    stopMessage = message;
+    stopController.abort(new AbortedError(message));
+  }
+
+  const budgetSpent = (): string | null => {
+    const b = request.budget;
+    if (b?.maxCalls !== undefined && sessionCalls >= b.maxCalls) return `--max-calls ${b.maxCalls} reached`;
+    if (b?.maxCostUsd !== undefined && sessionCost >= b.maxCostUsd - 1e-9) return `--max-cost ${b.maxCostUsd} reached`;
+    return null;
+  };
+
+  const sessionNew = new Set<string>();
+  let jobsDone = 0;
+  let jobsFailed = 0;
+  const wake = new Signal();
+  let inFlight = 0;
+
+  const commit = async (fn: (draft: RunStats) => Promise<void>): Promise<void> => {
+    try {
+      await store.transaction(async () => {
+        const draft = cloneStats(stats);
+        await fn(draft);
+        await store.updateRun(runId, { stats: draft });
+        stats = draft;
+      });
+    } catch (error) {
+      // Rolled back: the saved stats are the truth again.
+      const saved = await store.getRun(runId);
+      if (saved) stats = loadStats(saved.stats);
+      throw error;
+    }
+  };
+
+  const handle = async (job: Job): Promise<void> => {
+    const handler = HANDLERS[job.kind as JobKind];
+    const ctx: HandlerContext = {
+      client,
+      store,
+      queue,
+      plan,
+      runId,
+      job,
+      signal: stopController.signal,
+      commit,
+      currentStats: () => stats,
+      checkBudget: () => {
+        const spent = budgetSpent();
+        if (spent) throw new BudgetExceededError(spent);
+      },
+      knownNotes: async (ids) => {
+        const known = await store.knownNoteIds(ids);
+        for (const id of sessionNew) known.delete(id);
+        return known;
+      },
+      sawNew: (ids) => {
+        for (const id of ids) sessionNew.add(id);
+      },
+    };
+    try {
+      if (!handler) throw new Error(`unknown job kind "${job.kind}"`);
+      ctx.checkBudget();
+      await handler(ctx);
+      jobsDone += 1;
+    } catch (error) {
+      await settleFailure(job, error);
+    }
+    deps.onProgress?.({ runId, jobsDone, jobsFailed, calls: sessionCalls, costUsd: sessionCost, lastJob: job.key });
+  };
+
+  const settleFailure = async (job: Job, error: unknown): Promise<void> => {
+    if (error instanceof LeaseLostError) {
+      deps.logger?.warn("a job's lease was lost; its result was not applied", { job: job.key });
+      return;
+    }
+    const kind = isXhsError(error) ? error.kind : "internal";
+    const message = error instanceof Error ? error.message : String(error);
+    const giveBack = async () => {
+      try {
+        await queue.release(job);
+      } catch (releaseError) {
+        if (!(releaseError instanceof LeaseLostError)) throw releaseError;
+      }
+    };
+    if (kind === "budget") {
+      stop("budget", message);
+      await giveBack();
+    } else if (RUN_FATAL.has(kind)) {
+      stop(kind as StopReason, message);
+      await giveBack();
+    } else if (kind === "aborted" || stopController.signal.aborted) {
+      await giveBack();
+    } else {
+      const failures = failureCount(job) + 1;
+      const retry = !PERMANENT.has(kind) && failures < maxFailures;
+      if (!retry) jobsFailed += 1;
+      deps.logger?.warn(retry ? "job failed; it will be tried again" : "job failed", { job: job.key, kind, message });
+      await commit(async () => {
+        if (retry) {
+          // The latest checkpoint (the handler may have saved pages since the lease), plus the failure count.
+          const current = (await queue.getJob(runId, job.key)) ?? job;
+          await queue.checkpoint(job, withFailures(current, failures));
+        }
+        await queue.fail(job, { errorKind: kind, message, retry });
+      });
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    while (stopReason === null) {
+      const spent = budgetSpent();
+      if (spent) {
+        stop("budget", spent);
+        break;
+      }
+      const [job] = await queue.lease(runId, { limit: 1, owner });
+      if (!job) {
+        if (inFlight === 0) break;
+        await wake.wait();
+        continue;
+      }
+      inFlight += 1;
+      try {
+        await handle(job);
+      } finally {
+        inFlight -= 1;
+        wake.notifyAll();
+      }
+    }
+    wake.notifyAll();
+  };
+
+  try {
+    await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  } finally {
+    unsubscribe();
+    deps.signal?.removeEventListener("abort", onOuterAbort);
+    await Promise.all([...ledgerWrites]);
+  }
+
+  const counts = await queue.jobCounts(runId);
+  const unfinished = counts.pending + counts.leased;
+  const finalReason = stopReason as StopReason | null;
+  let status: RunStatus;
+  if (finalReason === "aborted") status = "interrupted";
+  else if (finalReason === "budget") status = "partial";
+  else if (finalReason !== null) status = "failed";
+  else status = unfinished > 0 ? "partial" : "completed";
+  stats.stopReason = finalReason;
+  stats.stopMessage = stopMessage;
+  const finishedAt = new Date(deps.clock?.now() ?? Date.now()).toISOString();
+  await store.updateRun(runId, { status, stats, finishedAt: status === "completed" ? finishedAt : null });
+  const report = await buildReport(store, queue, runId);
+  await store.updateRun(runId, { report });
+  return { runId, status, stopReason: finalReason, resumed, report };
+}
+
+/** Transient failures so far, kept in the job's checkpoint data (leases lost to crashes are not failures). */
+function failureCount(job: Job): number {
+  const data = job.checkpoint?.data as { failures?: number } | undefined;
+  return data?.failures ?? 0;
+}
+
+function withFailures(job: Job, failures: number) {
+  const checkpoint = job.checkpoint ?? { cursor: null, itemsSoFar: 0 };
+  const data = (checkpoint.data ?? {}) as Record<string, unknown>;
+  return { ...checkpoint, data: { ...data, failures } };
+}
