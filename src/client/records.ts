@@ -106,7 +106,7 @@ async function getSingle<T extends User | Topic>(
   const planner = listPlanner(attempts);
   const { value } = await runFailover(
     {
-      next: (busy) => planner.next(busy),
+      next: (busy, rank) => planner.next(busy, rank),
       judge: (attempt, outcome) => {
         if (outcome.ok) {
           const record = outcome.value.items.find((i) => i.id === id);

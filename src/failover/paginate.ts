@@ -151,10 +151,13 @@ export class ListWalker<T extends NormalizedItem> {
     const state: ListCursorState = { ...this.state, b: this.bloom.toBase64(), bc: this.bloom.size };
     if (this.page && this.pending.length > 0) {
       // Mid-page: fetch this page again and skip through the last consumed id.
-      state.a = this.page.params;
+      state.a = this.page.index === 0 ? null : this.page.params;
       state.p = this.page.index;
       state.sk = state.l !== null;
-      if (this.page.index === 0 && state.l === null) state.a = null;
+    } else if (this.page) {
+      // At a page boundary: resume with the next page's parameters.
+      if (this.page.next === "end") return null;
+      state.a = this.page.next;
     }
     return encodeCursor(state);
   }

@@ -45,8 +45,11 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: XhsError }
 export type Verdict<R> = { accept: R } | { reject: XhsError; health: "failure" | "neutral" | "success" };
 
 export interface AttemptPlanner<T, R> {
-  /** The next attempt, skipping series in `busy` (running hedged attempts); null when none is left. */
-  next(busy: ReadonlySet<Series>): Attempt<T> | null;
+  /**
+   * The next attempt, skipping series in `busy` (running hedged attempts); null when none is left.
+   * `rank` orders series by health (open breakers last).
+   */
+  next(busy: ReadonlySet<Series>, rank: (series: readonly Series[]) => Series[]): Attempt<T> | null;
   judge(attempt: Attempt<T>, outcome: Outcome<T>): Verdict<R>;
 }
 
@@ -71,9 +74,11 @@ export interface RunResult<R> {
 export function listPlanner<T>(attempts: Attempt<T>[]): AttemptPlanner<T, T> {
   const pending = [...attempts];
   return {
-    next(busy) {
-      const index = pending.findIndex((a) => !busy.has(a.series));
-      if (index < 0) return null;
+    next(busy, rank) {
+      const ranked = rank(pending.map((a) => a.series));
+      const series = ranked.find((s) => !busy.has(s));
+      if (series === undefined) return null;
+      const index = pending.findIndex((a) => a.series === series);
       return pending.splice(index, 1)[0]!;
     },
     judge(_attempt, outcome) {
@@ -140,7 +145,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
 
   const start = (): boolean => {
     const busy = new Set([...running.values()].map((r) => r.attempt.series));
-    const attempt = planner.next(busy);
+    const attempt = planner.next(busy, (series) => health.order(capability, series));
     if (!attempt) return false;
     const controller = new AbortController();
     const onAbort = () => controller.abort();

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { createClientWith } from "../../src/client/create-client.js";
+import { createFakeClock } from "../../src/transport/clock.js";
+import { AuthError, UpstreamError } from "../../src/transport/errors.js";
+import { fakeNormalizers, fakePort, type Handler, hexId, note } from "./fakes.js";
+
+const ID = hexId(1);
+const OTHER = hexId(2);
+
+function client(handlers: Record<string, Handler>) {
+  const fake = createFakeClock();
+  const { port, calls } = fakePort(handlers);
+  const xhs = createClientWith({
+    port,
+    normalizers: fakeNormalizers,
+    options: { clock: fake.clock, sleep: fake.sleep },
+  });
+  return { xhs, calls, endpoints: () => calls.map((c) => c.endpoint) };
+}
+
+describe("notes.get: note type detection and paid-call economy", () => {
+  it("unknown type, image note: one call on App V2's image endpoint", async () => {
+    const { xhs, endpoints } = client({ "app_v2/get_image_note_detail": () => ({ items: [note(ID)] }) });
+    const got = await xhs.notes.get(ID);
+    expect(got.id).toBe(ID);
+    expect(endpoints()).toEqual(["app_v2/get_image_note_detail"]);
+  });
+
+  it("unknown type, video note: image endpoint (empty), then the video endpoint: two calls; the next time one", async () => {
+    const { xhs, endpoints } = client({
+      "app_v2/get_image_note_detail": () => ({ items: [] }),
+      "app_v2/get_video_note_detail": () => ({ items: [note(ID, { type: "video" }), note(OTHER, { type: "video" })] }),
+    });
+    const got = await xhs.notes.get(ID);
+    expect(got).toMatchObject({ id: ID, type: "video" });
+    expect(endpoints()).toEqual(["app_v2/get_image_note_detail", "app_v2/get_video_note_detail"]);
+    await xhs.notes.get(ID);
+    expect(endpoints().slice(2)).toEqual(["app_v2/get_video_note_detail"]);
+  });
+
+  it("a type given in the options costs one call", async () => {
+    const { xhs, endpoints } = client({
+      "app_v2/get_video_note_detail": () => ({ items: [note(ID, { type: "video" })] }),
+    });
+    await xhs.notes.get(ID, { type: "video" });
+    expect(endpoints()).toEqual(["app_v2/get_video_note_detail"]);
+  });
+
+  it("a type learned from a list answer costs one call", async () => {
+    const { xhs, endpoints } = client({
+      "app_v2/search_notes": () => ({ items: [note(ID, { type: "video" })] }),
+      "app_v2/get_video_note_detail": () => ({ items: [note(ID, { type: "video" })] }),
+    });
+    await xhs.search.notes("camping").collect(1);
+    await xhs.notes.get(ID);
+    expect(endpoints()).toEqual(["app_v2/search_notes", "app_v2/get_video_note_detail"]);
+  });
+
+  it("never returns a wrong note: the video endpoint's other notes teach 'image', then App V1 answers", async () => {
+    const { xhs, endpoints } = client({
+      // A fault: App V2's image endpoint answers empty for this image note.
+      "app_v2/get_image_note_detail": () => ({ items: [] }),
+      "app_v2/get_video_note_detail": () => ({ items: [note(OTHER, { type: "video" })] }),
+      "app/get_note_info": () => ({ items: [note(ID, { source: "app_v1" })] }),
+    });
+    const got = await xhs.notes.get(ID);
+    expect(got).toMatchObject({ id: ID, source: "app_v1", type: "image" });
+    expect(endpoints()).toEqual(["app_v2/get_image_note_detail", "app_v2/get_video_note_detail", "app/get_note_info"]);
+  });
+
+  it("a wrong note from the image endpoint is rejected and the next series asked", async () => {
+    const { xhs, endpoints } = client({
+      "app_v2/get_image_note_detail": () => ({ items: [note(OTHER)] }),
+      "app/get_note_info": () => ({ items: [note(ID, { source: "app_v1" })] }),
+    });
+    const got = await xhs.notes.get(ID, { type: "image" });
+    expect(got.id).toBe(ID);
+    expect(endpoints()).toEqual(["app_v2/get_image_note_detail", "app/get_note_info"]);
+  });
+
+  it("App V1's answer about a video note (no video URL) is never returned; App V2's video endpoint is asked then", async () => {
+    const { xhs, endpoints } = client({
+      "app_v2/get_image_note_detail": () => new UpstreamError("502"),
+      "app/get_note_info": () => ({ items: [note(ID, { type: "video", video: false, source: "app_v1" })] }),
+      "app_v2/get_video_note_detail": () => ({ items: [note(ID, { type: "video" })] }),
+    });
+    const got = await xhs.notes.get(ID);
+    expect(got).toMatchObject({ id: ID, type: "video", source: "app_v2" });
+    expect(got.video).not.toBeNull();
+    expect(endpoints()).toEqual(["app_v2/get_image_note_detail", "app/get_note_info", "app_v2/get_video_note_detail"]);
+  });
+
+  it("a video note never goes to App V1: App V2's video endpoint, then Web V3 with the token", async () => {
+    const { xhs, calls, endpoints } = client({
+      "app_v2/get_video_note_detail": () => new UpstreamError("503"),
+      "web_v3/fetch_note_detail": () => ({ items: [note(ID, { type: "video", source: "web_v3" })] }),
+    });
+    const got = await xhs.notes.get(`https://www.xiaohongshu.com/explore/${ID}?xsec_token=TOK`, { type: "video" });
+    expect(got.source).toBe("web_v3");
+    expect(endpoints()).toEqual(["app_v2/get_video_note_detail", "web_v3/fetch_note_detail"]);
+    expect(calls[1]!.params).toEqual({ note_id: ID, xsec_token: "TOK" });
+    expect(calls[1]!.failover).toBe(true);
+  });
+
+  it("learns xsec_tokens from list results: Web V3 becomes eligible for a note seen in a search", async () => {
+    const { xhs, calls, endpoints } = client({
+      "app_v2/search_notes": () => ({ items: [note(ID, { token: "FROM_SEARCH" })] }),
+      "app_v2/get_image_note_detail": () => new UpstreamError("500"),
+      "app/get_note_info": () => new UpstreamError("500"),
+      "web_v3/fetch_note_detail": () => ({ items: [note(ID, { source: "web_v3" })] }),
+    });
+    await expect(xhs.notes.get(hexId(3))).rejects.toThrow(/Every eligible series failed/);
+    expect(endpoints()).not.toContain("web_v3/fetch_note_detail");
+    await xhs.search.notes("k").collect(5);
+    const got = await xhs.notes.get(ID);
+    expect(got.source).toBe("web_v3");
+    expect(calls.at(-1)!.params.xsec_token).toBe("FROM_SEARCH");
+  });
+
+  it("a 401 stops at once without touching another series", async () => {
+    const { xhs, endpoints } = client({
+      "app_v2/get_image_note_detail": () => new AuthError("bad key"),
+      "app/get_note_info": () => ({ items: [note(ID)] }),
+    });
+    await expect(xhs.notes.get(ID)).rejects.toBeInstanceOf(AuthError);
+    expect(endpoints()).toEqual(["app_v2/get_image_note_detail"]);
+  });
+
+  it("short links are resolved once (App V1 extract_share_info) and the token kept for Web V3", async () => {
+    const { xhs, endpoints, calls } = client({
+      "app/extract_share_info": () => ({ items: [{ kind: "note", id: ID, xsecToken: "SHARED", url: null }] }),
+      "app_v2/get_image_note_detail": () => ({ items: [note(ID)] }),
+    });
+    const got = await xhs.notes.get("http://xhslink.com/a/AbC123");
+    expect(got.xsecToken).toBe("SHARED");
+    await xhs.notes.get("http://xhslink.com/a/AbC123");
+    expect(endpoints()).toEqual([
+      "app/extract_share_info",
+      "app_v2/get_image_note_detail",
+      "app_v2/get_image_note_detail",
+    ]);
+    expect(calls[0]!.params).toEqual({ share_link: "http://xhslink.com/a/AbC123" });
+  });
+});

@@ -1,0 +1,312 @@
+import { describe, expect, it } from "vitest";
+import { createClientWith } from "../../src/client/create-client.js";
+import { decodeCursor } from "../../src/failover/cursor.js";
+import type { Comment, Note, Series } from "../../src/model/types.js";
+import { createFakeClock } from "../../src/transport/clock.js";
+import {
+  AllSeriesFailedError,
+  InvalidInputError,
+  PaymentRequiredError,
+  UpstreamError,
+  type XhsError,
+} from "../../src/transport/errors.js";
+import { comment, type FakeAnswer, fakeNormalizers, fakePort, type Handler, hexId, note } from "./fakes.js";
+
+const USER = hexId(900);
+const NOTE = hexId(901);
+
+function notes(n: number, source: Series): Note[] {
+  return Array.from({ length: n }, (_, i) => note(hexId(1000 + i), { source, author: USER }));
+}
+
+/** A list paged by "cursor = last id", `size` items a page, with has_more (or none when hasMoreField is false). */
+function paged<T extends { id: string }>(items: T[], size: number, options: { hasMoreField?: boolean } = {}): Handler {
+  return (params) => {
+    const start = params.cursor ? items.findIndex((i) => i.id === params.cursor) + 1 : 0;
+    const page = items.slice(start, start + size);
+    const more = start + size < items.length;
+    const answer: FakeAnswer = {
+      items: page as unknown as FakeAnswer["items"],
+      hasMore: options.hasMoreField === false ? null : more,
+      next: page.length > 0 ? { cursor: page.at(-1)!.id } : null,
+    };
+    return answer;
+  };
+}
+
+/** Fails every call after the first `okCalls` ones. */
+function failsAfter(
+  okCalls: number,
+  handler: Handler,
+  error: () => XhsError = () => new UpstreamError("outage"),
+): Handler {
+  let calls = 0;
+  return (params, ctx) => (++calls > okCalls ? error() : handler(params, ctx));
+}
+
+function client(handlers: Record<string, Handler>) {
+  const fake = createFakeClock();
+  const { port, calls } = fakePort(handlers);
+  const xhs = createClientWith({
+    port,
+    normalizers: fakeNormalizers,
+    options: { clock: fake.clock, sleep: fake.sleep },
+  });
+  return { xhs, calls, endpoints: () => calls.map((c) => c.endpoint) };
+}
+
+const ids = (items: { id: string }[]) => items.map((i) => i.id);
+
+describe("lists across failover", () => {
+  it("pages through one series with its native cursor", async () => {
+    const list = notes(7, "app_v2");
+    const { xhs, calls } = client({ "app_v2/get_user_posted_notes": paged(list, 3) });
+    const got = await xhs.users.notes(USER).collect(100);
+    expect(ids(got)).toEqual(ids(list));
+    expect(calls.map((c) => c.params.cursor ?? "")).toEqual(["", list[2]!.id, list[5]!.id]);
+  });
+
+  it("a stable list interrupted by an outage completes on the next series with no duplicate and no gap", async () => {
+    const v2 = notes(10, "app_v2");
+    const v1 = notes(10, "app_v1");
+    const { xhs, calls } = client({
+      "app_v2/get_user_posted_notes": failsAfter(2, paged(v2, 3)),
+      "app/get_user_notes": paged(v1, 4),
+    });
+    const paginator = xhs.users.notes(USER);
+    const got = await paginator.collect(100);
+    expect(ids(got)).toEqual(ids(v2));
+    expect(got.slice(0, 6).every((n) => n.source === "app_v2")).toBe(true);
+    expect(got.slice(6).every((n) => n.source === "app_v1")).toBe(true);
+    expect(paginator.degraded).toBe(false);
+    const failover = calls.filter((c) => c.series === "app_v1");
+    expect(failover[0]!.failover).toBe(true);
+    expect(failover[0]!.reason).toBe("app_v2: upstream");
+  });
+
+  it("a relevance-ranked search switching series dedupes and says it is degraded", async () => {
+    const v2 = notes(6, "app_v2");
+    // App V1 ranks differently: some of the same notes, in another order, plus others.
+    const v1 = [v2[4]!, note(hexId(50), { source: "app_v1" }), v2[0]!, note(hexId(51), { source: "app_v1" })].map(
+      (n) => ({
+        ...n,
+        source: "app_v1" as const,
+      }),
+    );
+    const { xhs } = client({
+      "app_v2/search_notes": failsAfter(1, paged(v2, 3, { hasMoreField: false })),
+      "app/search_notes": paged(v1, 2, { hasMoreField: false }),
+    });
+    const paginator = xhs.search.notes("k");
+    const got = await paginator.collect(100);
+    expect(ids(got)).toEqual([v2[0]!.id, v2[1]!.id, v2[2]!.id, v2[4]!.id, hexId(50), hexId(51)]);
+    expect(new Set(ids(got)).size).toBe(got.length);
+    expect(paginator.degraded).toBe(true);
+    expect(paginator.degradedReasons[0]).toMatch(/switched from app_v2 to app_v1 midway/);
+  });
+
+  it("an empty first page is confirmed by a second series before the list is taken as empty", async () => {
+    const { xhs, endpoints } = client({
+      "app_v2/search_notes": () => ({ items: [] }),
+      "app/search_notes": () => ({ items: [] }),
+      "web_v3/fetch_search_notes": () => ({ items: [note(hexId(5))] }),
+    });
+    expect(await xhs.search.notes("nothing").collect(10)).toEqual([]);
+    expect(endpoints()).toEqual(["app_v2/search_notes", "app/search_notes"]);
+  });
+
+  it("an empty first page on one series and items on the next: the items win", async () => {
+    const list = notes(2, "app_v1");
+    const { xhs } = client({
+      "app_v2/get_user_posted_notes": () => ({ items: [] }),
+      "app/get_user_notes": paged(list, 5),
+    });
+    expect(ids(await xhs.users.notes(USER).collect(10))).toEqual(ids(list));
+  });
+
+  it("with a single eligible series, an empty first page is asked twice", async () => {
+    const { xhs, endpoints } = client({ "app_v2/get_user_faved_notes": () => ({ items: [] }) });
+    expect(await xhs.users.favorites(USER).collect(10)).toEqual([]);
+    expect(endpoints()).toEqual(["app_v2/get_user_faved_notes", "app_v2/get_user_faved_notes"]);
+  });
+
+  it("an empty later page ends a list without has_more (search), but is a fault after has_more: true", async () => {
+    const search = notes(3, "app_v2");
+    const a = client({ "app_v2/search_notes": paged(search, 3, { hasMoreField: false }) });
+    expect(ids(await a.xhs.search.notes("k").collect(10))).toEqual(ids(search));
+    expect(a.calls).toHaveLength(2);
+
+    const v2 = notes(6, "app_v2");
+    let n = 0;
+    const b = client({
+      // Page 2 comes back empty although page 1 said has_more: true.
+      "app_v2/get_user_posted_notes": (params, ctx) => (++n === 2 ? { items: [] } : paged(v2, 3)(params, ctx)),
+      "app/get_user_notes": paged(notes(6, "app_v1"), 6),
+    });
+    const got = await b.xhs.users.notes(USER).collect(10);
+    expect(ids(got)).toEqual(ids(v2));
+    expect(b.calls.map((c) => c.series)).toEqual(["app_v2", "app_v2", "app_v1"]);
+  });
+
+  it("resumes from a cursor taken mid-page: no duplicate, no gap", async () => {
+    const list = notes(8, "app_v2");
+    const { xhs, calls } = client({ "app_v2/get_user_posted_notes": paged(list, 5) });
+    const first = xhs.users.notes(USER);
+    const head = await first.collect(3);
+    const cursor = first.cursor!;
+    expect(cursor).toBeTruthy();
+    const rest = await xhs.users.notes(USER, { cursor }).collect(100);
+    expect([...ids(head), ...ids(rest)]).toEqual(ids(list));
+    // The partly consumed page is fetched again (same parameters), then the next one.
+    expect(calls.map((c) => c.params.cursor ?? "")).toEqual(["", "", list[4]!.id]);
+  });
+
+  it("resumes from a cursor taken at a page boundary without fetching the page again", async () => {
+    const list = notes(6, "app_v2");
+    const { xhs, calls } = client({ "app_v2/get_user_posted_notes": paged(list, 3) });
+    const first = xhs.users.notes(USER, { limit: 3 });
+    const head = await first.collect(10);
+    const rest = await xhs.users.notes(USER, { cursor: first.cursor! }).collect(10);
+    expect([...ids(head), ...ids(rest)]).toEqual(ids(list));
+    expect(calls.map((c) => c.params.cursor ?? "")).toEqual(["", list[2]!.id]);
+  });
+
+  it("is stateful: a second collect continues, and the cursor is null once exhausted", async () => {
+    const list = notes(4, "app_v2");
+    const { xhs } = client({ "app_v2/get_user_posted_notes": paged(list, 3) });
+    const p = xhs.users.notes(USER);
+    expect(p.cursor).toBeNull();
+    expect(ids(await p.collect(2))).toEqual(ids(list.slice(0, 2)));
+    expect(ids(await p.collect(5))).toEqual(ids(list.slice(2)));
+    expect(p.cursor).toBeNull();
+  });
+
+  it("every series failing mid-list throws AllSeriesFailedError; the cursor resumes on the first series where it stood", async () => {
+    const v2 = notes(9, "app_v2");
+    let down = false;
+    const { xhs, calls } = client({
+      "app_v2/get_user_posted_notes": (p, c) => (down ? new UpstreamError("down") : paged(v2, 3)(p, c)),
+      "app/get_user_notes": () => new UpstreamError("down"),
+      "web_v3/fetch_user_notes": () => new UpstreamError("down"),
+    });
+    const p = xhs.users.notes(USER);
+    const head = await p.collect(3);
+    down = true;
+    await expect(p.collect(10)).rejects.toBeInstanceOf(AllSeriesFailedError);
+    const cursor = p.cursor!;
+    expect(decodeCursor(cursor, `userNotes:${USER}`)).toMatchObject({ s: "app_v2", a: { cursor: v2[2]!.id } });
+    down = false;
+    const before = calls.length;
+    const rest = await xhs.users.notes(USER, { cursor }).collect(100);
+    expect([...ids(head), ...ids(rest)]).toEqual(ids(v2));
+    expect(calls.slice(before).map((c) => c.params.cursor)).toEqual([v2[2]!.id, v2[5]!.id]);
+  });
+
+  it("a fatal error mid-list (402) stops at once without failing over", async () => {
+    const { xhs, calls } = client({
+      "app_v2/get_user_posted_notes": failsAfter(
+        1,
+        paged(notes(6, "app_v2"), 3),
+        () => new PaymentRequiredError("no balance"),
+      ),
+      "app/get_user_notes": paged(notes(6, "app_v1"), 3),
+    });
+    await expect(xhs.users.notes(USER).collect(10)).rejects.toBeInstanceOf(PaymentRequiredError);
+    expect(calls.map((c) => c.series)).toEqual(["app_v2", "app_v2"]);
+  });
+
+  it("a page about someone else's notes is never yielded", async () => {
+    const { xhs } = client({
+      "app_v2/get_user_posted_notes": () => ({ items: [note(hexId(7), { author: hexId(8) })], hasMore: false }),
+      "app/get_user_notes": paged(notes(2, "app_v1"), 5),
+    });
+    const got = await xhs.users.notes(USER).collect(10);
+    expect(got.every((n) => n.author?.id === USER)).toBe(true);
+    expect(got).toHaveLength(2);
+  });
+
+  it("limit and collect(limit) are validated", async () => {
+    const { xhs } = client({});
+    expect(() => xhs.users.notes(USER, { limit: -1 })).toThrow(InvalidInputError);
+    await expect(xhs.users.notes(USER).collect(Number.NaN)).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it("rejects a cursor of another list or a damaged one", async () => {
+    const list = notes(6, "app_v2");
+    const { xhs } = client({ "app_v2/get_user_posted_notes": paged(list, 3) });
+    const p = xhs.users.notes(USER);
+    await p.collect(1);
+    await expect(xhs.users.notes(hexId(77), { cursor: p.cursor! }).collect(1)).rejects.toThrow(/another list/);
+    await expect(xhs.users.notes(USER, { cursor: "not-a-cursor" }).collect(1)).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+  });
+
+  it("keeps the cursor small whatever the list's length", async () => {
+    const list = notes(1500, "app_v2");
+    const { xhs } = client({ "app_v2/search_notes": paged(list, 20, { hasMoreField: false }) });
+    const p = xhs.search.notes("k");
+    const got = await p.collect(1200);
+    expect(got).toHaveLength(1200);
+    expect(p.cursor!.length).toBeLessThan(4096);
+  });
+
+  it("pages() yields pages with their cursor and source", async () => {
+    const list = notes(5, "app_v2");
+    const { xhs } = client({ "app_v2/get_user_posted_notes": paged(list, 3) });
+    const pages = [];
+    for await (const page of xhs.users.notes(USER).pages()) pages.push(page);
+    expect(pages.map((p) => p.items.length)).toEqual([3, 2]);
+    expect(pages[0]).toMatchObject({ source: "app_v2", hasMore: true, degraded: false });
+    expect(pages[1]).toMatchObject({ hasMore: false, cursor: null });
+  });
+});
+
+describe("comments withReplies", () => {
+  const top = [
+    comment(hexId(10), NOTE, { replyCount: 3 }),
+    comment(hexId(11), NOTE, { replyCount: 0 }),
+    comment(hexId(12), NOTE, { replyCount: 1 }),
+  ];
+  const repliesOf: Record<string, Comment[]> = {
+    [hexId(10)]: [0, 1, 2].map((i) => comment(hexId(100 + i), NOTE, { rootId: hexId(10) })),
+    [hexId(12)]: [comment(hexId(120), NOTE, { rootId: hexId(12) })],
+  };
+  const handlers = (): Record<string, Handler> => ({
+    "app_v2/get_note_comments": paged(top, 2),
+    "app_v2/get_note_sub_comments": (params, ctx) => paged(repliesOf[params.comment_id!] ?? [], 2)(params, ctx),
+  });
+
+  it("yields each top-level comment followed by all its replies; no call for a thread without replies", async () => {
+    const { xhs, calls } = client(handlers());
+    const got = await xhs.comments.list(NOTE, { withReplies: true }).collect(100);
+    expect(ids(got)).toEqual([hexId(10), hexId(100), hexId(101), hexId(102), hexId(11), hexId(12), hexId(120)]);
+    expect(calls.filter((c) => c.endpoint === "app_v2/get_note_sub_comments").map((c) => c.params.comment_id)).toEqual([
+      hexId(10),
+      hexId(10),
+      hexId(12),
+    ]);
+  });
+
+  it("caps replies per thread", async () => {
+    const { xhs } = client(handlers());
+    const got = await xhs.comments.list(NOTE, { withReplies: true, maxRepliesPerThread: 1 }).collect(100);
+    expect(ids(got)).toEqual([hexId(10), hexId(100), hexId(11), hexId(12), hexId(120)]);
+  });
+
+  it("resumes inside a thread from its cursor", async () => {
+    const { xhs } = client(handlers());
+    const first = xhs.comments.list(NOTE, { withReplies: true });
+    const head = await first.collect(3);
+    const rest = await xhs.comments.list(NOTE, { withReplies: true, cursor: first.cursor! }).collect(100);
+    expect([...ids(head), ...ids(rest)]).toEqual([
+      hexId(10),
+      hexId(100),
+      hexId(101),
+      hexId(102),
+      hexId(11),
+      hexId(12),
+      hexId(120),
+    ]);
+  });
+});

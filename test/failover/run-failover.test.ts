@@ -1,0 +1,192 @@
+import { describe, expect, it } from "vitest";
+import { endpoint } from "../../src/catalog/endpoints.js";
+import { NotFoundAnswer } from "../../src/failover/answers.js";
+import { HealthBoard } from "../../src/failover/health.js";
+import { type Attempt, listPlanner, runFailover } from "../../src/failover/run-failover.js";
+import type { Series } from "../../src/model/types.js";
+import { createFakeClock } from "../../src/transport/clock.js";
+import {
+  AllSeriesFailedError,
+  AuthError,
+  BudgetExceededError,
+  InvalidInputError,
+  NotFoundError,
+  PaymentRequiredError,
+  TimeoutError,
+  UpstreamError,
+  type XhsError,
+} from "../../src/transport/errors.js";
+
+const SPEC: Record<Series, string> = {
+  app_v2: "app_v2/get_user_info",
+  app_v1: "app/get_user_info",
+  web_v3: "web_v3/fetch_user_info",
+};
+
+function attempts(script: Partial<Record<Series, () => Promise<string>>>, log: string[]): Attempt<string>[] {
+  return (Object.keys(script) as Series[]).map((series) => ({
+    series,
+    endpoint: endpoint(SPEC[series]),
+    run: (ctx) => {
+      log.push(`${series}${ctx.failover ? " (failover)" : ""}`);
+      return script[series]!();
+    },
+  }));
+}
+
+const fail = (error: XhsError) => () => Promise.reject(error);
+const ok = (value: string) => () => Promise.resolve(value);
+
+function setup() {
+  const fake = createFakeClock();
+  const health = new HealthBoard(fake.clock, { failureThreshold: 2, coolDownMs: 60_000 });
+  return { fake, health, options: { capability: "user" as const, health, sleep: fake.sleep, subject: "user u1" } };
+}
+
+describe("runFailover", () => {
+  it("returns the first correct answer and does not touch later series", async () => {
+    const { options } = setup();
+    const log: string[] = [];
+    const result = await runFailover(listPlanner(attempts({ app_v2: ok("a"), app_v1: ok("b") }, log)), options);
+    expect(result).toMatchObject({ value: "a", series: "app_v2" });
+    expect(log).toEqual(["app_v2"]);
+  });
+
+  it("fails over on transient errors, marking the later attempts as failovers", async () => {
+    const { options } = setup();
+    const log: string[] = [];
+    const result = await runFailover(
+      listPlanner(
+        attempts(
+          { app_v2: fail(new TimeoutError("slow")), app_v1: fail(new UpstreamError("5xx")), web_v3: ok("c") },
+          log,
+        ),
+      ),
+      options,
+    );
+    expect(result.value).toBe("c");
+    expect(result.errors.map((e) => e.kind)).toEqual(["timeout", "upstream"]);
+    expect(log).toEqual(["app_v2", "app_v1 (failover)", "web_v3 (failover)"]);
+  });
+
+  it.each([
+    ["401", new AuthError("bad key")],
+    ["402", new PaymentRequiredError("no balance")],
+    ["invalid input", new InvalidInputError("bad param")],
+    ["budget", new BudgetExceededError("max calls")],
+  ])("stops at once on a fatal error (%s) without touching another series", async (_name, error) => {
+    const { options } = setup();
+    const log: string[] = [];
+    await expect(
+      runFailover(listPlanner(attempts({ app_v2: fail(error), app_v1: ok("b"), web_v3: ok("c") }, log)), options),
+    ).rejects.toBe(error);
+    expect(log).toEqual(["app_v2"]);
+  });
+
+  it("confirms not-found with two series, not one ambiguous answer", async () => {
+    const { options } = setup();
+    const log: string[] = [];
+    const maybe = () => new NotFoundAnswer("gone?", false, "当前笔记暂时无法浏览");
+    const error = await runFailover(
+      listPlanner(attempts({ app_v2: fail(maybe()), app_v1: fail(maybe()), web_v3: ok("never") }, log)),
+      options,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as Error).message).toMatch(/confirmed by app_v2 and app_v1/);
+    expect(log).toEqual(["app_v2", "app_v1 (failover)"]);
+  });
+
+  it("takes one explicit not-found answer as enough", async () => {
+    const { options } = setup();
+    const log: string[] = [];
+    await expect(
+      runFailover(
+        listPlanner(attempts({ app_v2: fail(new NotFoundAnswer("x", true, "笔记不存在")), app_v1: ok("b") }, log)),
+        options,
+      ),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(log).toEqual(["app_v2"]);
+  });
+
+  it("never takes empty payloads for not-found: every series failing is AllSeriesFailedError with each last error", async () => {
+    const { options } = setup();
+    const empty = () => new UpstreamError("empty", { emptyPayload: true, series: "app_v2" });
+    const error = (await runFailover(
+      listPlanner(
+        attempts(
+          {
+            app_v2: fail(empty()),
+            app_v1: fail(new UpstreamError("5xx", { series: "app_v1" })),
+            web_v3: fail(new NotFoundAnswer("maybe", false, null, { series: "web_v3" })),
+          },
+          [],
+        ),
+      ),
+      options,
+    ).catch((e: unknown) => e)) as AllSeriesFailedError;
+    expect(error).toBeInstanceOf(AllSeriesFailedError);
+    expect(error.attempts.map((e) => e.series)).toEqual(["app_v2", "app_v1", "web_v3"]);
+  });
+
+  it("puts a series whose breaker is open at the back, then probes it again after the cool-down", async () => {
+    const { options, health, fake } = setup();
+    for (let i = 0; i < 2; i++) {
+      await runFailover(
+        listPlanner(attempts({ app_v2: fail(new UpstreamError("down")), app_v1: ok("b") }, [])),
+        options,
+      );
+    }
+    expect(health.state("app_v2", "user")).toBe("open");
+    const log: string[] = [];
+    await runFailover(listPlanner(attempts({ app_v2: ok("a"), app_v1: ok("b") }, log)), options);
+    expect(log).toEqual(["app_v1"]);
+    await fake.advance(60_000);
+    expect(health.state("app_v2", "user")).toBe("half_open");
+    const probe: string[] = [];
+    const result = await runFailover(listPlanner(attempts({ app_v2: ok("a"), app_v1: ok("b") }, probe)), options);
+    expect(result.series).toBe("app_v2");
+    expect(health.state("app_v2", "user")).toBe("closed");
+  });
+
+  it("hedging: starts the next series after hedgeAfterMs, takes the first correct answer, aborts the other", async () => {
+    const { options, fake } = setup();
+    let aborted = false;
+    const slow: Attempt<string> = {
+      series: "app_v2",
+      endpoint: endpoint(SPEC.app_v2),
+      run: (ctx) =>
+        new Promise((_resolve, reject) => {
+          ctx.signal.addEventListener("abort", () => {
+            aborted = true;
+            reject(new UpstreamError("aborted"));
+          });
+        }),
+    };
+    const log: string[] = [];
+    const fast = attempts({ app_v1: ok("b") }, log);
+    const pending = runFailover(listPlanner([slow, ...fast]), { ...options, hedgeAfterMs: 2_000 });
+    await fake.advance(1_999);
+    expect(log).toEqual([]);
+    await fake.advance(1);
+    const result = await pending;
+    expect(result).toMatchObject({ value: "b", series: "app_v1" });
+    expect(log).toEqual(["app_v1 (failover)"]);
+    expect(aborted).toBe(true);
+  });
+
+  it("hedging off (the default) never starts a second series while the first is running", async () => {
+    const { options, fake } = setup();
+    let release: (v: string) => void = () => {};
+    const log: string[] = [];
+    const first: Attempt<string> = {
+      series: "app_v2",
+      endpoint: endpoint(SPEC.app_v2),
+      run: () => new Promise((resolve) => (release = resolve)),
+    };
+    const pending = runFailover(listPlanner([first, ...attempts({ app_v1: ok("b") }, log)]), options);
+    await fake.advance(600_000);
+    expect(log).toEqual([]);
+    release("a");
+    expect((await pending).value).toBe("a");
+  });
+});
