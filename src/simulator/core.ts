@@ -1,0 +1,217 @@
+/**
+ * The simulator's core: a pure, in-process `handle(request)` that answers like TikHub for every endpoint
+ * of the catalogue. No I/O, no timers: the HTTP server (auth, faults, rate limits, ledger) wraps it.
+ *
+ * Order of checks, as FastAPI does them: unknown route → 404 {"detail":"Not Found"}; missing or ill-typed
+ * parameters → 422 with FastAPI's validation body; then the series' answer. Unknown enum values are
+ * accepted silently (treated as the default), like the real API.
+ */
+import { API_PREFIX, endpointByPath, findEndpoint } from "../catalog/endpoints.js";
+import type { EndpointSpec, ParamSpec } from "../catalog/types.js";
+import { type Quirks, resolveQuirks } from "./quirks.js";
+import { appV1 } from "./render/app-v1.js";
+import { appV2 } from "./render/app-v2.js";
+import { bigIntCount, envelope, serializeBody } from "./render/envelope.js";
+import type { RenderContext, SeriesRenderer } from "./render/types.js";
+import { webV3 } from "./render/web-v3.js";
+import type { WorldSize, WorldSizeName } from "./world/types.js";
+import { resolveSize, World } from "./world/world.js";
+
+export interface SimulatorCoreOptions {
+  /** World seed; default 1. */
+  seed?: number;
+  /** "tiny" | "default" | "large" or a partial size; default "default" (starts in well under a second). */
+  size?: WorldSizeName | Partial<WorldSize>;
+  /** Every quirk switchable, all on by default (see quirks.ts). */
+  quirks?: Partial<Quirks>;
+  /** Milliseconds since the epoch for envelope time fields; default Date.now. */
+  now?: () => number;
+}
+
+export interface ResolvedCoreOptions {
+  seed: number;
+  size: WorldSize;
+  quirks: Quirks;
+  now: () => number;
+}
+
+export interface SimRequest {
+  /** e.g. "/api/v1/xiaohongshu/app_v2/search_notes" (a query string, if any, is ignored). */
+  path: string;
+  query: Record<string, string>;
+}
+
+export interface SimResult {
+  status: number;
+  /** A JSON-able value, or a string that is already JSON text (bodies with integers beyond 2^53). */
+  body: unknown;
+  /** Catalogue name, e.g. "app_v2/search_notes" ("app/…" for App V1); null on 404. */
+  endpoint: string | null;
+}
+
+export interface SimulatorCore {
+  world: World;
+  options: ResolvedCoreOptions;
+  handle(req: SimRequest): SimResult;
+}
+
+const RENDERERS: Record<string, SeriesRenderer> = { app_v2: appV2, app_v1: appV1, web_v3: webV3 };
+
+function seriesOf(endpoint: string): { spec: EndpointSpec; renderer: SeriesRenderer; tail: string } {
+  const spec = findEndpoint(endpoint);
+  if (!spec) throw new Error(`Unknown endpoint "${endpoint}"`);
+  const renderer = RENDERERS[spec.series];
+  if (!renderer) throw new Error(`No renderer for series ${spec.series}`);
+  return { spec, renderer, tail: spec.name.slice(spec.name.indexOf("/") + 1) };
+}
+
+/** The TikHub envelope around `data` (the series' inner wrapper), for the server's own answers. */
+export function renderEnvelope(endpoint: string, params: Record<string, string>, data: unknown, now: number): unknown {
+  return envelope(findEndpoint(endpoint)?.name ?? endpoint, params, data, now);
+}
+
+/** HTTP 200 with the series' inner failure ("服务异常" style), in the endpoint's real shape. Billed. */
+export function renderInnerFailure(
+  endpoint: string,
+  params: Record<string, string>,
+  message: string,
+  now: number,
+): unknown {
+  const { spec, renderer } = seriesOf(endpoint);
+  return envelope(spec.name, params, renderer.innerFailure(message), now);
+}
+
+/** HTTP 200, inner success, and an empty payload (no items), in the endpoint's real shape. Billed. */
+export function renderEmptyPayload(endpoint: string, params: Record<string, string>, now: number): unknown {
+  const { spec, renderer, tail } = seriesOf(endpoint);
+  return envelope(spec.name, params, renderer.emptyPayload(tail), now);
+}
+
+export { serializeBody };
+
+// ------------------------------------------------------------------ validation (FastAPI's 422 body)
+
+interface ValidationError {
+  type: string;
+  loc: [string, string];
+  msg: string;
+  input: unknown;
+}
+
+const INTEGER = /^[+-]?\d+$/;
+
+function validate(spec: EndpointSpec, query: Record<string, string>, quirks: Quirks): ValidationError[] {
+  const errors: ValidationError[] = [];
+  for (const p of spec.params) {
+    const value = query[p.name];
+    if (value === undefined) {
+      if (p.required) errors.push({ type: "missing", loc: ["query", p.name], msg: "Field required", input: null });
+      continue;
+    }
+    if (p.type === "integer") {
+      if (!INTEGER.test(value.trim())) {
+        errors.push({
+          type: "int_parsing",
+          loc: ["query", p.name],
+          msg: "Input should be a valid integer, unable to parse string as an integer",
+          input: value,
+        });
+      } else if (p.max !== undefined && Number(value) > p.max) {
+        errors.push({
+          type: "less_than_equal",
+          loc: ["query", p.name],
+          msg: `Input should be less than or equal to ${p.max}`,
+          input: value,
+        });
+      }
+    }
+  }
+  for (const group of spec.oneOf ?? []) {
+    if (!group.some((name) => (query[name] ?? "").trim() !== "")) {
+      const name = group[0] ?? "";
+      errors.push({
+        type: "missing",
+        loc: ["query", name],
+        msg: `Field required: one of ${group.join(", ")} must be given`,
+        input: null,
+      });
+    }
+  }
+  // Web V3 detail/comments/replies without xsec_token: 422 although the OpenAPI subset marks it optional
+  // (observed by vane; tikhub-api.md §2).
+  if (spec.needsXsecToken && quirks.webV3NeedsToken && query.xsec_token === undefined) {
+    errors.push({ type: "missing", loc: ["query", "xsec_token"], msg: "Field required", input: null });
+  }
+  return errors;
+}
+
+/** Parameter values after the catalogue's defaults; unknown enum values fall back to the default. */
+function withDefaults(spec: EndpointSpec, query: Record<string, string>): Record<string, string> {
+  const args: Record<string, string> = { ...query };
+  for (const p of spec.params as readonly ParamSpec[]) {
+    const value = query[p.name];
+    const fallback = p.default === undefined ? undefined : String(p.default);
+    if (value === undefined) {
+      if (fallback !== undefined) args[p.name] = fallback;
+    } else if (p.enum && fallback !== undefined && !p.enum.map(String).includes(value.trim())) {
+      args[p.name] = fallback;
+    } else if (p.type === "integer") {
+      args[p.name] = String(Number.parseInt(value.trim(), 10));
+    }
+  }
+  return args;
+}
+
+// ------------------------------------------------------------------ the core
+
+export function createSimulatorCore(options: SimulatorCoreOptions = {}): SimulatorCore {
+  const resolved: ResolvedCoreOptions = {
+    seed: options.seed ?? 1,
+    size: resolveSize(options.size),
+    quirks: resolveQuirks(options.quirks),
+    now: options.now ?? Date.now,
+  };
+  const world = new World(resolved.seed, resolved.size);
+
+  function handle(req: SimRequest): SimResult {
+    const path = (req.path.split("?")[0] ?? "").replace(/\/+$/, "");
+    const spec = endpointByPath(path);
+    if (!spec) return { status: 404, body: { detail: "Not Found" }, endpoint: null };
+    const query = req.query ?? {};
+    try {
+      const errors = validate(spec, query, resolved.quirks);
+      if (errors.length > 0) return { status: 422, body: { detail: errors }, endpoint: spec.name };
+      const renderer = RENDERERS[spec.series];
+      const tail = spec.name.slice(spec.name.indexOf("/") + 1);
+      const render = renderer?.endpoints[tail];
+      if (!render) return { status: 404, body: { detail: "Not Found" }, endpoint: null };
+      const nowMs = resolved.now();
+      const ctx: RenderContext = {
+        world,
+        quirks: resolved.quirks,
+        spec,
+        params: query,
+        args: withDefaults(spec, query),
+        nowMs,
+      };
+      const bigBefore = bigIntCount();
+      const outcome = render(ctx);
+      if (outcome.kind === "http") return { status: outcome.status, body: outcome.body, endpoint: spec.name };
+      const body = envelope(spec.name, query, outcome.data, nowMs);
+      // Bodies holding integers beyond 2^53 go out as JSON text with the raw digits.
+      return { status: 200, body: bigIntCount() !== bigBefore ? serializeBody(body) : body, endpoint: spec.name };
+    } catch (error) {
+      // Never throw to the server: a bug here is TikHub's 500.
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        status: 500,
+        body: {
+          detail: { code: 500, message: `Internal Server Error: ${message}`, router: `${API_PREFIX}${spec.name}` },
+        },
+        endpoint: spec.name,
+      };
+    }
+  }
+
+  return { world, options: resolved, handle };
+}
