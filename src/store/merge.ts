@@ -7,7 +7,6 @@
  * - a full note body (textTruncated false) is never replaced by a truncated one;
  * - each count keeps the `approx` flag of the record it was taken from.
  */
-import { isDeepStrictEqual } from "node:util";
 import type { Comment, Note, Topic, User, UserRef } from "../model/types.js";
 
 export interface MergeResult<T> {
@@ -70,6 +69,17 @@ function mergeCounts<N extends string>(
   return { counts, approx };
 }
 
+/** Structural equality of JSON-like values (prototypes and key order ignored). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 function contentChanged<T extends { fetchedAt: string; source: string; approx: string[] }>(
   stored: T,
   merged: T,
@@ -77,7 +87,7 @@ function contentChanged<T extends { fetchedAt: string; source: string; approx: s
   const { fetchedAt: _a, source: _b, approx: approxBefore, ...before } = stored;
   const { fetchedAt: _c, source: _d, approx: approxAfter, ...after } = merged;
   // approx is a set: its order is not content.
-  return !isDeepStrictEqual(before, after) || !isDeepStrictEqual([...approxBefore].sort(), [...approxAfter].sort());
+  return !sameValue(before, after) || !sameValue([...approxBefore].sort(), [...approxAfter].sort());
 }
 
 const NOTE_COUNTS = ["likes", "collects", "comments", "shares"] as const;
