@@ -35,7 +35,7 @@ import {
   servedSearch,
 } from "./app-v2.js";
 import { echoParams, tikhubTime } from "./envelope.js";
-import { appImageUrl, appVideoInfo, avatarUrl, cut } from "./media.js";
+import { appImageUrl, appVideoInfo, avatarUrl, cut, publishText } from "./media.js";
 import {
   pageNumber,
   positionAfter,
@@ -117,6 +117,7 @@ function noteDetail(world: World, note: WorldNote) {
     is_star: false,
     block_private_msg: false,
     show_wechat_tag: false,
+    guide_audited: false,
     function_entries: [{ type: "generate_image" }, { type: "copy_link" }],
   };
   return {
@@ -154,7 +155,26 @@ function noteDetail(world: World, note: WorldNote) {
     comments_count: note.commentsTotal,
     sticky: false,
     share_info: share,
-    long_press_share_info: { ...share, function_entries: [{ type: "image_download" }] },
+    long_press_share_info: {
+      content: share.content,
+      title: share.title,
+      is_star: false,
+      block_private_msg: false,
+      show_wechat_tag: false,
+      guide_audited: false,
+      function_entries: [{ type: "image_download" }],
+    },
+    qq_mini_program_info: {
+      user_name: "gh_66c53d495417",
+      path: `pages/main/note/index?id=${note.id}`,
+      title: note.title,
+      desc: cut(share.content, 50),
+      webpage_url: `https://www.xiaohongshu.com/discovery/item/${note.id}`,
+      thumb: share.image,
+      share_title: note.title,
+    },
+    widgets_groups: [["guos_test", "note_next_step"]],
+    widgets_context: widgetsContext(note),
     shared_count: note.shares,
     view_count: note.views,
     has_related_goods: false,
@@ -211,9 +231,22 @@ function listNote(world: World, note: WorldNote) {
     sticky: false,
     cursor: note.id,
     level: 0,
+    advanced_widgets_groups: ADVANCED_WIDGETS,
+    widgets_context: widgetsContext(note),
   };
-  if (note.type === "video" && note.video) out.video_info_v2 = appVideoInfo(world, note, note.video, false);
+  if (note.type === "video" && note.video) out.video_info_v2 = appVideoInfo(world, note, note.video, "list");
   return out;
+}
+
+const ADVANCED_WIDGETS = {
+  groups: [
+    { mode: 1, fetch_types: ["guos_test", "note_next_step", "second_jump_bar"] },
+    { mode: 0, fetch_types: ["guos_test", "vote_stickers"] },
+  ],
+};
+
+function widgetsContext(note: WorldNote): string {
+  return JSON.stringify({ video: note.type === "video", author_id: note.userId });
 }
 
 function profile(world: World, user: WorldUser) {
@@ -282,7 +315,8 @@ function profile(world: World, user: WorldUser) {
     note_num_stat: { posted, liked: 0, collected: world.favorites(user.id)?.length ?? 0 },
     images: avatarUrl(user, 360),
     liked,
-    share_info: {},
+    share_info: { title: `@${user.nickname}的个人主页`, content: user.desc },
+    banner_info: { image: "", bg_color: "" },
     is_recommend_level_illegal: false,
     follows: user.follows,
     collected_product_num: 0,
@@ -469,6 +503,11 @@ function searchNote(world: World, note: WorldNote) {
     timestamp: note.time,
     last_update_time: note.lastUpdateTime,
     geo_info: { distance: "" },
+    corner_tag_info: [
+      { location: 5, type: "publish_time", icon: "", text: publishText(world, note.time), text_en: "" },
+    ],
+    advanced_widgets_groups: ADVANCED_WIDGETS,
+    widgets_context: widgetsContext(note),
     xsec_token: note.xsecToken,
   };
 }

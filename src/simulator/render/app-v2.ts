@@ -296,7 +296,7 @@ export function appV2NoteDetail(world: World, note: WorldNote) {
     track_info: "",
     user: { ...detailUser(user), preload_posted: false },
     video_info_v2: {
-      ...appVideoInfo(world, note, note.video, false),
+      ...appVideoInfo(world, note, note.video, "detail"),
       consumer: { agent_bg_color: "", can_super_resolution: false },
     },
   };
@@ -400,7 +400,7 @@ export function appV2SearchNote(world: World, note: WorldNote) {
     const m = Math.floor(note.video.durationSec / 60);
     const s = note.video.durationSec % 60;
     out.video_duration = `${m}:${String(s).padStart(2, "0")}`;
-    out.video_info_v2 = appVideoInfo(world, note, note.video, true);
+    out.video_info_v2 = appVideoInfo(world, note, note.video, "search");
   }
   return out;
 }
@@ -437,7 +437,7 @@ export function appV2ListNote(world: World, note: WorldNote) {
     })),
     cursor: note.id,
   };
-  if (note.type === "video" && note.video) out.video_info_v2 = appVideoInfo(world, note, note.video, false);
+  if (note.type === "video" && note.video) out.video_info_v2 = appVideoInfo(world, note, note.video, "list");
   return out;
 }
 
@@ -524,7 +524,8 @@ function commentCommon(world: World, note: WorldNote, c: WorldComment) {
     relatable_to_note: false,
     score: c.likes,
     share_strategy: 0,
-    show_tags: byAuthor ? ["is_author"] : [],
+    // App V2 marks authors in show_tags_v2; show_tags stays empty (observed).
+    show_tags: [],
     show_tags_v2: byAuthor ? [{ pos: "after_name", style_id: "1", text: "作者", type: "is_author" }] : [],
     show_type: "common",
     status: 0,

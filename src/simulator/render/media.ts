@@ -93,9 +93,72 @@ export function appStream(video: WorldVideo, codec: "h264" | "h265", streamType:
   };
 }
 
-/** The app's `video_info_v2` object. `videoIdAsNumber`: search answers carry it as a JSON number (> 2^53). */
-export function appVideoInfo(world: World, note: WorldNote, video: WorldVideo, videoIdAsNumber: boolean) {
+/** Video analysis flags (`media.video.opaque1`): detail and search answers carry different key sets (observed). */
+function videoOpaque(variant: "detail" | "search"): Record<string, string> {
+  const common = {
+    amend_mobile: "0",
+    audioClsInfo: "{}",
+    audioLevInfo: "{}",
+    bottomAvgLuma: "0.2",
+    domestic: "1",
+    hasHumanVoice: "1",
+    isSupportSubtitle: "0",
+    loudnorm: "-14.0",
+    rightAvgLuma: "0.4",
+    topAvgLuma: "0.5",
+  };
+  if (variant === "detail") return { ...common, insertSubtitleLanguages: "", videoLanguage: "zh-CN" };
+  return {
+    ...common,
+    amend: "0",
+    amend_2k: "0",
+    amend_4k: "0",
+    default_screencast_stream: "",
+    hd_screencast_stream: "",
+    weakNetUserFlag: "0",
+  };
+}
+
+/**
+ * The app's `video_info_v2` object. Variant "search": video_id a JSON number (> 2^53), h265 streams with ROI
+ * hints; "detail": video_id a string, streams with `token`, plus `audio_stream`; "list": user lists.
+ */
+export function appVideoInfo(world: World, note: WorldNote, video: WorldVideo, variant: "detail" | "search" | "list") {
   const cover = note.images[0];
+  const videoIdAsNumber = variant === "search";
+  const stream = (codec: "h264" | "h265", streamType: number, def: boolean) => {
+    const s: Record<string, unknown> = appStream(video, codec, streamType, def);
+    if (variant === "detail") s.token = "";
+    if (variant === "search" && codec === "h265") {
+      s.opaque1 = { ...(s.opaque1 as object), roiWeight: "77.6", roi_info: '{"alpha":"1.0","gamma":"0.0"}' };
+    }
+    return s;
+  };
+  const videoMeta: Record<string, unknown> = {
+    biz_id: note.id,
+    biz_name: 110,
+    bound: [{ h: 0, w: 0, x: 0, y: 0 }],
+    drm_type: 0,
+    duration: video.durationSec,
+    hdr_type: 0,
+    height: video.height,
+    md5: video.md5,
+    stream_types: [258, 114, 34],
+    width: video.width,
+  };
+  if (variant !== "list") videoMeta.opaque1 = videoOpaque(variant);
+  const media: Record<string, unknown> = {
+    stream: {
+      av1: [],
+      h264: [stream("h264", 258, false)],
+      h265: [stream("h265", 114, true), stream("h265", 34, false)],
+      h266: [],
+    },
+    user_level: 0,
+    video: videoMeta,
+    video_id: videoIdAsNumber ? bigInt(video.videoId) : video.videoId,
+  };
+  if (variant === "detail") media.audio_stream = {};
   return {
     capa: { duration: video.durationSec, frame_ts: 0, is_upload: false, is_user_select: false },
     consumer: { can_super_resolution: false },
@@ -104,28 +167,7 @@ export function appVideoInfo(world: World, note: WorldNote, video: WorldVideo, v
       thumbnail: cover ? appImageUrl(world, cover.fileId, 720, "SRH_PRV") : "",
       thumbnail_dim: `${video.width}x${video.height}`,
     },
-    media: {
-      stream: {
-        av1: [],
-        h264: [appStream(video, "h264", 258, false)],
-        h265: [appStream(video, "h265", 114, true), appStream(video, "h265", 34, false)],
-        h266: [],
-      },
-      user_level: 0,
-      video: {
-        biz_id: note.id,
-        biz_name: 110,
-        bound: [{ h: 0, w: 0, x: 0, y: 0 }],
-        drm_type: 0,
-        duration: video.durationSec,
-        hdr_type: 0,
-        height: video.height,
-        md5: video.md5,
-        stream_types: [258, 114, 34],
-        width: video.width,
-      },
-      video_id: videoIdAsNumber ? bigInt(video.videoId) : video.videoId,
-    },
+    media,
   };
 }
 
