@@ -9,7 +9,7 @@
  */
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { stringify } from "csv-stringify";
+import { stringify as stringifySync } from "csv-stringify/sync";
 import type { Comment, Note, Topic, User } from "../model/types.js";
 import { InvalidInputError } from "../transport/errors.js";
 import { RECORD_KINDS, type RecordFilter, type RecordKind, type RecordOf, type Store } from "./port.js";
@@ -26,6 +26,9 @@ export interface ExportOptions extends RecordFilter {
 export interface ExportResult {
   records: number;
 }
+
+/** Records per written chunk. */
+const BATCH = 200;
 
 type Cell = string | number | boolean | null;
 type Column<T> = readonly [header: string, value: (record: T) => Cell];
@@ -148,47 +151,56 @@ export async function exportRecords<K extends RecordKind>(
   const filter: RecordFilter = {};
   if (options.runId !== undefined) filter.runId = options.runId;
   if (options.since !== undefined) filter.since = options.since;
-  const records = store.iterateRecords(kind, filter);
   const result: ExportResult = { records: 0 };
-  const counted = async function* () {
-    for await (const record of records) {
-      result.records += 1;
-      yield record;
+  // Records are written in batches: one stream chunk per BATCH records, not one per record.
+  const batches = async function* () {
+    let batch: RecordOf[K][] = [];
+    for await (const record of store.iterateRecords(kind, filter)) {
+      batch.push(record);
+      if (batch.length >= BATCH) {
+        result.records += batch.length;
+        yield batch;
+        batch = [];
+      }
     }
+    result.records += batch.length;
+    if (batch.length > 0) yield batch;
   };
-  const streamOptions = { end: false, ...(options.signal ? { signal: options.signal } : {}) };
 
+  let chunks: AsyncGenerator<string>;
   if (format === "csv") {
-    const rows = Readable.from(
-      (async function* () {
-        for await (const record of counted()) yield csvRow(kind, record);
-      })(),
-    );
-    const csv = stringify({
-      bom: true,
-      header: true,
-      columns: CSV_COLUMNS[kind] as string[],
+    const columns = CSV_COLUMNS[kind] as string[];
+    const csvOptions = {
+      columns,
       escape_formulas: true,
       cast: { boolean: (value: boolean) => (value ? "true" : "false") },
-    });
-    await pipeline(rows, csv, options.out, streamOptions);
-    return result;
+    };
+    chunks = (async function* () {
+      // The BOM and the header come first, even when there are no records.
+      yield stringifySync([], { ...csvOptions, bom: true, header: true });
+      for await (const batch of batches()) {
+        yield stringifySync(
+          batch.map((record) => csvRow(kind, record)),
+          csvOptions,
+        );
+      }
+    })();
+  } else if (format === "jsonl") {
+    chunks = (async function* () {
+      for await (const batch of batches()) yield batch.map((record) => `${JSON.stringify(record)}\n`).join("");
+    })();
+  } else {
+    chunks = (async function* () {
+      let first = true;
+      yield "[";
+      for await (const batch of batches()) {
+        yield batch.map((record, i) => `${first && i === 0 ? "\n" : ",\n"}${JSON.stringify(record)}`).join("");
+        first = false;
+      }
+      yield first ? "]\n" : "\n]\n";
+    })();
   }
-
-  const lines =
-    format === "jsonl"
-      ? (async function* () {
-          for await (const record of counted()) yield `${JSON.stringify(record)}\n`;
-        })()
-      : (async function* () {
-          let first = true;
-          yield "[";
-          for await (const record of counted()) {
-            yield `${first ? "\n" : ",\n"}${JSON.stringify(record)}`;
-            first = false;
-          }
-          yield first ? "]\n" : "\n]\n";
-        })();
-  await pipeline(Readable.from(lines), options.out, streamOptions);
+  const streamOptions = { end: false, ...(options.signal ? { signal: options.signal } : {}) };
+  await pipeline(Readable.from(chunks), options.out, streamOptions);
   return result;
 }

@@ -127,6 +127,16 @@ describe("export", () => {
     expect(JSON.parse(empty.bytes.toString("utf8"))).toEqual([]);
     expect(empty.records).toBe(0);
     expect((await exportToBuffer(store, "topics", "jsonl")).bytes.length).toBe(0);
+    await store.upsertTopics(Array.from({ length: 450 }, (_, i) => topic(`t${i}`)));
+    const many = JSON.parse((await exportToBuffer(store, "topics", "json")).bytes.toString("utf8")) as { id: string }[];
+    expect(many.map((t) => t.id)).toEqual(Array.from({ length: 450 }, (_, i) => `t${i}`));
+    const manyCsv = parseCsv((await exportToBuffer(store, "topics", "csv")).bytes.subarray(3).toString("utf8"));
+    expect(manyCsv).toHaveLength(451);
+    expect(manyCsv.filter((row) => row[0] === "id")).toHaveLength(1);
+    await store.close();
+    store = openSqliteStore(join(dir, "empty.db"));
+    const emptyCsv = (await exportToBuffer(store, "topics", "csv")).bytes;
+    expect(emptyCsv.toString("utf8")).toBe(`\uFEFF${CSV_COLUMNS.topics.join(",")}\n`);
   });
 
   it("filters by run (records the run fetched) and by fetched time", async () => {
