@@ -11,6 +11,11 @@ import type { AnswerMeta, DriftSink, Interpret, NormalizerLookup } from "./port.
 
 /** Upstream messages that say plainly the thing does not exist (one such answer is enough). */
 const EXPLICIT_NOT_FOUND = /不存在|已删除|已被删除|被删除|注销|does not exist|not exist|deleted|not found/i;
+/**
+ * Messages that mean "deleted" or "hidden" but also other things (a wrong xsec_token, a restricted note):
+ * a not-found vote that a second series must confirm. Not retried on the same series (same answer again).
+ */
+const SUGGESTED_NOT_FOUND = /暂时无法浏览|笔记状态异常|无法查看|not available/i;
 
 /**
  * A not-found answer from one series. `explicit` when the answer says so in so many words; otherwise
@@ -63,8 +68,10 @@ export function interpretPage<T extends NormalizedItem>(
     const status = page.status;
     if (!status.ok && status.reason === "inner_failure") {
       const message = status.message;
-      const explicit = message !== null && EXPLICIT_NOT_FOUND.test(message);
-      if (status.notFound || explicit) {
+      // The normalizers flag notFound only when the answer says so explicitly.
+      const explicit = status.notFound || (message !== null && EXPLICIT_NOT_FOUND.test(message));
+      const suggested = message !== null && SUGGESTED_NOT_FOUND.test(message);
+      if (explicit || suggested) {
         throw new NotFoundAnswer(
           `${endpoint.name} says it is not found${message ? `: ${message}` : ""}`,
           explicit,
@@ -78,18 +85,33 @@ export function interpretPage<T extends NormalizedItem>(
       });
     }
     const empty = (!status.ok && status.reason === "empty") || page.items.length === 0;
-    if (!empty) options.check?.(page.items, meta);
+    // Thrown so the ledger records it as a failure; the router and the paginator decide what it means
+    // (the transport does not retry it: an empty answer is more often "not here" than jitter).
+    if (empty) throw emptyPayloadError(endpoint, `${endpoint.capability} (${describeParams(meta.params)})`);
+    options.check?.(page.items, meta);
     return {
       endpoint: endpoint.name,
       series: endpoint.series,
-      items: empty ? [] : page.items,
+      items: page.items,
       hasMore: page.hasMore,
       next: page.next,
-      empty,
+      empty: false,
       params: meta.params,
       ...(options.keepRaw ? { raw } : {}),
     };
   };
+}
+
+function describeParams(params: Record<string, string>): string {
+  return Object.entries(params)
+    .filter(([k, v]) => v !== "" && !/token/i.test(k))
+    .map(([k, v]) => `${k}=${v.length > 40 ? `${v.slice(0, 37)}…` : v}`)
+    .join(", ");
+}
+
+/** Whether an error is a 200 with an empty payload. */
+export function isEmptyPayload(error: unknown): error is UpstreamError {
+  return error instanceof UpstreamError && error.emptyPayload;
 }
 
 /** The error for an empty answer where a record was needed (never taken for "not found" alone). */

@@ -12,7 +12,7 @@
 import type { EndpointSpec } from "../catalog/types.js";
 import type { Note, NoteType, Series } from "../model/types.js";
 import type { XhsError } from "../transport/errors.js";
-import { emptyPayloadError, type PageAnswer, wrongItemError } from "./answers.js";
+import { emptyPayloadError, isEmptyPayload, type PageAnswer, wrongItemError } from "./answers.js";
 import type { HealthBoard } from "./health.js";
 import type { Route } from "./router.js";
 import { type Attempt, type AttemptPlanner, healthOf, type Outcome, type Verdict } from "./run-failover.js";
@@ -101,11 +101,11 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
 
   judge(attempt: Attempt<PageAnswer<Note>>, outcome: Outcome<PageAnswer<Note>>): Verdict<Note> {
     const { endpoint, series } = attempt;
-    if (outcome.ok) {
-      const answer = outcome.value;
-      const note = answer.items.find((n) => n.id === this.input.noteId);
-      if (answer.empty || !note) {
-        const error = emptyPayloadError(endpoint, `note ${this.input.noteId}`);
+    const empty = !outcome.ok && isEmptyPayload(outcome.error);
+    if (outcome.ok || empty) {
+      const note = outcome.ok ? outcome.value.items.find((n) => n.id === this.input.noteId) : undefined;
+      if (!note) {
+        const error = outcome.ok ? emptyPayloadError(endpoint, `note ${this.input.noteId}`) : outcome.error;
         // App V2's image endpoint answers empty for a video note: with the type unknown that is a hint, not a fault.
         const typeProbe = this.type === null && endpoint.noteTypes?.length === 1 && endpoint.noteTypes[0] === "image";
         if (typeProbe && attempt.endpoint.series === "app_v2") return { reject: error, health: "neutral" };

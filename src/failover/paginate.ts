@@ -27,7 +27,7 @@ import {
   UpstreamError,
   type XhsError,
 } from "../transport/errors.js";
-import { interpretPage, NotFoundAnswer, type PageAnswer } from "./answers.js";
+import { interpretPage, isEmptyPayload, NotFoundAnswer, type PageAnswer } from "./answers.js";
 import { BloomFilter, DEFAULT_BLOOM_BYTES } from "./bloom.js";
 import { CURSOR_VERSION, decodeCursor, encodeCursor, type ListCursorState } from "./cursor.js";
 import type { HealthBoard } from "./health.js";
@@ -261,35 +261,36 @@ export class ListWalker<T extends NormalizedItem> {
       const params = this.state.a ?? route.params;
       const breaker = this.env.health.breaker(route.series, this.def.capability);
       breaker.begin();
-      let answer: PageAnswer<T>;
+      let answer: PageAnswer<T> | null = null;
+      let emptyError: UpstreamError | null = null;
       try {
         answer = await this.fetch(route, params, signal);
       } catch (caught) {
         const error = toXhsError(caught, route);
-        if (healthOf(error) === "failure") breaker.failure();
-        else breaker.release();
-        if (error.fatal) throw error;
-        if (error instanceof NotFoundError) {
-          this.notFound.add(route.series);
-          const explicit = error instanceof NotFoundAnswer ? error.explicit : true;
-          if (explicit || this.notFound.size >= 2) {
-            throw new NotFoundError(`${this.def.subject}: not found (${[...this.notFound].join(" and ")})`, {
-              endpoint: error.endpoint,
-              series: error.series,
-              cause: error,
-            });
+        if (isEmptyPayload(error)) {
+          emptyError = error;
+        } else {
+          if (healthOf(error) === "failure") breaker.failure();
+          else breaker.release();
+          if (error.fatal) throw error;
+          if (error instanceof NotFoundError) {
+            this.notFound.add(route.series);
+            const explicit = error instanceof NotFoundAnswer ? error.explicit : true;
+            if (explicit || this.notFound.size >= 2) {
+              throw new NotFoundError(`${this.def.subject}: not found (${[...this.notFound].join(" and ")})`, {
+                endpoint: error.endpoint,
+                series: error.series,
+                cause: error,
+              });
+            }
           }
+          this.failOver(error);
+          continue;
         }
-        this.failOver(error);
-        continue;
       }
-      breaker.success();
-      if (answer.empty) {
-        const emptyError = new UpstreamError(`${route.endpoint.name} answered an empty page`, {
-          endpoint: route.endpoint.name,
-          series: route.series,
-          emptyPayload: true,
-        });
+      if (emptyError || !answer) {
+        breaker.release();
+        const empty = emptyError ?? new UpstreamError(`${route.endpoint.name} answered an empty page`);
         if (this.state.p === 0) {
           if (this.state.y === 0) {
             // An empty first page is suspect: two answers must agree before the list is taken as empty.
@@ -299,21 +300,22 @@ export class ListWalker<T extends NormalizedItem> {
               return false;
             }
             const other = this.def.routes.some((r) => r.series !== route.series && !this.state.f.includes(r.series));
-            if (other) this.failOver(emptyError);
+            if (other) this.failOver(empty);
             continue;
           }
           // A new series that has nothing where the list had items: it cannot continue the list.
-          this.failOver(emptyError);
+          this.failOver(empty);
           continue;
         }
         if (this.state.h === true) {
           // The previous page promised more: an empty page here is a fault, not the end.
-          this.failOver(emptyError);
+          this.failOver(empty);
           continue;
         }
         this.done = true;
         return false;
       }
+      breaker.success();
       this.beforeFailures = null;
       this.def.onItems?.(answer.items);
       const index = this.state.p;
@@ -369,14 +371,14 @@ export class ListWalker<T extends NormalizedItem> {
 
 /** A Paginator over a ListWalker. Stateful: a second iteration continues where the first one stopped. */
 export class ListPaginator<T extends NormalizedItem> implements Paginator<T> {
-  private readonly walker: ListWalker<T>;
+  private walker: ListWalker<T>;
   private yielded = 0;
   private started = false;
   private readonly initialCursor: string | null;
 
   constructor(
-    def: ListDefinition<T>,
-    env: ListEnvironment,
+    private readonly def: ListDefinition<T>,
+    private readonly env: ListEnvironment,
     private readonly options: ListRunOptions = {},
   ) {
     if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
@@ -437,13 +439,23 @@ export class ListPaginator<T extends NormalizedItem> implements Paginator<T> {
       throw new InvalidInputError(`collect(limit) needs a non-negative integer limit, got ${limit}`);
     }
     const out: T[] = [];
+    const mark = { cursor: this.started ? this.walker.cursor() : this.initialCursor, yielded: this.yielded };
     this.started = true;
-    while (out.length < limit && this.remaining() > 0) {
-      const more = await this.walker.fill(this.options.signal);
-      if (!more) break;
-      const items = this.walker.take(Math.min(limit - out.length, this.remaining()));
-      this.yielded += items.length;
-      out.push(...items);
+    try {
+      while (out.length < limit && this.remaining() > 0) {
+        const more = await this.walker.fill(this.options.signal);
+        if (!more) break;
+        const items = this.walker.take(Math.min(limit - out.length, this.remaining()));
+        this.yielded += items.length;
+        out.push(...items);
+      }
+    } catch (error) {
+      // The caller gets none of this collect's items: rewind so the cursor resumes before them (no gap).
+      if (out.length > 0) {
+        this.walker = new ListWalker(this.def, this.env, mark.cursor ?? undefined);
+        this.yielded = mark.yielded;
+      }
+      throw error;
     }
     return out;
   }

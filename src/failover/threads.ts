@@ -42,7 +42,7 @@ function decode(cursor: string, key: string): ThreadCursor {
 }
 
 export class ThreadPaginator implements Paginator<Comment> {
-  private readonly outer: Paginator<Comment>;
+  private outer: Paginator<Comment>;
   private outerIterator: AsyncIterator<Comment> | null = null;
   private outerDone = false;
   private thread: { id: string; list: Paginator<Comment>; iterator: AsyncIterator<Comment>; n: number } | null = null;
@@ -51,10 +51,18 @@ export class ThreadPaginator implements Paginator<Comment> {
   private started = false;
 
   constructor(private readonly options: ThreadOptions) {
-    const state = options.cursor ? decode(options.cursor, options.key) : null;
-    this.outer = options.topLevel(state?.o ?? undefined);
+    this.outer = this.resetTo(options.cursor);
+  }
+
+  /** Positions the list at a cursor of its own (undefined: the start); returns the top-level list. */
+  private resetTo(cursor: string | undefined): Paginator<Comment> {
+    const state = cursor ? decode(cursor, this.options.key) : null;
+    this.outer = this.options.topLevel(state?.o ?? undefined);
+    this.outerIterator = null;
     this.outerDone = state?.x ?? false;
+    this.thread = null;
     if (state?.t) this.openThread(state.t.id, state.t.c ?? undefined, state.t.n);
+    return this.outer;
   }
 
   private openThread(id: string, cursor: string | undefined, already: number): void {
@@ -164,11 +172,21 @@ export class ThreadPaginator implements Paginator<Comment> {
       throw new InvalidInputError(`collect(limit) needs a non-negative integer limit, got ${limit}`);
     }
     const out: Comment[] = [];
-    while (out.length < limit && this.remaining > 0) {
-      const item = await this.next();
-      if (item === null) break;
-      this.yielded++;
-      out.push(item);
+    const mark = { cursor: this.started ? this.cursor : (this.options.cursor ?? null), yielded: this.yielded };
+    try {
+      while (out.length < limit && this.remaining > 0) {
+        const item = await this.next();
+        if (item === null) break;
+        this.yielded++;
+        out.push(item);
+      }
+    } catch (error) {
+      // The caller gets none of this collect's items: rewind so the cursor resumes before them (no gap).
+      if (out.length > 0) {
+        this.resetTo(mark.cursor ?? undefined);
+        this.yielded = mark.yielded;
+      }
+      throw error;
     }
     return out;
   }
