@@ -203,7 +203,7 @@ describe("routing and validation", () => {
   });
 
   it("never throws, whatever the input", () => {
-    const weird = [
+    const weird: { path: string; query: Record<string, string> }[] = [
       { path: "/api/v1/xiaohongshu/app/get_note_comments", query: { note_id: "x", start: "{not json" } },
       { path: "/api/v1/xiaohongshu/app_v2/get_topic_feed", query: { page_id: "", last_note_id: "zzz" } },
     ];
