@@ -1,33 +1,115 @@
 /**
  * The `xhs` command line. One file per command under commands/; each exports `register(program)`.
+ * An action gets its streams, env, fetch and abort signal from `contextOf(command)` (never from
+ * `process`), so tests run `main(argv, io)` with injected ones.
  * Data goes to stdout; progress and logs to stderr. Returns the exit code (see exit-codes.ts).
  */
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import { EXIT } from "./exit-codes.js";
+import { register as registerComments } from "./commands/comments.js";
+import { register as registerCrawl } from "./commands/crawl.js";
+import { register as registerDemo } from "./commands/demo.js";
+import { register as registerExport } from "./commands/export.js";
+import { register as registerFavorites } from "./commands/favorites.js";
 import { register as registerMock } from "./commands/mock.js";
+import { register as registerNote } from "./commands/note.js";
 import { register as registerParse } from "./commands/parse.js";
+import { register as registerProbe } from "./commands/probe.js";
+import { register as registerReplies } from "./commands/replies.js";
+import { register as registerResolve } from "./commands/resolve.js";
+import { register as registerRuns } from "./commands/runs.js";
+import { register as registerSearch } from "./commands/search.js";
+import { register as registerTopic } from "./commands/topic.js";
+import { register as registerUser } from "./commands/user.js";
+import { register as registerUserNotes } from "./commands/user-notes.js";
+import { attachContext, type CliContext, type CliIo, createContext } from "./context.js";
+import { describeError } from "./errors.js";
+import { EXIT } from "./exit-codes.js";
 
-export function buildProgram(): Command {
+export type { CliContext, CliIo } from "./context.js";
+
+export function buildProgram(ctx: CliContext): Command {
   const program = new Command()
     .name("xhs")
     .description("Xiaohongshu (RedNote) data through TikHub's API, with failover across series.")
-    .showHelpAfterError()
-    .exitOverride();
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+    });
+  attachContext(program, ctx);
+  registerNote(program);
+  registerUser(program);
+  registerUserNotes(program);
+  registerFavorites(program);
+  registerComments(program);
+  registerReplies(program);
+  registerSearch(program);
+  registerTopic(program);
+  registerResolve(program);
+  registerExport(program);
+  registerCrawl(program);
+  registerRuns(program);
+  registerDemo(program);
   registerMock(program);
   registerParse(program);
+  registerProbe(program);
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/** Aborts on the first SIGINT/SIGTERM (the command flushes and exits 130); a second one exits at once. */
+function listenForInterrupt(controller: AbortController): () => void {
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+}
+
+/**
+ * Runs the CLI on `argv` (without `node xhs`). Everything it touches can be injected through `io`
+ * (streams, env, fetch, abort signal, client factory), so tests never patch globals.
+ */
+export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
+  const controller = new AbortController();
+  const stopListening = io.signal ? () => {} : listenForInterrupt(controller);
+  const signal = io.signal ? AbortSignal.any([io.signal, controller.signal]) : controller.signal;
+  const ctx = createContext(
+    {
+      stdout: io.stdout ?? process.stdout,
+      stderr: io.stderr ?? process.stderr,
+      env: io.env ?? process.env,
+      ...(io.fetch ? { fetch: io.fetch } : {}),
+      ...(io.createClient ? { createClient: io.createClient } : {}),
+      ...(io.cwd ? { cwd: io.cwd } : {}),
+    },
+    signal,
+  );
   try {
+    const program = buildProgram(ctx);
     await program.parseAsync(argv, { from: "user" });
-    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+    if (ctx.exitCode !== undefined) return ctx.exitCode;
+    // Commands written before `ctx.exitCode` existed may still set process.exitCode.
+    if (typeof process.exitCode === "number" && process.exitCode !== 0) {
+      const code = process.exitCode;
+      process.exitCode = undefined;
+      return code;
+    }
+    return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end here with code 0; usage errors with a non-zero code.
+      // --help and --version end here with code 0; usage errors (already printed) with a non-zero code.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    throw error;
+    const described = describeError(error, { verbose: ctx.verbose });
+    ctx.stderr.write(`${described.message}\n`);
+    return signal.aborted ? EXIT.interrupted : described.exitCode;
+  } finally {
+    stopListening();
   }
 }

@@ -1,0 +1,27 @@
+// `xhs note <ref>`: one note in full (id, URL, share text or short link).
+import { type Command, Option } from "@commander-js/extra-typings";
+import { runSingle } from "../command-runner.js";
+import { contextOf } from "../context.js";
+import { addClientOptions, addOutputOptions, checkRef } from "../options.js";
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("note")
+    .description("Fetch one note in full: text, tags, counts, images or video.")
+    .argument("<ref>", "note id, note URL (xiaohongshu.com / rednote.com), share text or xhslink.com short link", (v) =>
+      checkRef("note", v),
+    )
+    .addOption(
+      new Option("--type <type>", "the note's type when known (skips detection)").choices(["image", "video"] as const),
+    );
+  addOutputOptions(addClientOptions(cmd))
+    .addHelpText(
+      "after",
+      "\nExamples:\n  xhs note 68f4e9bf000000000700b8f7\n  xhs note 'https://www.xiaohongshu.com/explore/68f4e9bf000000000700b8f7?xsec_token=…' --json",
+    )
+    .action(async (ref, opts, command) => {
+      await runSingle(contextOf(command), opts, "note", (client, call) =>
+        client.notes.get(ref, opts.type ? { ...call, type: opts.type } : call),
+      );
+    });
+}

@@ -1,0 +1,20 @@
+// `xhs replies <noteRef> <commentId>`: one comment's reply thread.
+import type { Command } from "@commander-js/extra-typings";
+import { runList } from "../command-runner.js";
+import { contextOf } from "../context.js";
+import { addClientOptions, addListOptions, addOutputOptions, checkId, checkRef } from "../options.js";
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("replies")
+    .description("List the replies under one top-level comment.")
+    .argument("<noteRef>", "the note's id, URL, share text or short link", (v) => checkRef("note", v))
+    .argument("<commentId>", "the top-level comment's id", (v) => checkId("comment id", v));
+  addListOptions(addOutputOptions(addClientOptions(cmd)))
+    .addHelpText("after", "\nExample:\n  xhs replies 68f4e9bf000000000700b8f7 68f599c1000000001b0249a5 --jsonl")
+    .action(async (noteRef, commentId, opts, command) => {
+      await runList(contextOf(command), opts, "comment", (client, list) =>
+        client.comments.replies(noteRef, commentId, list),
+      );
+    });
+}

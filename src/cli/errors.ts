@@ -1,0 +1,97 @@
+/**
+ * Turns any error into a message that says what to do, plus the documented exit code.
+ * The message goes through the context's redactor before it is printed: the key never reaches stderr.
+ */
+import { AllSeriesFailedError, AuthError, isXhsError, type XhsError } from "../transport/errors.js";
+import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
+
+/** A bad command line, argument, path or file detected by the CLI itself, before anything is paid. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** No key against TikHub itself: an auth error (exit 3) raised before any call. */
+export class MissingApiKeyError extends AuthError {}
+
+export interface DescribedError {
+  message: string;
+  exitCode: ExitCode;
+}
+
+function where(error: XhsError): string {
+  const parts: string[] = [];
+  if (error.endpoint) parts.push(`endpoint ${error.endpoint}`);
+  else if (error.series) parts.push(`series ${error.series}`);
+  if (error.httpStatus !== undefined) parts.push(`HTTP ${error.httpStatus}`);
+  if (error.requestId) parts.push(`request id ${error.requestId}`);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
+}
+
+/** What the user should do next, per error kind. */
+function advice(error: XhsError): string {
+  switch (error.kind) {
+    case "auth":
+      return "Check TIKHUB_API_KEY: it is missing, mistyped or revoked (keys: https://user.tikhub.io).";
+    case "permission":
+      return "The API key lacks the scope for this endpoint: enable the Xiaohongshu endpoints for the key in TikHub's dashboard.";
+    case "payment":
+      return "Top up the TikHub balance (https://user.tikhub.io), then run the command again.";
+    case "rate_limited":
+      return "TikHub is rate limiting this key: wait a minute, or lower --qps.";
+    case "invalid_input":
+      return "Fix the value and run again (see --help); nothing was paid for it.";
+    case "not_found":
+      return "Check the id or link; the item may have been deleted or made private.";
+    case "budget":
+      return "Raise --max-calls / --max-cost to continue.";
+    case "aborted":
+      return "";
+    case "timeout":
+      return "Try again, raise --timeout, or pick another series with --series.";
+    default:
+      return "Every eligible series failed: try again later, or pick another order with --series.";
+  }
+}
+
+function headline(error: XhsError): string {
+  switch (error.kind) {
+    case "auth":
+      return `Authentication failed: ${error.message}`;
+    case "permission":
+      return `Permission denied: ${error.message}`;
+    case "payment":
+      return `Payment required: ${error.message}`;
+    case "invalid_input":
+      return `Invalid input: ${error.message}`;
+    case "not_found":
+      return `Not found: ${error.message}`;
+    case "budget":
+      return `Budget reached: ${error.message}`;
+    case "aborted":
+      return "Interrupted.";
+    default:
+      return error.message;
+  }
+}
+
+export function describeError(error: unknown, options: { verbose?: boolean } = {}): DescribedError {
+  if (error instanceof UsageError) return { message: `error: ${error.message}`, exitCode: EXIT.usage };
+  if (error instanceof MissingApiKeyError) return { message: `error: ${error.message}`, exitCode: EXIT.auth };
+  if (isXhsError(error)) {
+    const lines = [`error: ${headline(error)}${error.kind === "aborted" ? "" : where(error)}`];
+    if (error instanceof AllSeriesFailedError) {
+      for (const attempt of error.attempts) {
+        lines.push(`  ${attempt.series ?? "?"}: ${attempt.kind}: ${attempt.message}${where(attempt)}`);
+      }
+    }
+    const hint = advice(error);
+    if (hint) lines.push(hint);
+    if (options.verbose && error.stack) lines.push(error.stack);
+    return { message: lines.join("\n"), exitCode: exitCodeFor(error.kind) };
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = [`error: ${text}`];
+  if (options.verbose && error instanceof Error && error.stack) lines.push(error.stack);
+  else lines.push("This looks like a bug in xhs-kit; run again with --verbose and report the output.");
+  return { message: lines.join("\n"), exitCode: EXIT.internal };
+}

@@ -1,0 +1,251 @@
+/**
+ * The shared option groups (client, output, list) and `clientFromOptions`, which builds the client
+ * from them. The API key only ever comes from TIKHUB_API_KEY, never from a flag, so it never lands in
+ * shell history or `ps` output.
+ */
+import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { createClient } from "../client/create-client.js";
+import type { ClientOptions, XhsClient } from "../client/types.js";
+import { SERIES, type Series } from "../model/types.js";
+import { parseNoteRef, parseUserRef, type RefKind } from "../refs/parse-ref.js";
+import type { CliContext } from "./context.js";
+import { MissingApiKeyError } from "./errors.js";
+import { createCliLogger } from "./logger.js";
+
+export const DEFAULT_BASE_URL = "https://api.tikhub.io";
+/** Default number of items a list command prints (`--limit`). Every page costs money. */
+export const DEFAULT_LIST_LIMIT = 20;
+
+// ---------- value parsers (commander turns InvalidArgumentError into a usage error, exit 2) ----------
+
+export function parsePositiveInt(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError(`expected a whole number ≥ 1, got "${value}".`);
+  }
+  return Number(value);
+}
+
+export function parseNonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError(`expected a number ≥ 0, got "${value}".`);
+  }
+  return n;
+}
+
+export function parsePositiveNumber(value: string): number {
+  const n = parseNonNegativeNumber(value);
+  if (n === 0) throw new InvalidArgumentError(`expected a number > 0, got "${value}".`);
+  return n;
+}
+
+/** `app_v2,web_v3`: an order of series, each named once. */
+export function parseSeriesList(value: string): Series[] {
+  const names = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (names.length === 0) throw new InvalidArgumentError(`expected one or more of ${SERIES.join(", ")}.`);
+  for (const name of names) {
+    if (!(SERIES as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`unknown series "${name}"; choose from ${SERIES.join(", ")} (comma-separated).`);
+    }
+  }
+  if (new Set(names).size !== names.length) throw new InvalidArgumentError(`a series is named twice in "${value}".`);
+  return names as Series[];
+}
+
+export function parseBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${value}".`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidArgumentError(`expected an http(s) URL, got "${value}".`);
+  }
+  return value.replace(/\/+$/, "");
+}
+
+/** A date (`2026-01-31`) or an ISO 8601 date-time; returned as ISO 8601 UTC. */
+export function parseDate(value: string): string {
+  const trimmed = value.trim();
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(trimmed);
+  const dateTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(trimmed);
+  const ms = Date.parse(dateOnly ? `${trimmed}T00:00:00Z` : trimmed.replace(" ", "T"));
+  if ((!dateOnly && !dateTime) || Number.isNaN(ms)) {
+    throw new InvalidArgumentError(`expected a date like 2026-01-31 or 2026-01-31T08:00:00Z, got "${value}".`);
+  }
+  const iso = new Date(ms).toISOString();
+  // Date.parse rolls 2026-02-31 over to March: reject dates that do not exist.
+  if (dateOnly && iso.slice(0, 10) !== trimmed) throw new InvalidArgumentError(`"${value}" is not a real date.`);
+  return iso;
+}
+
+// ---------- refs: parsed locally (no cost), so a typo is a usage error before any call ----------
+
+/** A plain id token (comment ids, topic page ids): letters, digits, `_` and `-`. */
+const PLAIN_ID = /^[A-Za-z0-9_-]{6,64}$/;
+
+/**
+ * Accepts what the client accepts for a note or a user: a bare id, an xiaohongshu.com / rednote.com
+ * URL, a short link, or share text containing one (the last two are resolved by a paid call later).
+ */
+export function checkRef(what: RefKind, value: string): string {
+  try {
+    if (what === "note") parseNoteRef(value);
+    else parseUserRef(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+  return value.trim();
+}
+
+export function checkId(what: string, value: string): string {
+  const id = value.trim();
+  if (PLAIN_ID.test(id)) return id;
+  throw new InvalidArgumentError(`"${value}" is not a ${what} (letters and digits, like 5c1cc866febed9000184b7c1).`);
+}
+
+// ---------- option groups ----------
+
+/**
+ * The client options every API command takes. Typed through commander's extra-typings, so
+ * `cmd.opts()` knows `series`, `timeout`, `qps`, `concurrency`, `maxCalls`, `maxCost`, `verbose`, `baseUrl`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: commander's own generic bound (Command<Args extends any[]>).
+export function addClientOptions<A extends any[], O extends {}, G extends {}>(cmd: Command<A, O, G>) {
+  return cmd
+    .addOption(
+      new Option("--series <list>", `series order to try, comma-separated (default ${SERIES.join(",")})`).argParser(
+        parseSeriesList,
+      ),
+    )
+    .addOption(
+      new Option("--timeout <seconds>", "per-attempt timeout in seconds (default 30)").argParser(parsePositiveNumber),
+    )
+    .addOption(
+      new Option("--qps <n>", "client-side rate limit, requests per second (default 10; 0 = none)").argParser(
+        parseNonNegativeNumber,
+      ),
+    )
+    .addOption(new Option("--concurrency <n>", "concurrent requests at most (default 4)").argParser(parsePositiveInt))
+    .addOption(
+      new Option("--max-calls <n>", "stop before paying for more than this many calls").argParser(parsePositiveInt),
+    )
+    .addOption(
+      new Option("--max-cost <usd>", "stop before spending more than this many USD").argParser(parsePositiveNumber),
+    )
+    .addOption(new Option("-v, --verbose", "log every attempt and decision to stderr (the key is never logged)"))
+    .addOption(
+      new Option("--base-url <url>", `API base URL (env TIKHUB_BASE_URL; default ${DEFAULT_BASE_URL})`).argParser(
+        parseBaseUrl,
+      ),
+    );
+}
+
+/** Output format flags (see output.ts). */
+// biome-ignore lint/suspicious/noExplicitAny: commander's own generic bound.
+export function addOutputOptions<A extends any[], O extends {}, G extends {}>(cmd: Command<A, O, G>) {
+  return cmd
+    .addOption(new Option("--json", "JSON (a list is one array)").conflicts(["jsonl", "csv"]))
+    .addOption(new Option("--jsonl", "JSON lines, one record per line").conflicts(["json", "csv"]))
+    .addOption(new Option("--csv", "CSV with a UTF-8 BOM, spreadsheet-safe").conflicts(["json", "jsonl"]))
+    .addOption(new Option("-o, --output <file>", "write to FILE (atomically) instead of stdout"));
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: commander's own generic bound.
+export function addListOptions<A extends any[], O extends {}, G extends {}>(cmd: Command<A, O, G>) {
+  return cmd
+    .addOption(
+      new Option("-n, --limit <n>", `how many items at most (default ${DEFAULT_LIST_LIMIT})`)
+        .argParser(parsePositiveInt)
+        .default(DEFAULT_LIST_LIMIT),
+    )
+    .addOption(new Option("--cursor <cursor>", "resume after a previous run's cursor (printed on stderr at the end)"));
+}
+
+export interface ClientFlags {
+  series?: Series[] | undefined;
+  timeout?: number | undefined;
+  qps?: number | undefined;
+  concurrency?: number | undefined;
+  maxCalls?: number | undefined;
+  maxCost?: number | undefined;
+  verbose?: boolean | undefined;
+  baseUrl?: string | undefined;
+}
+
+/** TikHub's own hosts: a key is required there (a local `xhs mock` may run without one). */
+export function isTikHubHost(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname.toLowerCase();
+    return /(^|\.)tikhub\.(io|dev)$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** The ClientOptions the flags and the environment describe (no client built, nothing called). */
+export function clientOptionsFrom(flags: ClientFlags, ctx: CliContext): ClientOptions {
+  const envBase = ctx.env["TIKHUB_BASE_URL"]?.trim();
+  const baseUrl = flags.baseUrl ?? (envBase ? parseBaseUrlOrThrow(envBase) : DEFAULT_BASE_URL);
+  const apiKey = ctx.env["TIKHUB_API_KEY"]?.trim() || undefined;
+  if (!apiKey && isTikHubHost(baseUrl)) {
+    throw new MissingApiKeyError(
+      `TIKHUB_API_KEY is not set: set TIKHUB_API_KEY to your TikHub API key (export TIKHUB_API_KEY=…; get one at https://user.tikhub.io). ` +
+        `It is read from the environment only, never from a flag. To try xhs-kit without a key, run \`xhs mock\` ` +
+        `and pass --base-url http://127.0.0.1:PORT.`,
+    );
+  }
+  const options: ClientOptions = { baseUrl };
+  if (apiKey) options.apiKey = apiKey;
+  if (ctx.fetch) options.fetch = ctx.fetch;
+  if (flags.series) options.series = flags.series;
+  if (flags.timeout !== undefined) options.timeoutMs = Math.round(flags.timeout * 1000);
+  if (flags.qps !== undefined) options.qps = flags.qps;
+  if (flags.concurrency !== undefined) options.concurrency = flags.concurrency;
+  if (flags.maxCalls !== undefined) options.maxCalls = flags.maxCalls;
+  if (flags.maxCost !== undefined) options.maxCostUsd = flags.maxCost;
+  if (flags.verbose) options.logger = createCliLogger(ctx.stderr, { redact: ctx.redact, level: "debug" });
+  return options;
+}
+
+function parseBaseUrlOrThrow(value: string): string {
+  try {
+    return parseBaseUrl(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`TIKHUB_BASE_URL: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Builds the client the flags describe. Throws MissingApiKeyError (exit 3) before any call when the
+ * key is missing against TikHub itself. With --verbose, every attempt is logged to stderr.
+ */
+export async function clientFromOptions(flags: ClientFlags, ctx: CliContext): Promise<XhsClient> {
+  if (flags.verbose) ctx.verbose = true;
+  const options = clientOptionsFrom(flags, ctx);
+  const client = await (ctx.createClient ?? createClient)(options);
+  if (flags.verbose && options.logger) {
+    const logger = options.logger;
+    client.subscribe((event) => {
+      logger.debug("attempt", {
+        capability: event.capability,
+        endpoint: event.endpoint,
+        series: event.series,
+        outcome: event.outcome,
+        http: event.httpStatus,
+        ms: event.latencyMs,
+        billable: event.billable,
+        usd: event.costUsd,
+        retry: event.retry,
+        failover: event.failover,
+        ...(event.reason ? { reason: event.reason } : {}),
+        ...(event.requestId ? { requestId: event.requestId } : {}),
+      });
+    });
+  }
+  return client;
+}
