@@ -37,6 +37,7 @@ import {
 import { echoParams, tikhubTime } from "./envelope.js";
 import { appImageUrl, appVideoInfo, avatarUrl, cut, publishText } from "./media.js";
 import {
+  memo,
   pageNumber,
   positionAfter,
   type RenderContext,
@@ -108,6 +109,10 @@ function images(world: World, note: WorldNote, detail: boolean) {
 }
 
 function noteDetail(world: World, note: WorldNote) {
+  return memo(world, `v1d:${note.id}`, () => buildNoteDetail(world, note));
+}
+
+function buildNoteDetail(world: World, note: WorldNote) {
   const cover = note.images[0];
   const share = {
     content: stripTopicMarkers(note.desc),
@@ -210,7 +215,11 @@ function noteDetail(world: World, note: WorldNote) {
 }
 
 /** An app list note (user notes), as samples/xhs/app/user-posted.json. */
-function listNote(world: World, note: WorldNote) {
+function listNote(world: World, note: WorldNote): Record<string, unknown> {
+  return memo(world, `v1l:${note.id}`, () => buildListNote(world, note));
+}
+
+function buildListNote(world: World, note: WorldNote): Record<string, unknown> {
   const u = world.user(note.userId);
   const out: Record<string, unknown> = {
     id: note.id,
@@ -366,6 +375,10 @@ function reply(world: World, note: WorldNote, r: WorldComment) {
 }
 
 function top(world: World, note: WorldNote, c: WorldComment) {
+  return memo(world, `v1c:${c.id}`, () => buildTop(world, note, c));
+}
+
+function buildTop(world: World, note: WorldNote, c: WorldComment) {
   const threads = world.threadsOf(note.id);
   const previews = threads && c.replyCount > 0 ? [threads.reply(c.index, 0)] : [];
   return {
@@ -484,6 +497,10 @@ function subComments(ctx: RenderContext): RenderOutcome {
 }
 
 function searchNote(world: World, note: WorldNote) {
+  return memo(world, `v1s:${note.id}`, () => buildSearchNote(world, note));
+}
+
+function buildSearchNote(world: World, note: WorldNote) {
   const u = world.user(note.userId);
   return {
     liked: false,

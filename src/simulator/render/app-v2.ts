@@ -30,6 +30,7 @@ import type { CommentOrder, SearchFilters, WorldComment, WorldNote, WorldUser } 
 import type { World } from "../world/world.js";
 import { appImageUrl, appLivePhoto, appVideoInfo, avatarUrl, cut, expiryHex, publishText } from "./media.js";
 import {
+  memo,
   pageNumber,
   positionAfter,
   type RenderContext,
@@ -190,6 +191,10 @@ function detailImages(world: World, note: WorldNote) {
 
 /** A full note as App V2 detail answers carry it (image: note_list[0]; video: the bare array's element). */
 export function appV2NoteDetail(world: World, note: WorldNote) {
+  return memo(world, `v2d:${note.id}`, () => buildNoteDetail(world, note));
+}
+
+function buildNoteDetail(world: World, note: WorldNote) {
   const user = world.user(note.userId);
   const common = {
     api_upgrade: -1,
@@ -325,6 +330,10 @@ function widgetsContext(note: WorldNote): string {
 
 /** A note as search answers carry it: body cut to 60 characters, video_id a JSON number. */
 export function appV2SearchNote(world: World, note: WorldNote) {
+  return memo(world, `v2s:${note.id}`, () => buildSearchNote(world, note));
+}
+
+function buildSearchNote(world: World, note: WorldNote) {
   const user = world.user(note.userId);
   const out: Record<string, unknown> = {
     advanced_widgets_groups: {
@@ -407,6 +416,10 @@ export function appV2SearchNote(world: World, note: WorldNote) {
 
 /** A note as user lists (posted, faved) and topic feeds carry it: flat, with a per-item cursor. */
 export function appV2ListNote(world: World, note: WorldNote) {
+  return memo(world, `v2l:${note.id}`, () => buildListNote(world, note));
+}
+
+function buildListNote(world: World, note: WorldNote): Record<string, unknown> {
   const user = world.user(note.userId);
   const out: Record<string, unknown> = {
     id: note.id,
@@ -536,6 +549,10 @@ function commentCommon(world: World, note: WorldNote, c: WorldComment) {
 }
 
 function topComment(world: World, note: WorldNote, c: WorldComment) {
+  return memo(world, `v2c:${c.id}`, () => buildTopComment(world, note, c));
+}
+
+function buildTopComment(world: World, note: WorldNote, c: WorldComment) {
   const threads = world.threadsOf(note.id);
   const previews = threads && c.replyCount > 0 ? [threads.reply(c.index, 0)] : [];
   return {
@@ -563,6 +580,10 @@ function topComment(world: World, note: WorldNote, c: WorldComment) {
 }
 
 function replyComment(world: World, note: WorldNote, r: WorldComment) {
+  return memo(world, `v2r:${r.id}`, () => buildReply(world, note, r));
+}
+
+function buildReply(world: World, note: WorldNote, r: WorldComment) {
   const target = r.targetId ? world.comment(note.id, r.targetId) : undefined;
   return {
     ...commentCommon(world, note, r),

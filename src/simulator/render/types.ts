@@ -32,6 +32,28 @@ export interface SeriesRenderer {
   emptyPayload(tail: string): unknown;
 }
 
+const memos = new WeakMap<World, Map<string, unknown>>();
+/** Cap on cached fragments per world (about 20,000 notes/comments; cleared when full). */
+const MEMO_CAP = 20_000;
+
+/**
+ * Cache a rendered fragment (a note or comment object) per world: rendering is deterministic, and reusing
+ * fragments keeps `handle` at thousands of requests per second. Cached objects are shared: never mutate them.
+ */
+export function memo<T>(world: World, key: string, build: () => T): T {
+  let cache = memos.get(world);
+  if (!cache) {
+    cache = new Map();
+    memos.set(world, cache);
+  }
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit as T;
+  const value = build();
+  if (cache.size >= MEMO_CAP) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 /** One page of a list, by position. */
 export function slice<T>(items: readonly T[], start: number, size: number): { page: T[]; hasMore: boolean } {
   const from = Math.max(0, start);

@@ -26,6 +26,7 @@ import { servedSearch } from "./app-v2.js";
 import { docsUrl, echoParams, tikhubTime } from "./envelope.js";
 import { avatarUrl, publishText, webCount, webCover, webImage, webVideo } from "./media.js";
 import {
+  memo,
   pageNumber,
   positionAfter,
   type RenderContext,
@@ -69,6 +70,10 @@ function userInfo(world: World, userId: string) {
 }
 
 function noteCard(world: World, note: WorldNote) {
+  return memo(world, `w3d:${note.id}`, () => buildNoteCard(world, note));
+}
+
+function buildNoteCard(world: World, note: WorldNote) {
   const card: Record<string, unknown> = {
     note_id: note.id,
     type: note.type,

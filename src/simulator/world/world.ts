@@ -81,6 +81,7 @@ export class World {
   private readonly threads = new Map<string, NoteThreads>();
   private readonly searchCache = new Map<string, WorldNote[]>();
   private readonly threadCtx: ThreadContext;
+  private readonly signs = new Map<string, string>();
 
   constructor(seed = 1, size?: WorldSizeName | Partial<WorldSize>) {
     this.seed = seed;
@@ -556,7 +557,13 @@ export class World {
 
   /** A stable hex string for signatures and ids derived from a key. */
   sign(...parts: (string | number)[]): string {
-    return hexN(32, this.seed, ...parts);
+    const key = parts.join("|");
+    const hit = this.signs.get(key);
+    if (hit !== undefined) return hit;
+    const value = hexN(32, this.seed, ...parts);
+    if (this.signs.size > 50_000) this.signs.clear();
+    this.signs.set(key, value);
+    return value;
   }
 
   hex8(...parts: (string | number)[]): string {
