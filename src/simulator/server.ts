@@ -145,9 +145,9 @@ export class SimulatorService<W = unknown> {
     return this.faults.profile;
   }
 
-  /** Replaces the fault profile (validated); the rate limit and budget follow it unless overridden by options. */
+  /** Replaces the fault profile (an object, a built-in name or a JSON file path; validated); the rate limit and budget follow it unless overridden by options. */
   setProfile(input: unknown): FaultProfile {
-    const profile = parseFaultProfile(input);
+    const profile = typeof input === "string" ? loadFaultProfile(input) : parseFaultProfile(input);
     this.faults.setProfile(profile);
     this.rateLimiter.setLimit(this.#effectiveRateLimit());
     return profile;
