@@ -3,7 +3,7 @@
  * from them. The API key only ever comes from TIKHUB_API_KEY, never from a flag, so it never lands in
  * shell history or `ps` output.
  */
-import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { type Command, InvalidArgumentError, Option, type OptionValues } from "@commander-js/extra-typings";
 import { createClient } from "../client/create-client.js";
 import type { ClientOptions, XhsClient } from "../client/types.js";
 import { SERIES, type Series } from "../model/types.js";
@@ -115,7 +115,7 @@ export function checkId(what: string, value: string): string {
  * `cmd.opts()` knows `series`, `timeout`, `qps`, `concurrency`, `maxCalls`, `maxCost`, `verbose`, `baseUrl`.
  */
 // biome-ignore lint/suspicious/noExplicitAny: commander's own generic bound (Command<Args extends any[]>).
-export function addClientOptions<A extends any[], O extends {}, G extends {}>(cmd: Command<A, O, G>) {
+export function addClientOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .addOption(
       new Option("--series <list>", `series order to try, comma-separated (default ${SERIES.join(",")})`).argParser(
@@ -147,7 +147,7 @@ export function addClientOptions<A extends any[], O extends {}, G extends {}>(cm
 
 /** Output format flags (see output.ts). */
 // biome-ignore lint/suspicious/noExplicitAny: commander's own generic bound.
-export function addOutputOptions<A extends any[], O extends {}, G extends {}>(cmd: Command<A, O, G>) {
+export function addOutputOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .addOption(new Option("--json", "JSON (a list is one array)").conflicts(["jsonl", "csv"]))
     .addOption(new Option("--jsonl", "JSON lines, one record per line").conflicts(["json", "csv"]))
@@ -156,10 +156,10 @@ export function addOutputOptions<A extends any[], O extends {}, G extends {}>(cm
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: commander's own generic bound.
-export function addListOptions<A extends any[], O extends {}, G extends {}>(cmd: Command<A, O, G>) {
+export function addListOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .addOption(
-      new Option("-n, --limit <n>", `how many items at most (default ${DEFAULT_LIST_LIMIT})`)
+      new Option("-n, --limit <n>", "how many items at most")
         .argParser(parsePositiveInt)
         .default(DEFAULT_LIST_LIMIT),
     )

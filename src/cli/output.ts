@@ -69,7 +69,7 @@ export function csvHeaders(kind: RecordKind): readonly string[] {
 /** One record as a flat row of CSV cells, in `csvHeaders(kind)` order. */
 export function flattenRecord<K extends RecordKind>(kind: K, record: RecordOfKind[K]): Cell[] {
   if (kind === "link") return LINK_COLUMNS.map(([, get]) => get(record as ResolvedLink));
-  return csvRow(STORE_KIND[kind as Exclude<RecordKind, "link">], record as Note & User & Comment & Topic);
+  return csvRow(STORE_KIND[kind as Exclude<RecordKind, "link">], record as never);
 }
 
 /** CSV text for rows: a UTF-8 BOM and the header first; cells starting with = + - @ are escaped with a quote. */

@@ -57,7 +57,8 @@ function xhs(args: string[], env: Record<string, string> = {}): Spawned {
   };
 }
 
-describe("the xhs process", () => {
+// Spawning node with tsx takes seconds on a loaded machine: generous timeouts, no timing assertions.
+describe("the xhs process", { timeout: 180_000 }, () => {
   it("prints a note and exits 0", async () => {
     const run = xhs(["note", GUIDE.imageNoteId, "--json", "--qps", "0"]);
     expect(await run.code, run.stderr()).toBe(EXIT.ok);
@@ -66,8 +67,8 @@ describe("the xhs process", () => {
 
   it("exits 2 on a usage error and 3 without a key against TikHub", async () => {
     const usage = xhs(["note", "not a ref"]);
-    expect(await usage.code).toBe(EXIT.usage);
     const noKey = xhs(["note", GUIDE.imageNoteId], { TIKHUB_API_KEY: "", TIKHUB_BASE_URL: "" });
+    expect(await usage.code).toBe(EXIT.usage);
     expect(await noKey.code).toBe(EXIT.auth);
     expect(noKey.stderr()).toMatch(/set TIKHUB_API_KEY/);
   });
