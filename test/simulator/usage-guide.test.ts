@@ -162,6 +162,56 @@ describe.skipIf(skipReason !== "")("the usage guide's Python examples against th
     expect(inner.data[0]?.note_list[0]?.id).toBe("697c0eee000000000a03c308");
   });
 
+  it("single note details when App V2 and App V1 are down: the placeholder xsec_token reaches Web V3", async () => {
+    // Same script, only the simulator changes: both app series answer 503, so the example falls back to
+    // Web V3 with XSEC_TOKEN = "ABxxxxxxxxxxxxxx". That is not the note's token, and the real API answers
+    // a wrong token with HTTP 200 / code 200 and an inner failure "当前笔记暂时无法浏览" (billed), which the
+    // guide's illustrative `code == 200` check accepts.
+    sim.setFaults({
+      outages: [
+        { series: "app_v2", kind: "http_503", fromCall: 0 },
+        { series: "app_v1", kind: "http_503", fromCall: 0 },
+      ],
+    });
+    try {
+      const { result } = await runExample("single note details");
+      expect(result?.source).toBe("web_v3");
+      expect(result?.data.code).toBe(200);
+      expect(result?.data.params).toMatchObject({
+        note_id: "697c0eee000000000a03c308",
+        xsec_token: "ABxxxxxxxxxxxxxx",
+      });
+      expect(result?.data.data).toMatchObject({ success: false, msg: "当前笔记暂时无法浏览" });
+    } finally {
+      sim.setFaults("healthy");
+    }
+  });
+
+  it("the share-link snippet with the placeholder xhslink.com/m/xxxxx: TikHub's 400 for a link it cannot parse", async () => {
+    // §2.3 is a fragment meant to follow §2.1's setup; it runs with that setup (import, BASE_URL, HEADERS)
+    // prepended. "https://xhslink.com/m/xxxxx" leads nowhere, so the real API answers 400 "分享链接解析失败".
+    const guide = readFileSync(guidePath, "utf8").split(/\r?\n/);
+    const at = guide.findIndex((l) => l.includes('"share_link": "https://xhslink.com/m/xxxxx"'));
+    expect(at).toBeGreaterThan(0);
+    let start = at;
+    while (start > 0 && guide[start - 1]?.trim() !== "python") start--;
+    const fragment: string[] = [];
+    for (let k = 1, i = start; i < guide.length && guide[i]?.startsWith(String(k)); k++, i++) {
+      fragment.push(guide[i]!.slice(String(k).length));
+    }
+    const setup = [
+      "import requests",
+      `BASE_URL = ${JSON.stringify(sim.url)}`,
+      'HEADERS = {"Authorization": "Bearer YOUR_API_KEY"}',
+    ];
+    const script = path.join(dir, "share-link.py");
+    writeFileSync(script, `${setup.join("\n")}\n${fragment.join("\n")}\n`);
+    const { stdout } = await run("python3", [script], { timeout: 60_000 });
+    expect(fragment.join("\n")).toMatch(/get_user_id_and_xsec_token/);
+    expect(stdout).toMatch(/'code': 400/);
+    expect(stdout).toMatch(/分享链接解析失败/);
+  });
+
   it("user information: App V2 answers the guide's user", async () => {
     const { result } = await runExample("user information");
     expect(result?.source).toBe("app_v2");
