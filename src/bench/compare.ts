@@ -1,0 +1,167 @@
+/**
+ * Strategy comparison: every strategy runs the same workload in every profile, against one simulator
+ * that is reset before each run (same seed, so every strategy meets the same faults). Requests run on
+ * a fixed number of workers; latency is measured in virtual ms on the scaled clock.
+ */
+import { performance } from "node:perf_hooks";
+import { createSimulator, type Simulator } from "../simulator/index.js";
+import { judge, type Outcome } from "./checker.js";
+import { type BenchProfile, DOCUMENTED_QPS } from "./profiles.js";
+import type { BenchTime } from "./scaled-time.js";
+import { percentile, round } from "./stats.js";
+import { STRATEGIES } from "./strategies/index.js";
+import type { StrategyName } from "./strategies/types.js";
+import { type BenchRequest, buildWorkload, REQUEST_KINDS, type RequestKind } from "./workload.js";
+
+export interface CompareOptions {
+  seed: number;
+  /** World size of the simulator (default "default"). */
+  size?: "tiny" | "default" | "large";
+  /** User-level requests per strategy and profile. */
+  requests: number;
+  /** Requests in flight at once (the same for every strategy). */
+  concurrency: number;
+  time: BenchTime;
+  profiles: readonly BenchProfile[];
+  strategies: readonly StrategyName[];
+  /** Told when a cell starts and ends (progress on stderr). */
+  onCell?: (cell: CellResult | { profile: string; strategy: StrategyName; starting: true }) => void;
+}
+
+export interface Tally {
+  requests: number;
+  correct: number;
+  wrong: number;
+  failed: number;
+}
+
+export interface CellResult {
+  profile: string;
+  strategy: StrategyName;
+  requests: number;
+  correct: number;
+  wrong: number;
+  failed: number;
+  correctShare: number;
+  wrongShare: number;
+  /** Latency per request, virtual ms (all requests, failed ones included). */
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** From the simulator's billing ledger. */
+  calls: number;
+  billableCalls: number;
+  costUsd: number;
+  billablePerCorrect: number | null;
+  costPerCorrectUsd: number | null;
+  http429: number;
+  byKind: Record<RequestKind, Tally>;
+  /** Why answers were wrong or failed: "wrong:empty" → count. */
+  reasons: Record<string, number>;
+  /** Real seconds the cell took. */
+  wallSeconds: number;
+}
+
+const API_KEY = "bench-key";
+
+/** Runs one strategy over the workload in one profile; the simulator is reset first. */
+export async function runCell(
+  sim: Simulator,
+  profile: BenchProfile,
+  strategyName: StrategyName,
+  workload: readonly BenchRequest[],
+  options: Pick<CompareOptions, "concurrency" | "time" | "seed">,
+): Promise<CellResult> {
+  sim.setFaults(profile.faults);
+  sim.reset();
+  const { time } = options;
+  const strategy = STRATEGIES[strategyName]({
+    fetch: sim.fetch,
+    baseUrl: sim.url,
+    apiKey: API_KEY,
+    clock: time.clock,
+    sleep: time.sleep,
+    seed: options.seed,
+  });
+  const latencies: number[] = new Array(workload.length).fill(0);
+  const outcomes: Outcome[] = new Array(workload.length).fill("failed");
+  const reasons: Record<string, number> = {};
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const index = next++;
+      const request = workload[index];
+      if (!request) return;
+      const t0 = time.clock.now();
+      const answer = await strategy.run(request);
+      latencies[index] = time.clock.now() - t0;
+      const verdict = judge(sim.world, request, answer);
+      outcomes[index] = verdict.outcome;
+      if (verdict.reason) {
+        const key = `${verdict.outcome}:${verdict.reason}`;
+        reasons[key] = (reasons[key] ?? 0) + 1;
+      }
+    }
+  };
+  await time.run(Promise.all(Array.from({ length: options.concurrency }, worker)));
+  const wallSeconds = (performance.now() - started) / 1000;
+
+  const byKind = Object.fromEntries(
+    REQUEST_KINDS.map((k) => [k, { requests: 0, correct: 0, wrong: 0, failed: 0 }]),
+  ) as Record<RequestKind, Tally>;
+  workload.forEach((request, i) => {
+    const tally = byKind[request.kind];
+    tally.requests++;
+    tally[outcomes[i]!]++;
+  });
+  const count = (o: Outcome) => outcomes.filter((x) => x === o).length;
+  const correct = count("correct");
+  const ledger = sim.ledger.snapshot().totals;
+  return {
+    profile: profile.name,
+    strategy: strategyName,
+    requests: workload.length,
+    correct,
+    wrong: count("wrong"),
+    failed: count("failed"),
+    correctShare: round(correct / workload.length, 4),
+    wrongShare: round(count("wrong") / workload.length, 4),
+    p50Ms: Math.round(percentile(latencies, 0.5)),
+    p95Ms: Math.round(percentile(latencies, 0.95)),
+    p99Ms: Math.round(percentile(latencies, 0.99)),
+    maxMs: Math.round(Math.max(0, ...latencies)),
+    calls: ledger.calls,
+    billableCalls: ledger.billableCalls,
+    costUsd: round(ledger.costUsd, 4),
+    billablePerCorrect: correct > 0 ? round(ledger.billableCalls / correct, 3) : null,
+    costPerCorrectUsd: correct > 0 ? round(ledger.costUsd / correct, 5) : null,
+    http429: ledger.byStatus["429"] ?? 0,
+    byKind,
+    reasons,
+    wallSeconds: round(wallSeconds, 1),
+  };
+}
+
+/** Every strategy in every profile. */
+export async function compareStrategies(options: CompareOptions): Promise<CellResult[]> {
+  const sim = createSimulator({
+    seed: options.seed,
+    size: options.size ?? "default",
+    rateLimit: DOCUMENTED_QPS,
+    clock: options.time.clock,
+    sleep: options.time.sleep,
+  });
+  const workload = buildWorkload(sim.world, options.requests, options.seed);
+  const cells: CellResult[] = [];
+  for (const profile of options.profiles) {
+    for (const strategy of options.strategies) {
+      options.onCell?.({ profile: profile.name, strategy, starting: true });
+      const cell = await runCell(sim, profile, strategy, workload, options);
+      options.onCell?.(cell);
+      cells.push(cell);
+    }
+  }
+  return cells;
+}
