@@ -35,6 +35,11 @@ export interface ThroughputResult {
   p99Ms: number;
   /** Mean response body size in bytes. */
   meanBodyBytes: number;
+  /**
+   * Requests per second of CPU time used by this process (client and server together): the figure to
+   * compare when the machine is shared, since wall-clock requests/s falls with other load.
+   */
+  requestsPerCpuSecond: number;
   /** Requests per endpoint in the measured window. */
   perEndpoint: Record<string, number>;
 }
@@ -159,6 +164,7 @@ export async function measureSimulatorThroughput(options: ThroughputOptions = {}
     let errors = 0;
     let bytes = 0;
     const perEndpoint: Record<string, number> = {};
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const deadline = started + durationMs;
     const loop = async () => {
@@ -179,6 +185,8 @@ export async function measureSimulatorThroughput(options: ThroughputOptions = {}
     };
     await Promise.all(Array.from({ length: concurrency }, loop));
     const elapsed = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const sorted = latencies.slice(0, count).sort();
     return {
       mix: mixName,
@@ -189,6 +197,7 @@ export async function measureSimulatorThroughput(options: ThroughputOptions = {}
       p50Ms: round2(percentile(sorted, 0.5)),
       p99Ms: round2(percentile(sorted, 0.99)),
       meanBodyBytes: count ? Math.round(bytes / count) : 0,
+      requestsPerCpuSecond: cpuSeconds > 0 ? Math.round(count / cpuSeconds) : 0,
       perEndpoint,
     };
   } finally {

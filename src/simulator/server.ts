@@ -313,14 +313,21 @@ function response(
   };
 }
 
-const REQUEST_ID_IN_TEXT = /"request_id"\s*:\s*"([^"]+)"/;
+const REQUEST_ID_FIELD = '"request_id":"';
 
 function requestIdOf(body: unknown, text: string): string | undefined {
+  if (typeof body === "string") {
+    // JSON text from the core: the envelope's request_id sits near the start (indexOf beats a regex here).
+    const at = text.indexOf(REQUEST_ID_FIELD);
+    if (at < 0 || at > 400) return undefined;
+    const from = at + REQUEST_ID_FIELD.length;
+    const to = text.indexOf('"', from);
+    return to > from ? text.slice(from, to) : undefined;
+  }
   if (body !== null && typeof body === "object" && "request_id" in body) {
     const id = (body as { request_id?: unknown }).request_id;
     if (typeof id === "string") return id;
   }
-  if (typeof body === "string") return REQUEST_ID_IN_TEXT.exec(text.slice(0, 400))?.[1];
   return undefined;
 }
 
