@@ -3,6 +3,9 @@
  * fake clock), admin routes, profile validation, and the real node:http server (keep-alive, drop, hang,
  * close). Uses a tiny stand-in core; the world itself is tested by the core's own tests.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { endpointByPath } from "../../src/catalog/endpoints.js";
 import {
@@ -216,6 +219,24 @@ describe("fault profiles", () => {
     expect(problems({ outages: [{ series: "app_v9", fromCall: 0 }] })).toMatch(/outages\.0\.series/);
     expect(problems({ defaults: { latency: { kind: "uniform", minMs: 5, maxMs: 1 } } })).toMatch(/maxMs/);
     expect(() => loadFaultProfile("no-such-profile")).toThrow(/no built-in profile "no-such-profile"/);
+  });
+
+  it("loads a profile from a JSON file, and names the file in errors", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "xhs-faults-"));
+    try {
+      const good = path.join(dir, "flaky.json");
+      writeFileSync(good, JSON.stringify({ name: "flaky", series: { web_v3: { rates: { http_504: 0.5 } } } }));
+      expect(loadFaultProfile(good)).toMatchObject({ name: "flaky", series: { web_v3: { rates: { http_504: 0.5 } } } });
+      const broken = path.join(dir, "broken.json");
+      writeFileSync(broken, "{ nope");
+      expect(() => loadFaultProfile(broken)).toThrow(/broken\.json[\s\S]*not valid JSON/);
+      const invalid = path.join(dir, "invalid.json");
+      writeFileSync(invalid, JSON.stringify({ defaults: { rates: { hang: 2 } } }));
+      expect(() => loadFaultProfile(invalid)).toThrow(/invalid\.json[\s\S]*defaults\.rates\.hang/);
+      expect(() => loadFaultProfile(path.join(dir, "missing.json"))).toThrow(/cannot read the file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("accepts app_v1/… as a synonym of the URL name app/…", () => {
