@@ -110,7 +110,8 @@ export function measureParseCost(options: ParseCostOptions): ParseCostResult {
   }
   const bySeries: ParseCostResult["bySeries"] = {};
   for (const row of rows) {
-    const s = (bySeries[row.series] ??= { parseUs: 0, parseAndNormalizeUs: 0, ratio: 0 });
+    const s = bySeries[row.series] ?? { parseUs: 0, parseAndNormalizeUs: 0, ratio: 0 };
+    bySeries[row.series] = s;
     s.parseUs = round(s.parseUs + row.parseUs, 1);
     s.parseAndNormalizeUs = round(s.parseAndNormalizeUs + row.parseAndNormalizeUs, 1);
     s.ratio = round(s.parseAndNormalizeUs / s.parseUs, 2);
