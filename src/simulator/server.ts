@@ -37,6 +37,8 @@ export interface CoreRequest {
 export interface CoreResult {
   status: number;
   body: unknown;
+  /** When the core has them: `body` (then JSON text) as UTF-8 bytes, written as they are. */
+  bytes?: Buffer;
   endpoint: string | null;
 }
 /** The simulator core (src/simulator/core.ts) and its renderers, bound together. */
@@ -71,7 +73,14 @@ export interface SimulatorServiceOptions {
 
 /** What the service decided to do with one request. */
 export type SimAnswer =
-  | { kind: "response"; status: number; headers: Record<string, string>; body: string }
+  | {
+      kind: "response";
+      status: number;
+      headers: Record<string, string>;
+      body: string;
+      /** `body` as UTF-8 bytes when already encoded (the core's answers); writers prefer it. */
+      bytes?: Buffer;
+    }
   /** Destroy the connection without an answer. */
   | { kind: "drop" }
   /** Never answer (until the client gives up). */
@@ -265,7 +274,9 @@ export class SimulatorService<W = unknown> {
         // These corrupt a good answer; a request the core rejects (422, 400) gets the core's answer.
         const real = this.#fromCore(req);
         if (real.kind !== "response" || real.status !== 200) return real;
-        if (kind === "malformed_json") return { ...real, body: real.body.slice(0, Math.max(1, real.body.length >> 1)) };
+        if (kind === "malformed_json") {
+          return { ...real, body: real.body.slice(0, Math.max(1, real.body.length >> 1)), bytes: undefined };
+        }
         const now = this.#clock.now();
         const body =
           kind === "inner_failure"
@@ -278,7 +289,8 @@ export class SimulatorService<W = unknown> {
 
   #fromCore(req: SimIncomingRequest): SimAnswer & { kind: "response" } {
     const result = this.binding.core.handle({ path: req.path, query: req.query });
-    return response(result.status, result.body);
+    const answer = response(result.status, result.body);
+    return result.bytes ? { ...answer, bytes: result.bytes } : answer;
   }
 
   #unauthorizedBody(key: string): unknown {
@@ -409,7 +421,10 @@ export function createInProcessFetch(service: SimulatorService<unknown>): typeof
         signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
       });
     }
-    return new Response(method === "HEAD" ? null : answer.body, { status: answer.status, headers: answer.headers });
+    return new Response(method === "HEAD" ? null : (answer.bytes ?? answer.body), {
+      status: answer.status,
+      headers: answer.headers,
+    });
   };
   return simFetch as typeof globalThis.fetch;
 }
@@ -483,12 +498,10 @@ function serveHttp(service: SimulatorService<unknown>, req: IncomingMessage, res
             return;
           }
           if (res.destroyed) return;
-          const headers: Record<string, string | number> = {
-            ...answer.headers,
-            "content-length": Buffer.byteLength(answer.body),
-          };
-          res.writeHead(answer.status, headers);
-          res.end(method === "HEAD" ? undefined : answer.body);
+          // One UTF-8 encoding, reused for the length and the write.
+          const payload = answer.bytes ?? Buffer.from(answer.body, "utf8");
+          res.writeHead(answer.status, { ...answer.headers, "content-length": payload.length });
+          res.end(method === "HEAD" ? undefined : payload);
         },
         (error: unknown) => {
           if (res.destroyed || res.headersSent) return;

@@ -17,6 +17,8 @@ describe("measureSimulatorThroughput", () => {
     expect(result.requests).toBe(90);
     expect(result.errors).toBe(0);
     expect(result.requestsPerSecond).toBeGreaterThan(0);
+    expect(result.requestsPerCpuSecond).toBeGreaterThan(0);
+    expect(result.serverCapacityRps).toBeGreaterThan(0);
     expect(result.p50Ms).toBeGreaterThan(0);
     expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
     expect(result.meanBodyBytes).toBeGreaterThan(1_000);
