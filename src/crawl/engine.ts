@@ -43,6 +43,8 @@ export interface CrawlDeps {
   /** Ctrl-C: in-flight jobs are given back, the run is saved as interrupted. */
   signal?: AbortSignal;
   onProgress?: (progress: CrawlProgress) => void;
+  /** Told the run id once the run is opened, before the first call (e.g. to tag raw answers). */
+  onRunOpened?: (runId: string, resumed: boolean) => void;
 }
 
 export interface CrawlRequest {
@@ -133,6 +135,7 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   const { client, store, queue } = deps;
   const { run, plan, resumed } = await openRun(store, request);
   const runId = run.id;
+  deps.onRunOpened?.(runId, resumed);
   const owner = `pid-${process.pid}-${randomUUID().slice(0, 6)}`;
   const maxFailures = request.maxJobFailures ?? 3;
   const concurrency = Math.max(1, request.concurrency ?? plan.concurrency);

@@ -311,8 +311,8 @@ export function loadPlanFile(path: string): CrawlPlan {
 
 function formatIssues(source: string, error: z.ZodError): string {
   const lines = error.issues.slice(0, 5).map((issue) => {
-    const where = issue.path.length > 0 ? formatPath(issue.path) : "(top level)";
-    return `${source}: ${where}: ${describeIssue(issue)}`;
+    const { path, message } = leaf(issue, []);
+    return `${source}: ${path.length > 0 ? formatPath(path) : "(top level)"}: ${message}`;
   });
   if (error.issues.length > 5) lines.push(`… and ${error.issues.length - 5} more`);
   return lines.join("\n");
@@ -322,6 +322,17 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`))
     .join("");
+}
+
+/** The innermost helpful issue: a seed may be a string or a mapping, and the mapping's problem is the one to report. */
+function leaf(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): { path: PropertyKey[]; message: string } {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === "invalid_union") {
+    const nested = issue.errors.flat();
+    const pick = nested.find((inner) => inner.code !== "invalid_type") ?? nested[0];
+    if (pick) return leaf(pick, path);
+  }
+  return { path, message: describeIssue(issue) };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -334,13 +345,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return issue.origin === "number"
         ? `must be ${issue.inclusive ? "≥" : ">"} ${String(issue.minimum)}`
         : issue.message;
-    case "invalid_union": {
-      // A seed may be a string or a mapping: report the mapping's problem, which is the helpful one.
-      const nested = issue.errors.flat().find((inner) => inner.code !== "invalid_type") ?? issue.errors.flat()[0];
-      if (!nested) return issue.message;
-      const where = nested.path.length > 0 ? `${formatPath(nested.path)}: ` : "";
-      return `${where}${describeIssue(nested)}`;
-    }
     default:
       return issue.message;
   }

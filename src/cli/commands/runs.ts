@@ -1,0 +1,111 @@
+// `xhs runs list` / `xhs runs show <id>`: the crawl runs in a database and their reports.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { type Command, Option } from "@commander-js/extra-typings";
+import { buildReport, renderReport } from "../../crawl/report.js";
+import { loadStats } from "../../crawl/statistics.js";
+import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
+import { type CliContext, contextOf, writeText } from "../context.js";
+import { UsageError } from "../errors.js";
+import { parsePositiveInt } from "../options.js";
+import { DEFAULT_DB } from "./crawl.js";
+
+/** Opens an existing database only: looking at runs never creates a file. */
+function openExisting(ctx: CliContext, db: string) {
+  const path = resolve(ctx.cwd, db);
+  if (!existsSync(path))
+    throw new UsageError(`no database at ${db} (give --db PATH; crawls write ./${DEFAULT_DB} by default)`);
+  return openSqliteStore(path);
+}
+
+export function register(program: Command): void {
+  const runs = program.command("runs").description("List crawl runs and show their reports.");
+
+  runs
+    .command("list")
+    .description("The crawl runs in a database, most recent first.")
+    .addOption(new Option("--db <path>", `SQLite database (default ./${DEFAULT_DB})`))
+    .addOption(new Option("-n, --limit <n>", "how many runs (default 20)").argParser(parsePositiveInt))
+    .addOption(new Option("--json", "JSON"))
+    .addHelpText("after", "\nExample:\n  xhs runs list --db camping.db")
+    .action(async (opts, command) => {
+      const ctx = contextOf(command);
+      const store = openExisting(ctx, opts.db ?? DEFAULT_DB);
+      try {
+        const list = await store.listRuns({ limit: opts.limit ?? 20 });
+        const rows = list.map((run) => {
+          const stats = loadStats(run.stats);
+          const items = stats.items;
+          return {
+            id: run.id,
+            status: run.status,
+            stopReason: stats.stopReason,
+            name: (run.plan as { name?: string | null } | null)?.name ?? null,
+            createdAt: run.createdAt,
+            finishedAt: run.finishedAt,
+            sessions: stats.sessions,
+            newNotes: items.notes.new,
+            newComments: items.comments.new,
+            newUsers: items.users.new,
+          };
+        });
+        if (opts.json) {
+          await writeText(ctx.stdout, `${JSON.stringify(rows, null, 2)}\n`);
+          return;
+        }
+        if (rows.length === 0) {
+          await writeText(ctx.stderr, "No runs yet.\n");
+          return;
+        }
+        const lines = [["id", "status", "started", "sessions", "new notes", "new comments", "new users", "name"]];
+        for (const r of rows) {
+          const status = r.stopReason && r.status !== "completed" ? `${r.status} (${r.stopReason})` : r.status;
+          lines.push([
+            r.id,
+            status,
+            r.createdAt.slice(0, 19).replace("T", " "),
+            String(r.sessions),
+            String(r.newNotes),
+            String(r.newComments),
+            String(r.newUsers),
+            r.name ?? "",
+          ]);
+        }
+        const widths = lines[0]?.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? "").length))) ?? [];
+        const text = lines
+          .map((l) =>
+            l
+              .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+              .join("  ")
+              .trimEnd(),
+          )
+          .join("\n");
+        await writeText(ctx.stdout, `${text}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  runs
+    .command("show")
+    .description("The report of one run: items, calls, cost, failovers, errors, comment completeness, search caps.")
+    .argument("<runId>", "a run id from `xhs runs list`")
+    .addOption(new Option("--db <path>", `SQLite database (default ./${DEFAULT_DB})`))
+    .addOption(new Option("--json", "JSON"))
+    .addHelpText("after", "\nExample:\n  xhs runs show 20260301-101500-a1b2c3 --db camping.db --json")
+    .action(async (runId, opts, command) => {
+      const ctx = contextOf(command);
+      const store = openExisting(ctx, opts.db ?? DEFAULT_DB);
+      try {
+        if (!(await store.getRun(runId)))
+          throw new UsageError(`no run "${runId}" in ${opts.db ?? DEFAULT_DB} (see \`xhs runs list\`)`);
+        const report = await buildReport(store, store, runId);
+        await writeText(
+          ctx.stdout,
+          opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { maxNotes: 50 }),
+        );
+      } finally {
+        await store.close();
+      }
+    });
+}
