@@ -9,9 +9,11 @@
 import { API_PREFIX, endpointByPath, findEndpoint } from "../catalog/endpoints.js";
 import type { EndpointSpec, ParamSpec } from "../catalog/types.js";
 import { type Quirks, resolveQuirks } from "./quirks.js";
+import { AnswerCache, type AnswerCacheLimits } from "./render/answer-cache.js";
 import { appV1 } from "./render/app-v1.js";
 import { appV2 } from "./render/app-v2.js";
-import { bigIntCount, envelope, serializeBody } from "./render/envelope.js";
+import { envelope, envelopeHead, serializeBody } from "./render/envelope.js";
+import { compileTemplate, fillTemplate } from "./render/per-request.js";
 import type { RenderContext, SeriesRenderer } from "./render/types.js";
 import { webV3 } from "./render/web-v3.js";
 import type { WorldSize, WorldSizeName } from "./world/types.js";
@@ -26,6 +28,11 @@ export interface SimulatorCoreOptions {
   quirks?: Partial<Quirks>;
   /** Milliseconds since the epoch for envelope time fields; default Date.now. */
   now?: () => number;
+  /**
+   * The cache of serialized payloads (render/answer-cache.ts): limits, or false to render every request.
+   * Default 4,096 payloads / 96 MiB. Answers are the same bytes either way.
+   */
+  cache?: Partial<AnswerCacheLimits> | false;
 }
 
 export interface ResolvedCoreOptions {
@@ -33,6 +40,7 @@ export interface ResolvedCoreOptions {
   size: WorldSize;
   quirks: Quirks;
   now: () => number;
+  cache: AnswerCacheLimits;
 }
 
 export interface SimRequest {
@@ -43,8 +51,10 @@ export interface SimRequest {
 
 export interface SimResult {
   status: number;
-  /** A JSON-able value, or a string that is already JSON text (bodies with integers beyond 2^53). */
+  /** A JSON-able value, or a string that is already JSON text (every HTTP 200 answer with the envelope). */
   body: unknown;
+  /** For HTTP 200 answers: `body` as UTF-8 bytes, ready to write (encoding large bodies is costly). */
+  bytes?: Buffer;
   /** Catalogue name, e.g. "app_v2/search_notes" ("app/…" for App V1); null on 404. */
   endpoint: string | null;
 }
@@ -52,8 +62,13 @@ export interface SimResult {
 export interface SimulatorCore {
   world: World;
   options: ResolvedCoreOptions;
+  /** The payload cache (its size and limits; `clear()` empties it). */
+  cache: AnswerCache;
   handle(req: SimRequest): SimResult;
 }
+
+/** The envelope's closing brace, after `data`. */
+const CLOSE = Buffer.from("}");
 
 const RENDERERS: Record<string, SeriesRenderer> = { app_v2: appV2, app_v1: appV1, web_v3: webV3 };
 
@@ -165,11 +180,14 @@ function withDefaults(spec: EndpointSpec, query: Record<string, string>): Record
 // ------------------------------------------------------------------ the core
 
 export function createSimulatorCore(options: SimulatorCoreOptions = {}): SimulatorCore {
+  const cache = new AnswerCache(options.cache === false ? { maxEntries: 0 } : options.cache);
   const resolved: ResolvedCoreOptions = {
     seed: options.seed ?? 1,
     size: resolveSize(options.size),
-    quirks: resolveQuirks(options.quirks),
+    // Frozen: cached payloads assume the quirks never change after the core is made.
+    quirks: Object.freeze(resolveQuirks(options.quirks)),
     now: options.now ?? Date.now,
+    cache: cache.limits,
   };
   const world = new World(resolved.seed, resolved.size);
 
@@ -179,27 +197,40 @@ export function createSimulatorCore(options: SimulatorCoreOptions = {}): Simulat
     if (!spec) return { status: 404, body: { detail: "Not Found" }, endpoint: null };
     const query = req.query ?? {};
     try {
-      const errors = validate(spec, query, resolved.quirks);
-      if (errors.length > 0) return { status: 422, body: { detail: errors }, endpoint: spec.name };
-      const renderer = RENDERERS[spec.series];
-      const tail = spec.name.slice(spec.name.indexOf("/") + 1);
-      const render = renderer?.endpoints[tail];
-      if (!render) return { status: 404, body: { detail: "Not Found" }, endpoint: null };
-      const nowMs = resolved.now();
-      const ctx: RenderContext = {
-        world,
-        quirks: resolved.quirks,
-        spec,
-        params: query,
-        args: withDefaults(spec, query),
-        nowMs,
-      };
-      const bigBefore = bigIntCount();
-      const outcome = render(ctx);
-      if (outcome.kind === "http") return { status: outcome.status, body: outcome.body, endpoint: spec.name };
-      const body = envelope(spec.name, query, outcome.data, nowMs);
-      // Bodies holding integers beyond 2^53 go out as JSON text with the raw digits.
-      return { status: 200, body: bigIntCount() !== bigBefore ? serializeBody(body) : body, endpoint: spec.name };
+      // The query as sent (names, order, values) decides the payload: see answer-cache.ts.
+      const key = cache.enabled ? `${spec.name}?${JSON.stringify(query)}` : "";
+      let template = cache.enabled ? cache.get(key) : undefined;
+      let nowMs: number;
+      if (template) {
+        nowMs = resolved.now();
+      } else {
+        const errors = validate(spec, query, resolved.quirks);
+        if (errors.length > 0) return { status: 422, body: { detail: errors }, endpoint: spec.name };
+        const renderer = RENDERERS[spec.series];
+        const tail = spec.name.slice(spec.name.indexOf("/") + 1);
+        const render = renderer?.endpoints[tail];
+        if (!render) return { status: 404, body: { detail: "Not Found" }, endpoint: null };
+        nowMs = resolved.now();
+        const ctx: RenderContext = {
+          world,
+          quirks: resolved.quirks,
+          spec,
+          params: query,
+          args: withDefaults(spec, query),
+          nowMs,
+        };
+        const outcome = render(ctx);
+        // Other answers (TikHub-level 400s) are rare and carry the time: rendered every time.
+        if (outcome.kind === "http") return { status: outcome.status, body: outcome.body, endpoint: spec.name };
+        // serializeBody writes integers beyond 2^53 (bigInt placeholders) as raw digits.
+        template = compileTemplate(serializeBody(outcome.data));
+        if (cache.enabled) cache.set(key, template);
+      }
+      const head = envelopeHead(spec.name, query, nowMs);
+      const parts = [Buffer.from(head, "utf8")];
+      const text = `${fillTemplate(template, { nowMs, world, endpoint: spec.name }, head, parts)}}`;
+      parts.push(CLOSE);
+      return { status: 200, body: text, bytes: Buffer.concat(parts), endpoint: spec.name };
     } catch (error) {
       // Never throw to the server: a bug here is TikHub's 500.
       const message = error instanceof Error ? error.message : String(error);
@@ -213,5 +244,5 @@ export function createSimulatorCore(options: SimulatorCoreOptions = {}): Simulat
     }
   }
 
-  return { world, options: resolved, handle };
+  return { world, options: resolved, cache, handle };
 }

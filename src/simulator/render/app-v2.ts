@@ -29,6 +29,7 @@ import { stripTopicMarkers } from "../world/text.js";
 import type { CommentOrder, SearchFilters, WorldComment, WorldNote, WorldUser } from "../world/types.js";
 import type { World } from "../world/world.js";
 import { appImageUrl, appLivePhoto, appVideoInfo, avatarUrl, cut, expiryHex, publishText } from "./media.js";
+import { nowField } from "./per-request.js";
 import {
   memo,
   pageNumber,
@@ -55,15 +56,17 @@ export const APP_V2_PAGE = {
 
 // ------------------------------------------------------------------ wrapper
 
-function ok(ctx: RenderContext, data: unknown, extra: Record<string, unknown> = {}): RenderOutcome {
+// `_ctx`: every call site passes it; per-request fields no longer read it (see per-request.ts).
+function ok(_ctx: RenderContext, data: unknown, extra: Record<string, unknown> = {}): RenderOutcome {
   return {
     kind: "data",
-    data: { code: 0, success: true, msg: "成功", data, ...extra, ...debug(ctx) },
+    data: { code: 0, success: true, msg: "成功", data, ...extra, ...debug() },
   };
 }
 
-function debug(ctx: RenderContext): Record<string, string> {
-  return { debug_id: ctx.world.hex8("debug", ctx.nowMs, ctx.spec.name), debug_info: "" };
+function debug(): Record<string, string> {
+  // Per request: filled by the core from the request's clock (the same hex8 of time and endpoint).
+  return { debug_id: nowField("debug-id"), debug_info: "" };
 }
 
 function innerFailure(message: string, code = -1): unknown {
@@ -927,7 +930,7 @@ function topicFeed(ctx: RenderContext): RenderOutcome {
   const pageId = a.page_id ?? "";
   const topic = ctx.world.topic(pageId);
   const sessionId = a.session_id || searchId(ctx.world, "topic-session", pageId);
-  const firstLoad = a.first_load_time || String(ctx.nowMs);
+  const firstLoad = a.first_load_time || nowField("ms-text");
   if (!topic) return ok(ctx, { items: [], has_more: false, session_id: sessionId, first_load_time: firstLoad });
   const order = a.sort === "time" ? "time" : "trend";
   const notes = ctx.world.topicNotes(pageId, order);

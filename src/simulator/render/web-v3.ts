@@ -25,6 +25,7 @@ import type { World } from "../world/world.js";
 import { servedSearch } from "./app-v2.js";
 import { docsUrl, echoParams, tikhubTime } from "./envelope.js";
 import { avatarUrl, publishText, webCount, webCover, webImage, webVideo } from "./media.js";
+import { nowField } from "./per-request.js";
 import {
   memo,
   pageNumber,
@@ -175,7 +176,7 @@ function noteDetail(ctx: RenderContext): RenderOutcome {
   if (!note || hidden(ctx, note)) return unavailable();
   return ok({
     cursor_score: "",
-    current_time: ctx.nowMs,
+    current_time: nowField("ms"),
     items: [{ id: note.id, model_type: "note", note_card: noteCard(ctx.world, note) }],
   });
 }
@@ -250,7 +251,7 @@ function noteComments(ctx: RenderContext): RenderOutcome {
   if (rejected) return rejected;
   if (!note || hidden(ctx, note)) return unavailable();
   const threads = ctx.world.threadsOf(note.id);
-  const base = { time: ctx.nowMs, xsec_token: note.xsecToken, user_id: note.userId };
+  const base = { time: nowField("ms"), xsec_token: note.xsecToken, user_id: note.userId };
   const cursor = ctx.args.cursor ?? "";
   let start = 0;
   if (cursor !== "" && threads) {
@@ -293,7 +294,7 @@ function subComments(ctx: RenderContext): RenderOutcome {
   if (!note || hidden(ctx, note)) return unavailable();
   const threads = ctx.world.threadsOf(note.id);
   const root = threads?.parseId(ctx.args.root_comment_id ?? "");
-  const base = { time: ctx.nowMs, xsec_token: note.xsecToken, user_id: note.userId };
+  const base = { time: nowField("ms"), xsec_token: note.xsecToken, user_id: note.userId };
   if (!threads || !root || root.reply !== 0) return ok({ ...base, comments: [], cursor: "", has_more: false });
   const total = threads.replyCount(root.index);
   const num = Math.max(
