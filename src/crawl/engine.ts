@@ -8,7 +8,7 @@
  * unfinished run, gives back the leases a dead process held, and goes on from each list's checkpoint.
  */
 import { randomUUID } from "node:crypto";
-import type { AttemptEvent, Clock, Logger, XhsClient } from "../client/types.js";
+import type { AttemptEvent, Clock, Logger, Sleep, XhsClient } from "../client/types.js";
 import { LeaseLostError } from "../store/errors.js";
 import type { Job, JobQueue, RunRecord, RunStatus, Store } from "../store/port.js";
 import { AbortedError, BudgetExceededError, isXhsError } from "../transport/errors.js";
@@ -39,6 +39,8 @@ export interface CrawlDeps {
   store: Store;
   queue: JobQueue;
   clock?: Clock;
+  /** Waits before a failed job goes back to the queue (default: a real timer that the stop signal ends). */
+  sleep?: Sleep;
   logger?: Logger;
   /** Ctrl-C: in-flight jobs are given back, the run is saved as interrupted. */
   signal?: AbortSignal;
@@ -59,6 +61,8 @@ export interface CrawlRequest {
   concurrency?: number;
   /** Failures of a job before it is recorded as failed (default 3; transient errors only). */
   maxJobFailures?: number;
+  /** A failed job waits this long × its failures before it goes back to the queue (ms, default 2000). */
+  retryDelayMs?: number;
 }
 
 export interface CrawlResult {
@@ -138,6 +142,7 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   deps.onRunOpened?.(runId, resumed);
   const owner = `pid-${process.pid}-${randomUUID().slice(0, 6)}`;
   const maxFailures = request.maxJobFailures ?? 3;
+  const sleep: Sleep = deps.sleep ?? realSleep;
   const concurrency = Math.max(1, request.concurrency ?? plan.concurrency);
 
   // Leases held by a process that died (kill -9, crash) go back to pending; their checkpoints stay.
@@ -271,6 +276,15 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
       const retry = !PERMANENT.has(kind) && failures < maxFailures;
       if (!retry) jobsFailed += 1;
       deps.logger?.warn(retry ? "job failed; it will be tried again" : "job failed", { job: job.key, kind, message });
+      if (retry) {
+        // Later, not at once: the client already retried and failed over; give upstream a moment.
+        try {
+          await sleep((request.retryDelayMs ?? 2000) * failures, stopController.signal);
+        } catch {
+          await giveBack();
+          return;
+        }
+      }
       await commit(async () => {
         if (retry) {
           // The latest checkpoint (the handler may have saved pages since the lease), plus the failure count.
@@ -330,6 +344,20 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   await store.updateRun(runId, { report });
   return { runId, status, stopReason: finalReason, resumed, report };
 }
+
+const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 
 /** Transient failures so far, kept in the job's checkpoint data (leases lost to crashes are not failures). */
 function failureCount(job: Job): number {

@@ -109,12 +109,19 @@ describe("crawl engine", () => {
     expect(await dump(store)).toEqual(await dump((await crawl(BASIC)).store));
   });
 
-  it("retries a job that keeps failing a few times, then reports it failed without stopping the run", async () => {
+  it("retries a job that keeps failing a few times later, then reports it failed without stopping the run", async () => {
     const bad = "bb0000000000000000000003";
-    const { result, fake, store } = await crawl(BASIC, {
+    const store = openSqliteStore(":memory:");
+    const fake = createFakeClient({
       fail: ({ capability, id }) =>
         capability === "note" && id === bad ? new AllSeriesFailedError("every series failed", []) : null,
     });
+    const waits: number[] = [];
+    const result = await runCrawl(
+      { client: fake, store, queue: store, sleep: async (ms) => void waits.push(ms) },
+      { plan: plan(BASIC), retryDelayMs: 1000 },
+    );
+    expect(waits).toEqual([1000, 2000]);
     expect(result.status).toBe("completed");
     expect(fake.calls.filter((c) => c.capability === "note" && c.id === bad)).toHaveLength(3);
     expect(result.report.failedJobs).toEqual([
