@@ -101,12 +101,19 @@ export function renderEstimate(estimate: PlanEstimate): string {
     "",
   ];
   const width = Math.max(...estimate.lines.map((l) => l.what.length), 4);
-  for (const line of estimate.lines) out.push(`  ${line.what.padEnd(width)}  ${range(line.low, line.high)} calls`);
+  for (const line of estimate.lines) {
+    out.push(`  ${line.what.padEnd(width)}  ${range(line.low, line.high)} call${line.high === 1 ? "" : "s"}`);
+  }
   out.push("");
   out.push(`Notes followed at most: ${estimate.notesFollowed}`);
   out.push(
     `Estimated calls: ${range(estimate.calls.low, estimate.calls.high)}   estimated cost: $${estimate.costUsd.low.toFixed(2)}–$${estimate.costUsd.high.toFixed(2)}`,
   );
-  out.push("Retries, failovers and note-type detection can add calls; cap the spend with --max-calls / --max-cost.");
+  out.push(
+    "Low: short lists, one comment page per note, no reply thread needing its own call. High: every cap reached (a ceiling;",
+  );
+  out.push(
+    "most comments have no replies). Retries, failovers and note-type detection add calls: cap the spend with --max-calls / --max-cost.",
+  );
   return `${out.join("\n")}\n`;
 }
