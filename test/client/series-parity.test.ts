@@ -96,7 +96,7 @@ describe("series parity against the simulator", () => {
       .map((n) => n.id);
     for (const list of lists) {
       expect(list.map((n) => n.id)).toEqual(expected);
-      list.forEach((n, i) => sameNote(lists[0]![i]!, n, false));
+      for (const [i, n] of list.entries()) sameNote(lists[0]![i]!, n, false);
       expect(list.every((n) => n.textTruncated)).toBe(true);
     }
   });

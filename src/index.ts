@@ -1,0 +1,117 @@
+/**
+ * xhs-kit: Xiaohongshu (RedNote) data through TikHub's API, one normalized model, failover across
+ * series. The package's public surface. The offline simulator is a separate entry: `xhs-kit/simulator`.
+ *
+ * @example
+ * ```ts
+ * import { createClient, NotFoundError } from "xhs-kit";
+ * const xhs = createClient(); // TIKHUB_API_KEY from the environment
+ * const note = await xhs.notes.get("https://www.xiaohongshu.com/explore/64f0…?xsec_token=AB…");
+ * ```
+ */
+
+// The endpoint catalogue and the unified filter vocabulary.
+export { API_PREFIX, ENDPOINTS, endpoint, endpointsFor, findEndpoint } from "./catalog/endpoints.js";
+export {
+  COMMENT_SORT_MAP,
+  COMMENT_SORTS,
+  type CommentSort,
+  mapFilter,
+  NOTE_TYPE_FILTERS,
+  NOTE_TYPE_MAP,
+  type NoteTypeFilter,
+  SEARCH_SORT_MAP,
+  SEARCH_SORTS,
+  type SearchSort,
+  TIME_FILTER_MAP,
+  TIME_FILTERS,
+  type TimeFilter,
+  TOPIC_SORT_MAP,
+  TOPIC_SORTS,
+  type TopicSort,
+} from "./catalog/filters.js";
+export {
+  CAPABILITIES,
+  type Capability,
+  type EndpointSpec,
+  type PaginationScheme,
+  type ParamSpec,
+} from "./catalog/types.js";
+// The facade.
+export { createClient } from "./client/create-client.js";
+export type {
+  AttemptEvent,
+  CallOptions,
+  ClientOptions,
+  ClientStats,
+  Clock,
+  CommentListOptions,
+  ListOptions,
+  Logger,
+  Page,
+  Paginator,
+  RawResult,
+  Ref,
+  SearchNotesOptions,
+  SeriesStats,
+  Sleep,
+  TopicNotesOptions,
+  XhsClient,
+} from "./client/types.js";
+export { type ParsedCount, parseCount } from "./model/counts.js";
+export { buildJsonSchema } from "./model/json-schema.js";
+export type {
+  Comment,
+  Item,
+  Note,
+  NoteImage,
+  NoteStats,
+  NoteType,
+  NoteVideo,
+  ResolvedLink,
+  Series,
+  Topic,
+  User,
+  UserRef,
+} from "./model/types.js";
+// The normalized model: types and runtime schemas.
+export {
+  CommentSchema,
+  NoteImageSchema,
+  NoteSchema,
+  NoteStatsSchema,
+  NoteVideoSchema,
+  ResolvedLinkSchema,
+  SERIES,
+  SeriesSchema,
+  TopicSchema,
+  UserRefSchema,
+  UserSchema,
+} from "./model/types.js";
+export { type ParsedRef, parseNoteRef, parseRef, parseUserRef } from "./refs/parse-ref.js";
+
+// Offline parsing of saved answers, and reference parsing at no cost.
+export { type NormalizeOptions, type NormalizeResult, normalize, pickRequested } from "./series/normalize.js";
+export type { AnswerStatus, NormalizedPage, Normalizer } from "./series/types.js";
+// Time, injected (tests run on a fake clock).
+export { createFakeClock, type FakeClock } from "./transport/clock.js";
+// Errors.
+export {
+  AbortedError,
+  AllSeriesFailedError,
+  AuthError,
+  BudgetExceededError,
+  ConnectionError,
+  type ErrorKind,
+  InvalidInputError,
+  isXhsError,
+  NotFoundError,
+  PaymentRequiredError,
+  PermissionError,
+  RateLimitError,
+  ShapeError,
+  TimeoutError,
+  UpstreamError,
+  WrongItemError,
+  XhsError,
+} from "./transport/errors.js";
