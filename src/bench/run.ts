@@ -139,7 +139,10 @@ export async function runBench(options: BenchRunOptions): Promise<BenchResults> 
     log(`  ${t.requestsPerSecond} requests/s`);
   }
 
-  const serverResult = want("server") ? await serverLoad(log, options.quick) : null;
+  // Another engineer's module: a failure there is recorded, never the end of the run.
+  const serverResult = want("server")
+    ? await serverLoad(log, options.quick).catch((error: unknown) => ({ error: String(error) }))
+    : null;
 
   const finished = new Date();
   const base: Omit<BenchResults, "targets"> = {

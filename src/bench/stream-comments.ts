@@ -38,6 +38,9 @@ export interface CommentStreamResult {
   peakRssMb: number;
   /** RSS before the first call, for comparison. */
   startRssMb: number;
+  /** Top-level comments the world holds (up to the limit), and how many of them never reached the store. */
+  expected?: number | null;
+  missing?: number | null;
 }
 
 const HUGE_NOTE = "699916e6000000001d0253da";
@@ -75,7 +78,8 @@ export async function measureCommentStream(options: CommentStreamOptions): Promi
     const report = await firstMessage<CommentStreamResult | { error: string }>(client, "the client process");
     client.disconnect?.();
     if ("error" in report) throw new Error(`comment stream failed: ${report.error}`);
-    return report;
+    const wanted = expected === null ? null : Math.min(expected, options.limit ?? expected);
+    return { ...report, expected: wanted, missing: wanted === null ? null : wanted - report.rowsInStore };
   } finally {
     if (sim.connected) sim.disconnect();
   }
