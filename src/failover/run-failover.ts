@@ -133,7 +133,11 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
   let hedge = options.hedgeAfterMs !== undefined && options.hedgeAfterMs >= 0 ? options.hedgeAfterMs : undefined;
 
   const abortAll = () => {
-    for (const r of running.values()) r.controller.abort();
+    for (const r of running.values()) {
+      r.controller.abort();
+      // Its outcome will never be judged: free a half-open probe slot it may hold.
+      health.breaker(r.attempt.series, capability).release();
+    }
     running.clear();
   };
   const checkAborted = () => {
