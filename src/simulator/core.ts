@@ -55,6 +55,8 @@ export interface SimResult {
   body: unknown;
   /** For HTTP 200 answers: `body` as UTF-8 bytes, ready to write (encoding large bodies is costly). */
   bytes?: Buffer;
+  /** For HTTP 200 answers: the envelope's request_id (so the server need not scan the body for it). */
+  requestId?: string;
   /** Catalogue name, e.g. "app_v2/search_notes" ("app/…" for App V1); null on 404. */
   endpoint: string | null;
 }
@@ -226,11 +228,11 @@ export function createSimulatorCore(options: SimulatorCoreOptions = {}): Simulat
         template = compileTemplate(serializeBody(outcome.data));
         if (cache.enabled) cache.set(key, template);
       }
-      const head = envelopeHead(spec.name, query, nowMs);
+      const { head, requestId } = envelopeHead(spec.name, query, nowMs);
       const parts = [Buffer.from(head, "utf8")];
       const text = `${fillTemplate(template, { nowMs, world, endpoint: spec.name }, head, parts)}}`;
       parts.push(CLOSE);
-      return { status: 200, body: text, bytes: Buffer.concat(parts), endpoint: spec.name };
+      return { status: 200, body: text, bytes: Buffer.concat(parts), requestId, endpoint: spec.name };
     } catch (error) {
       // Never throw to the server: a bug here is TikHub's 500.
       const message = error instanceof Error ? error.message : String(error);

@@ -39,6 +39,8 @@ export interface CoreResult {
   body: unknown;
   /** When the core has them: `body` (then JSON text) as UTF-8 bytes, written as they are. */
   bytes?: Buffer;
+  /** The envelope's request_id, when the core gives `bytes` (saves scanning a large body for it). */
+  requestId?: string;
   endpoint: string | null;
 }
 /** The simulator core (src/simulator/core.ts) and its renderers, bound together. */
@@ -289,8 +291,12 @@ export class SimulatorService<W = unknown> {
 
   #fromCore(req: SimIncomingRequest): SimAnswer & { kind: "response" } {
     const result = this.binding.core.handle({ path: req.path, query: req.query });
-    const answer = response(result.status, result.body);
-    return result.bytes ? { ...answer, bytes: result.bytes } : answer;
+    if (result.bytes && result.requestId) {
+      // The core's 200s: already encoded, request id known; the (large) text is not scanned.
+      const headers = { ...JSON_HEADERS, "x-request-id": result.requestId };
+      return { kind: "response", status: result.status, headers, body: String(result.body), bytes: result.bytes };
+    }
+    return response(result.status, result.body);
   }
 
   #unauthorizedBody(key: string): unknown {

@@ -9,6 +9,7 @@ import { createSimulatorCore, type SimResult } from "../../src/simulator/core.js
 import { AnswerCache } from "../../src/simulator/render/answer-cache.js";
 import { compileTemplate } from "../../src/simulator/render/per-request.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
+import { hex8, hexN } from "../../src/simulator/world/random.js";
 
 let clock = 0;
 const now = () => clock;
@@ -97,6 +98,7 @@ describe("answer cache", () => {
         expect(withoutRandomIds(first.body), label).not.toBe(withoutRandomIds(again.body));
         for (const r of [first, again, fresh]) {
           expect(r.bytes?.equals(Buffer.from(r.body as string, "utf8")), label).toBe(true);
+          expect(JSON.parse(r.body as string).request_id, label).toBe(r.requestId);
           expect(r.body as string, label).not.toContain("__xhs_sim_");
         }
       }
@@ -134,5 +136,14 @@ describe("answer cache", () => {
     bySize.set("huge", template("y".repeat(5000))); // larger than the whole bound: not kept
     expect(bySize.get("huge")).toBeUndefined();
     expect(new AnswerCache({ maxEntries: 0 }).enabled).toBe(false);
+  });
+
+  it("hexN (the cache_url signature) gives the digits of hex8 per block, cut to length", () => {
+    for (const parts of [[], ["0b6e0c3a-5f4e-4d7b-9d6c-2f1a3b4c5d6e"], ["note", 42], ["美食", "x", 3]] as const) {
+      for (const n of [1, 8, 9, 64]) {
+        const blocks = Array.from({ length: Math.ceil(n / 8) }, (_, i) => hex8(...parts, i)).join("");
+        expect(hexN(n, ...parts)).toBe(blocks.slice(0, n));
+      }
+    }
   });
 });

@@ -91,10 +91,15 @@ export function envelope(
  * The JSON text of the envelope up to its `data` value (`{"code":200,…,"data":`): followed by the payload's
  * JSON text and "}", it is the same text as serializing `envelope(endpoint, params, data, nowMs)`.
  */
-export function envelopeHead(endpoint: string, params: Record<string, string>, nowMs: number): string {
-  const text = JSON.stringify(envelope(endpoint, params, null, nowMs));
+export function envelopeHead(
+  endpoint: string,
+  params: Record<string, string>,
+  nowMs: number,
+): { head: string; requestId: string } {
+  const body = envelope(endpoint, params, null, nowMs);
+  const text = JSON.stringify(body);
   // `data` is the envelope's last field: cut `null}` off `…,"data":null}`.
-  return text.slice(0, -"null}".length);
+  return { head: text.slice(0, -"null}".length), requestId: body.request_id as string };
 }
 
 // ------------------------------------------------------------------ integers beyond 2^53

@@ -6,14 +6,21 @@
 /** 32-bit FNV-1a over the parts joined by "|": a stable key → number map. */
 export function hash32(...parts: readonly (string | number)[]): number {
   let h = 0x811c9dc5;
-  for (let p = 0; p < parts.length; p++) {
-    const s = p === 0 ? String(parts[p]) : `|${parts[p]}`;
-    for (let i = 0; i < s.length; i++) {
-      h ^= s.charCodeAt(i);
-      h = Math.imul(h, 0x01000193);
-    }
+  for (let p = 0; p < parts.length; p++) h = fnv1a(h, p === 0 ? String(parts[p]) : `|${parts[p]}`);
+  return avalanche(h);
+}
+
+/** FNV-1a state `h` continued over the characters of `s`. */
+function fnv1a(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
   }
-  // A final avalanche so close keys give far-apart values.
+  return h;
+}
+
+/** A final avalanche so close keys give far-apart values. */
+function avalanche(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -93,9 +100,16 @@ export function hex8(...parts: readonly (string | number)[]): string {
     .padStart(8, "0");
 }
 
-/** n hex digits derived from a key. */
+/** n hex digits derived from a key: hex8(...parts, 0) + hex8(...parts, 1) + …, cut to n. */
 export function hexN(n: number, ...parts: readonly (string | number)[]): string {
-  const out: string[] = [];
-  for (let i = 0; i * 8 < n; i++) out.push(hex8(...parts, i));
-  return out.join("").slice(0, n);
+  // The FNV-1a state after `parts` is shared by every block, so it is computed once (same digits as
+  // calling hex8 per block; this runs for every answer's cache_url).
+  let prefix = 0x811c9dc5;
+  for (let p = 0; p < parts.length; p++) prefix = fnv1a(prefix, p === 0 ? String(parts[p]) : `|${parts[p]}`);
+  let out = "";
+  for (let i = 0; i * 8 < n; i++) {
+    const h = avalanche(fnv1a(prefix, parts.length === 0 ? String(i) : `|${i}`));
+    out += h.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, n);
 }
