@@ -65,15 +65,15 @@ function firstMessage<T>(child: ChildProcess, what: string): Promise<T> {
 }
 
 export async function measureCommentStream(options: CommentStreamOptions): Promise<CommentStreamResult> {
-  const sim = forkSibling("sim-process", [JSON.stringify({ seed: options.seed, size: options.size ?? "large" })]);
+  const noteId = options.noteId ?? HUGE_NOTE;
+  const simConfig = { seed: options.seed, size: options.size ?? "large", noteId };
+  const sim = forkSibling("sim-process", [JSON.stringify(simConfig)]);
   try {
-    const { url } = await firstMessage<{ url: string }>(sim, "the simulator process");
-    const config = {
-      url,
-      noteId: options.noteId ?? HUGE_NOTE,
-      limit: options.limit ?? null,
-      batch: options.batch ?? 500,
-    };
+    const { url, expected } = await firstMessage<{ url: string; expected: number | null }>(
+      sim,
+      "the simulator process",
+    );
+    const config = { url, noteId, limit: options.limit ?? null, batch: options.batch ?? 500 };
     const client = forkSibling("stream-comments", ["--child", JSON.stringify(config)]);
     const report = await firstMessage<CommentStreamResult | { error: string }>(client, "the client process");
     client.disconnect?.();

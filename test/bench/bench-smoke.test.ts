@@ -173,6 +173,8 @@ describe("the benchmark in miniature", () => {
     const result = await measureCommentStream({ seed: 2, size: "tiny", limit: 40, batch: 15 });
     expect(result.rows).toBe(40);
     expect(result.rowsInStore).toBe(40);
+    expect(result.expected).toBe(40);
+    expect(result.missing).toBe(0);
     expect(result.peakRssMb).toBeGreaterThan(0);
   });
 });
