@@ -6,10 +6,12 @@
  * 7 inner failure, empty detail payload, wrong note (items printed empty) or unknown answer shape.
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Command } from "@commander-js/extra-typings";
 import { findEndpoint } from "../../catalog/endpoints.js";
 import { normalize } from "../../series/normalize.js";
 import { isXhsError, WrongItemError } from "../../transport/errors.js";
+import { contextOf } from "../context.js";
 import { EXIT, exitCodeFor } from "../exit-codes.js";
 
 export interface ParseIo {
@@ -18,13 +20,6 @@ export interface ParseIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
-
-const defaultIo: ParseIo = {
-  readStdin: () => readFileSync(0, "utf8"),
-  readFile: (path) => readFileSync(path, "utf8"),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 /** Runs the command; returns the exit code. Separate from commander so tests can call it directly. */
 export function runParse(endpointName: string, file: string | undefined, id: string | undefined, io: ParseIo): number {
@@ -75,7 +70,13 @@ export function register(program: Command): void {
       "--id <id>",
       "for detail endpoints: the id of the record wanted (default: the id the answer's params asked for)",
     )
-    .action((endpointName, file, options) => {
-      process.exitCode = runParse(endpointName, file, options.id, defaultIo);
+    .action((endpointName, file, options, command) => {
+      const ctx = contextOf(command);
+      ctx.exitCode = runParse(endpointName, file, options.id, {
+        readStdin: () => readFileSync(0, "utf8"),
+        readFile: (name) => readFileSync(path.resolve(ctx.cwd, name), "utf8"),
+        stdout: (text) => ctx.stdout.write(text),
+        stderr: (text) => ctx.stderr.write(text),
+      });
     });
 }
