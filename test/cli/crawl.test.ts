@@ -106,6 +106,13 @@ describe("xhs crawl: bad input", () => {
     expect(sim.ledger.snapshot().totals.calls).toBe(0);
   });
 
+  it("--resume with no database says so and creates none", async () => {
+    const result = await xhs(["crawl", "--resume", "--db", "none.db"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no database at none\.db/);
+    expect(existsSync(join(dir, "none.db"))).toBe(false);
+  });
+
   it("mixing a plan file with seed flags is refused", async () => {
     writeFileSync(join(dir, "p.yaml"), "seeds:\n  keywords: [露营]\n");
     const result = await xhs(["crawl", "p.yaml", "--keyword", "x"]);

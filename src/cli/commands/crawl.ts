@@ -1,4 +1,5 @@
 // `xhs crawl [plan]`: a resumable crawl from a plan file or flags into a SQLite database.
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS } from "../../catalog/filters.js";
@@ -170,6 +171,9 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
   if (flags.verbose) ctx.verbose = true;
   // The key is checked first: a missing key fails before the database file is created.
   clientOptionsFrom(flags, ctx);
+  if (!options.plan && !existsSync(dbPath)) {
+    throw new UsageError(`no database at ${options.db} to resume a run from (give --db PATH)`);
+  }
   const store = openSqliteStore(dbPath, { keepRawAnswers: flags.storeRaw === true, secrets: apiKey ? [apiKey] : [] });
   try {
     const raw = flags.storeRaw ? captureRawAnswers(store, ctx.fetch ?? globalThis.fetch) : null;
