@@ -26,6 +26,12 @@ export interface ListCursorState {
   y: number;
   /** Skipping forward: drop already-yielded items until `l` is met (after a series switch or mid-page resume). */
   sk: boolean;
+  /**
+   * Crossed series: items were yielded on one series and the list moved to another. Only then does a
+   * relevance-ranked list drop ids the Bloom filter says were seen (its false positives would otherwise
+   * drop real items of a long list: within one series, native paging yields each item once).
+   */
+  x?: boolean;
   /** Series that failed during this list (not asked again for it). */
   f: Series[];
   /** Empty first pages seen (two make an empty list). */

@@ -97,6 +97,8 @@ export class ListWalker<T extends NormalizedItem> {
   private beforeFailures: { state: ListCursorState; bloom: string } | null = null;
   private lastReason: string | undefined;
   private switched = false;
+  /** Ids yielded by this walker in this process: exact, so a repeated item is dropped with no false positive. */
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly def: ListDefinition<T>,
@@ -186,6 +188,7 @@ export class ListWalker<T extends NormalizedItem> {
     this.state.h = null;
     if (this.state.y > 0) {
       this.state.sk = true;
+      this.state.x = true;
       if (this.def.ordering === "relevance" && previous !== null) {
         this.addDegraded([
           `switched from ${previous} to ${series} midway: relevance order differs between series, so items may be missing (duplicates were dropped)`,
@@ -334,7 +337,7 @@ export class ListWalker<T extends NormalizedItem> {
     const seenHere = new Set<string>();
     for (const item of items) {
       const id = this.def.idOf(item);
-      if (seenHere.has(id)) continue;
+      if (seenHere.has(id) || this.seen.has(id)) continue;
       seenHere.add(id);
       if (this.state.sk) {
         if (id === this.state.l) {
@@ -342,7 +345,8 @@ export class ListWalker<T extends NormalizedItem> {
           continue;
         }
         if (this.bloom.has(id)) continue;
-      } else if (this.def.ordering === "relevance") {
+      } else if (this.def.ordering === "relevance" && this.state.x === true) {
+        // After a switch of series only: the Bloom filter is lossy (false positives), see ListCursorState.x.
         if (this.bloom.has(id)) continue;
       } else if (id === this.state.l) {
         continue;
@@ -358,6 +362,7 @@ export class ListWalker<T extends NormalizedItem> {
     for (const item of taken) {
       const id = this.def.idOf(item);
       this.bloom.add(id);
+      this.seen.add(id);
       this.state.l = id;
       this.state.y++;
     }

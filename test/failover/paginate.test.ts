@@ -105,6 +105,18 @@ describe("lists across failover", () => {
     expect(paginator.degradedReasons[0]).toMatch(/switched from app_v2 to app_v1 midway/);
   });
 
+  it("a relevance-ranked list far longer than the Bloom filter's capacity loses nothing on one series", async () => {
+    // 20,000 items saturate the 2 KB filter (its false-positive rate passes 50%): it must not be consulted
+    // while the list stays on one series, or real items would be silently dropped.
+    const long = Array.from({ length: 20_000 }, (_, i) => note(hexId(100_000 + i), { source: "app_v2" }));
+    const { xhs } = client({ "app_v2/search_notes": paged(long, 500, { hasMoreField: false }) });
+    const paginator = xhs.search.notes("long");
+    const got = await paginator.collect(50_000);
+    expect(got.length).toBe(long.length);
+    expect(new Set(ids(got)).size).toBe(long.length);
+    expect(paginator.degraded).toBe(false);
+  });
+
   it("an empty first page is confirmed by a second series before the list is taken as empty", async () => {
     const { xhs, endpoints } = client({
       "app_v2/search_notes": () => ({ items: [] }),
