@@ -30,7 +30,8 @@ function requests(): { endpoint: string; query: Record<string, string> }[] {
   for (const spec of ENDPOINTS) {
     const names = new Set(spec.params.map((p) => p.name));
     const add = (query: Record<string, string>) => out.push({ endpoint: spec.name, query });
-    const token = (id: string) => (names.has("xsec_token") ? { xsec_token: w.note(id)?.xsecToken ?? "" } : {});
+    const token = (id: string): Record<string, string> =>
+      names.has("xsec_token") ? { xsec_token: w.note(id)?.xsecToken ?? "" } : {};
     if (names.has("note_id")) {
       for (const n of picked) {
         const first = w.comments(n.id)[0];
