@@ -604,7 +604,7 @@ function badLink(ctx: RenderContext): RenderOutcome {
 
 function userIdAndToken(ctx: RenderContext): RenderOutcome {
   const r = ctx.world.resolveShareText(ctx.args.share_link ?? "");
-  if (!r || r.kind !== "user") return badLink(ctx);
+  if (r?.kind !== "user") return badLink(ctx);
   return { kind: "data", data: { user_id: r.id, xsec_token: r.xsecToken } };
 }
 
