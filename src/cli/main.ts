@@ -11,6 +11,8 @@ import { register as registerDemo } from "./commands/demo.js";
 import { register as registerExport } from "./commands/export.js";
 import { register as registerFavorites } from "./commands/favorites.js";
 import { register as registerMock } from "./commands/mock.js";
+import { register as registerMcp } from "./commands/mcp.js";
+import { register as registerServe } from "./commands/serve.js";
 import { register as registerNote } from "./commands/note.js";
 import { register as registerParse } from "./commands/parse.js";
 import { register as registerProbe } from "./commands/probe.js";
@@ -52,6 +54,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerRuns(program);
   registerDemo(program);
   registerMock(program);
+  registerServe(program);
+  registerMcp(program);
   registerParse(program);
   registerProbe(program);
   return program;

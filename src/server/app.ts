@@ -1,0 +1,227 @@
+/**
+ * The HTTP API as a hono app (a `fetch` function: tested without sockets, served by @hono/node-server).
+ * Routes are generated from the capability registry; `/mcp` (streamable HTTP) is mounted on the same app.
+ *
+ * Every request passes, in order: Host check (DNS rebinding) → Origin check (browser pages) → Bearer
+ * token (when one is set) → per-client rate limit → body size → the route. Errors are problem+json.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { CAPABILITIES, type Capability } from "../capabilities.js";
+import type { Logger } from "../client/types.js";
+import { createMcpHttpHandler } from "../mcp/http.js";
+import { inputFromRequest, parseBoolean } from "./http-input.js";
+import { buildOpenApi } from "./openapi.js";
+import { PROBLEM_TYPES, problem, problemFor, problemResponse } from "./problem.js";
+import { ClientRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./rate-limit.js";
+import type { ServerRuntime } from "./runtime.js";
+import { bearerMatches, isLoopbackHost, originAllowed } from "./security.js";
+
+export interface AppOptions {
+  runtime: ServerRuntime;
+  /** XHS_SERVER_TOKEN: when set, every route but /health needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Per-client limit (default 20 requests/s, burst 40); false: none. */
+  rateLimit?: RateLimitOptions | false;
+  /** Browser origins allowed besides loopback pages (exact, e.g. https://app.example.com; "*" = any). */
+  allowedOrigins?: readonly string[];
+  /**
+   * Host names accepted in requests besides loopback ones. Checked only while no token is set: a
+   * loopback server without a token trusts the machine, and a foreign Host means DNS rebinding.
+   */
+  allowedHosts?: readonly string[];
+  /** Largest request body in bytes (default 1 MiB; only /mcp takes bodies). */
+  maxBodyBytes?: number;
+  /** Longest request URL in characters (default 8 192). */
+  maxUrlChars?: number;
+  /** Mount MCP at /mcp (default true). */
+  mcp?: boolean;
+  logger?: Logger;
+  /** How to tell clients apart for the rate limit (default: the socket's remote address). */
+  clientKey?: (request: Request, env: unknown) => string;
+}
+
+type Env = { Variables: { route: string } };
+
+function remoteAddress(_request: Request, env: unknown): string {
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? "local";
+}
+
+export function createApp(options: AppOptions): Hono<Env> {
+  const { runtime } = options;
+  const redact = runtime.redact;
+  const token = options.token && options.token.length > 0 ? options.token : undefined;
+  const limiter =
+    options.rateLimit === false ? null : new ClientRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, runtime.clock);
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
+  const maxUrlChars = options.maxUrlChars ?? 8192;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const clientKey = options.clientKey ?? remoteAddress;
+  const openApi = JSON.stringify(buildOpenApi({ version: runtime.version, tokenRequired: token !== undefined }));
+  const startedAt = runtime.clock.now();
+
+  const app = new Hono<Env>();
+
+  app.onError((error, c) => {
+    const body = problemFor(error);
+    if (body.status === 500)
+      options.logger?.error("unexpected error", {
+        error: redact(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+      });
+    return problemResponse(body, redact, c.req.path);
+  });
+  app.notFound((c) =>
+    problemResponse(
+      problem(
+        PROBLEM_TYPES.unknownRoute,
+        404,
+        "Unknown route",
+        `No route ${c.req.method} ${c.req.path}. See /openapi.json for every route.`,
+      ).body,
+      redact,
+      c.req.path,
+    ),
+  );
+
+  // Timing, metrics and one log line per request (route pattern only: no query, no token).
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    c.set("route", "unmatched");
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.get("route");
+    runtime.metrics.recordRequest(route, c.res.status, seconds);
+    options.logger?.info("request", {
+      method: c.req.method,
+      route,
+      status: c.res.status,
+      ms: Math.round(seconds * 1000),
+      cache: c.res.headers.get("x-cache") ?? undefined,
+    });
+  });
+
+  app.use("*", async (c, next) => {
+    const url = new URL(c.req.url);
+    if (c.req.url.length > maxUrlChars) {
+      throw problem(
+        PROBLEM_TYPES.tooLarge,
+        414,
+        "URL too long",
+        `The request URL is longer than ${maxUrlChars} characters: shorten the parameters.`,
+      );
+    }
+    if (!token && !isLoopbackHost(url.hostname) && !allowedHosts.has(url.hostname.toLowerCase())) {
+      throw problem(
+        PROBLEM_TYPES.forbiddenOrigin,
+        403,
+        "Host not allowed",
+        `This server answers requests for localhost only, not "${url.hostname}" (a DNS rebinding guard). Use http://127.0.0.1:PORT, or start it with --allow-host.`,
+      );
+    }
+    if (!originAllowed(c.req.header("origin"), allowedOrigins)) {
+      throw problem(
+        PROBLEM_TYPES.forbiddenOrigin,
+        403,
+        "Origin not allowed",
+        "Requests from this web page's origin are refused (every call may spend the operator's balance). The operator can allow it with --allow-origin.",
+      );
+    }
+    if (token && c.req.path !== "/health" && !bearerMatches(c.req.header("authorization"), token)) {
+      throw problem(
+        PROBLEM_TYPES.unauthorized,
+        401,
+        "Unauthorized",
+        "Send the server token as `Authorization: Bearer <XHS_SERVER_TOKEN>`.",
+      );
+    }
+    if (limiter && c.req.path !== "/health") {
+      const decision = limiter.take(clientKey(c.req.raw, c.env));
+      if (!decision.ok) {
+        runtime.metrics.recordRateLimited();
+        throw problem(
+          PROBLEM_TYPES.rateLimited,
+          429,
+          "Too many requests",
+          `This client is over its rate limit. Wait ${decision.retryAfterSec} s (Retry-After), then slow down.`,
+          { retryAfterSec: decision.retryAfterSec },
+        );
+      }
+    }
+    await next();
+  });
+
+  app.get("/health", (c) => {
+    c.set("route", "/health");
+    return c.json({
+      status: "ok",
+      version: runtime.version,
+      uptimeSec: Math.round((runtime.clock.now() - startedAt) / 1000),
+    });
+  });
+  app.get("/metrics", (c) => {
+    c.set("route", "/metrics");
+    return c.body(runtime.metrics.render(), 200, {
+      "content-type": "text/plain; version=0.0.4; charset=utf-8",
+      "cache-control": "no-store",
+    });
+  });
+  app.get("/openapi.json", (c) => {
+    c.set("route", "/openapi.json");
+    return c.body(openApi, 200, { "content-type": "application/json; charset=utf-8" });
+  });
+
+  for (const cap of CAPABILITIES)
+    app.get(cap.http.path, (c) =>
+      answer(c.req.raw, c.req.param() as Record<string, string>, cap, (r) => c.set("route", r)),
+    );
+
+  if (options.mcp !== false) {
+    const handleMcp = createMcpHttpHandler(runtime, { maxBodyBytes });
+    app.use(
+      "/mcp",
+      bodyLimit({
+        maxSize: maxBodyBytes,
+        onError: (c) =>
+          problemResponse(
+            problem(
+              PROBLEM_TYPES.tooLarge,
+              413,
+              "Request too large",
+              `The request body is larger than ${maxBodyBytes} bytes.`,
+            ).body,
+            redact,
+            c.req.path,
+          ),
+      }),
+    );
+    app.all("/mcp", (c) => {
+      c.set("route", "/mcp");
+      return handleMcp(c.req.raw);
+    });
+  }
+
+  async function answer(
+    request: Request,
+    params: Record<string, string>,
+    cap: Capability,
+    setRoute: (route: string) => void,
+  ): Promise<Response> {
+    setRoute(cap.http.path);
+    const query = new URL(request.url).searchParams;
+    const fresh = parseBoolean("fresh", query.get("fresh") ?? undefined);
+    const input = inputFromRequest(cap, params, query);
+    const result = await runtime.executor.execute(cap, input, { fresh });
+    return new Response(result.body, {
+      status: 200,
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "cache-control": `private, max-age=${result.maxAgeSec}`,
+        "x-cache": result.outcome,
+      },
+    });
+  }
+
+  return app;
+}

@@ -1,0 +1,151 @@
+/**
+ * The answer cache: serialized JSON bodies per resource key, a TTL per cache class, bounded in bytes
+ * (least recently used out first), and single flight: concurrent identical requests share one
+ * upstream call. Failures are never stored, so the next request tries again.
+ */
+import type { CacheClass } from "../capabilities.js";
+import type { Clock } from "../client/types.js";
+
+/** Default TTLs in seconds: records change slowly, comment lists and searches faster. */
+export const DEFAULT_TTL_SEC: Record<CacheClass, number> = {
+  record: 600,
+  comments: 120,
+  list: 300,
+  search: 300,
+  link: 3600,
+};
+/** Default bound of the stored bodies, in bytes (64 MiB). */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
+export interface CacheOptions {
+  maxBytes?: number;
+  /** TTL in seconds per class; 0 disables storing that class (single flight still applies). */
+  ttlSec?: Partial<Record<CacheClass, number>>;
+  clock: Clock;
+}
+
+/** How an answer was obtained: from the store, by an upstream call, by joining one in flight, or fresh on request. */
+export type CacheOutcome = "HIT" | "MISS" | "COALESCED" | "BYPASS";
+
+export interface CachedAnswer {
+  /** The JSON body, serialized once. */
+  body: string;
+  outcome: CacheOutcome;
+  /** Seconds the answer stays fresh from now (for Cache-Control). */
+  maxAgeSec: number;
+}
+
+interface Entry {
+  body: string;
+  bytes: number;
+  expiresAt: number;
+}
+
+export interface CacheStats {
+  entries: number;
+  bytes: number;
+  maxBytes: number;
+  hits: number;
+  misses: number;
+  coalesced: number;
+  bypasses: number;
+  evictions: number;
+}
+
+export class AnswerCache {
+  readonly maxBytes: number;
+  private readonly ttlMs: Record<CacheClass, number>;
+  private readonly clock: Clock;
+  /** Insertion order is recency order: a hit re-inserts its entry. */
+  private readonly entries = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Promise<string>>();
+  private bytes = 0;
+  private readonly counts = { hits: 0, misses: 0, coalesced: 0, bypasses: 0, evictions: 0 };
+
+  constructor(options: CacheOptions) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_CACHE_BYTES;
+    const ttl = { ...DEFAULT_TTL_SEC, ...options.ttlSec };
+    this.ttlMs = Object.fromEntries(Object.entries(ttl).map(([k, v]) => [k, Math.max(0, v) * 1000])) as Record<
+      CacheClass,
+      number
+    >;
+    this.clock = options.clock;
+  }
+
+  /**
+   * The answer for `key`: stored and fresh → HIT; else one `load` shared by every concurrent caller.
+   * `fresh` skips the stored answer (but joins a call already in flight, which is fresh by definition).
+   * `load` resolves to the serialized body; when it rejects, nothing is stored and every waiter gets the error.
+   */
+  async get(
+    key: string,
+    cacheClass: CacheClass,
+    load: () => Promise<string>,
+    options: { fresh?: boolean } = {},
+  ): Promise<CachedAnswer> {
+    const now = this.clock.now();
+    if (!options.fresh) {
+      const entry = this.entries.get(key);
+      if (entry && entry.expiresAt > now) {
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        this.counts.hits++;
+        return { body: entry.body, outcome: "HIT", maxAgeSec: Math.floor((entry.expiresAt - now) / 1000) };
+      }
+      if (entry) this.remove(key);
+    }
+    const ttlMs = this.ttlMs[cacheClass];
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      this.counts.coalesced++;
+      return { body: await pending, outcome: "COALESCED", maxAgeSec: Math.floor(ttlMs / 1000) };
+    }
+    const flight = load().then(
+      (body) => {
+        this.inFlight.delete(key);
+        this.store(key, body, ttlMs);
+        return body;
+      },
+      (error: unknown) => {
+        this.inFlight.delete(key);
+        throw error;
+      },
+    );
+    this.inFlight.set(key, flight);
+    if (options.fresh) this.counts.bypasses++;
+    else this.counts.misses++;
+    return { body: await flight, outcome: options.fresh ? "BYPASS" : "MISS", maxAgeSec: Math.floor(ttlMs / 1000) };
+  }
+
+  stats(): CacheStats {
+    return { entries: this.entries.size, bytes: this.bytes, maxBytes: this.maxBytes, ...this.counts };
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  private store(key: string, body: string, ttlMs: number): void {
+    if (ttlMs <= 0) return;
+    // Bytes of the UTF-8 body plus the key: what the entry really holds.
+    const bytes = Buffer.byteLength(body) + Buffer.byteLength(key);
+    // One answer larger than a quarter of the cache would evict everything else: serve it, do not keep it.
+    if (bytes > this.maxBytes / 4) return;
+    this.remove(key);
+    this.entries.set(key, { body, bytes, expiresAt: this.clock.now() + ttlMs });
+    this.bytes += bytes;
+    for (const oldest of this.entries.keys()) {
+      if (this.bytes <= this.maxBytes) break;
+      this.remove(oldest);
+      this.counts.evictions++;
+    }
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Per-client rate limit: one token bucket per client (its token or its address), on an injected clock.
+ * Protects the server and the TikHub balance from one looping caller; cached answers count too.
+ */
+import type { Clock } from "../client/types.js";
+
+export interface RateLimitOptions {
+  /** Sustained requests per second per client (default 20). */
+  perSecond: number;
+  /** Requests a client may send at once after being idle (default 2 × perSecond). */
+  burst?: number;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 20, burst: 40 };
+
+/** Buckets kept at most; idle full buckets go first (a flood of addresses must not grow memory). */
+const MAX_BUCKETS = 10_000;
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+export type RateDecision = { ok: true } | { ok: false; retryAfterSec: number };
+
+export class ClientRateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly perSecond: number;
+  private readonly burst: number;
+  private rejected = 0;
+
+  constructor(
+    options: RateLimitOptions,
+    private readonly clock: Clock,
+  ) {
+    if (!(options.perSecond > 0)) throw new RangeError("rate limit perSecond must be > 0");
+    this.perSecond = options.perSecond;
+    this.burst = Math.max(1, options.burst ?? options.perSecond * 2);
+  }
+
+  /** Takes one token for `client`, or says how many seconds until one is available. */
+  take(client: string): RateDecision {
+    const now = this.clock.now();
+    let bucket = this.buckets.get(client);
+    if (bucket) {
+      bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.perSecond);
+      bucket.updatedAt = now;
+      this.buckets.delete(client);
+    } else {
+      bucket = { tokens: this.burst, updatedAt: now };
+    }
+    this.buckets.set(client, bucket); // most recently used last
+    if (this.buckets.size > MAX_BUCKETS) {
+      const oldest = this.buckets.keys().next().value;
+      if (oldest !== undefined) this.buckets.delete(oldest);
+    }
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { ok: true };
+    }
+    this.rejected++;
+    return { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond)) };
+  }
+
+  get rejectedCount(): number {
+    return this.rejected;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What the HTTP API and the MCP server share over one client: the cache, the daily spending cap, the
+ * metrics fed by the client's attempt events, and the executor that ties them together.
+ */
+import { readFileSync } from "node:fs";
+import type { CacheClass } from "../capabilities.js";
+import type { Clock, XhsClient } from "../client/types.js";
+import { systemClock } from "../transport/clock.js";
+import { redact } from "../transport/redact.js";
+import { AnswerCache } from "./cache.js";
+import { createExecutor, type Executor } from "./executor.js";
+import { ServerMetrics } from "./metrics.js";
+import { SpendGuard } from "./spend-guard.js";
+
+export interface RuntimeOptions {
+  client: XhsClient;
+  clock?: Clock;
+  /** Cache bound in bytes (default 64 MiB) and TTL in seconds per class (see cache.ts). */
+  cache?: { maxBytes?: number; ttlSec?: Partial<Record<CacheClass, number>> };
+  /** USD per UTC day; beyond it, calls that need upstream are refused (503). Default: no cap. */
+  maxCostPerDayUsd?: number;
+  /** Secrets that must never leave the server (the TikHub key); redacted from every error message. */
+  secrets?: readonly (string | undefined)[];
+}
+
+export interface ServerRuntime {
+  client: XhsClient;
+  executor: Executor;
+  cache: AnswerCache;
+  spend: SpendGuard;
+  metrics: ServerMetrics;
+  clock: Clock;
+  version: string;
+  redact(text: string): string;
+  /** Stops listening to the client and aborts upstream work in flight. */
+  close(): void;
+}
+
+function packageVersion(): string {
+  try {
+    // src/server/ and dist/server/ both sit two levels below the package root.
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+export function createServerRuntime(options: RuntimeOptions): ServerRuntime {
+  const clock = options.clock ?? systemClock;
+  const cache = new AnswerCache({ ...options.cache, clock });
+  const spend = new SpendGuard(options.maxCostPerDayUsd, clock);
+  const metrics = new ServerMetrics({
+    cache: () => cache.stats(),
+    spend: () => spend.today(),
+    maxCostPerDayUsd: options.maxCostPerDayUsd,
+  });
+  const unsubscribe = options.client.subscribe((event) => {
+    spend.record(event);
+    metrics.recordAttempt(event);
+  });
+  const controller = new AbortController();
+  const executor = createExecutor({ client: options.client, cache, spend, signal: controller.signal });
+  const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string" && s.length >= 4);
+  return {
+    client: options.client,
+    executor,
+    cache,
+    spend,
+    metrics,
+    clock,
+    version: packageVersion(),
+    redact: (text) => redact(text, secrets),
+    close: () => {
+      unsubscribe();
+      controller.abort();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Who may talk to the server: the bind rule (loopback unless a token is set), the Bearer token check,
+ * and the Origin check that stops a web page in the user's browser from calling a local server
+ * (every call may cost money; DNS rebinding and plain cross-site GETs are the threats).
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { isIP } from "node:net";
+
+/** Loopback hosts: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
+  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (h.startsWith("::ffff:")) return isLoopbackHost(h.slice(7));
+  return false;
+}
+
+/** Listening anywhere but loopback without a token would expose a paid API key to the network. */
+export class UnsafeBindError extends Error {
+  override readonly name = "UnsafeBindError";
+}
+
+/** Refuses a non-loopback address unless a server token is configured. */
+export function assertSafeBind(host: string, token: string | undefined): void {
+  if (isLoopbackHost(host)) return;
+  if (token && token.length > 0) {
+    if (token.length < 16) {
+      throw new UnsafeBindError(
+        `XHS_SERVER_TOKEN is too short to guard ${host}: use at least 16 random characters (e.g. \`openssl rand -hex 24\`).`,
+      );
+    }
+    return;
+  }
+  throw new UnsafeBindError(
+    `refusing to listen on ${host}: anyone who can reach it could spend your TikHub balance. ` +
+      "Set XHS_SERVER_TOKEN to a long random secret (e.g. `export XHS_SERVER_TOKEN=$(openssl rand -hex 24)`); clients then send " +
+      "`Authorization: Bearer <token>`. Or keep the default --host 127.0.0.1.",
+  );
+}
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+/** Constant-time comparison of the Authorization header against `Bearer <token>`. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  if (!match) return false;
+  return timingSafeEqual(digest(match[1]!), digest(token));
+}
+
+/** Origins always allowed: pages served from loopback (a local tool), any port. */
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHost(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Requests without an Origin (curl, SDKs, MCP clients) pass; a browser's Origin must be loopback or
+ * listed in `allowed` (exact origins such as https://app.example.com, or "*" for any).
+ */
+export function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined || origin === "") return true;
+  if (allowed.includes("*")) return true;
+  if (origin === "null") return false;
+  if (isLoopbackOrigin(origin)) return true;
+  return allowed.some((a) => a.replace(/\/+$/, "").toLowerCase() === origin.toLowerCase());
+}
