@@ -50,12 +50,8 @@ export function register(program: Command): void {
     .description(
       "Serve the normalized client over HTTP (JSON, OpenAPI at /openapi.json, Prometheus /metrics) and MCP at /mcp.",
     ) as unknown as Command<[], ServeOptionValues>;
-  cmd.option(
-    "--host <host>",
-    `interface to listen on; a non-loopback one needs XHS_SERVER_TOKEN (default ${DEFAULT_HOST})`,
-    DEFAULT_HOST,
-  );
-  cmd.option("--port <port>", `port; 0 = any free port (default ${DEFAULT_PORT})`, parsePort, DEFAULT_PORT);
+  cmd.option("--host <host>", "interface to listen on; a non-loopback one needs XHS_SERVER_TOKEN", DEFAULT_HOST);
+  cmd.option("--port <port>", "port; 0 = any free port", parsePort, DEFAULT_PORT);
   cmd.addOption(
     new Option("--cache-mb <mb>", "cache bound in MiB (default 64; 0 = no cache, single flight still on)").argParser(
       parseNonNegativeNumber,
