@@ -134,14 +134,14 @@ export interface ListCapability<S extends z.ZodObject = z.ZodObject> extends Cap
   run(client: XhsClient, input: z.output<S>, options: ListOptions): Paginator<unknown>;
 }
 
-export type Capability = GetCapability | ListCapability;
+export type CapabilityDef = GetCapability | ListCapability;
 
 // The registry stores capabilities with their input types erased; `define*` keep each one type-checked.
-function defineGet<S extends z.ZodObject>(cap: Omit<GetCapability<S>, "kind">): Capability {
-  return { ...cap, kind: "get" } as unknown as Capability;
+function defineGet<S extends z.ZodObject>(cap: Omit<GetCapability<S>, "kind">): CapabilityDef {
+  return { ...cap, kind: "get" } as unknown as CapabilityDef;
 }
-function defineList<S extends z.ZodObject>(cap: Omit<ListCapability<S>, "kind">): Capability {
-  return { ...cap, kind: "list" } as unknown as Capability;
+function defineList<S extends z.ZodObject>(cap: Omit<ListCapability<S>, "kind">): CapabilityDef {
+  return { ...cap, kind: "list" } as unknown as CapabilityDef;
 }
 
 function listOptions(
@@ -156,7 +156,7 @@ function listOptions(
 
 // ---------------------------------------------------------------- the registry
 
-export const CAPABILITIES: readonly Capability[] = [
+export const CAPABILITY_REGISTRY: readonly CapabilityDef[] = [
   defineGet({
     name: "note",
     title: "Get a note",
@@ -358,11 +358,11 @@ export const CAPABILITIES: readonly Capability[] = [
   }),
 ];
 
-export function capabilityByName(name: string): Capability | undefined {
-  return CAPABILITIES.find((c) => c.name === name);
+export function capabilityByName(name: string): CapabilityDef | undefined {
+  return CAPABILITY_REGISTRY.find((c) => c.name === name);
 }
 
 /** Path parameter names of a capability's HTTP route, in order. */
-export function pathParams(cap: Capability): string[] {
+export function pathParams(cap: CapabilityDef): string[] {
   return [...cap.http.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
 }

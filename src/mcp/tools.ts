@@ -6,7 +6,7 @@
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { CAPABILITIES, type Capability } from "../capabilities.js";
+import { CAPABILITY_REGISTRY, type CapabilityDef } from "../capabilities.js";
 import type { ListAnswer } from "../server/executor.js";
 import { problemFor } from "../server/problem.js";
 import type { ServerRuntime } from "../server/runtime.js";
@@ -18,7 +18,7 @@ const INSTRUCTIONS =
   "(keep `limit` small and continue with `cursor` only when more is useful). Ids and xsec_tokens in answers can be " +
   "passed to other tools as `ref` (a note's `url` keeps its token). Answers are trimmed; each says which fields were left out.";
 
-function toolDescription(cap: Capability): string {
+function toolDescription(cap: CapabilityDef): string {
   const listHint =
     cap.kind === "list"
       ? " Returns {items, cursor, hasMore, degraded}: when hasMore is true, call again with the same arguments and `cursor` to get the next items."
@@ -27,7 +27,7 @@ function toolDescription(cap: Capability): string {
 }
 
 /** The tool's answer text: the trimmed record or page, as compact JSON. */
-export function toolAnswer(cap: Capability, body: string): CallToolResult {
+export function toolAnswer(cap: CapabilityDef, body: string): CallToolResult {
   const value = JSON.parse(body) as unknown;
   let out: Record<string, unknown>;
   if (cap.kind === "list") {
@@ -70,7 +70,7 @@ type RegisterTool = (
 /** A new MCP server over `runtime` (one per stdio session, or one per stateless HTTP request). */
 export function createMcpServer(runtime: ServerRuntime): McpServer {
   const server = new McpServer({ name: "xhs-kit", version: runtime.version }, { instructions: INSTRUCTIONS });
-  for (const cap of CAPABILITIES) {
+  for (const cap of CAPABILITY_REGISTRY) {
     // Registered through a plain signature: the SDK's generic zod-compat inference adds nothing here
     // (inputs are validated by the executor) and costs the type checker a great deal.
     (server.registerTool as unknown as RegisterTool).call(

@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { CAPABILITIES, type Capability } from "../capabilities.js";
+import { CAPABILITY_REGISTRY, type CapabilityDef } from "../capabilities.js";
 import type { Logger } from "../client/types.js";
 import { createMcpHttpHandler } from "../mcp/http.js";
 import { inputFromRequest, parseBoolean } from "./http-input.js";
@@ -172,7 +172,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     return c.body(openApi, 200, { "content-type": "application/json; charset=utf-8" });
   });
 
-  for (const cap of CAPABILITIES)
+  for (const cap of CAPABILITY_REGISTRY)
     app.get(cap.http.path, (c) =>
       answer(c.req.raw, c.req.param() as Record<string, string>, cap, (r) => c.set("route", r)),
     );
@@ -205,7 +205,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   async function answer(
     request: Request,
     params: Record<string, string>,
-    cap: Capability,
+    cap: CapabilityDef,
     setRoute: (route: string) => void,
   ): Promise<Response> {
     setRoute(cap.http.path);

@@ -3,7 +3,7 @@
  * is paid), serve from the cache or join a call in flight, check the daily cap, call the client, and
  * shape a list as `{items, cursor, hasMore, degraded, degradedReasons}`.
  */
-import type { Capability } from "../capabilities.js";
+import type { CapabilityDef } from "../capabilities.js";
 import type { Page, Paginator, XhsClient } from "../client/types.js";
 import type { AnswerCache, CachedAnswer } from "./cache.js";
 import { invalidInputProblem } from "./problem.js";
@@ -27,7 +27,7 @@ export interface ExecuteOptions {
 export interface Executor {
   readonly client: XhsClient;
   /** Validates `input`, then answers from the cache or the client. Throws ServerProblem or XhsError. */
-  execute(cap: Capability, input: unknown, options?: ExecuteOptions): Promise<CachedAnswer>;
+  execute(cap: CapabilityDef, input: unknown, options?: ExecuteOptions): Promise<CachedAnswer>;
 }
 
 /** Keys sorted, so the same input always makes the same cache key. */

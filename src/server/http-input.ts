@@ -4,7 +4,7 @@
  * Unknown and repeated parameters are refused, so a typo (`?keyword=`) never silently widens a paid call.
  */
 import { z } from "zod";
-import { type Capability, pathParams } from "../capabilities.js";
+import { type CapabilityDef, pathParams } from "../capabilities.js";
 import { PROBLEM_TYPES, problem } from "./problem.js";
 
 /** HTTP-only query parameters, handled by the server rather than the capability. */
@@ -12,10 +12,10 @@ export const SERVER_QUERY_PARAMS = ["fresh"] as const;
 
 type FieldType = "string" | "integer" | "number" | "boolean";
 
-const fieldTypes = new WeakMap<Capability, Map<string, FieldType>>();
+const fieldTypes = new WeakMap<CapabilityDef, Map<string, FieldType>>();
 
 /** Each input field's JSON type, from the capability's schema (computed once per capability). */
-export function inputFieldTypes(cap: Capability): Map<string, FieldType> {
+export function inputFieldTypes(cap: CapabilityDef): Map<string, FieldType> {
   let types = fieldTypes.get(cap);
   if (types) return types;
   const schema = z.toJSONSchema(cap.input, { io: "input", unrepresentable: "any" }) as {
@@ -60,7 +60,7 @@ export function parseBoolean(name: string, value: string | undefined): boolean {
 
 /** The capability's raw input from path parameters and the query; schema validation comes after. */
 export function inputFromRequest(
-  cap: Capability,
+  cap: CapabilityDef,
   params: Record<string, string>,
   query: URLSearchParams,
 ): Record<string, unknown> {

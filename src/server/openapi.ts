@@ -3,7 +3,13 @@
  * record schemas with zod 4's `z.toJSONSchema`: the document cannot drift from what the server checks.
  */
 import { z } from "zod";
-import { CAPABILITIES, type Capability, pathParams, RECORD_SCHEMAS, type RecordKind } from "../capabilities.js";
+import {
+  CAPABILITY_REGISTRY,
+  type CapabilityDef,
+  pathParams,
+  RECORD_SCHEMAS,
+  type RecordKind,
+} from "../capabilities.js";
 import { PROBLEM_TYPES } from "./problem.js";
 
 const RECORD_NAMES: Record<RecordKind, string> = {
@@ -77,7 +83,7 @@ const problemResponse = (description: string) => ({
   content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
 });
 
-function operation(cap: Capability): JsonSchema {
+function operation(cap: CapabilityDef): JsonSchema {
   const input = jsonSchema(cap.input, "input") as { properties?: Record<string, JsonSchema>; required?: string[] };
   const required = new Set(input.required ?? []);
   const inPath = new Set(pathParams(cap));
@@ -131,7 +137,7 @@ function operation(cap: Capability): JsonSchema {
 
 export function buildOpenApi(options: { version: string; tokenRequired: boolean }): JsonSchema {
   const paths: Record<string, JsonSchema> = {};
-  for (const cap of CAPABILITIES) paths[openApiPath(cap.http.path)] = { get: operation(cap) };
+  for (const cap of CAPABILITY_REGISTRY) paths[openApiPath(cap.http.path)] = { get: operation(cap) };
   paths["/health"] = {
     get: { operationId: "health", summary: "Liveness", responses: { "200": { description: "The server is up." } } },
   };

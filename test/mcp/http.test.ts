@@ -4,7 +4,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CAPABILITIES } from "../../src/capabilities.js";
+import { CAPABILITY_REGISTRY } from "../../src/capabilities.js";
 import { createClient } from "../../src/client/create-client.js";
 import { type RunningServer, startServer } from "../../src/server/start.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
@@ -39,7 +39,7 @@ describe("MCP over streamable HTTP at /mcp", () => {
     const { client, transport } = connect();
     await client.connect(transport);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(CAPABILITIES.map((c) => c.tool).sort());
+    expect(tools.map((t) => t.name).sort()).toEqual(CAPABILITY_REGISTRY.map((c) => c.tool).sort());
     await callEveryTool(client, sim.world);
     await checkToolErrors(client);
     await client.close();

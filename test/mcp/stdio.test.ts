@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CAPABILITIES } from "../../src/capabilities.js";
+import { CAPABILITY_REGISTRY } from "../../src/capabilities.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
 import { callEveryTool, checkToolErrors } from "./tool-calls.js";
 
@@ -45,7 +45,7 @@ describe("xhs mcp over stdio", () => {
 
   it("lists a tool per capability and calls each one against the simulator", async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(CAPABILITIES.map((c) => c.tool).sort());
+    expect(tools.map((t) => t.name).sort()).toEqual(CAPABILITY_REGISTRY.map((c) => c.tool).sort());
     const before = sim.ledger.snapshot().totals.billableCalls;
     await callEveryTool(client, sim.world);
     expect(sim.ledger.snapshot().totals.billableCalls).toBeGreaterThan(before);

@@ -4,7 +4,7 @@
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { expect } from "vitest";
-import { CAPABILITIES } from "../../src/capabilities.js";
+import { CAPABILITY_REGISTRY } from "../../src/capabilities.js";
 import type { World } from "../../src/simulator/world/index.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
 
@@ -92,7 +92,7 @@ export async function callEveryTool(client: Client, world: World): Promise<strin
   expect(link["link"]).toMatchObject({ kind: "note", id: GUIDE.imageNoteId });
   called.push("resolve_link");
 
-  expect(called.sort()).toEqual(CAPABILITIES.map((c) => c.tool).sort());
+  expect(called.sort()).toEqual(CAPABILITY_REGISTRY.map((c) => c.tool).sort());
   return called;
 }
 

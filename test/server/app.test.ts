@@ -2,7 +2,7 @@
  * The HTTP API through `app.request()` (no socket) against the in-process simulator.
  */
 import { describe, expect, it } from "vitest";
-import { CAPABILITIES } from "../../src/capabilities.js";
+import { CAPABILITY_REGISTRY } from "../../src/capabilities.js";
 import type { Comment, Note, ResolvedLink, Topic, User } from "../../src/model/types.js";
 import type { ListAnswer } from "../../src/server/executor.js";
 import { openApiPath } from "../../src/server/openapi.js";
@@ -107,7 +107,7 @@ describe("routes answer normalized JSON from the simulator", () => {
     const doc = await json<{ paths: Record<string, { get: { parameters: { name: string; in: string }[] } }> }>(
       await r.get("/openapi.json"),
     );
-    for (const cap of CAPABILITIES) {
+    for (const cap of CAPABILITY_REGISTRY) {
       const op = doc.paths[openApiPath(cap.http.path)];
       expect(op, cap.name).toBeDefined();
       const names = op!.get.parameters.map((p) => p.name);

@@ -5,7 +5,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { CAPABILITIES, pathParams } from "../../src/capabilities.js";
+import { CAPABILITY_REGISTRY, pathParams } from "../../src/capabilities.js";
 import { createContext } from "../../src/cli/context.js";
 import { buildProgram } from "../../src/cli/main.js";
 import { createMcpServer } from "../../src/mcp/tools.js";
@@ -22,10 +22,10 @@ function findCommand(root: Command, words: string[]): Command | undefined {
 
 describe("capability registry", () => {
   it("has unique names, tools and routes, and every input field is described for agents", () => {
-    expect(new Set(CAPABILITIES.map((c) => c.name)).size).toBe(CAPABILITIES.length);
-    expect(new Set(CAPABILITIES.map((c) => c.tool)).size).toBe(CAPABILITIES.length);
-    expect(new Set(CAPABILITIES.map((c) => c.http.path)).size).toBe(CAPABILITIES.length);
-    for (const cap of CAPABILITIES) {
+    expect(new Set(CAPABILITY_REGISTRY.map((c) => c.name)).size).toBe(CAPABILITY_REGISTRY.length);
+    expect(new Set(CAPABILITY_REGISTRY.map((c) => c.tool)).size).toBe(CAPABILITY_REGISTRY.length);
+    expect(new Set(CAPABILITY_REGISTRY.map((c) => c.http.path)).size).toBe(CAPABILITY_REGISTRY.length);
+    for (const cap of CAPABILITY_REGISTRY) {
       for (const [field, schema] of Object.entries(cap.input.shape)) {
         expect((schema as { description?: string }).description, `${cap.name}.${field}`).toBeTruthy();
       }
@@ -35,7 +35,7 @@ describe("capability registry", () => {
 
   it("the CLI has a command (and flag) for every capability", () => {
     const program = buildProgram(createContext({ stdout: sink, stderr: sink, env: {} }, new AbortController().signal));
-    for (const cap of CAPABILITIES) {
+    for (const cap of CAPABILITY_REGISTRY) {
       const cmd = findCommand(program as unknown as Command, cap.cli.command);
       expect(cmd, `xhs ${cap.cli.command.join(" ")} (${cap.name})`).toBeDefined();
       if (cap.cli.flag)
@@ -48,7 +48,7 @@ describe("capability registry", () => {
 
   it("the HTTP API routes every capability", async () => {
     const r = rig();
-    for (const cap of CAPABILITIES) {
+    for (const cap of CAPABILITY_REGISTRY) {
       // Invalid values on purpose: the route must exist (400 from its schema, not 404 unknown-route), nothing is paid.
       let path = cap.http.path;
       for (const param of pathParams(cap)) path = path.replace(`:${param}`, "%21%21");
@@ -67,8 +67,8 @@ describe("capability registry", () => {
     const client = new Client({ name: "registry-test", version: "1.0.0" });
     await client.connect(clientSide);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(CAPABILITIES.map((c) => c.tool).sort());
-    for (const cap of CAPABILITIES) {
+    expect(tools.map((t) => t.name).sort()).toEqual(CAPABILITY_REGISTRY.map((c) => c.tool).sort());
+    for (const cap of CAPABILITY_REGISTRY) {
       const tool = tools.find((t) => t.name === cap.tool)!;
       expect(tool.annotations?.readOnlyHint).toBe(true);
       const props = tool.inputSchema.properties as Record<string, { description?: string }>;
