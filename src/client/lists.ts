@@ -53,6 +53,10 @@ interface ListSetup<T extends NormalizedItem> {
   params(series: Series, endpoint: EndpointSpec): Record<string, string>;
   check?: (endpoint: EndpointSpec) => ((items: T[]) => void) | undefined;
   bloomBytes?: number;
+  /** The subject is known to have items (an empty first page is then a fault). */
+  expectsItems?: () => boolean;
+  /** A genuine empty answer names its subject (see ListDefinition.emptyNamesSubject). */
+  emptyNamesSubject?: boolean;
 }
 
 function buildList<T extends NormalizedItem>(
@@ -78,6 +82,8 @@ function buildList<T extends NormalizedItem>(
   });
   const checks = new Map(listRoutes.map((r) => [r.endpoint.name, setup.check?.(r.endpoint)]));
   const def: ListDefinition<T> = {
+    expectsItems: setup.expectsItems,
+    emptyNamesSubject: setup.emptyNamesSubject,
     capability: setup.capability,
     key: setup.key,
     subject: setup.subject,
@@ -213,6 +219,9 @@ function commentList(
       xsecToken: token,
       params: (series) => commentParams(noteId, token, series),
       check: (endpoint) => aboutNote(endpoint, noteId, null),
+      // A note the client has seen with comments cannot have an empty comment list (stats.comments > 0).
+      expectsItems: () => (ctx.knowledge.noteCommentCount(noteId) ?? 0) > 0,
+      emptyNamesSubject: true,
     },
     options,
   );

@@ -87,7 +87,13 @@ export function interpretPage<T extends NormalizedItem>(
     const empty = (!status.ok && status.reason === "empty") || page.items.length === 0;
     // Thrown so the ledger records it as a failure; the router and the paginator decide what it means
     // (the transport does not retry it: an empty answer is more often "not here" than jitter).
-    if (empty) throw emptyPayloadError(endpoint, `${endpoint.capability} (${describeParams(meta.params)})`);
+    if (empty) {
+      const base = emptyPayloadError(endpoint, `${endpoint.capability} (${describeParams(meta.params)})`);
+      throw new EmptyPageAnswer(base.message, readEmptyEvidence(raw), {
+        endpoint: endpoint.name,
+        series: endpoint.series,
+      });
+    }
     options.check?.(page.items, meta);
     return {
       endpoint: endpoint.name,
@@ -107,6 +113,51 @@ function describeParams(params: Record<string, string>): string {
     .filter(([k, v]) => v !== "" && !/token/i.test(k))
     .map(([k, v]) => `${k}=${v.length > 40 ? `${v.slice(0, 37)}…` : v}`)
     .join(", ");
+}
+
+/**
+ * What an empty answer says about its subject. A genuine empty comment list still describes its note
+ * (each series names the note's author, `user_id`, and App V1/V2 give `comment_count`); an empty-payload
+ * fault is a bare `{comments: [], has_more: false, …}` (or App V2's with `user_id: ""`).
+ * `namesSubject` is null when the payload could not be read at all (then nothing is concluded from it).
+ */
+export interface EmptyEvidence {
+  /** The count of items the answer itself reports (`comment_count`…), or null when it gives none. */
+  reportedCount: number | null;
+  /** Whether the payload names its subject (a non-empty `user_id`), as a genuine answer does. */
+  namesSubject: boolean | null;
+}
+
+function countField(payload: Record<string, unknown>): number | null {
+  for (const key of ["comment_count", "commentCount", "comments_count", "comment_count_l1"]) {
+    const value = payload[key];
+    if (typeof value === "number" && Number.isInteger(value)) return value;
+    if (typeof value === "string" && /^\d+$/.test(value.trim())) return Number(value);
+  }
+  return null;
+}
+
+/** Reads the evidence from the envelope's inner payload (`data.data`), tolerant of anything. */
+export function readEmptyEvidence(raw: unknown): EmptyEvidence {
+  const obj = (v: unknown): Record<string, unknown> | null =>
+    typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  const wrapper = obj(obj(raw)?.["data"]);
+  const payload = wrapper ? obj(wrapper["data"]) : null;
+  if (!payload) return { reportedCount: null, namesSubject: null };
+  const userId = payload["user_id"] ?? payload["userId"];
+  return {
+    reportedCount: countField(payload),
+    namesSubject: typeof userId === "string" ? userId.trim() !== "" : false,
+  };
+}
+
+/** A 200 with an empty page, with what the answer says about its subject (see EmptyEvidence). */
+export class EmptyPageAnswer extends UpstreamError {
+  readonly evidence: EmptyEvidence;
+  constructor(message: string, evidence: EmptyEvidence, context?: ErrorContext) {
+    super(message, { ...context, emptyPayload: true });
+    this.evidence = evidence;
+  }
 }
 
 /** Whether an error is a 200 with an empty payload. */

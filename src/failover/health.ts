@@ -6,10 +6,16 @@
  * half_open lets one probe through: success closes the breaker, failure opens it for another cool-down.
  * An open series goes to the back of the order, never out of it: when every series is open, they are
  * all tried anyway (in their configured order).
+ *
+ * Two scopes: failures of the series itself (timeout, dropped connection, 5xx) count toward one breaker
+ * per series that every capability of it shares (a hung series is hung for all capabilities); failures
+ * of one answer's payload (empty, wrong item, inner failure, 400, 429) count toward the breaker of that
+ * series and capability only. A success closes both.
  */
 import type { Capability } from "../catalog/types.js";
 import type { Clock } from "../client/types.js";
 import type { Series } from "../model/types.js";
+import type { XhsError } from "../transport/errors.js";
 
 export type BreakerState = "closed" | "open" | "half_open";
 
@@ -73,22 +79,85 @@ export class CircuitBreaker {
   }
 }
 
+/** Which breaker a failure counts toward: the whole series, or one capability of it. */
+export type FailureScope = "series" | "capability";
+
+/** Timeouts, dropped connections and 5xx say the series is unwell; anything else is about one answer. */
+export function failureScope(error: XhsError): FailureScope {
+  if (error.kind === "timeout" || error.kind === "connection") return "series";
+  if (error.kind === "upstream" && (error.httpStatus ?? 0) >= 500) return "series";
+  return "capability";
+}
+
+/** The breakers a call on (series, capability) answers to: the capability's own and the series-wide one. */
+export class ScopedBreaker {
+  constructor(
+    private readonly own: CircuitBreaker,
+    private readonly series: CircuitBreaker,
+  ) {}
+
+  /** The worse of the two: open if either is open, half-open if either is. */
+  get state(): BreakerState {
+    const a = this.own.state;
+    const b = this.series.state;
+    if (a === "open" || b === "open") return "open";
+    if (a === "half_open" || b === "half_open") return "half_open";
+    return "closed";
+  }
+
+  get available(): boolean {
+    return this.own.available && this.series.available;
+  }
+
+  begin(): void {
+    this.own.begin();
+    this.series.begin();
+  }
+
+  success(): void {
+    this.own.success();
+    this.series.success();
+  }
+
+  /** Counts a failure toward one scope (default: this capability only); the other scope's probe is freed. */
+  failure(scope: FailureScope = "capability"): void {
+    if (scope === "series") {
+      this.series.failure();
+      this.own.release();
+    } else {
+      this.own.failure();
+      this.series.release();
+    }
+  }
+
+  release(): void {
+    this.own.release();
+    this.series.release();
+  }
+}
+
 export class HealthBoard {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly seriesBreakers = new Map<Series, CircuitBreaker>();
 
   constructor(
     private readonly clock: Clock,
     private readonly options: BreakerOptions = {},
   ) {}
 
-  breaker(series: Series, capability: Capability): CircuitBreaker {
+  breaker(series: Series, capability: Capability): ScopedBreaker {
     const key = `${series}:${capability}`;
     let found = this.breakers.get(key);
     if (!found) {
       found = new CircuitBreaker(this.clock, this.options);
       this.breakers.set(key, found);
     }
-    return found;
+    let shared = this.seriesBreakers.get(series);
+    if (!shared) {
+      shared = new CircuitBreaker(this.clock, this.options);
+      this.seriesBreakers.set(series, shared);
+    }
+    return new ScopedBreaker(found, shared);
   }
 
   state(series: Series, capability: Capability): BreakerState {
@@ -105,9 +174,9 @@ export class HealthBoard {
   /** Breaker states per series, keyed by capability (for stats()). */
   snapshot(): Record<Series, Record<string, BreakerState>> {
     const out: Record<Series, Record<string, BreakerState>> = { app_v2: {}, app_v1: {}, web_v3: {} };
-    for (const [key, breaker] of this.breakers) {
-      const [series, capability] = key.split(":") as [Series, string];
-      out[series][capability] = breaker.state;
+    for (const key of this.breakers.keys()) {
+      const [series, capability] = key.split(":") as [Series, Capability];
+      out[series][capability] = this.breaker(series, capability).state;
     }
     return out;
   }

@@ -44,11 +44,22 @@ export class ClientKnowledge {
   private readonly noteTokens: BoundedMap<string>;
   private readonly userTokens: BoundedMap<string>;
   private readonly noteTypes: BoundedMap<NoteType>;
+  /** Each note's comment count as last seen (an empty first comment page is then a fault when > 0). */
+  private readonly noteCommentCounts: BoundedMap<number>;
 
   constructor(capacity = DEFAULT_KNOWLEDGE_CAPACITY) {
     this.noteTokens = new BoundedMap(capacity);
     this.userTokens = new BoundedMap(capacity);
     this.noteTypes = new BoundedMap(capacity);
+    this.noteCommentCounts = new BoundedMap(capacity);
+  }
+
+  /** The note's comment count as last seen in a note record, or undefined. */
+  noteCommentCount(noteId: string): number | undefined {
+    return this.noteCommentCounts.get(noteId);
+  }
+  rememberNoteCommentCount(noteId: string, count: number | null | undefined): void {
+    if (typeof count === "number" && Number.isInteger(count) && count >= 0) this.noteCommentCounts.set(noteId, count);
   }
 
   noteToken(noteId: string): string | undefined {
@@ -77,6 +88,7 @@ export class ClientKnowledge {
       if (isNote(item)) {
         this.rememberNoteToken(item.id, item.xsecToken);
         this.noteTypes.set(item.id, item.type);
+        this.rememberNoteCommentCount(item.id, item.stats.comments);
       } else if (isUser(item)) {
         this.rememberUserToken(item.id, item.xsecToken);
       } else if (isComment(item)) {

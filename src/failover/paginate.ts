@@ -27,10 +27,10 @@ import {
   UpstreamError,
   type XhsError,
 } from "../transport/errors.js";
-import { interpretPage, isEmptyPayload, NotFoundAnswer, type PageAnswer } from "./answers.js";
+import { EmptyPageAnswer, interpretPage, isEmptyPayload, NotFoundAnswer, type PageAnswer } from "./answers.js";
 import { BloomFilter, DEFAULT_BLOOM_BYTES } from "./bloom.js";
 import { CURSOR_VERSION, decodeCursor, encodeCursor, type ListCursorState } from "./cursor.js";
-import type { HealthBoard } from "./health.js";
+import { failureScope, type HealthBoard } from "./health.js";
 import type { DriftSink, NormalizerLookup, SeriesPort } from "./port.js";
 import { healthOf } from "./run-failover.js";
 
@@ -57,6 +57,16 @@ export interface ListDefinition<T extends NormalizedItem> {
   /** Sees every page's records (the client learns tokens and note types from them). */
   onItems?: ((items: T[]) => void) | undefined;
   bloomBytes?: number | undefined;
+  /**
+   * True when the subject is known to have items (e.g. a note whose comment count the client has seen
+   * above 0): an empty first page is then a fault, never the end of the list.
+   */
+  expectsItems?: (() => boolean) | undefined;
+  /**
+   * True when a genuine empty answer of this list names its subject (comments: the note's `user_id`):
+   * an empty answer that does not is an empty-payload fault and is no evidence that the list is empty.
+   */
+  emptyNamesSubject?: boolean | undefined;
 }
 
 export interface ListEnvironment {
@@ -273,7 +283,7 @@ export class ListWalker<T extends NormalizedItem> {
         if (isEmptyPayload(error)) {
           emptyError = error;
         } else {
-          if (healthOf(error) === "failure") breaker.failure();
+          if (healthOf(error) === "failure") breaker.failure(failureScope(error));
           else breaker.release();
           if (error.fatal) throw error;
           if (error instanceof NotFoundError) {
@@ -296,6 +306,11 @@ export class ListWalker<T extends NormalizedItem> {
         const empty = emptyError ?? new UpstreamError(`${route.endpoint.name} answered an empty page`);
         if (this.state.p === 0) {
           if (this.state.y === 0) {
+            if (!this.isEvidenceOfEmptiness(empty)) {
+              // The subject has items (or the answer is a bare fault): a fault, not the end. Another series.
+              this.failOver(empty);
+              continue;
+            }
             // An empty first page is suspect: two answers must agree before the list is taken as empty.
             this.state.e++;
             if (this.state.e >= 2) {
@@ -328,6 +343,17 @@ export class ListWalker<T extends NormalizedItem> {
         answer.hasMore === false || answer.next === null ? "end" : { ...route.params, ...answer.next };
       this.page = { params, next, index };
       this.pending = this.select(answer.items);
+    }
+    return true;
+  }
+
+  /** Whether an empty first page may count toward "the list is empty" (two such answers end it). */
+  private isEvidenceOfEmptiness(empty: UpstreamError): boolean {
+    if (this.def.expectsItems?.() === true) return false;
+    if (empty instanceof EmptyPageAnswer) {
+      const { reportedCount, namesSubject } = empty.evidence;
+      if (reportedCount !== null && reportedCount > 0) return false;
+      if (this.def.emptyNamesSubject === true && namesSubject === false) return false;
     }
     return true;
   }

@@ -22,7 +22,7 @@ import {
   type XhsError,
 } from "../transport/errors.js";
 import { NotFoundAnswer } from "./answers.js";
-import type { HealthBoard } from "./health.js";
+import { failureScope, type HealthBoard } from "./health.js";
 
 export interface AttemptRunContext {
   failover: boolean;
@@ -213,7 +213,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
       return { value: verdict.accept, series: attempt.series, errors };
     }
     const error = verdict.reject;
-    if (verdict.health === "failure") breaker.failure();
+    if (verdict.health === "failure") breaker.failure(failureScope(error));
     else if (verdict.health === "success") breaker.success();
     else breaker.release();
     if (error.kind === "aborted" && !options.signal?.aborted && entry.controller.signal.aborted) continue;

@@ -27,16 +27,16 @@ export function backoffDelay(retry: number, random: () => number, options: Backo
 }
 
 /**
- * Default retry policy: timeouts, connection failures, 429 and upstream failures are retried on the
- * same series. Not retried: fatal kinds (auth, payment, invalid input, budget, aborted), a wrong item
- * or an unknown shape (the same answer would come back), an upstream error marked not retryable
- * (deprecated endpoint, unknown route), and an empty payload (each retry is billed, and an empty
- * answer is more often "not on this endpoint" than jitter: fail over instead).
+ * Default retry policy: 429 and upstream failures are retried on the same series. Not retried:
+ * timeouts and dropped connections (a hung series usually stays hung for the next 30 s attempt too;
+ * failing over at once costs nothing, since an unanswered call is not billed), fatal kinds (auth,
+ * payment, invalid input, budget, aborted), a wrong item or an unknown shape (the same answer would come
+ * back), an upstream error marked not retryable (deprecated endpoint, unknown route), and an empty
+ * payload (each retry is billed, and an empty answer is more often "not on this endpoint" than jitter:
+ * fail over instead).
  */
 export function isRetryable(error: XhsError): boolean {
   switch (error.kind) {
-    case "timeout":
-    case "connection":
     case "rate_limited":
       return true;
     case "upstream": {
@@ -46,4 +46,15 @@ export function isRetryable(error: XhsError): boolean {
     default:
       return false;
   }
+}
+
+/** Same-series retries of a failure that was billed (HTTP 200 with an inner failure): at most this many. */
+export const MAX_BILLED_RETRIES = 1;
+
+/**
+ * How many same-series retries a failure may have: `maxRetries`, but at most MAX_BILLED_RETRIES when the
+ * failed answer was billed (an HTTP 200 such as "服务异常": every retry costs as much as a good answer).
+ */
+export function retryLimitFor(error: XhsError, maxRetries: number): number {
+  return error.httpStatus === 200 ? Math.min(maxRetries, MAX_BILLED_RETRIES) : maxRetries;
 }

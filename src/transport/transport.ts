@@ -7,7 +7,7 @@
 import type { Capability, EndpointSpec } from "../catalog/types.js";
 import type { AttemptEvent, ClientOptions, ClientStats, Clock, Logger, RawResult, Sleep } from "../client/types.js";
 import type { Series } from "../model/types.js";
-import { type BackoffOptions, backoffDelay, isRetryable } from "./backoff.js";
+import { type BackoffOptions, backoffDelay, isRetryable, retryLimitFor } from "./backoff.js";
 import { classify } from "./classify.js";
 import { systemClock, systemSleep } from "./clock.js";
 import { AbortedError, AuthError, isXhsError, ShapeError, type XhsError } from "./errors.js";
@@ -286,7 +286,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       // Decide whether to try this series again.
       if (error.kind === "aborted" || signal?.aborted)
         throw error.kind === "aborted" ? error : abortedError(spec, signal);
-      if (retry >= maxRetries || !retryable(error)) throw error;
+      if (retry >= retryLimitFor(error, maxRetries) || !retryable(error)) throw error;
       let delayMs = backoffDelay(retry + 1, random, options.backoff);
       if (error.kind === "rate_limited" && error.retryAfterSec !== undefined) {
         const askedMs = error.retryAfterSec * 1000;

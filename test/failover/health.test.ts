@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker, HealthBoard } from "../../src/failover/health.js";
+import { CircuitBreaker, failureScope, HealthBoard } from "../../src/failover/health.js";
 import { createFakeClock } from "../../src/transport/clock.js";
+import { ConnectionError, TimeoutError, UpstreamError, WrongItemError } from "../../src/transport/errors.js";
 
 describe("circuit breaker", () => {
   it("opens after consecutive failures, half-opens after the cool-down, closes on a successful probe", async () => {
@@ -71,5 +72,42 @@ describe("health board", () => {
     const board = new HealthBoard(fake.clock, { failureThreshold: 1 });
     for (const s of ["app_v2", "app_v1"] as const) board.breaker(s, "user").failure();
     expect(board.order("user", ["app_v2", "app_v1"])).toEqual(["app_v2", "app_v1"]);
+  });
+});
+
+describe("failure scopes", () => {
+  it("a timeout, a dropped connection or a 5xx counts toward every capability of the series", async () => {
+    const fake = createFakeClock();
+    const board = new HealthBoard(fake.clock, { failureThreshold: 2, coolDownMs: 1_000 });
+    const timeout = new TimeoutError("hung", { series: "app_v2" });
+    const down = new UpstreamError("502", { series: "app_v2", httpStatus: 502 });
+    expect(failureScope(timeout)).toBe("series");
+    expect(failureScope(new ConnectionError("reset"))).toBe("series");
+    expect(failureScope(down)).toBe("series");
+    board.breaker("app_v2", "note").failure(failureScope(timeout));
+    board.breaker("app_v2", "comments").failure(failureScope(down));
+    // Two series-level failures on two capabilities open the series for a third capability too.
+    expect(board.order("searchNotes", ["app_v2", "app_v1"])).toEqual(["app_v1", "app_v2"]);
+    expect(board.state("app_v2", "user")).toBe("open");
+    // Half-open probing: after the cool-down one probe goes through, and its success closes the series.
+    await fake.advance(1_000);
+    const probe = board.breaker("app_v2", "user");
+    expect(probe.available).toBe(true);
+    probe.begin();
+    expect(board.breaker("app_v2", "note").available).toBe(false); // one probe at a time for the series
+    probe.success();
+    expect(board.order("note", ["app_v2", "app_v1"])).toEqual(["app_v2", "app_v1"]);
+    expect(board.state("app_v2", "comments")).toBe("closed");
+  });
+
+  it("payload-level failures (empty, inner failure, wrong item) stay per capability", () => {
+    const fake = createFakeClock();
+    const board = new HealthBoard(fake.clock, { failureThreshold: 1 });
+    const inner = new UpstreamError("服务异常", { httpStatus: 200, upstreamMessage: "服务异常" });
+    expect(failureScope(inner)).toBe("capability");
+    expect(failureScope(new WrongItemError("other note"))).toBe("capability");
+    board.breaker("app_v2", "note").failure(failureScope(inner));
+    expect(board.state("app_v2", "note")).toBe("open");
+    expect(board.state("app_v2", "comments")).toBe("closed");
   });
 });

@@ -322,3 +322,32 @@ describe("comments withReplies", () => {
     ]);
   });
 });
+
+describe("empty first page with a known count", () => {
+  it("a note the client has seen with comments: two empty first pages are faults, not an empty list", async () => {
+    const withComments = { ...note(NOTE, { token: "tok" }), stats: { likes: 1, collects: 1, comments: 4, shares: 0 } };
+    const top = [comment(hexId(2001), NOTE), comment(hexId(2002), NOTE)];
+    const { xhs, endpoints } = client({
+      "app_v2/get_image_note_detail": () => ({ items: [withComments] }),
+      "app_v2/get_note_comments": () => ({ items: [] }),
+      "app/get_note_comments": () => ({ items: [] }),
+      "web_v3/fetch_note_comments": paged(top, 5),
+    });
+    await xhs.notes.get(NOTE);
+    expect(ids(await xhs.comments.list(NOTE).collect(10))).toEqual(ids(top));
+    expect(endpoints().slice(1)).toEqual([
+      "app_v2/get_note_comments",
+      "app/get_note_comments",
+      "web_v3/fetch_note_comments",
+    ]);
+  });
+
+  it("a note never seen: two empty first pages still end the list after 2 calls", async () => {
+    const { xhs, endpoints } = client({
+      "app_v2/get_note_comments": () => ({ items: [] }),
+      "app/get_note_comments": () => ({ items: [] }),
+    });
+    expect(await xhs.comments.list(NOTE).collect(10)).toEqual([]);
+    expect(endpoints()).toEqual(["app_v2/get_note_comments", "app/get_note_comments"]);
+  });
+});

@@ -171,10 +171,12 @@ describe("retries and backoff", () => {
     expect(f.calls).toHaveLength(2);
   });
 
-  it("retries a connection failure, then succeeds", async () => {
+  it("does not retry a dropped connection by default (fails over at once), but the caller can ask to", async () => {
     const f = scriptedFetch(new TypeError("fetch failed"), ok());
     const { call, fake, events } = setup(f.fetch);
-    await settle(fake, call());
+    await expect(settle(fake, call())).rejects.toBeInstanceOf(ConnectionError);
+    expect(f.calls).toHaveLength(1);
+    await settle(fake, call(undefined, { retryable: () => true }));
     expect(events.map((e) => [e.outcome, e.httpStatus])).toEqual([
       ["connection", null],
       ["ok", 200],
@@ -238,6 +240,25 @@ describe("retries and backoff", () => {
     await expect(settle(fake, call(empty))).rejects.toMatchObject({ emptyPayload: true });
     expect(f.calls).toHaveLength(1);
     await expect(settle(fake, call(empty, { retryable: () => true }))).rejects.toBeInstanceOf(UpstreamError);
+    // A 200 is billed: even when asked to, it is retried at most once (MAX_BILLED_RETRIES).
+    expect(f.calls).toHaveLength(3);
+  });
+
+  it("retries a billed inner failure (服务异常 on a 200) at most once, then throws for failover", async () => {
+    const f = scriptedFetch(ok());
+    const { call, fake, events } = setup(f.fetch, { maxRetries: 3 });
+    const failing = () => {
+      throw new UpstreamError("服务异常", { upstreamMessage: "服务异常" });
+    };
+    await expect(settle(fake, call(failing))).rejects.toMatchObject({ upstreamMessage: "服务异常" });
+    expect(f.calls).toHaveLength(2);
+    expect(events.filter((e) => e.billable)).toHaveLength(2);
+  });
+
+  it("still retries an unbilled 5xx up to maxRetries", async () => {
+    const f = scriptedFetch(json(503, { detail: "down" }));
+    const { call, fake } = setup(f.fetch, { maxRetries: 3 });
+    await expect(settle(fake, call())).rejects.toBeInstanceOf(UpstreamError);
     expect(f.calls).toHaveLength(4);
   });
 
@@ -299,10 +320,22 @@ describe("Retry-After", () => {
 });
 
 describe("timeout and abort", () => {
-  it("times out an attempt on virtual time and retries it", async () => {
+  it("times out an attempt on virtual time and does not retry it by default (fails over at once)", async () => {
     const f = scriptedFetch(hang, ok());
     const { call, fake, events } = setup(f.fetch, { timeoutMs: 10_000 });
     const pending = call();
+    pending.catch(() => {});
+    await fake.advance(9_999);
+    expect(events).toHaveLength(0);
+    await fake.advance(1);
+    await expect(pending).rejects.toBeInstanceOf(TimeoutError);
+    expect(f.calls).toHaveLength(1);
+  });
+
+  it("times out an attempt on virtual time and retries it when the caller asks to", async () => {
+    const f = scriptedFetch(hang, ok());
+    const { call, fake, events } = setup(f.fetch, { timeoutMs: 10_000 });
+    const pending = call(undefined, { retryable: () => true });
     pending.catch(() => {});
     await fake.advance(9_999);
     expect(events).toHaveLength(0);
