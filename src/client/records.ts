@@ -5,7 +5,7 @@ import type { EndpointSpec } from "../catalog/types.js";
 import { emptyPayloadError, interpretPage, type PageAnswer, wrongItemError } from "../failover/answers.js";
 import { NoteDetailPlanner } from "../failover/note-detail.js";
 import { requireRoutes } from "../failover/router.js";
-import { type Attempt, type AttemptRunContext, listPlanner, runFailover } from "../failover/run-failover.js";
+import { type Attempt, type AttemptRunContext, listPlanner, runFailoverRounds } from "../failover/run-failover.js";
 import type { Note, NoteType, Topic, User } from "../model/types.js";
 import type { NormalizedItem } from "../series/types.js";
 import { InvalidInputError } from "../transport/errors.js";
@@ -55,26 +55,29 @@ export async function getNote(
   }
   const { id, xsecToken } = await resolveRef(ctx, ref, "note", options);
   const token = xsecToken ?? ctx.knowledge.noteToken(id) ?? null;
-  const type = options.type ?? ctx.knowledge.noteType(id) ?? null;
-  const routes = requireRoutes({
-    capability: "note",
-    order: options.series ?? ctx.order,
-    noteType: type,
-    xsecToken: token,
-  });
-  const planner = new NoteDetailPlanner({
-    noteId: id,
-    type,
-    routes,
-    health: ctx.health,
-    onType: (learned) => ctx.knowledge.rememberNoteType(id, learned),
-    call: (endpoint, run) => {
-      const params: Record<string, string> = { note_id: id };
-      if (endpoint.needsXsecToken && token) params.xsec_token = token;
-      return callFor<Note>(ctx, "note", endpoint, params, id, run);
-    },
-  });
-  const { value } = await runFailover(planner, {
+  // A fresh planner each round: a second round (after every series failed) uses the type the first learned.
+  const makePlanner = () => {
+    const type = options.type ?? ctx.knowledge.noteType(id) ?? null;
+    const routes = requireRoutes({
+      capability: "note",
+      order: options.series ?? ctx.order,
+      noteType: type,
+      xsecToken: token,
+    });
+    return new NoteDetailPlanner({
+      noteId: id,
+      type,
+      routes,
+      health: ctx.health,
+      onType: (learned) => ctx.knowledge.rememberNoteType(id, learned),
+      call: (endpoint, run) => {
+        const params: Record<string, string> = { note_id: id };
+        if (endpoint.needsXsecToken && token) params.xsec_token = token;
+        return callFor<Note>(ctx, "note", endpoint, params, id, run);
+      },
+    });
+  };
+  const { value } = await runFailoverRounds(makePlanner, {
     capability: "note",
     health: ctx.health,
     sleep: ctx.sleep,
@@ -103,23 +106,25 @@ async function getSingle<T extends User | Topic>(
       run: (run) => callFor<T>(ctx, capability, endpoint, paramsFor(endpoint), id, run),
     };
   });
-  const planner = listPlanner(attempts);
-  const { value } = await runFailover(
-    {
-      next: (busy, rank) => planner.next(busy, rank),
-      judge: (attempt, outcome) => {
-        if (outcome.ok) {
-          const record = outcome.value.items.find((i) => i.id === id);
-          if (!record) {
-            const error = outcome.value.empty
-              ? emptyPayloadError(attempt.endpoint, `${capability} ${id}`)
-              : wrongItemError(attempt.endpoint, `no record ${id} in the answer`);
-            return { reject: error, health: "failure" as const };
+  const { value } = await runFailoverRounds(
+    () => {
+      const planner = listPlanner(attempts);
+      return {
+        next: (busy, rank) => planner.next(busy, rank),
+        judge: (attempt, outcome) => {
+          if (outcome.ok) {
+            const record = outcome.value.items.find((i) => i.id === id);
+            if (!record) {
+              const error = outcome.value.empty
+                ? emptyPayloadError(attempt.endpoint, `${capability} ${id}`)
+                : wrongItemError(attempt.endpoint, `no record ${id} in the answer`);
+              return { reject: error, health: "failure" as const };
+            }
+            return { accept: record };
           }
-          return { accept: record };
-        }
-        return planner.judge(attempt, outcome) as { reject: typeof outcome.error; health: "failure" | "neutral" };
-      },
+          return planner.judge(attempt, outcome) as { reject: typeof outcome.error; health: "failure" | "neutral" };
+        },
+      };
     },
     {
       capability,

@@ -252,3 +252,38 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     attempts,
   );
 }
+
+/** Error kinds that say "this series had a bad moment", not "this cannot be answered". */
+const PASSING_KINDS: ReadonlySet<XhsError["kind"]> = new Set([
+  "upstream",
+  "timeout",
+  "connection",
+  "shape",
+  "rate_limited",
+]);
+
+/**
+ * `runFailover` with one more round (by default) when every series failed for passing reasons: a burst of
+ * faults on every series at once is far more likely than a real outage, and a round costs only the calls it
+ * makes. A fresh planner each round (what the first round learned, e.g. a note's type, is in the client's
+ * knowledge by then). No new round after a not-found vote, a wrong item or a fatal error: asking again
+ * would only pay again. Rounds are `backoffMs` apart.
+ */
+export async function runFailoverRounds<T, R>(
+  makePlanner: () => AttemptPlanner<T, R>,
+  options: RunOptions & { rounds?: number; backoffMs?: number },
+): Promise<RunResult<R>> {
+  const rounds = Math.max(1, options.rounds ?? 2);
+  for (let round = 1; ; round++) {
+    try {
+      return await runFailover(makePlanner(), options);
+    } catch (error) {
+      const passing =
+        error instanceof AllSeriesFailedError &&
+        error.attempts.length > 0 &&
+        error.attempts.every((e) => PASSING_KINDS.has(e.kind) && !(e instanceof NotFoundError));
+      if (!passing || round >= rounds || options.signal?.aborted) throw error;
+      await options.sleep(options.backoffMs ?? 1_000, options.signal);
+    }
+  }
+}

@@ -15,7 +15,7 @@ function client(handlers: Record<string, Handler>) {
     normalizers: fakeNormalizers,
     options: { clock: fake.clock, sleep: fake.sleep },
   });
-  return { xhs, calls, endpoints: () => calls.map((c) => c.endpoint) };
+  return { xhs, calls, fake, endpoints: () => calls.map((c) => c.endpoint) };
 }
 
 describe("notes.get: note type detection and paid-call economy", () => {
@@ -103,13 +103,16 @@ describe("notes.get: note type detection and paid-call economy", () => {
   });
 
   it("learns xsec_tokens from list results: Web V3 becomes eligible for a note seen in a search", async () => {
-    const { xhs, calls, endpoints } = client({
+    const { xhs, calls, fake, endpoints } = client({
       "app_v2/search_notes": () => ({ items: [note(ID, { token: "FROM_SEARCH" })] }),
       "app_v2/get_image_note_detail": () => new UpstreamError("500"),
       "app/get_note_info": () => new UpstreamError("500"),
       "web_v3/fetch_note_detail": () => ({ items: [note(ID, { source: "web_v3" })] }),
     });
-    await expect(xhs.notes.get(hexId(3))).rejects.toThrow(/Every eligible series failed/);
+    // Every series fails twice (two rounds, a pause between them on the fake clock).
+    const failing = xhs.notes.get(hexId(3)).catch((e: unknown) => e);
+    await fake.runAll();
+    expect(String(await failing)).toMatch(/Every eligible series failed/);
     expect(endpoints()).not.toContain("web_v3/fetch_note_detail");
     await xhs.search.notes("k").collect(5);
     const got = await xhs.notes.get(ID);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
 import { NotFoundAnswer } from "../../src/failover/answers.js";
 import { HealthBoard } from "../../src/failover/health.js";
-import { type Attempt, listPlanner, runFailover } from "../../src/failover/run-failover.js";
+import { type Attempt, listPlanner, runFailover, runFailoverRounds } from "../../src/failover/run-failover.js";
 import type { Series } from "../../src/model/types.js";
 import { createFakeClock } from "../../src/transport/clock.js";
 import {
@@ -188,5 +188,52 @@ describe("runFailover", () => {
     expect(log).toEqual([]);
     release("a");
     expect((await pending).value).toBe("a");
+  });
+});
+
+describe("runFailoverRounds", () => {
+  /** A series that fails its first `failures` calls with `error`, then answers `value`. */
+  function flaky(failures: number, error: () => XhsError, value: string) {
+    let calls = 0;
+    return () => (++calls <= failures ? Promise.reject(error()) : Promise.resolve(value));
+  }
+
+  it("asks every series once more, after a pause, when all failed for passing reasons", async () => {
+    const { fake, options } = setup();
+    const log: string[] = [];
+    const script = {
+      app_v2: flaky(1, () => new UpstreamError("500"), "a"),
+      app_v1: flaky(1, () => new TimeoutError("slow"), "b"),
+    };
+    const pending = runFailoverRounds(() => listPlanner(attempts(script, log)), { ...options, backoffMs: 1_000 });
+    await fake.runAll();
+    const result = await pending;
+    expect(result).toMatchObject({ value: "a", series: "app_v2" });
+    expect(log).toEqual(["app_v2", "app_v1 (failover)", "app_v2"]);
+    expect(fake.sleeps).toContain(1_000);
+  });
+
+  it("does not pay for another round after a not-found vote", async () => {
+    const { options } = setup();
+    const log: string[] = [];
+    const script = {
+      app_v2: fail(new UpstreamError("服务异常")),
+      app_v1: fail(new NotFoundAnswer("note deleted", false, null)),
+    };
+    await expect(runFailoverRounds(() => listPlanner(attempts(script, log)), options)).rejects.toBeInstanceOf(
+      AllSeriesFailedError,
+    );
+    expect(log).toEqual(["app_v2", "app_v1 (failover)"]);
+  });
+
+  it("stops after the rounds allowed and says every series failed", async () => {
+    const { fake, options } = setup();
+    const log: string[] = [];
+    const script = { app_v2: fail(new UpstreamError("500")) };
+    const pending = runFailoverRounds(() => listPlanner(attempts(script, log)), { ...options, rounds: 3 });
+    const settled = pending.catch((e: unknown) => e);
+    await fake.runAll();
+    expect(await settled).toBeInstanceOf(AllSeriesFailedError);
+    expect(log).toEqual(["app_v2", "app_v2", "app_v2"]);
   });
 });
