@@ -15,7 +15,7 @@
  *   the last yielded id and the Bloom filter; a list resumes from it, on the same series when possible.
  */
 import type { Capability, EndpointSpec } from "../catalog/types.js";
-import type { Page, Paginator } from "../client/types.js";
+import type { Page, Paginator, Sleep } from "../client/types.js";
 import type { Series } from "../model/types.js";
 import type { NormalizedItem } from "../series/types.js";
 import {
@@ -32,7 +32,7 @@ import { BloomFilter, DEFAULT_BLOOM_BYTES } from "./bloom.js";
 import { CURSOR_VERSION, decodeCursor, encodeCursor, type ListCursorState } from "./cursor.js";
 import { failureScope, type HealthBoard } from "./health.js";
 import type { DriftSink, NormalizerLookup, SeriesPort } from "./port.js";
-import { healthOf } from "./run-failover.js";
+import { FAILOVER_ROUNDS, failedOnlyInPassing, healthOf, ROUND_PAUSE_MS } from "./run-failover.js";
 
 export interface ListRoute {
   series: Series;
@@ -71,6 +71,8 @@ export interface ListDefinition<T extends NormalizedItem> {
 
 export interface ListEnvironment {
   port: SeriesPort;
+  /** For the pause before a second round when every series failed (no second round without it). */
+  sleep?: Sleep | undefined;
   normalizers: NormalizerLookup;
   health: HealthBoard;
   onDrift?: DriftSink | undefined;
@@ -250,8 +252,24 @@ export class ListWalker<T extends NormalizedItem> {
     });
   }
 
-  /** Fetches pages until at least one new item is pending, or the list ends. */
+  /**
+   * Fetches pages until at least one new item is pending, or the list ends. When every series failed for
+   * passing reasons, the list (back where it stood before those failures) gets one more round across the
+   * series after a pause, like single records (see runFailoverRounds).
+   */
   async fill(signal?: AbortSignal): Promise<boolean> {
+    for (let round = 1; ; round++) {
+      try {
+        return await this.fillOnce(signal);
+      } catch (error) {
+        const sleep = this.env.sleep;
+        if (!sleep || round >= FAILOVER_ROUNDS || !failedOnlyInPassing(error) || signal?.aborted) throw error;
+        await sleep(ROUND_PAUSE_MS, signal);
+      }
+    }
+  }
+
+  private async fillOnce(signal?: AbortSignal): Promise<boolean> {
     while (this.pending.length === 0) {
       if (this.done) return false;
       if (signal?.aborted) throw new AbortedError(`Aborted while listing ${this.def.subject}`);

@@ -262,6 +262,19 @@ const PASSING_KINDS: ReadonlySet<XhsError["kind"]> = new Set([
   "rate_limited",
 ]);
 
+/** Every series failed, each for a passing reason (no not-found vote, wrong item or fatal error): worth another round. */
+export function failedOnlyInPassing(error: unknown): error is AllSeriesFailedError {
+  return (
+    error instanceof AllSeriesFailedError &&
+    error.attempts.length > 0 &&
+    error.attempts.every((e) => PASSING_KINDS.has(e.kind) && !(e instanceof NotFoundError))
+  );
+}
+
+/** Failover rounds by default (1 = no second round) and the pause between them, in ms. */
+export const FAILOVER_ROUNDS = 2;
+export const ROUND_PAUSE_MS = 1_000;
+
 /**
  * `runFailover` with one more round (by default) when every series failed for passing reasons: a burst of
  * faults on every series at once is far more likely than a real outage, and a round costs only the calls it
@@ -273,17 +286,13 @@ export async function runFailoverRounds<T, R>(
   makePlanner: () => AttemptPlanner<T, R>,
   options: RunOptions & { rounds?: number; backoffMs?: number },
 ): Promise<RunResult<R>> {
-  const rounds = Math.max(1, options.rounds ?? 2);
+  const rounds = Math.max(1, options.rounds ?? FAILOVER_ROUNDS);
   for (let round = 1; ; round++) {
     try {
       return await runFailover(makePlanner(), options);
     } catch (error) {
-      const passing =
-        error instanceof AllSeriesFailedError &&
-        error.attempts.length > 0 &&
-        error.attempts.every((e) => PASSING_KINDS.has(e.kind) && !(e instanceof NotFoundError));
-      if (!passing || round >= rounds || options.signal?.aborted) throw error;
-      await options.sleep(options.backoffMs ?? 1_000, options.signal);
+      if (!failedOnlyInPassing(error) || round >= rounds || options.signal?.aborted) throw error;
+      await options.sleep(options.backoffMs ?? ROUND_PAUSE_MS, options.signal);
     }
   }
 }

@@ -52,7 +52,7 @@ function client(handlers: Record<string, Handler>) {
     normalizers: fakeNormalizers,
     options: { clock: fake.clock, sleep: fake.sleep },
   });
-  return { xhs, calls, endpoints: () => calls.map((c) => c.endpoint) };
+  return { xhs, calls, fake, endpoints: () => calls.map((c) => c.endpoint) };
 }
 
 const ids = (items: { id: string }[]) => items.map((i) => i.id);
@@ -103,6 +103,31 @@ describe("lists across failover", () => {
     expect(new Set(ids(got)).size).toBe(got.length);
     expect(paginator.degraded).toBe(true);
     expect(paginator.degradedReasons[0]).toMatch(/switched from app_v2 to app_v1 midway/);
+  });
+
+  it("when every series fails at once, the list gets one more round after a pause, with no gap", async () => {
+    const v2 = notes(6, "app_v2");
+    const v1 = notes(6, "app_v1");
+    // App V2 fails its 2nd call, App V1 its 1st: every series failed for page 2; the next round succeeds.
+    const failsOn = (bad: number[], handler: Handler): Handler => {
+      let n = 0;
+      return (params, ctx) => (bad.includes(++n) ? new UpstreamError("burst") : handler(params, ctx));
+    };
+    const { xhs, fake, endpoints } = client({
+      "app_v2/get_user_posted_notes": failsOn([2], paged(v2, 3)),
+      "app/get_user_notes": failsOn([1], paged(v1, 3)),
+    });
+    const pending = xhs.users.notes(USER).collect(100);
+    await fake.runAll();
+    expect(ids(await pending)).toEqual(ids(v2));
+    expect(endpoints()).toEqual([
+      "app_v2/get_user_posted_notes",
+      "app_v2/get_user_posted_notes",
+      "app/get_user_notes",
+      "web_v3/fetch_user_notes", // no handler in this fake: it fails too
+      "app_v2/get_user_posted_notes",
+    ]);
+    expect(fake.sleeps).toContain(1_000);
   });
 
   it("a relevance-ranked list far longer than the Bloom filter's capacity loses nothing on one series", async () => {
@@ -196,7 +221,7 @@ describe("lists across failover", () => {
   it("every series failing mid-list throws AllSeriesFailedError; the cursor resumes on the first series where it stood", async () => {
     const v2 = notes(9, "app_v2");
     let down = false;
-    const { xhs, calls } = client({
+    const { xhs, calls, fake } = client({
       "app_v2/get_user_posted_notes": (p, c) => (down ? new UpstreamError("down") : paged(v2, 3)(p, c)),
       "app/get_user_notes": () => new UpstreamError("down"),
       "web_v3/fetch_user_notes": () => new UpstreamError("down"),
@@ -204,7 +229,10 @@ describe("lists across failover", () => {
     const p = xhs.users.notes(USER);
     const head = await p.collect(3);
     down = true;
-    await expect(p.collect(10)).rejects.toBeInstanceOf(AllSeriesFailedError);
+    // Two rounds across the series (a pause between them on the fake clock), then the error.
+    const failing = p.collect(10).catch((e: unknown) => e);
+    await fake.runAll();
+    expect(await failing).toBeInstanceOf(AllSeriesFailedError);
     const cursor = p.cursor!;
     expect(decodeCursor(cursor, `userNotes:${USER}`)).toMatchObject({ s: "app_v2", a: { cursor: v2[2]!.id } });
     down = false;
