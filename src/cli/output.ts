@@ -61,7 +61,7 @@ const LINK_COLUMNS: readonly Column<ResolvedLink>[] = [
   ["url", (l) => l.url],
 ];
 
-/** The CSV header of a kind: the same columns `xhs export` writes (documented in docs/readme/store.md). */
+/** The CSV header of a kind: the same columns `xhs export` writes (documented in the README, "Export"). */
 export function csvHeaders(kind: RecordKind): readonly string[] {
   return kind === "link" ? LINK_COLUMNS.map(([h]) => h) : STORE_CSV_COLUMNS[STORE_KIND[kind]];
 }

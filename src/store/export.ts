@@ -119,7 +119,7 @@ const CSV_SPECS: { [K in RecordKind]: readonly Column<RecordOf[K]>[] } = {
   topics: TOPIC_CSV,
 };
 
-/** The CSV header of each kind, in order (documented in docs/readme/store.md). */
+/** The CSV header of each kind, in order (documented in the README, "Export"). */
 export const CSV_COLUMNS: { readonly [K in RecordKind]: readonly string[] } = {
   notes: NOTE_CSV.map(([h]) => h),
   users: USER_CSV.map(([h]) => h),

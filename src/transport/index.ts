@@ -1,4 +1,4 @@
-/** The transport layer's public surface (see docs/readme/transport.md). */
+/** The transport layer's public surface (see the README, "Transport"). */
 export { type BackoffOptions, backoffDelay, isRetryable } from "./backoff.js";
 export {
   type Classified,

@@ -1,6 +1,6 @@
 /**
  * Against the simulator: every capability through every eligible series returns the same normalized
- * records, apart from fields a series does not have (null there; listed in docs/readme/library.md).
+ * records, apart from fields a series does not have (null there; listed in the README, "What each series does not give").
  */
 import { describe, expect, it } from "vitest";
 import type { Comment, Note, Series, User } from "../../src/model/types.js";

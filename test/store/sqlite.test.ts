@@ -73,7 +73,7 @@ describe("sqlite store: the file", () => {
       "user_observations",
       "users",
     ]);
-    const docs = readFileSync(join(repoRoot, "docs/readme/store.md"), "utf8");
+    const docs = readFileSync(join(repoRoot, "README.md"), "utf8");
     for (const table of tables) expect(docs).toContain(`\`${String(table)}\``);
     await store.close();
   });
