@@ -60,8 +60,6 @@ export interface CallOptions {
   series?: Series[];
   /** Accept a series that cannot honour a requested filter; the result then says it is degraded. */
   acceptDegraded?: boolean;
-  /** Keep the raw TikHub answers on the result (`raw`). */
-  includeRaw?: boolean;
 }
 
 export interface ListOptions extends CallOptions {
