@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { AttemptEvent, Clock, Logger, Sleep, XhsClient } from "../client/types.js";
 import { LeaseLostError } from "../store/errors.js";
 import type { Job, JobQueue, RunRecord, RunStatus, Store } from "../store/port.js";
+import { systemSleep } from "../transport/clock.js";
 import { AbortedError, BudgetExceededError, isXhsError } from "../transport/errors.js";
 import { HANDLERS, type HandlerContext, seedJobs } from "./handlers.js";
 import type { JobKind } from "./jobs.js";
@@ -142,7 +143,7 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   deps.onRunOpened?.(runId, resumed);
   const owner = `pid-${process.pid}-${randomUUID().slice(0, 6)}`;
   const maxFailures = request.maxJobFailures ?? 3;
-  const sleep: Sleep = deps.sleep ?? realSleep;
+  const sleep: Sleep = deps.sleep ?? systemSleep;
   const concurrency = Math.max(1, request.concurrency ?? plan.concurrency);
 
   // Leases held by a process that died (kill -9, crash) go back to pending; their checkpoints stay.
@@ -344,20 +345,6 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   await store.updateRun(runId, { report });
   return { runId, status, stopReason: finalReason, resumed, report };
 }
-
-const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 
 /** Transient failures so far, kept in the job's checkpoint data (leases lost to crashes are not failures). */
 function failureCount(job: Job): number {

@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { API_PREFIX, endpointByPath } from "../catalog/endpoints.js";
 import type { EndpointSpec } from "../catalog/types.js";
 import type { Clock, Sleep } from "../client/types.js";
+import { systemSleep } from "../transport/clock.js";
 import { ADMIN_PREFIX, handleAdmin } from "./admin.js";
 import { BillingLedger, keyId, type PriceTable } from "./billing.js";
 import {
@@ -100,20 +101,6 @@ export interface SimIncomingRequest {
 
 const JSON_HEADERS = { "content-type": "application/json" } as const;
 
-const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-
 /** The simulator service: state plus the request pipeline. Transport-free. */
 export class SimulatorService<W = unknown> {
   readonly binding: CoreBinding<W>;
@@ -130,7 +117,7 @@ export class SimulatorService<W = unknown> {
   constructor(binding: CoreBinding<W>, options: SimulatorServiceOptions = {}) {
     this.binding = binding;
     this.#clock = options.clock ?? { now: Date.now };
-    this.#sleep = options.sleep ?? realSleep;
+    this.#sleep = options.sleep ?? systemSleep;
     this.#keys = options.keys ? new Set(options.keys) : null;
     this.#rateLimitOverride =
       typeof options.rateLimit === "number" ? { perSecond: options.rateLimit } : options.rateLimit;

@@ -21,8 +21,15 @@ import type { Clock, Sleep } from "../client/types.js";
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** Real sleep; rejects with the signal's reason (an AbortError by default) when `signal` aborts. */
+/** Rejects with the signal's own reason when aborted, exactly as the fake clock's sleep does. */
 export const systemSleep: Sleep = async (ms, signal) => {
-  await delay(Math.max(0, ms), undefined, signal ? { signal } : undefined);
+  if (signal?.aborted) throw abortReason(signal);
+  try {
+    await delay(Math.max(0, ms), undefined, signal ? { signal } : undefined);
+  } catch (error) {
+    if (signal?.aborted) throw abortReason(signal);
+    throw error;
+  }
 };
 
 /** The reason an aborted sleep rejects with: the signal's own reason, else a DOMException AbortError. */
