@@ -17,20 +17,11 @@ import {
   type Latency,
   type Outage,
 } from "./fault-profile.js";
+import { avalanche, fnv1a } from "./world/random.js";
 
-/** FNV-1a (32 bit) over a string's UTF-16 code units, then fmix32 for avalanche. */
+/** FNV-1a (32 bit) over a string's UTF-16 code units, seeded, then an avalanche (the world's own hash). */
 export function hash32(text: string, seed = 0): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return avalanche(fnv1a((0x811c9dc5 ^ seed) >>> 0, text));
 }
 
 /** A uniform number in [0, 1) for one named decision about one request. */

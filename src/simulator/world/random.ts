@@ -11,7 +11,7 @@ export function hash32(...parts: readonly (string | number)[]): number {
 }
 
 /** FNV-1a state `h` continued over the characters of `s`. */
-function fnv1a(h: number, s: string): number {
+export function fnv1a(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
@@ -20,7 +20,7 @@ function fnv1a(h: number, s: string): number {
 }
 
 /** A final avalanche so close keys give far-apart values. */
-function avalanche(h: number): number {
+export function avalanche(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
