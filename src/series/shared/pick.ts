@@ -25,15 +25,31 @@ export function camelTwin(key: string): string {
   return twin;
 }
 
+/**
+ * A dotted key split once into segments, each with its camelCase twin (null when it has none). Normalizers
+ * read the same few hundred keys millions of times: splitting and re-deriving twins per read was the
+ * largest cost of normalizing (see bench/results.md, parse cost).
+ */
+const pathCache = new Map<string, readonly (readonly [string, string | null])[]>();
+
+function pathOf(key: string): readonly (readonly [string, string | null])[] {
+  let path = pathCache.get(key);
+  if (path === undefined) {
+    path = key.split(".").map((segment) => {
+      const twin = camelTwin(segment);
+      return [segment, twin === segment ? null : twin] as const;
+    });
+    pathCache.set(key, path);
+  }
+  return path;
+}
+
 function getOne(source: unknown, key: string): unknown {
   let current: unknown = source;
-  for (const segment of key.split(".")) {
+  for (const [segment, twin] of pathOf(key)) {
     if (!isObj(current)) return undefined;
     let next = current[segment];
-    if (next === undefined || next === null) {
-      const twin = camelTwin(segment);
-      next = twin === segment ? undefined : current[twin];
-    }
+    if ((next === undefined || next === null) && twin !== null) next = current[twin];
     if (next === undefined || next === null) return undefined;
     current = next;
   }
