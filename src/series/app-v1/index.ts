@@ -15,11 +15,11 @@ import {
   last,
   listAt,
   onlyAuthoredBy,
+  profileNormalizer,
   requestedRoot,
 } from "../shared/lists.js";
 import { defineNormalizer, firstId, nextPageNumber, setIf } from "../shared/normalizer.js";
 import { bool, get, id, isObj } from "../shared/pick.js";
-import { buildUser } from "../shared/records.js";
 import { resolveLink } from "../shared/resolve.js";
 import type { Normalizer } from "../types.js";
 
@@ -48,16 +48,7 @@ const noteInfo = defineNormalizer((a) => {
   return page(buildNotes(a, candidateNotes(a, value, path), NOTE_FIELDS), null, null);
 });
 
-const userInfo = defineNormalizer((a) => {
-  const profile = a.object(a.payload, "data.data");
-  if (!profile) {
-    a.drift("data.data");
-    return page([], null, null);
-  }
-  a.expect(profile, "data.data", ["nickname"]);
-  const user = buildUser(profile, a, a.params.user_id || null, "data.data");
-  return page(user ? [user] : [], null, null);
-});
+const userInfo = profileNormalizer(["nickname"]);
 
 /** `data.data.notes[]`; next `cursor` = the answer's `cursor`, else the last note's `cursor` or id. */
 const userNotes = defineNormalizer((a) => {

@@ -14,11 +14,12 @@ import {
   last,
   listAt,
   onlyAuthoredBy,
+  profileNormalizer,
   requestedRoot,
 } from "../shared/lists.js";
 import { appCommentNext, defineNormalizer, firstId, nextPageNumber, param, setIf } from "../shared/normalizer.js";
 import { bool, get, id } from "../shared/pick.js";
-import { buildTopic, buildUser } from "../shared/records.js";
+import { buildTopic, } from "../shared/records.js";
 import type { Normalizer } from "../types.js";
 
 /** Fields seen in every real detail answer (drift is reported when one goes missing). */
@@ -63,16 +64,7 @@ const noteDetail = (expected: readonly string[]): Normalizer =>
   });
 
 /** `data.data` is the profile (inferred: `userid`, `nickname`, `fans`, `follows`, `interactions`…). */
-const userInfo = defineNormalizer((a) => {
-  const profile = a.object(a.payload, "data.data");
-  if (!profile) {
-    a.drift("data.data");
-    return page([], null, null);
-  }
-  a.expect(profile, "data.data", ["userid", "nickname"]);
-  const user = buildUser(profile, a, a.params.user_id || null, "data.data");
-  return page(user ? [user] : [], null, null);
-});
+const userInfo = profileNormalizer(["userid", "nickname"]);
 
 /** `data.data.notes[]` flat notes; next page: `cursor` = the last note's `cursor` (its id when absent). */
 const userPostedNotes = defineNormalizer((a) => {

@@ -3,7 +3,9 @@
  * last raw element (for cursors). Elements must be objects (else ShapeError); records without ids are skipped.
  */
 import type { Comment, Note, User } from "../../model/types.js";
-import type { Answer } from "./normalizer.js";
+import type { Normalizer } from "../types.js";
+import { page } from "./envelope.js";
+import { type Answer, defineNormalizer } from "./normalizer.js";
 import { get, id, type Obj } from "./pick.js";
 import { buildComment, buildNote, buildUser, type NoteExtras } from "./records.js";
 
@@ -132,4 +134,21 @@ export function innerNote(answer: Answer, item: Located, flatWhen: (raw: Obj) =>
     }
   }
   return flatWhen(item.raw) ? item : null;
+}
+
+/**
+ * A user-profile answer: `data.data` is the profile (every series; the fields differ, `buildUser` reads them
+ * all tolerantly) and the id is the requested one. `expected` are the fields whose absence counts as drift.
+ */
+export function profileNormalizer(expected: readonly string[]): Normalizer {
+  return defineNormalizer((a) => {
+    const profile = a.object(a.payload, "data.data");
+    if (!profile) {
+      a.drift("data.data");
+      return page([], null, null);
+    }
+    a.expect(profile, "data.data", expected);
+    const user = buildUser(profile, a, a.params.user_id || null, "data.data");
+    return page(user ? [user] : [], null, null);
+  });
 }

@@ -14,12 +14,12 @@ import {
   last,
   listAt,
   onlyAuthoredBy,
+  profileNormalizer,
   requestedRoot,
   wrappingItem,
 } from "../shared/lists.js";
 import { defineNormalizer, nextPageNumber } from "../shared/normalizer.js";
 import { bool, get, id } from "../shared/pick.js";
-import { buildUser } from "../shared/records.js";
 import type { Normalizer } from "../types.js";
 
 const DETAIL_FIELDS = ["note_id", "type", "title", "desc", "time", "user", "interact_info", "image_list"] as const;
@@ -46,16 +46,7 @@ const noteDetail = defineNormalizer((a) => {
 });
 
 /** `data.data.basic_info` + `interactions[]` (counts are strings: "1.2万"); the id is the requested one. */
-const userInfo = defineNormalizer((a) => {
-  const profile = a.object(a.payload, "data.data");
-  if (!profile) {
-    a.drift("data.data");
-    return page([], null, null);
-  }
-  a.expect(profile, "data.data", ["basic_info", "interactions"]);
-  const user = buildUser(profile, a, a.params.user_id || null, "data.data");
-  return page(user ? [user] : [], null, null);
-});
+const userInfo = profileNormalizer(["basic_info", "interactions"]);
 
 /** `data.data.notes[]` cards (no body, no time); next `cursor` = the answer's `cursor`, else the last note id. */
 const userNotes = defineNormalizer((a) => {
