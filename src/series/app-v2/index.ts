@@ -19,7 +19,7 @@ import {
 } from "../shared/lists.js";
 import { appCommentNext, defineNormalizer, firstId, nextPageNumber, param, setIf } from "../shared/normalizer.js";
 import { bool, get, id } from "../shared/pick.js";
-import { buildTopic, } from "../shared/records.js";
+import { buildTopic } from "../shared/records.js";
 import type { Normalizer } from "../types.js";
 
 /** Fields seen in every real detail answer (drift is reported when one goes missing). */
