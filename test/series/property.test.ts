@@ -5,25 +5,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ENDPOINTS } from "../../src/catalog/endpoints.js";
-import { CommentSchema, NoteSchema, ResolvedLinkSchema, TopicSchema, UserSchema } from "../../src/model/types.js";
 import { contextFor, NORMALIZERS } from "../../src/series/normalize.js";
 import { ShapeError } from "../../src/transport/errors.js";
 import { answers } from "../fixtures/series/answers.js";
-
-const SCHEMA_OF: Record<string, { parse: (value: unknown) => unknown }> = {
-  note: NoteSchema,
-  userNotes: NoteSchema,
-  userFavorites: NoteSchema,
-  searchNotes: NoteSchema,
-  topicNotes: NoteSchema,
-  user: UserSchema,
-  searchUsers: UserSchema,
-  comments: CommentSchema,
-  replies: CommentSchema,
-  topic: TopicSchema,
-  resolveNote: ResolvedLinkSchema,
-  resolveUser: ResolvedLinkSchema,
-};
+import { SCHEMA_OF } from "../fixtures/series/schemas.js";
 
 function check(name: string, raw: unknown): void {
   const spec = ENDPOINTS.find((e) => e.name === name)!;

@@ -10,8 +10,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
-import { CommentSchema, NoteSchema, ResolvedLinkSchema, TopicSchema, UserSchema } from "../../src/model/types.js";
 import { contextFor, NORMALIZERS, normalize } from "../../src/series/normalize.js";
+import { SCHEMA_OF } from "../fixtures/series/schemas.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SAMPLES = path.resolve(repoRoot, "../shared/reference/samples");
@@ -357,22 +357,6 @@ const MANIFEST: Case[] = [
 function envelopeFor(wrap: NonNullable<Wrap>, body: unknown): unknown {
   return { code: 200, router: `/api/v1/xiaohongshu/${wrap.series}`, params: wrap.params, data: body };
 }
-
-/** The record schema of each capability's items. */
-const SCHEMA_OF: Record<string, { parse: (value: unknown) => unknown }> = {
-  note: NoteSchema,
-  userNotes: NoteSchema,
-  userFavorites: NoteSchema,
-  searchNotes: NoteSchema,
-  topicNotes: NoteSchema,
-  user: UserSchema,
-  searchUsers: UserSchema,
-  comments: CommentSchema,
-  replies: CommentSchema,
-  topic: TopicSchema,
-  resolveNote: ResolvedLinkSchema,
-  resolveUser: ResolvedLinkSchema,
-};
 
 describe.skipIf(!present)("reference samples (../shared/reference/samples)", () => {
   it("the manifest names every sample file present", async () => {

@@ -4,37 +4,8 @@ import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CSV_COLUMNS, exportRecords, openSqliteStore, type SqliteStore } from "../../src/store/index.js";
+import { parseCsv } from "../support/csv.js";
 import { comment, note, T0, T2, topic, user } from "./fixtures.js";
-
-/** A small RFC 4180 reader, enough to read our exports back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\n" || (ch === "\r" && text[i + 1] === "\n")) {
-      if (ch === "\r") i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-    } else cell += ch;
-  }
-  if (cell !== "" || row.length > 0) rows.push([...row, cell]);
-  return rows;
-}
 
 async function exportToBuffer(
   store: SqliteStore,
