@@ -47,8 +47,11 @@ export interface ClientOptions {
   maxCostUsd?: number;
   /** Fire a second series after this many ms without an answer (off by default: it costs money). */
   hedgeAfterMs?: number;
-  /** Circuit breaker per series and capability: consecutive failures to open (default 3), cool-down in ms (default 30 000). */
-  breaker?: { failureThreshold?: number; coolDownMs?: number };
+  /**
+   * Circuit breaker per series and capability: consecutive failures to open (default 3), cool-down in ms
+   * (default 30 000), and how long a half-open probe runs alone before the next series is asked too (default 2 000).
+   */
+  breaker?: { failureThreshold?: number; coolDownMs?: number; probeHedgeMs?: number };
   /** Every attempt, as it ends. */
   onEvent?: (event: AttemptEvent) => void;
 }

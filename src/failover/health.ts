@@ -7,6 +7,11 @@
  * An open series goes to the back of the order, never out of it: when every series is open, they are
  * all tried anyway (in their configured order).
  *
+ * A probe rides on a user's request, so it is hedged: when it has not answered after `probeHedgeMs`, the
+ * next series is asked too and the first good answer is the user's; the probe keeps running, detached,
+ * and its outcome alone closes or reopens the breaker (`settleDetached`). A hung series thus costs a user
+ * `probeHedgeMs` instead of a whole timeout, and at most one extra paid call per cool-down when it answers late.
+ *
  * Two scopes: failures of the series itself (timeout, dropped connection, 5xx) count toward one breaker
  * per series that every capability of it shares (a hung series is hung for all capabilities); failures
  * of one answer's payload (empty, wrong item, inner failure, 400, 429) count toward the breaker of that
@@ -24,10 +29,14 @@ export interface BreakerOptions {
   failureThreshold?: number;
   /** How long an open breaker keeps its series at the back, in ms (default 30 000). */
   coolDownMs?: number;
+  /** How long a half-open probe runs alone before the next series is asked too, in ms (default 2 000). */
+  probeHedgeMs?: number;
 }
 
 export const DEFAULT_FAILURE_THRESHOLD = 3;
 export const DEFAULT_COOL_DOWN_MS = 30_000;
+/** About three times a typical answer's time (the simulator's median is 600 ms): a probe slower than that is suspect. */
+export const DEFAULT_PROBE_HEDGE_MS = 2_000;
 
 export class CircuitBreaker {
   private failures = 0;
@@ -134,16 +143,44 @@ export class ScopedBreaker {
     this.own.release();
     this.series.release();
   }
+
+  /**
+   * The outcome of a probe whose request was answered by another series: an answer closes the breakers,
+   * a failure of the series reopens them, anything else (aborted, an error about the request) frees the slot.
+   */
+  settleDetached(error: XhsError | null): void {
+    if (error === null) this.success();
+    else if (isHealthFailure(error)) this.failure(failureScope(error));
+    else this.release();
+  }
+}
+
+/** Whether an error says the series is unwell (opens its breaker after a few). */
+export function isHealthFailure(error: XhsError): boolean {
+  switch (error.kind) {
+    case "upstream":
+    case "timeout":
+    case "connection":
+    case "shape":
+    case "rate_limited":
+      return true;
+    default:
+      return false;
+  }
 }
 
 export class HealthBoard {
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly seriesBreakers = new Map<Series, CircuitBreaker>();
+  /** See BreakerOptions.probeHedgeMs. */
+  readonly probeHedgeMs: number;
 
   constructor(
     private readonly clock: Clock,
     private readonly options: BreakerOptions = {},
-  ) {}
+  ) {
+    this.probeHedgeMs = Math.max(0, options.probeHedgeMs ?? DEFAULT_PROBE_HEDGE_MS);
+  }
 
   breaker(series: Series, capability: Capability): ScopedBreaker {
     const key = `${series}:${capability}`;

@@ -24,13 +24,14 @@ import {
   InvalidInputError,
   isXhsError,
   NotFoundError,
+  TimeoutError,
   UpstreamError,
   type XhsError,
 } from "../transport/errors.js";
 import { EmptyPageAnswer, interpretPage, isEmptyPayload, NotFoundAnswer, type PageAnswer } from "./answers.js";
 import { BloomFilter, DEFAULT_BLOOM_BYTES } from "./bloom.js";
 import { CURSOR_VERSION, decodeCursor, encodeCursor, type ListCursorState } from "./cursor.js";
-import { failureScope, type HealthBoard } from "./health.js";
+import { failureScope, type HealthBoard, type ScopedBreaker } from "./health.js";
 import type { DriftSink, NormalizerLookup, SeriesPort } from "./port.js";
 import { FAILOVER_ROUNDS, failedOnlyInPassing, healthOf, ROUND_PAUSE_MS } from "./run-failover.js";
 
@@ -85,6 +86,19 @@ export interface ListRunOptions {
 }
 
 type NextParams = Record<string, string> | "end";
+
+/** A half-open series' probe that was too slow: the list went on elsewhere (a timeout, for the error report). */
+class SlowProbe extends TimeoutError {
+  constructor(route: ListRoute, afterMs: number) {
+    super(
+      `${route.endpoint.name}: probe of a recovering series still unanswered after ${afterMs} ms; asked the next series`,
+      {
+        endpoint: route.endpoint.name,
+        series: route.series,
+      },
+    );
+  }
+}
 
 function toXhsError(error: unknown, route: ListRoute): XhsError {
   if (isXhsError(error)) return error;
@@ -252,6 +266,45 @@ export class ListWalker<T extends NormalizedItem> {
     });
   }
 
+  private otherSeriesLeft(series: Series): boolean {
+    return this.def.routes.some((r) => r.series !== series && !this.state.f.includes(r.series));
+  }
+
+  /**
+   * A first page on a half-open series (its breaker's probe): when it has not answered after the health
+   * board's `probeHedgeMs`, it is left running (its outcome goes to the breaker only) and SlowProbe sends
+   * this list to the next series. Only first pages: moving a list that is midway costs pages read again.
+   */
+  private async fetchProbe(
+    route: ListRoute,
+    params: Record<string, string>,
+    breaker: ScopedBreaker,
+    signal?: AbortSignal,
+  ): Promise<PageAnswer<T>> {
+    const sleep = this.env.sleep;
+    if (!sleep) return this.fetch(route, params, signal);
+    const call = this.fetch(route, params, signal);
+    const timer = new AbortController();
+    const slow = sleep(this.env.health.probeHedgeMs, timer.signal).then(
+      () => true,
+      () => false,
+    );
+    const first = await Promise.race([
+      call.then(
+        () => false,
+        () => false,
+      ),
+      slow,
+    ]);
+    timer.abort();
+    if (!first) return call;
+    void call.then(
+      () => breaker.settleDetached(null),
+      (error: unknown) => breaker.settleDetached(toXhsError(error, route)),
+    );
+    throw new SlowProbe(route, this.env.health.probeHedgeMs);
+  }
+
   /**
    * Fetches pages until at least one new item is pending, or the list ends. When every series failed for
    * passing reasons, the list (back where it stood before those failures) gets one more round across the
@@ -291,13 +344,21 @@ export class ListWalker<T extends NormalizedItem> {
       const route = this.route(this.state.s!);
       const params = this.state.a ?? route.params;
       const breaker = this.env.health.breaker(route.series, this.def.capability);
+      const probe = breaker.state === "half_open" && this.state.p === 0 && this.otherSeriesLeft(route.series);
       breaker.begin();
       let answer: PageAnswer<T> | null = null;
       let emptyError: UpstreamError | null = null;
       try {
-        answer = await this.fetch(route, params, signal);
+        answer = probe
+          ? await this.fetchProbe(route, params, breaker, signal)
+          : await this.fetch(route, params, signal);
       } catch (caught) {
         const error = toXhsError(caught, route);
+        if (error instanceof SlowProbe) {
+          // The probe runs on and tells its breaker; this list moves on.
+          this.failOver(error);
+          continue;
+        }
         if (isEmptyPayload(error)) {
           emptyError = error;
         } else {

@@ -7,6 +7,8 @@
  * - Every series failed: AllSeriesFailedError with each series' last error.
  * - Optional hedging: after `hedgeAfterMs` without an answer, the next series starts too; the first
  *   correct answer wins and the others are aborted (off by default: it can pay twice).
+ * - Always for a half-open breaker's probe: after the health board's `probeHedgeMs`, the next series
+ *   starts too; when another series answers, the probe is left to finish and only tells the breaker.
  *
  * What to ask next is the planner's business (a fixed list, or the note-detail state machine).
  */
@@ -22,7 +24,7 @@ import {
   type XhsError,
 } from "../transport/errors.js";
 import { NotFoundAnswer } from "./answers.js";
-import { failureScope, type HealthBoard } from "./health.js";
+import { failureScope, type HealthBoard, isHealthFailure } from "./health.js";
 
 export interface AttemptRunContext {
   failover: boolean;
@@ -90,16 +92,7 @@ export function listPlanner<T>(attempts: Attempt<T>[]): AttemptPlanner<T, T> {
 
 /** Whether an error says the series is unwell (opens its breaker after a few). */
 export function healthOf(error: XhsError): "failure" | "neutral" {
-  switch (error.kind) {
-    case "upstream":
-    case "timeout":
-    case "connection":
-    case "shape":
-    case "rate_limited":
-      return "failure";
-    default:
-      return "neutral";
-  }
+  return isHealthFailure(error) ? "failure" : "neutral";
 }
 
 function toXhsError(error: unknown, attempt: Attempt<unknown>): XhsError {
@@ -118,6 +111,8 @@ interface Running<T> {
   id: number;
   attempt: Attempt<T>;
   controller: AbortController;
+  /** Whether this attempt is a half-open breaker's probe (hedged, and left running when another wins). */
+  probe: boolean;
   done: Promise<{ id: number; outcome: Outcome<T> }>;
 }
 
@@ -131,6 +126,14 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
   let nextId = 0;
   let lastReason: string | undefined;
   let hedge = options.hedgeAfterMs !== undefined && options.hedgeAfterMs >= 0 ? options.hedgeAfterMs : undefined;
+  let probeHedge = true;
+
+  /** When to start the next series alongside the running ones; undefined = wait for an answer. */
+  const hedgeDelay = (): number | undefined => {
+    if (hedge !== undefined) return hedge;
+    const [only, ...others] = running.values();
+    return probeHedge && only?.probe && others.length === 0 ? health.probeHedgeMs : undefined;
+  };
 
   const abortAll = () => {
     for (const r of running.values()) {
@@ -139,6 +142,16 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
       health.breaker(r.attempt.series, capability).release();
     }
     running.clear();
+  };
+  /** Another series answered: probes finish on their own and tell their breaker; the rest are aborted. */
+  const leaveProbesRunning = () => {
+    for (const r of running.values()) {
+      if (!r.probe) continue;
+      running.delete(r.id);
+      const breaker = health.breaker(r.attempt.series, capability);
+      void r.done.then(({ outcome }) => breaker.settleDetached(outcome.ok ? null : outcome.error));
+    }
+    abortAll();
   };
   const checkAborted = () => {
     if (options.signal?.aborted) {
@@ -157,6 +170,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     const failover = started.size > 0 && !(started.size === 1 && started.has(attempt.series));
     started.add(attempt.series);
     const breaker = health.breaker(attempt.series, capability);
+    const probe = breaker.state === "half_open";
     breaker.begin();
     const id = nextId++;
     const ctx: AttemptRunContext = { failover, signal: controller.signal };
@@ -169,6 +183,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
       id,
       attempt,
       controller,
+      probe,
       done: done.then((outcome) => {
         options.signal?.removeEventListener("abort", onAbort);
         return { id, outcome };
@@ -183,11 +198,12 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     const settled = [...running.values()].map((r) => r.done);
     let timer: AbortController | undefined;
     const waits: Promise<{ id: number; outcome: Outcome<T> } | "hedge">[] = [...settled];
-    if (hedge !== undefined) {
+    const delay = hedgeDelay();
+    if (delay !== undefined) {
       timer = new AbortController();
       const t = timer;
       waits.push(
-        options.sleep(hedge, t.signal).then(
+        options.sleep(delay, t.signal).then(
           () => "hedge" as const,
           () => new Promise<never>(() => {}),
         ),
@@ -198,7 +214,10 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     checkAborted();
     if (first === "hedge") {
       // Nothing left to hedge with: stop arming the timer and just wait.
-      if (!start()) hedge = undefined;
+      if (!start()) {
+        hedge = undefined;
+        probeHedge = false;
+      }
       continue;
     }
     const entry = running.get(first.id);
@@ -209,7 +228,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     const verdict = planner.judge(attempt, first.outcome);
     if ("accept" in verdict) {
       breaker.success();
-      abortAll();
+      leaveProbesRunning();
       return { value: verdict.accept, series: attempt.series, errors };
     }
     const error = verdict.reject;

@@ -7,6 +7,7 @@ import {
   AllSeriesFailedError,
   InvalidInputError,
   PaymentRequiredError,
+  TimeoutError,
   UpstreamError,
   type XhsError,
 } from "../../src/transport/errors.js";
@@ -377,5 +378,43 @@ describe("empty first page with a known count", () => {
     });
     expect(await xhs.comments.list(NOTE).collect(10)).toEqual([]);
     expect(endpoints()).toEqual(["app_v2/get_note_comments", "app/get_note_comments"]);
+  });
+});
+
+describe("a half-open series' probe on a list's first page", () => {
+  it("is hedged after probeHedgeMs: the list goes on elsewhere, and the late probe still tells the breaker", async () => {
+    const v2 = notes(3, "app_v2");
+    const v1 = notes(3, "app_v1");
+    let mode: "timeout" | "hang" | "answer" = "timeout";
+    let answerProbe: (answer: FakeAnswer) => void = () => {};
+    const { xhs, fake, endpoints } = client({
+      "app_v2/get_user_posted_notes": (params, ctx) => {
+        if (mode === "timeout") return new TimeoutError("no answer within 30000 ms");
+        if (mode === "answer") return paged(v2, 5)(params, ctx);
+        return new Promise<FakeAnswer>((resolve) => (answerProbe = resolve));
+      },
+      "app/get_user_notes": paged(v1, 5),
+    });
+    // Three lists meet a timeout on App V2 (and are served by App V1): its breaker opens.
+    for (let i = 0; i < 3; i++) expect(ids(await xhs.users.notes(USER).collect(10))).toEqual(ids(v1));
+    const whileOpen = endpoints().length;
+    await xhs.users.notes(USER).collect(10);
+    expect(endpoints().slice(whileOpen)).toEqual(["app/get_user_notes"]);
+    await fake.advance(30_000);
+
+    mode = "hang";
+    const calls = endpoints().length;
+    const pending = xhs.users.notes(USER).collect(10);
+    await fake.advance(1_999);
+    expect(endpoints().slice(calls)).toEqual(["app_v2/get_user_posted_notes"]);
+    await fake.advance(1);
+    expect(ids(await pending)).toEqual(ids(v1));
+    expect(endpoints().slice(calls)).toEqual(["app_v2/get_user_posted_notes", "app/get_user_notes"]);
+
+    // The probe answers late: the breaker closes and the next list is App V2's again.
+    answerProbe(paged(v2, 5)({}, {} as never) as FakeAnswer);
+    await fake.advance(0);
+    mode = "answer";
+    expect(ids(await xhs.users.notes(USER).collect(10))).toEqual(ids(v2));
   });
 });

@@ -174,6 +174,91 @@ describe("runFailover", () => {
     expect(aborted).toBe(true);
   });
 
+  describe("a half-open breaker's probe", () => {
+    /** A board whose app_v2 breaker is half-open (opened by two timeouts, cool-down over). */
+    async function halfOpen() {
+      const env = setup();
+      const board = env.health.breaker("app_v2", "user");
+      board.failure("series");
+      board.failure("series");
+      await env.fake.advance(60_000);
+      expect(env.health.state("app_v2", "user")).toBe("half_open");
+      return env;
+    }
+    /** An app_v2 attempt that answers only when told to (a hung series until then). */
+    function pendingAttempt(log: string[]) {
+      const settle = { answer: (_v: string) => {}, fail: (_e: XhsError) => {} };
+      let aborted = false;
+      const attempt: Attempt<string> = {
+        series: "app_v2",
+        endpoint: endpoint(SPEC.app_v2),
+        run: (ctx) => {
+          log.push("app_v2");
+          ctx.signal.addEventListener("abort", () => (aborted = true));
+          return new Promise((resolve, reject) => {
+            settle.answer = resolve;
+            settle.fail = reject;
+          });
+        },
+      };
+      return { attempt, settle, aborted: () => aborted };
+    }
+
+    it("is hedged after probeHedgeMs: the next series answers the user, the probe runs on, unaborted", async () => {
+      const { options, fake, health } = await halfOpen();
+      const log: string[] = [];
+      const hung = pendingAttempt(log);
+      const pending = runFailover(listPlanner([hung.attempt, ...attempts({ app_v1: ok("b") }, log)]), options);
+      await fake.advance(health.probeHedgeMs - 1);
+      expect(log).toEqual(["app_v2"]);
+      await fake.advance(1);
+      expect(await pending).toMatchObject({ value: "b", series: "app_v1" });
+      expect(log).toEqual(["app_v2", "app_v1 (failover)"]);
+      expect(hung.aborted()).toBe(false);
+      // Still probing: no other request makes app_v2 its first choice meanwhile.
+      expect(health.order("user", ["app_v2", "app_v1"])).toEqual(["app_v1", "app_v2"]);
+      hung.settle.fail(new TimeoutError("no answer within 30000 ms"));
+      await fake.advance(0);
+      expect(health.state("app_v2", "user")).toBe("open");
+    });
+
+    it("a late answer of the detached probe closes the breaker", async () => {
+      const { options, fake, health } = await halfOpen();
+      const log: string[] = [];
+      const hung = pendingAttempt(log);
+      const pending = runFailover(listPlanner([hung.attempt, ...attempts({ app_v1: ok("b") }, log)]), options);
+      await fake.advance(health.probeHedgeMs);
+      expect((await pending).series).toBe("app_v1");
+      hung.settle.answer("late");
+      await fake.advance(0);
+      expect(health.state("app_v2", "user")).toBe("closed");
+    });
+
+    it("a probe that answers in time is the answer, and nothing else is asked", async () => {
+      const { options, fake, health } = await halfOpen();
+      const log: string[] = [];
+      const hung = pendingAttempt(log);
+      const pending = runFailover(listPlanner([hung.attempt, ...attempts({ app_v1: ok("b") }, log)]), options);
+      await fake.advance(health.probeHedgeMs - 1);
+      hung.settle.answer("a");
+      expect(await pending).toMatchObject({ value: "a", series: "app_v2" });
+      await fake.advance(60_000);
+      expect(log).toEqual(["app_v2"]);
+      expect(health.state("app_v2", "user")).toBe("closed");
+    });
+
+    it("a closed series is never hedged (hedging stays off by default)", async () => {
+      const { options, fake } = setup();
+      const log: string[] = [];
+      const hung = pendingAttempt(log);
+      const pending = runFailover(listPlanner([hung.attempt, ...attempts({ app_v1: ok("b") }, log)]), options);
+      await fake.advance(600_000);
+      expect(log).toEqual(["app_v2"]);
+      hung.settle.answer("a");
+      expect((await pending).value).toBe("a");
+    });
+  });
+
   it("hedging off (the default) never starts a second series while the first is running", async () => {
     const { options, fake } = setup();
     let release: (v: string) => void = () => {};
