@@ -1,7 +1,8 @@
 /**
  * Admin routes under a prefix the real API does not have (`/__sim/`), for tests, demos and benchmarks:
  *
- *   GET  /__sim/health        liveness plus the effective rate limit, budget and profile name
+ *   GET  /__sim/health        liveness plus the rate limits in force (per key, and per endpoint per key),
+ *                             budget and profile name
  *   GET  /__sim/ledger        calls, billable calls and cost per key (short hash) and endpoint
  *   POST /__sim/ledger/reset  empties the ledger
  *   GET  /__sim/faults        the current fault profile

@@ -114,12 +114,35 @@ export const OutageSchema = z
   });
 export type Outage = z.infer<typeof OutageSchema>;
 
-export const RateLimitSchema = z
+const bucketRate = z
   .object({
-    /** Requests per second per key (token refill rate); 0 switches the limit off. TikHub documents 10/s. */
+    /** Requests per second (token refill rate); 0 switches this bucket off. */
     perSecond: z.number().finite().nonnegative(),
     /** Bucket size (default = perSecond, at least 1). */
     burst: z.number().finite().positive().optional(),
+  })
+  .strict();
+
+/** One endpoint's own limit per key: req/s (burst = the rate, at least 1) or a full bucket; 0 = none. */
+export const EndpointRateLimitSchema = z.union([z.number().finite().nonnegative(), bucketRate]);
+export type EndpointRateLimit = z.infer<typeof EndpointRateLimitSchema>;
+
+export const RateLimitSchema = bucketRate
+  .extend({
+    /**
+     * Per-endpoint limits per key, on top of the per-key one, by catalogue name. They are merged over the
+     * defaults (Web V3 note detail 1/s, burst 1: see rate-limit.ts); 0 removes one. `perSecond: 0` with no
+     * `endpoints` switches every limit off.
+     */
+    endpoints: z
+      .record(z.string(), EndpointRateLimitSchema)
+      .superRefine((limits, ctx) => {
+        for (const name of Object.keys(limits)) {
+          if (findEndpoint(name) === undefined)
+            ctx.addIssue({ code: "custom", path: [name], message: UNKNOWN_ENDPOINT });
+        }
+      })
+      .optional(),
   })
   .strict();
 export type RateLimit = z.infer<typeof RateLimitSchema>;
@@ -191,7 +214,33 @@ function normalizeEndpointNames(profile: FaultProfile): FaultProfile {
     ...profile,
     ...(endpoints ? { endpoints } : {}),
     ...(outages ? { outages } : {}),
+    ...(profile.rateLimit ? { rateLimit: canonicalRateLimit(profile.rateLimit) } : {}),
   };
+}
+
+function canonicalRateLimit(limit: RateLimit): RateLimit {
+  if (!limit.endpoints) return limit;
+  const endpoints = Object.fromEntries(
+    Object.entries(limit.endpoints).map(([name, rate]) => [findEndpoint(name)?.name ?? name, rate]),
+  );
+  return { ...limit, endpoints };
+}
+
+/**
+ * Validates a rate limit given outside a profile (the simulator's `rateLimit` option): a number is the
+ * per-key req/s (0 = every limit off); an object is checked like a profile's `rateLimit`.
+ */
+export function parseRateLimit(input: number | RateLimit, source = "rateLimit option"): RateLimit {
+  if (typeof input === "number") {
+    if (!Number.isFinite(input) || input < 0) {
+      throw new FaultProfileError([`rateLimit: expected a number of requests per second ≥ 0, got ${input}`], source);
+    }
+    return { perSecond: input };
+  }
+  const parsed = RateLimitSchema.safeParse(input);
+  if (parsed.success) return canonicalRateLimit(parsed.data);
+  const issues = parsed.error.issues.map((issue) => `rateLimit.${issue.path.map(String).join(".")}: ${issue.message}`);
+  throw new FaultProfileError(issues, source);
 }
 
 function sumRates(rates: FaultRates | undefined): number {

@@ -8,7 +8,7 @@
  *   console.log(server.url); await server.close();
  *
  * The core (world, per-series shapes, validation, quirks) is in core.ts; this file wraps it with auth,
- * the rate limit, balance, faults, the billing ledger and admin routes (server.ts).
+ * the rate limits, balance, faults, the billing ledger and admin routes (server.ts).
  */
 import type { Clock } from "../client/types.js";
 import type { BillingLedger } from "./billing.js";
@@ -42,8 +42,17 @@ export {
   type FaultProfileInput,
   loadFaultProfile,
   parseFaultProfile,
+  parseRateLimit,
+  type RateLimit,
 } from "./fault-profile.js";
 export { FaultEngine } from "./faults.js";
+export {
+  type BucketLimit,
+  DEFAULT_ENDPOINT_RATE_LIMITS,
+  DEFAULT_RATE_LIMIT,
+  type EffectiveRateLimit,
+  effectiveRateLimit,
+} from "./rate-limit.js";
 export { IN_PROCESS_BASE_URL, SimulatorService, type SimulatorServiceOptions } from "./server.js";
 
 export interface SimulatorOptions extends SimulatorCoreOptions, SimulatorServiceOptions {

@@ -1,10 +1,28 @@
 /**
- * Per-key token buckets, like TikHub's documented limit of 10 requests/s. A request that finds the
- * bucket empty is answered 429 with `Retry-After` in whole seconds (the form TikHub sends).
+ * Per-key token buckets, like TikHub's documented limit of 10 requests/s, plus per-endpoint buckets per
+ * key on top (Web V3 note detail: 1 request/s, burst 1, reference §3.1 [I]). A request that finds any of
+ * its buckets empty is answered 429 with `Retry-After` in whole seconds (the form TikHub sends) and
+ * takes no token from any bucket.
  */
-import type { RateLimit } from "./fault-profile.js";
+import type { EndpointRateLimit, RateLimit } from "./fault-profile.js";
+
+/** Endpoint limits that apply unless switched off: the upstream said 1 req/s and bursts got 429 [I]. */
+export const DEFAULT_ENDPOINT_RATE_LIMITS: Readonly<Record<string, EndpointRateLimit>> = {
+  "web_v3/fetch_note_detail": { perSecond: 1, burst: 1 },
+};
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 10 };
+
+/** A bucket's rate (tokens/s) and size, defaults filled in. */
+export interface BucketLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/** The limits in force: the per-key bucket (perSecond 0 = off) and each endpoint's own (only those on). */
+export interface EffectiveRateLimit extends BucketLimit {
+  endpoints: Record<string, BucketLimit>;
+}
 
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -13,23 +31,46 @@ interface Bucket {
   updatedAt: number;
 }
 
+const bucketLimit = (rate: EndpointRateLimit): BucketLimit => {
+  const perSecond = typeof rate === "number" ? rate : rate.perSecond;
+  const burst = typeof rate === "number" ? undefined : rate.burst;
+  return { perSecond, burst: Math.max(1, burst ?? perSecond) };
+};
+
+/**
+ * Fills in defaults: endpoint limits are merged over DEFAULT_ENDPOINT_RATE_LIMITS (0 removes one), and
+ * `perSecond: 0` without `endpoints` means no limit at all (what `rateLimit: 0` has always meant).
+ */
+export function effectiveRateLimit(limit: RateLimit): EffectiveRateLimit {
+  const perKey = bucketLimit(limit);
+  if (perKey.perSecond <= 0 && limit.endpoints === undefined) return { ...perKey, endpoints: {} };
+  const endpoints: Record<string, BucketLimit> = {};
+  for (const [name, rate] of Object.entries({ ...DEFAULT_ENDPOINT_RATE_LIMITS, ...limit.endpoints })) {
+    const bucket = bucketLimit(rate);
+    if (bucket.perSecond > 0) endpoints[name] = bucket;
+  }
+  return { ...perKey, endpoints };
+}
+
 export class RateLimiter {
-  #limit: RateLimit;
+  #limit!: EffectiveRateLimit;
   #now: () => number;
-  #buckets = new Map<string, Bucket>();
+  /** By key id, then by endpoint name ("" = the key's own bucket). */
+  #buckets = new Map<string, Map<string, Bucket>>();
 
   /** `now` is the wall clock in ms (injected so tests use a fake clock). */
   constructor(limit: RateLimit, now: () => number = Date.now) {
-    this.#limit = limit;
+    this.setLimit(limit);
     this.#now = now;
   }
 
-  get limit(): RateLimit {
+  /** The limits in force, defaults filled in. */
+  get limit(): EffectiveRateLimit {
     return this.#limit;
   }
 
   setLimit(limit: RateLimit): void {
-    this.#limit = limit;
+    this.#limit = effectiveRateLimit(limit);
     this.#buckets.clear();
   }
 
@@ -37,25 +78,43 @@ export class RateLimiter {
     this.#buckets.clear();
   }
 
-  /** Takes one token from the key's bucket, or says how long to wait (whole seconds, at least 1). */
-  take(keyId: string): RateVerdict {
-    const rate = this.#limit.perSecond;
-    if (rate <= 0) return { allowed: true };
-    const capacity = Math.max(1, this.#limit.burst ?? rate);
+  /**
+   * Takes one token from the key's bucket and from the key's bucket for `endpoint` (when it has its own
+   * limit), or, if either is empty, takes none and says how long to wait (whole seconds, at least 1).
+   */
+  take(keyId: string, endpoint?: string): RateVerdict {
+    const endpointLimit = endpoint === undefined ? undefined : this.#limit.endpoints[endpoint];
+    if (this.#limit.perSecond <= 0 && endpointLimit === undefined) return { allowed: true };
     const now = this.#now();
-    let bucket = this.#buckets.get(keyId);
-    if (!bucket) {
-      bucket = { tokens: capacity, updatedAt: now };
-      this.#buckets.set(keyId, bucket);
-    } else {
-      const elapsedSeconds = Math.max(0, now - bucket.updatedAt) / 1000;
-      bucket.tokens = Math.min(capacity, bucket.tokens + elapsedSeconds * rate);
-      bucket.updatedAt = now;
+    let buckets = this.#buckets.get(keyId);
+    if (!buckets) {
+      buckets = new Map();
+      this.#buckets.set(keyId, buckets);
     }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true };
+    const perKey = this.#limit.perSecond > 0 ? refilled(buckets, "", this.#limit, now) : undefined;
+    const own = endpointLimit && endpoint !== undefined ? refilled(buckets, endpoint, endpointLimit, now) : undefined;
+    let waitSeconds = 0;
+    if (perKey && perKey.tokens < 1) waitSeconds = (1 - perKey.tokens) / this.#limit.perSecond;
+    if (own && endpointLimit && own.tokens < 1) {
+      waitSeconds = Math.max(waitSeconds, (1 - own.tokens) / endpointLimit.perSecond);
     }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / rate)) };
+    if (waitSeconds > 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitSeconds)) };
+    if (perKey) perKey.tokens -= 1;
+    if (own) own.tokens -= 1;
+    return { allowed: true };
   }
+}
+
+/** The named bucket brought up to `now` (created full). */
+function refilled(buckets: Map<string, Bucket>, name: string, limit: BucketLimit, now: number): Bucket {
+  let bucket = buckets.get(name);
+  if (!bucket) {
+    bucket = { tokens: limit.burst, updatedAt: now };
+    buckets.set(name, bucket);
+  } else {
+    const elapsedSeconds = Math.max(0, now - bucket.updatedAt) / 1000;
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + elapsedSeconds * limit.perSecond);
+    bucket.updatedAt = now;
+  }
+  return bucket;
 }

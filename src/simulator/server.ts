@@ -3,8 +3,9 @@
  * the billing ledger, admin routes, and the two ways to reach it: an in-process `fetch` (the test seam:
  * no socket, deterministic) and a real `node:http` server (keep-alive; no per-request logging).
  *
- * Order of checks for a request to a TikHub route: route known? → key (401) → rate limit (429) →
- * balance (402) → outage window / drawn fault → the core's answer. Admin routes under /__sim/ need no key.
+ * Order of checks for a request to a TikHub route: route known? → key (401) → rate limits, the key's and
+ * the endpoint's own (429) → balance (402) → outage window / drawn fault → the core's answer. Admin
+ * routes under /__sim/ need no key.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -22,10 +23,11 @@ import {
   type FaultProfileInput,
   loadFaultProfile,
   parseFaultProfile,
+  parseRateLimit,
   type RateLimit,
 } from "./fault-profile.js";
 import { canonicalParams, FaultEngine } from "./faults.js";
-import { DEFAULT_RATE_LIMIT, RateLimiter } from "./rate-limit.js";
+import { DEFAULT_RATE_LIMIT, type EffectiveRateLimit, RateLimiter } from "./rate-limit.js";
 
 // ------------------------------------------------------------------ the core, as this file needs it
 
@@ -60,7 +62,11 @@ export interface SimulatorServiceOptions {
   faults?: FaultProfileInput | string;
   /** Valid API keys; default: any non-empty key. */
   keys?: readonly string[];
-  /** Per-key requests/s (a number) or a full limit; overrides the profile's. 0 = off. Default 10/s. */
+  /**
+   * Per-key requests/s (a number) or a full limit with per-endpoint ones (`{ perSecond: 10, endpoints:
+   * { "web_v3/fetch_note_detail": 1 } }`); overrides the profile's. Default 10/s per key plus Web V3 note
+   * detail 1/s per key. 0 (or `{ perSecond: 0 }`) = no limit at all.
+   */
   rateLimit?: number | RateLimit;
   /** Per-key balance; overrides the profile's. Default: unlimited. */
   budget?: Budget;
@@ -111,7 +117,8 @@ export class SimulatorService<W = unknown> {
   #keys: ReadonlySet<string> | null;
   #clock: Clock;
   #sleep: Sleep;
-  #rateLimitOverride: RateLimit | undefined;
+  /** A number overrides only the per-key rate (0: every limit off); an object overrides the whole limit. */
+  #rateLimitOverride: number | RateLimit | undefined;
   #budgetOverride: Budget | undefined;
 
   constructor(binding: CoreBinding<W>, options: SimulatorServiceOptions = {}) {
@@ -119,8 +126,9 @@ export class SimulatorService<W = unknown> {
     this.#clock = options.clock ?? { now: Date.now };
     this.#sleep = options.sleep ?? systemSleep;
     this.#keys = options.keys ? new Set(options.keys) : null;
-    this.#rateLimitOverride =
-      typeof options.rateLimit === "number" ? { perSecond: options.rateLimit } : options.rateLimit;
+    // Validated either way (a negative rate or an unknown endpoint is a FaultProfileError).
+    const rateLimit = options.rateLimit === undefined ? undefined : parseRateLimit(options.rateLimit);
+    this.#rateLimitOverride = typeof options.rateLimit === "number" ? options.rateLimit : rateLimit;
     this.#budgetOverride = options.budget;
     const profile = resolveProfile(options.faults);
     this.ledger = new BillingLedger(options.prices);
@@ -151,7 +159,8 @@ export class SimulatorService<W = unknown> {
     return profile;
   }
 
-  get rateLimit(): RateLimit {
+  /** The limits in force (defaults filled in; endpoints with a limit of their own listed). */
+  get rateLimit(): EffectiveRateLimit {
     return this.rateLimiter.limit;
   }
 
@@ -167,7 +176,13 @@ export class SimulatorService<W = unknown> {
   }
 
   #effectiveRateLimit(): RateLimit {
-    return this.#rateLimitOverride ?? this.faults.profile.rateLimit ?? DEFAULT_RATE_LIMIT;
+    const override = this.#rateLimitOverride;
+    const fromProfile = this.faults.profile.rateLimit;
+    if (typeof override !== "number") return override ?? fromProfile ?? DEFAULT_RATE_LIMIT;
+    // A bare rate keeps the profile's endpoint limits (`xhs mock --rate-limit 20 --faults my.json`).
+    return override > 0 && fromProfile?.endpoints
+      ? { perSecond: override, endpoints: fromProfile.endpoints }
+      : { perSecond: override };
   }
 
   /** Serves one request. Rejects only if the signal aborts during injected latency. */
@@ -189,7 +204,7 @@ export class SimulatorService<W = unknown> {
     const id = keyId(key);
     const endpoint = spec.name;
 
-    const verdict = this.rateLimiter.take(id);
+    const verdict = this.rateLimiter.take(id, endpoint);
     if (!verdict.allowed) {
       this.ledger.record(id, endpoint, 429);
       return response(

@@ -86,7 +86,8 @@ export function register(program: Command): void {
     )
     .option(
       "--rate-limit <qps>",
-      "per-key requests per second before 429 + Retry-After (TikHub documents 10); 0 = off",
+      "per-key requests per second before 429 + Retry-After (TikHub documents 10); Web V3 note detail also " +
+        "has its own 1/s per key (change it in a profile's rateLimit.endpoints); 0 = every limit off",
       parseNonNegative("a number of requests per second"),
     )
     .option("--keys <k1,k2>", "the only API keys accepted (default: any non-empty key); others get 401", parseKeys)
@@ -156,10 +157,14 @@ Examples:
       });
 
       ctx.stdout.write(`${sim.url}\n`);
-      const limit = sim.service.rateLimit.perSecond;
+      const limit = sim.service.rateLimit;
+      const limits = [
+        ...(limit.perSecond > 0 ? [`${limit.perSecond}/s per key`] : []),
+        ...Object.entries(limit.endpoints).map(([name, own]) => `${name} ${own.perSecond}/s per key`),
+      ];
       ctx.stderr.write(
         `TikHub simulator on ${sim.url} (seed ${opts.seed}, ${opts.size} world, faults: ${profile.name ?? opts.faults}, ` +
-          `rate limit: ${limit > 0 ? `${limit}/s per key` : "off"}). Ledger: ${sim.url}/__sim/ledger. Ctrl-C to stop.\n`,
+          `rate limit: ${limits.length > 0 ? limits.join(", ") : "off"}). Ledger: ${sim.url}/__sim/ledger. Ctrl-C to stop.\n`,
       );
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) return resolve();
