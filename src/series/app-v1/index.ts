@@ -19,12 +19,28 @@ import {
   requestedRoot,
 } from "../shared/lists.js";
 import { defineNormalizer, firstId, nextPageNumber, setIf } from "../shared/normalizer.js";
-import { bool, get, id, isObj } from "../shared/pick.js";
+import { bool, fields, get, id, isObj, keys } from "../shared/pick.js";
 import { resolveLink } from "../shared/resolve.js";
 import type { Normalizer } from "../types.js";
 
-const NOTE_FIELDS = ["id|note_id", "title|display_title", "desc", "user|user_info"] as const;
-const COMMENT_FIELDS = ["id", "content", "create_time|time", "user_info|user"] as const;
+const NOTE_FIELDS = fields("id|note_id", "title|display_title", "desc", "user|user_info");
+const COMMENT_FIELDS = fields("id", "content", "create_time|time", "user_info|user");
+const LIST_NOTE_FIELDS = fields("id|note_id");
+const NOTES = fields("notes");
+const COMMENTS = fields("comments");
+const ITEMS = fields("items");
+
+/** Names of paging and locating fields, compiled once (see pick.ts `keys`). */
+const K = {
+  hasMore: keys("has_more"),
+  cursor: keys("cursor"),
+  id: keys("id"),
+  idOrNoteId: keys("id", "note_id"),
+  noteIdOrId: keys("note_id", "id"),
+  noteList: keys("note_list"),
+  searchId: keys("search_id"),
+  sessionId: keys("session_id", "search_session_id"),
+};
 
 /**
  * Note info: third-party code finds the note at `data.data[0].note_list[0]`, one reseller at
@@ -36,7 +52,7 @@ const noteInfo = defineNormalizer((a) => {
   let path = "data.data";
   for (
     let depth = 0;
-    depth < 3 && isObj(value) && get(value, "note_list") === undefined && !get(value, "id", "note_id");
+    depth < 3 && isObj(value) && get(value, K.noteList) === undefined && !get(value, K.idOrNoteId);
     depth++
   ) {
     const inner = value.data;
@@ -48,40 +64,40 @@ const noteInfo = defineNormalizer((a) => {
   return page(buildNotes(a, candidateNotes(a, value, path), NOTE_FIELDS), null, null);
 });
 
-const userInfo = profileNormalizer(["nickname"]);
+const userInfo = profileNormalizer(fields("nickname"));
 
 /** `data.data.notes[]`; next `cursor` = the answer's `cursor`, else the last note's `cursor` or id. */
 const userNotes = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const located = listAt(a, payload, ["notes"], "data.data") ?? [];
-  const notes = onlyAuthoredBy(buildNotes(a, located, ["id|note_id"]), a.params.user_id);
+  const located = listAt(a, payload, NOTES, "data.data") ?? [];
+  const notes = onlyAuthoredBy(buildNotes(a, located, LIST_NOTE_FIELDS), a.params.user_id);
   const tail = last(located);
   const next: Record<string, string> = {};
-  setIf(next, "cursor", id(payload, "cursor") ?? id(tail, "cursor") ?? id(tail, "note_id", "id"));
-  return page(notes, bool(payload, "has_more"), Object.keys(next).length ? next : null);
+  setIf(next, "cursor", id(payload, K.cursor) ?? id(tail, K.cursor) ?? id(tail, K.noteIdOrId));
+  return page(notes, bool(payload, K.hasMore), Object.keys(next).length ? next : null);
 });
 
 /** `data.data.comments[]`; next `start` = the answer's `cursor` (plain id or JSON), else the last comment id. */
 const noteComments = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const located = listAt(a, payload, ["comments"], "data.data") ?? [];
+  const located = listAt(a, payload, COMMENTS, "data.data") ?? [];
   const comments = buildComments(a, located, COMMENT_FIELDS, null);
   const next: Record<string, string> = {};
-  setIf(next, "start", id(payload, "cursor") ?? id(last(located), "id"));
-  return page(comments, bool(payload, "has_more"), Object.keys(next).length ? next : null);
+  setIf(next, "start", id(payload, K.cursor) ?? id(last(located), K.id));
+  return page(comments, bool(payload, K.hasMore), Object.keys(next).length ? next : null);
 });
 
 /** Replies: `data.data.comments[]` (or `data.data` as the array); next `start` = the last reply id. */
 const subComments = defineNormalizer((a) => {
   const located = Array.isArray(a.payload)
     ? (a.objects(a.payload, "data.data") ?? []).map((raw) => ({ raw, path: "data.data[]" }))
-    : (listAt(a, a.object(a.payload, "data.data"), ["comments"], "data.data") ?? []);
+    : (listAt(a, a.object(a.payload, "data.data"), COMMENTS, "data.data") ?? []);
   const replies = buildComments(a, located, COMMENT_FIELDS, requestedRoot(a));
   const next: Record<string, string> = {};
-  setIf(next, "start", id(last(located), "id") ?? id(a.payload, "cursor"));
+  setIf(next, "start", id(last(located), K.id) ?? id(a.payload, K.cursor));
   return page(
     replies,
-    Array.isArray(a.payload) ? null : bool(a.payload, "has_more"),
+    Array.isArray(a.payload) ? null : bool(a.payload, K.hasMore),
     Object.keys(next).length ? next : null,
   );
 });
@@ -89,14 +105,14 @@ const subComments = defineNormalizer((a) => {
 /** `data.data.items[].note` like App V2; paging ids `searchId`/`sessionId` (camelCase, on the wrapper). */
 const searchNotes = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const items = listAt(a, payload, ["items"], "data.data") ?? [];
+  const items = listAt(a, payload, ITEMS, "data.data") ?? [];
   const located = items.map((item) => innerNote(a, item, () => false)).filter((n) => n !== null);
-  const notes = buildNotes(a, located, ["id|note_id"]);
+  const notes = buildNotes(a, located, LIST_NOTE_FIELDS);
   const sources = [a.wrapper, payload];
   const next: Record<string, string> = { page: nextPageNumber(sources, a.params) };
-  setIf(next, "search_id", firstId(sources, "search_id") ?? (a.params.search_id || null));
-  setIf(next, "session_id", firstId(sources, "session_id", "search_session_id") ?? (a.params.session_id || null));
-  return page(notes, bool(payload, "has_more") ?? bool(a.wrapper, "has_more"), next);
+  setIf(next, "search_id", firstId(sources, K.searchId) ?? (a.params.search_id || null));
+  setIf(next, "session_id", firstId(sources, K.sessionId) ?? (a.params.session_id || null));
+  return page(notes, bool(payload, K.hasMore) ?? bool(a.wrapper, K.hasMore), next);
 });
 
 export const APP_V1_NORMALIZERS: Record<string, Normalizer> = {

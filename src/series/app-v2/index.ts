@@ -18,12 +18,12 @@ import {
   requestedRoot,
 } from "../shared/lists.js";
 import { appCommentNext, defineNormalizer, firstId, nextPageNumber, param, setIf } from "../shared/normalizer.js";
-import { bool, get, id } from "../shared/pick.js";
+import { bool, type Field, fields, get, id, keys } from "../shared/pick.js";
 import { buildTopic } from "../shared/records.js";
 import type { Normalizer } from "../types.js";
 
 /** Fields seen in every real detail answer (drift is reported when one goes missing). */
-const DETAIL_FIELDS = [
+const DETAIL_FIELD_NAMES = [
   "id",
   "type",
   "title",
@@ -36,11 +36,12 @@ const DETAIL_FIELDS = [
   "images_list",
   "user",
   "ip_location",
-] as const;
-const VIDEO_FIELDS = [...DETAIL_FIELDS, "video_info_v2"] as const;
-const COMMENT_FIELDS = ["id", "note_id", "content", "like_count", "time", "user", "sub_comment_count"] as const;
-const REPLY_FIELDS = ["id", "note_id", "content", "like_count", "time", "user", "target_comment"] as const;
-const SEARCH_NOTE_FIELDS = [
+];
+const DETAIL_FIELDS = fields(...DETAIL_FIELD_NAMES);
+const VIDEO_FIELDS = fields(...DETAIL_FIELD_NAMES, "video_info_v2");
+const COMMENT_FIELDS = fields("id", "note_id", "content", "like_count", "time", "user", "sub_comment_count");
+const REPLY_FIELDS = fields("id", "note_id", "content", "like_count", "time", "user", "target_comment");
+const SEARCH_NOTE_FIELDS = fields(
   "id",
   "type",
   "title",
@@ -53,10 +54,37 @@ const SEARCH_NOTE_FIELDS = [
   "xsec_token",
   "user",
   "images_list",
-] as const;
-const LIST_NOTE_FIELDS = ["id", "type", "title", "desc", "user"] as const;
+);
+const LIST_NOTE_FIELDS = fields("id", "type", "title", "desc", "user");
+const FAVED_NOTE_FIELDS = fields("id", "type");
+const SEARCH_USER_FIELDS = fields("id", "name");
+const TOPIC_FEED_NOTE_FIELDS = fields("id");
+const COMMENT_PAGE_FIELDS = fields("cursor", "has_more");
+const TOPIC_FIELDS = fields("page_info");
+const NOTES = fields("notes");
+const COMMENTS = fields("comments");
+const ITEMS = fields("items");
+const USERS = fields("users");
+const FEED_ITEMS = fields("items", "notes");
 
-const noteDetail = (expected: readonly string[]): Normalizer =>
+/** Names of paging fields, compiled once (see pick.ts `keys`). */
+const K = {
+  hasMore: keys("has_more"),
+  cursor: keys("cursor"),
+  id: keys("id"),
+  noteId: keys("id", "note_id"),
+  items: keys("items"),
+  notes: keys("notes"),
+  note: keys("note"),
+  cursorScore: keys("cursor_score"),
+  createTime: keys("create_time"),
+  firstLoadTime: keys("first_load_time"),
+  searchId: keys("search_id"),
+  searchSessionId: keys("search_session_id"),
+  sessionId: keys("session_id"),
+};
+
+const noteDetail = (expected: readonly Field[]): Normalizer =>
   defineNormalizer((a) => {
     if (a.payload === undefined || a.payload === null) a.drift("data.data");
     const notes = buildNotes(a, candidateNotes(a, a.payload, "data.data"), expected);
@@ -64,28 +92,28 @@ const noteDetail = (expected: readonly string[]): Normalizer =>
   });
 
 /** `data.data` is the profile (inferred: `userid`, `nickname`, `fans`, `follows`, `interactions`…). */
-const userInfo = profileNormalizer(["userid", "nickname"]);
+const userInfo = profileNormalizer(fields("userid", "nickname"));
 
 /** `data.data.notes[]` flat notes; next page: `cursor` = the last note's `cursor` (its id when absent). */
 const userPostedNotes = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const located = listAt(a, payload, ["notes"], "data.data") ?? [];
+  const located = listAt(a, payload, NOTES, "data.data") ?? [];
   const notes = onlyAuthoredBy(buildNotes(a, located, LIST_NOTE_FIELDS), a.params.user_id);
   const tail = last(located);
   const next: Record<string, string> = {};
-  setIf(next, "cursor", id(tail, "cursor") ?? id(tail, "id", "note_id"));
-  return page(notes, bool(payload, "has_more"), Object.keys(next).length ? next : null);
+  setIf(next, "cursor", id(tail, K.cursor) ?? id(tail, K.noteId));
+  return page(notes, bool(payload, K.hasMore), Object.keys(next).length ? next : null);
 });
 
 /** Public favourites: shape assumed as posted notes; next `cursor` = the answer's cursor, else the last note id. */
 const userFavedNotes = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const located = listAt(a, payload, ["notes"], "data.data") ?? [];
-  const notes = buildNotes(a, located, ["id", "type"]);
+  const located = listAt(a, payload, NOTES, "data.data") ?? [];
+  const notes = buildNotes(a, located, FAVED_NOTE_FIELDS);
   const tail = last(located);
   const next: Record<string, string> = {};
-  setIf(next, "cursor", id(payload, "cursor") ?? id(tail, "id", "note_id"));
-  return page(notes, bool(payload, "has_more"), Object.keys(next).length ? next : null);
+  setIf(next, "cursor", id(payload, K.cursor) ?? id(tail, K.noteId));
+  return page(notes, bool(payload, K.hasMore), Object.keys(next).length ? next : null);
 });
 
 /**
@@ -94,21 +122,21 @@ const userFavedNotes = defineNormalizer((a) => {
  */
 const noteComments = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const located = listAt(a, payload, ["comments"], "data.data") ?? [];
-  a.expect(payload, "data.data", ["cursor", "has_more"]);
+  const located = listAt(a, payload, COMMENTS, "data.data") ?? [];
+  a.expect(payload, "data.data", COMMENT_PAGE_FIELDS);
   const comments = buildComments(a, located, COMMENT_FIELDS, null);
-  const cursor = get(payload, "cursor") ?? id(last(located), "id");
-  return page(comments, bool(payload, "has_more"), appCommentNext(cursor, a.params, 0));
+  const cursor = get(payload, K.cursor) ?? id(last(located), K.id);
+  return page(comments, bool(payload, K.hasMore), appCommentNext(cursor, a.params, 0));
 });
 
 /** `data.data.comments[]` replies; `rootId` from the request's `comment_id`; first `index` is 1. */
 const noteSubComments = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const located = listAt(a, payload, ["comments"], "data.data") ?? [];
-  a.expect(payload, "data.data", ["cursor", "has_more"]);
+  const located = listAt(a, payload, COMMENTS, "data.data") ?? [];
+  a.expect(payload, "data.data", COMMENT_PAGE_FIELDS);
   const replies = buildComments(a, located, REPLY_FIELDS, requestedRoot(a));
-  const cursor = get(payload, "cursor") ?? id(last(located), "id");
-  return page(replies, bool(payload, "has_more"), appCommentNext(cursor, a.params, 0));
+  const cursor = get(payload, K.cursor) ?? id(last(located), K.id);
+  return page(replies, bool(payload, K.hasMore), appCommentNext(cursor, a.params, 0));
 });
 
 /**
@@ -118,29 +146,29 @@ const noteSubComments = defineNormalizer((a) => {
  */
 const searchNotes = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const items = listAt(a, payload, ["items"], "data.data") ?? [];
+  const items = listAt(a, payload, ITEMS, "data.data") ?? [];
   const located = items.map((item) => innerNote(a, item, () => false)).filter((n) => n !== null);
   const notes = buildNotes(a, located, SEARCH_NOTE_FIELDS);
   const sources = [a.wrapper, payload];
-  const searchId = firstId(sources, "search_id") ?? (a.params.search_id || null);
-  const sessionId = firstId(sources, "search_session_id") ?? (a.params.search_session_id || null);
+  const searchId = firstId(sources, K.searchId) ?? (a.params.search_id || null);
+  const sessionId = firstId(sources, K.searchSessionId) ?? (a.params.search_session_id || null);
   if (!searchId) a.drift("data.search_id");
   const next: Record<string, string> = { page: nextPageNumber(sources, a.params) };
   setIf(next, "search_id", searchId);
   setIf(next, "search_session_id", sessionId);
-  const hasMore = bool(payload, "has_more") ?? bool(a.wrapper, "has_more");
+  const hasMore = bool(payload, K.hasMore) ?? bool(a.wrapper, K.hasMore);
   return page(notes, hasMore, next);
 });
 
 /** `data.data.users[]` (inferred); next page with the first answer's `search_id`. */
 const searchUsers = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const located = listAt(a, payload, ["users"], "data.data") ?? [];
-  const users = buildUsers(a, located, ["id", "name"]);
+  const located = listAt(a, payload, USERS, "data.data") ?? [];
+  const users = buildUsers(a, located, SEARCH_USER_FIELDS);
   const sources = [a.wrapper, payload];
   const next: Record<string, string> = { page: nextPageNumber(sources, a.params) };
-  setIf(next, "search_id", firstId(sources, "search_id") ?? (a.params.search_id || null));
-  const hasMore = bool(payload, "has_more") ?? bool(a.wrapper, "has_more");
+  setIf(next, "search_id", firstId(sources, K.searchId) ?? (a.params.search_id || null));
+  const hasMore = bool(payload, K.hasMore) ?? bool(a.wrapper, K.hasMore);
   return page(users, hasMore, next);
 });
 
@@ -151,7 +179,7 @@ const topicInfo = defineNormalizer((a) => {
     a.drift("data.data");
     return page([], null, null);
   }
-  a.expect(payload, "data.data", ["page_info"]);
+  a.expect(payload, "data.data", TOPIC_FIELDS);
   const topic = buildTopic(payload, a, "data.data");
   return page(topic ? [topic] : [], null, null);
 });
@@ -163,25 +191,25 @@ const topicInfo = defineNormalizer((a) => {
  */
 export const topicFeed = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const holder = get(payload, "items") !== undefined || get(payload, "notes") !== undefined ? payload : a.wrapper;
+  const holder = get(payload, K.items) !== undefined || get(payload, K.notes) !== undefined ? payload : a.wrapper;
   const holderPath = holder === payload ? "data.data" : "data";
-  const items = listAt(a, holder, ["items", "notes"], holderPath) ?? [];
+  const items = listAt(a, holder, FEED_ITEMS, holderPath) ?? [];
   const located = items.map((item) => innerNote(a, item, () => true)).filter((n) => n !== null);
-  const notes = buildNotes(a, located, ["id"]);
+  const notes = buildNotes(a, located, TOPIC_FEED_NOTE_FIELDS);
   const tail = last(items);
-  const tailNote = get(tail, "note");
+  const tailNote = get(tail, K.note);
   const next: Record<string, string> = {};
-  setIf(next, "cursor_score", param(get(tail, "cursor_score") ?? get(tailNote, "cursor_score")));
-  setIf(next, "last_note_id", id(tail, "id") ?? id(tailNote, "id", "note_id"));
-  setIf(next, "last_note_ct", param(get(tail, "create_time") ?? get(tailNote, "create_time")));
+  setIf(next, "cursor_score", param(get(tail, K.cursorScore) ?? get(tailNote, K.cursorScore)));
+  setIf(next, "last_note_id", id(tail, K.id) ?? id(tailNote, K.noteId));
+  setIf(next, "last_note_ct", param(get(tail, K.createTime) ?? get(tailNote, K.createTime)));
   const sources = [payload, a.wrapper];
-  setIf(next, "session_id", firstId(sources, "session_id") ?? (a.params.session_id || null));
+  setIf(next, "session_id", firstId(sources, K.sessionId) ?? (a.params.session_id || null));
   setIf(
     next,
     "first_load_time",
-    param(get(payload, "first_load_time") ?? get(a.wrapper, "first_load_time")) ?? (a.params.first_load_time || null),
+    param(get(payload, K.firstLoadTime) ?? get(a.wrapper, K.firstLoadTime)) ?? (a.params.first_load_time || null),
   );
-  return page(notes, bool(payload, "has_more") ?? bool(a.wrapper, "has_more"), next);
+  return page(notes, bool(payload, K.hasMore) ?? bool(a.wrapper, K.hasMore), next);
 });
 
 export const APP_V2_NORMALIZERS: Record<string, Normalizer> = {

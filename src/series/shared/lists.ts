@@ -6,8 +6,14 @@ import type { Comment, Note, User } from "../../model/types.js";
 import type { Normalizer } from "../types.js";
 import { page } from "./envelope.js";
 import { type Answer, defineNormalizer } from "./normalizer.js";
-import { get, id, type Obj } from "./pick.js";
+import { type Field, fields, get, id, keys, type Obj } from "./pick.js";
 import { buildComment, buildNote, buildUser, type NoteExtras } from "./records.js";
+
+const NOTE_LIST = keys("note_list");
+const ITEM_ID = keys("id", "note_id");
+const XSEC_TOKEN = keys("xsec_token");
+/** Where search and feed items keep their note, in order. */
+const INNER_NOTE = fields("note", "note_card");
 
 export interface Located {
   raw: Obj;
@@ -27,7 +33,7 @@ export function candidateNotes(answer: Answer, value: unknown, path: string): Lo
   const out: Located[] = [];
   const entryPath = Array.isArray(value) ? `${path}[]` : path;
   for (const entry of entries) {
-    const noteList = get(entry, "note_list");
+    const noteList = get(entry, NOTE_LIST);
     if (noteList !== undefined) {
       for (const raw of answer.objects(noteList, `${entryPath}.note_list`) ?? []) {
         out.push({ raw, path: `${entryPath}.note_list[]` });
@@ -41,16 +47,14 @@ export function candidateNotes(answer: Answer, value: unknown, path: string): Lo
 
 /** Id and token of the wrapping item, when there is one (web search `items[].id`, `items[].xsec_token`). */
 export function wrappingItem(located: Located): NoteExtras {
-  return located.item
-    ? { fallbackId: id(located.item, "id", "note_id"), fallbackToken: id(located.item, "xsec_token") }
-    : {};
+  return located.item ? { fallbackId: id(located.item, ITEM_ID), fallbackToken: id(located.item, XSEC_TOKEN) } : {};
 }
 
 /** Builds notes, reporting expected fields missing from each raw note. */
 export function buildNotes(
   answer: Answer,
   located: Located[],
-  expected: readonly string[],
+  expected: readonly Field[],
   extras: (located: Located) => NoteExtras = wrappingItem,
 ): Note[] {
   const notes: Note[] = [];
@@ -64,22 +68,27 @@ export function buildNotes(
 }
 
 /** The array at `key` of `source` (objects only), with its JSON path; reports drift when it is missing. */
-export function listAt(answer: Answer, source: unknown, keys: readonly string[], path: string): Located[] | undefined {
-  for (const key of keys) {
-    const value = get(source, key);
+export function listAt(
+  answer: Answer,
+  source: unknown,
+  candidates: readonly Field[],
+  path: string,
+): Located[] | undefined {
+  for (const field of candidates) {
+    const value = get(source, field.keys);
     if (value !== undefined) {
-      const listPath = `${path}.${key}`;
+      const listPath = `${path}.${field.name}`;
       return (answer.objects(value, listPath) ?? []).map((raw) => ({ raw, path: `${listPath}[]` }));
     }
   }
-  answer.drift(`${path}.${keys[0]}`);
+  answer.drift(`${path}.${candidates[0]?.name}`);
   return undefined;
 }
 
 export function buildComments(
   answer: Answer,
   located: Located[],
-  expected: readonly string[],
+  expected: readonly Field[],
   rootId: string | null,
 ): Comment[] {
   const fallbackNoteId = answer.params.note_id || null;
@@ -93,7 +102,7 @@ export function buildComments(
 }
 
 /** Users of a search answer. */
-export function buildUsers(answer: Answer, located: Located[], expected: readonly string[]): User[] {
+export function buildUsers(answer: Answer, located: Located[], expected: readonly Field[]): User[] {
   const users: User[] = [];
   for (const { raw, path } of located) {
     answer.expect(raw, path, expected);
@@ -126,11 +135,12 @@ export function last(located: Located[] | undefined): Obj | undefined {
 
 /** The inner note of a search or feed item (`note`, `note_card`), or the item itself when it is flat. */
 export function innerNote(answer: Answer, item: Located, flatWhen: (raw: Obj) => boolean): Located | null {
-  for (const key of ["note", "note_card"]) {
-    const value = get(item.raw, key);
+  for (const field of INNER_NOTE) {
+    const value = get(item.raw, field.keys);
     if (value !== undefined) {
-      const inner = answer.object(value, `${item.path}.${key}`);
-      return inner ? { raw: inner, path: `${item.path}.${key}`, item: item.raw } : null;
+      const path = `${item.path}.${field.name}`;
+      const inner = answer.object(value, path);
+      return inner ? { raw: inner, path, item: item.raw } : null;
     }
   }
   return flatWhen(item.raw) ? item : null;
@@ -140,7 +150,7 @@ export function innerNote(answer: Answer, item: Located, flatWhen: (raw: Obj) =>
  * A user-profile answer: `data.data` is the profile (every series; the fields differ, `buildUser` reads them
  * all tolerantly) and the id is the requested one. `expected` are the fields whose absence counts as drift.
  */
-export function profileNormalizer(expected: readonly string[]): Normalizer {
+export function profileNormalizer(expected: readonly Field[]): Normalizer {
   return defineNormalizer((a) => {
     const profile = a.object(a.payload, "data.data");
     if (!profile) {

@@ -4,7 +4,29 @@
  * is a JSON number past 2^53, already corrupted by JSON.parse.
  */
 import type { NoteImage, NoteVideo } from "../../model/types.js";
-import { get, int, isObj, list, nonEmpty, num, type Obj, obj, objects } from "./pick.js";
+import { get, int, isObj, keys, list, nonEmpty, num, type Obj, obj, objects } from "./pick.js";
+
+/** The names each media field is read from, in order (compiled once: see pick.ts `keys`). */
+const MEDIA = {
+  infoList: keys("info_list"),
+  url: keys("url"),
+  scene: keys("image_scene"),
+  large: keys("original", "url_size_large", "url_multi_level.high"),
+  urlDefault: keys("url_default"),
+  preview: keys("url", "url_pre"),
+  backupUrls: keys("backup_urls"),
+  masterUrl: keys("master_url"),
+  width: keys("width"),
+  height: keys("height"),
+  renditionDuration: keys("duration", "video_duration"),
+  livePhoto: keys("live_photo"),
+  liveStream: keys("media.stream", "stream"),
+  stream: keys("stream"),
+  videoStream: keys("media.stream", "stream"),
+  videoDuration: keys("capa.duration", "media.video.duration", "duration"),
+  videoWidth: keys("media.video.width", "width"),
+  videoHeight: keys("media.video.height", "height"),
+};
 
 /** Web `info_list` entries by `image_scene`: default renditions (WB_DFT, FD_WM…) over previews (…PRV…). */
 function sceneRank(scene: unknown): number {
@@ -16,9 +38,9 @@ function sceneRank(scene: unknown): number {
 
 function infoListUrl(image: Obj, minRank: number): string | null {
   let best: { url: string; rank: number } | null = null;
-  for (const entry of objects(get(image, "info_list"))) {
-    const url = nonEmpty(entry, "url");
-    const rank = sceneRank(get(entry, "image_scene"));
+  for (const entry of objects(get(image, MEDIA.infoList))) {
+    const url = nonEmpty(entry, MEDIA.url);
+    const rank = sceneRank(get(entry, MEDIA.scene));
     if (url && rank >= minRank && (best === null || rank > best.rank)) best = { url, rank };
   }
   return best?.url ?? null;
@@ -31,11 +53,11 @@ function infoListUrl(image: Obj, minRank: number): string | null {
  */
 export function largestImageUrl(image: Obj): string | null {
   return (
-    nonEmpty(image, "original", "url_size_large", "url_multi_level.high") ??
+    nonEmpty(image, MEDIA.large) ??
     infoListUrl(image, 3) ??
-    nonEmpty(image, "url_default") ??
+    nonEmpty(image, MEDIA.urlDefault) ??
     infoListUrl(image, 1) ??
-    nonEmpty(image, "url", "url_pre") ??
+    nonEmpty(image, MEDIA.preview) ??
     infoListUrl(image, 0)
   );
 }
@@ -49,7 +71,7 @@ interface Rendition {
 }
 
 /** Codec order: h264 plays everywhere, h265 is smaller but not universal; av1/h266 only as last backups. */
-const CODECS = ["h264", "h265", "av1", "h266"] as const;
+const CODECS = ["h264", "h265", "av1", "h266"].map((codec) => keys(codec));
 
 function renditions(stream: Obj | undefined): Rendition[] {
   if (!stream) return [];
@@ -57,17 +79,17 @@ function renditions(stream: Obj | undefined): Rendition[] {
   for (const codec of CODECS) {
     const entries = objects(get(stream, codec))
       .map((entry): Rendition | null => {
-        const backups = (list(entry, "backup_urls") ?? []).filter(
+        const backups = (list(entry, MEDIA.backupUrls) ?? []).filter(
           (u): u is string => typeof u === "string" && u !== "",
         );
-        const url = nonEmpty(entry, "master_url") ?? backups[0];
+        const url = nonEmpty(entry, MEDIA.masterUrl) ?? backups[0];
         if (!url) return null;
         return {
           url,
           backups: backups.filter((u) => u !== url),
-          width: int(entry, "width"),
-          height: int(entry, "height"),
-          durationMs: num(entry, "duration", "video_duration"),
+          width: int(entry, MEDIA.width),
+          height: int(entry, MEDIA.height),
+          durationMs: num(entry, MEDIA.renditionDuration),
         };
       })
       .filter((r): r is Rendition => r !== null);
@@ -80,11 +102,11 @@ function renditions(stream: Obj | undefined): Rendition[] {
 
 /** The motion clip of a live photo: App `live_photo.media.stream` (often h265 only), web `live_photo: true` + `stream`. */
 export function livePhotoUrl(image: Obj): string | null {
-  const live = get(image, "live_photo");
+  const live = get(image, MEDIA.livePhoto);
   const stream = isObj(live)
-    ? (obj(live, "media.stream", "stream") ?? undefined)
+    ? (obj(live, MEDIA.liveStream) ?? undefined)
     : live === true
-      ? obj(image, "stream")
+      ? obj(image, MEDIA.stream)
       : undefined;
   return renditions(stream)[0]?.url ?? null;
 }
@@ -94,7 +116,12 @@ export function buildImages(images: unknown[] | undefined): NoteImage[] {
   for (const image of objects(images)) {
     const url = largestImageUrl(image);
     if (!url) continue;
-    out.push({ url, width: int(image, "width"), height: int(image, "height"), livePhotoUrl: livePhotoUrl(image) });
+    out.push({
+      url,
+      width: int(image, MEDIA.width),
+      height: int(image, MEDIA.height),
+      livePhotoUrl: livePhotoUrl(image),
+    });
   }
   return out;
 }
@@ -106,7 +133,7 @@ export function buildImages(images: unknown[] | undefined): NoteImage[] {
  */
 export function buildVideo(video: Obj | undefined): NoteVideo | null {
   if (!video) return null;
-  const all = renditions(obj(video, "media.stream", "stream"));
+  const all = renditions(obj(video, MEDIA.videoStream));
   const chosen = all[0];
   if (!chosen) return null;
   const backupUrls: string[] = [];
@@ -116,13 +143,12 @@ export function buildVideo(video: Obj | undefined): NoteVideo | null {
     }
   }
   const durationSec =
-    num(video, "capa.duration", "media.video.duration", "duration") ??
-    (chosen.durationMs !== null ? Math.round(chosen.durationMs) / 1000 : null);
+    num(video, MEDIA.videoDuration) ?? (chosen.durationMs !== null ? Math.round(chosen.durationMs) / 1000 : null);
   return {
     url: chosen.url,
     backupUrls,
     durationSec,
-    width: chosen.width ?? int(video, "media.video.width", "width"),
-    height: chosen.height ?? int(video, "media.video.height", "height"),
+    width: chosen.width ?? int(video, MEDIA.videoWidth),
+    height: chosen.height ?? int(video, MEDIA.videoHeight),
   };
 }

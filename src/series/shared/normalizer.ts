@@ -4,7 +4,7 @@
  */
 import type { NormalizeContext, NormalizedPage, Normalizer } from "../types.js";
 import { driftReporter, failedPage, layers, structList, structObj } from "./envelope.js";
-import { get, has, id, int, isObj, type Obj } from "./pick.js";
+import { type Field, get, has, id, int, isObj, type Keys, keys, type Obj } from "./pick.js";
 import type { BuildScope } from "./records.js";
 
 export interface Answer extends BuildScope {
@@ -13,7 +13,7 @@ export interface Answer extends BuildScope {
   payload: unknown;
   params: Record<string, string>;
   /** Reports each of `fields` missing from `source` as drift at `path.field` ("a|b": either name will do). */
-  expect: (source: unknown, path: string, fields: readonly string[]) => void;
+  expect: (source: unknown, path: string, fields: readonly Field[]) => void;
   /** `value` as an object (undefined when missing; ShapeError when another type). */
   object: (value: unknown, path: string) => Obj | undefined;
   /** `value` as an array of objects (undefined when missing; ShapeError when another type or a non-object element). */
@@ -33,13 +33,19 @@ export function defineNormalizer(body: (answer: Answer) => NormalizedPage): Norm
       payload,
       params: context.params,
       expect: (source, path, fields) => {
-        for (const field of fields) if (!has(source, ...field.split("|"))) drift(`${path}.${field}`);
+        for (const field of fields) if (!has(source, field.keys)) drift(`${path}.${field.name}`);
       },
       object: (value, path) => structObj(context, value, path),
       objects: (value, path) => structList(context, value, path),
     });
   };
 }
+
+const CURSOR = keys("cursor");
+const INDEX = keys("index");
+const PAGE_AREA = keys("pageArea", "page_area");
+const NEXT_PAGE = keys("next_page");
+const PAGE = keys("page");
 
 /**
  * The next-page parameters of App comment endpoints from the answer's `cursor`: a JSON string
@@ -62,10 +68,10 @@ export function appCommentNext(
       return { cursor, index: advanced };
     }
     if (!isObj(parsed)) return { cursor, index: advanced };
-    const next: Record<string, string> = { cursor: id(parsed, "cursor") ?? "" };
-    const index = int(parsed, "index");
+    const next: Record<string, string> = { cursor: id(parsed, CURSOR) ?? "" };
+    const index = int(parsed, INDEX);
     next.index = index !== null ? String(index) : advanced;
-    const area = get(parsed, "pageArea", "page_area");
+    const area = get(parsed, PAGE_AREA);
     if (typeof area === "string" && area !== "") next.pageArea = area;
     return next;
   }
@@ -82,21 +88,21 @@ export function param(value: unknown): string | null {
 /** Next page number: the answer's `next_page`, else its `page` + 1, else the request's `page` + 1 (first = 1). */
 export function nextPageNumber(sources: unknown[], params: Record<string, string>): string {
   for (const source of sources) {
-    const next = int(source, "next_page");
+    const next = int(source, NEXT_PAGE);
     if (next !== null) return String(next);
   }
   for (const source of sources) {
-    const current = int(source, "page");
+    const current = int(source, PAGE);
     if (current !== null) return String(current + 1);
   }
   const requested = Number.parseInt(params.page ?? "", 10);
   return String((Number.isFinite(requested) ? requested : 1) + 1);
 }
 
-/** The first of `keys` found in any of `sources` (the wrapper first: search ids sit there, not in the payload). */
-export function firstId(sources: unknown[], ...keys: string[]): string | null {
+/** The first of `names` found in any of `sources` (the wrapper first: search ids sit there, not in the payload). */
+export function firstId(sources: unknown[], names: Keys): string | null {
   for (const source of sources) {
-    const value = id(source, ...keys);
+    const value = id(source, names);
     if (value !== null) return value;
   }
   return null;

@@ -3,11 +3,13 @@
  * object lacks becomes null, a record without an id is skipped (and reported as drift), nothing throws.
  * Field names are tried in App style, web/doc style and their camelCase twins (see pick.ts).
  */
+
+import { parseCount } from "../../model/counts.js";
 import type { Comment, Note, Topic, User, UserRef } from "../../model/types.js";
 import { noteUrl, userUrl, xsecTokenFromUrl } from "../../model/urls.js";
 import type { NormalizeContext } from "../types.js";
 import { buildImages, buildVideo } from "./media.js";
-import { count, get, id, isObj, list, nonEmpty, type Obj, obj, objects, text, time } from "./pick.js";
+import { count, get, id, isObj, keys, list, nonEmpty, type Obj, obj, objects, text, time } from "./pick.js";
 
 /** What every builder needs: the call's context, a drift reporter, and the record's JSON path for reports. */
 export interface BuildScope {
@@ -29,34 +31,59 @@ function collect<K extends string>(entries: Record<K, CountResult>): { values: R
 
 // ------------------------------------------------------------------------------------------- users
 
+/** The names each user field is read from, in order (compiled once: see pick.ts `keys`). */
+const USER = {
+  id: keys("userid", "user_id", "id"),
+  nickname: keys("nickname", "nick_name", "name"),
+  avatar: keys("images", "image", "avatar", "imageb"),
+  profileAvatar: keys("imageb", "images", "image", "avatar"),
+  redId: keys("red_id"),
+  basicInfo: keys("basic_info"),
+  interactions: keys("interactions"),
+  type: keys("type"),
+  count: keys("count"),
+  liked: keys("liked"),
+  collected: keys("collected"),
+  followers: keys("fans", "fans_count", "follower_count"),
+  following: keys("follows", "follow_count", "following"),
+  noteCount: keys("ndiscovery", "note_num_stat.posted", "note_count", "notes"),
+  gender: keys("gender"),
+  bio: keys("desc"),
+  ipLocation: keys("ip_location"),
+  xsecToken: keys("xsec_token"),
+  shareLink: keys("share_link"),
+  /** Display lines that may carry counts ("粉丝·24.2万 | 笔记·35"). */
+  display: [keys("desc"), keys("sub_title")],
+};
+
 /** The author or commenter: `userid` (App), `user_id` (web), `id` (search users). */
 export function buildUserRef(user: unknown): UserRef | null {
   if (!isObj(user)) return null;
-  const userId = id(user, "userid", "user_id", "id");
+  const userId = id(user, USER.id);
   if (!userId) return null;
   return {
     id: userId,
-    nickname: text(user, "nickname", "nick_name", "name"),
-    avatarUrl: nonEmpty(user, "images", "image", "avatar", "imageb"),
-    redId: id(user, "red_id"),
+    nickname: text(user, USER.nickname),
+    avatarUrl: nonEmpty(user, USER.avatar),
+    redId: id(user, USER.redId),
   };
 }
 
 function interaction(source: Obj, type: string): unknown {
-  for (const entry of objects(get(source, "interactions"))) {
-    if (get(entry, "type") === type) return get(entry, "count");
+  for (const entry of objects(get(source, USER.interactions))) {
+    if (get(entry, USER.type) === type) return get(entry, USER.count);
   }
   return undefined;
 }
 
 /** A follower count written in display text: "粉丝·24.2万 | 笔记·35", "Fans 51.7k". */
 function fromDisplay(source: Obj, label: RegExp): CountResult {
-  for (const key of ["desc", "sub_title"]) {
-    const value = get(source, key);
+  for (const names of USER.display) {
+    const value = get(source, names);
     if (typeof value !== "string") continue;
     const match = label.exec(value);
     if (match?.[1]) {
-      const parsed = count({ v: match[1] }, "v");
+      const parsed = parseCount(match[1]);
       // A number read out of prose is a display, hence approximate unless it is a plain integer.
       if (parsed.value !== null) return parsed;
     }
@@ -78,50 +105,50 @@ export function buildUser(
   path: string,
   searchResult = false,
 ): User | null {
-  const basic = obj(raw, "basic_info") ?? raw;
-  const userId = id(raw, "userid", "user_id", "id") ?? id(basic, "userid", "user_id", "id") ?? fallbackId;
+  const basic = obj(raw, USER.basicInfo) ?? raw;
+  const userId = id(raw, USER.id) ?? id(basic, USER.id) ?? fallbackId;
   if (!userId) {
     scope.drift(`${path}.userid`);
     return null;
   }
-  const liked = count(raw, "liked");
-  const collected = count(raw, "collected");
-  let likesAndCollects = count({ v: interaction(raw, "interaction") }, "v");
+  const liked = count(raw, USER.liked);
+  const collected = count(raw, USER.collected);
+  let likesAndCollects = parseCount(interaction(raw, "interaction"));
   if (likesAndCollects.value === null && liked.value !== null && collected.value !== null) {
     likesAndCollects = { value: liked.value + collected.value, approx: liked.approx || collected.approx };
   }
-  const followers = count(raw, "fans", "fans_count", "follower_count");
+  const followers = count(raw, USER.followers);
   const { values, approx } = collect({
     followers:
       followers.value !== null
         ? followers
-        : count({ v: interaction(raw, "fans") }, "v").value !== null
-          ? count({ v: interaction(raw, "fans") }, "v")
+        : parseCount(interaction(raw, "fans")).value !== null
+          ? parseCount(interaction(raw, "fans"))
           : fromDisplay(raw, FANS_LABEL),
     following: (() => {
-      const direct = count(raw, "follows", "follow_count", "following");
-      return direct.value !== null ? direct : count({ v: interaction(raw, "follows") }, "v");
+      const direct = count(raw, USER.following);
+      return direct.value !== null ? direct : parseCount(interaction(raw, "follows"));
     })(),
     likesAndCollects,
     noteCount: (() => {
-      const direct = count(raw, "ndiscovery", "note_num_stat.posted", "note_count", "notes");
+      const direct = count(raw, USER.noteCount);
       return direct.value !== null ? direct : fromDisplay(raw, NOTES_LABEL);
     })(),
   });
-  const gender = get(basic, "gender") ?? get(raw, "gender");
+  const gender = get(basic, USER.gender) ?? get(raw, USER.gender);
   return {
     id: userId,
-    nickname: text(basic, "nickname", "nick_name", "name"),
-    redId: id(basic, "red_id"),
-    avatarUrl: nonEmpty(basic, "imageb", "images", "image", "avatar"),
+    nickname: text(basic, USER.nickname),
+    redId: id(basic, USER.redId),
+    avatarUrl: nonEmpty(basic, USER.profileAvatar),
     // In search results `desc` is a display line ("粉丝·24.2万 | 5天前更新"), not the user's bio.
-    bio: searchResult ? null : text(basic, "desc"),
+    bio: searchResult ? null : text(basic, USER.bio),
     // XHS: 0 male, 1 female; 2 and anything else is unknown (some docs claim otherwise: ignored).
     gender: gender === 0 || gender === "0" ? "male" : gender === 1 || gender === "1" ? "female" : null,
-    ipLocation: nonEmpty(basic, "ip_location") ?? nonEmpty(raw, "ip_location"),
+    ipLocation: nonEmpty(basic, USER.ipLocation) ?? nonEmpty(raw, USER.ipLocation),
     ...values,
     approx,
-    xsecToken: id(raw, "xsec_token") ?? xsecTokenFromUrl(get(raw, "share_link")),
+    xsecToken: id(raw, USER.xsecToken) ?? xsecTokenFromUrl(get(raw, USER.shareLink)),
     url: userUrl(userId),
     source: scope.context.endpoint.series,
     fetchedAt: scope.context.fetchedAt,
@@ -129,6 +156,34 @@ export function buildUser(
 }
 
 // ------------------------------------------------------------------------------------------- notes
+
+/** The names each note field is read from, in order: App style, web style (camelCase twins implied). */
+const NOTE = {
+  id: keys("id", "note_id"),
+  type: keys("type"),
+  tags: keys("hash_tag", "tag_list"),
+  tagName: keys("name"),
+  video: keys("video_info_v2", "video", "video_info"),
+  body: keys("desc", "content"),
+  likes: keys("liked_count", "likes", "interact_info.liked_count", "like_count"),
+  collects: keys("collected_count", "collects", "interact_info.collected_count"),
+  comments: keys("comments_count", "comment_count", "interact_info.comment_count", "interact_info.comments_count"),
+  shares: keys(
+    "shared_count",
+    "share_count",
+    "interact_info.share_count",
+    "interact_info.shared_count",
+    "interaction_info.share_count",
+  ),
+  xsecToken: keys("xsec_token"),
+  shareLink: keys("share_info.link"),
+  title: keys("title", "display_title"),
+  author: keys("user", "user_info"),
+  images: keys("images_list", "image_list"),
+  publishedAt: keys("time", "timestamp", "create_time", "publish_time"),
+  updatedAt: keys("last_update_time", "update_time"),
+  ipLocation: keys("ip_location"),
+};
 
 const TOPIC_MARKER = /#([^#\n[\]]+?)\[话题\]#/g;
 
@@ -139,16 +194,16 @@ function tagsOf(note: Obj, body: string | null): string[] {
     const trimmed = name?.trim();
     if (trimmed && !tags.includes(trimmed)) tags.push(trimmed);
   };
-  for (const tag of objects(list(note, "hash_tag", "tag_list"))) {
-    const type = get(tag, "type");
-    if (type === undefined || type === "topic") add(text(tag, "name"));
+  for (const tag of objects(list(note, NOTE.tags))) {
+    const type = get(tag, NOTE.type);
+    if (type === undefined || type === "topic") add(text(tag, NOTE.tagName));
   }
   if (body) for (const match of body.matchAll(TOPIC_MARKER)) add(match[1] ?? null);
   return tags;
 }
 
 function videoObject(note: Obj): Obj | undefined {
-  const value = get(note, "video_info_v2", "video", "video_info");
+  const value = get(note, NOTE.video);
   if (isObj(value)) return value;
   // Some app payloads carry the video as a JSON string.
   if (typeof value === "string" && value.trimStart().startsWith("{")) {
@@ -174,53 +229,40 @@ export interface NoteExtras {
  * `interact_info` string counts, `time` in ms) or their camelCase twins.
  */
 export function buildNote(raw: Obj, scope: BuildScope, path: string, extras: NoteExtras = {}): Note | null {
-  const noteId = id(raw, "id", "note_id") ?? extras.fallbackId ?? null;
+  const noteId = id(raw, NOTE.id) ?? extras.fallbackId ?? null;
   if (!noteId) {
     scope.drift(`${path}.id`);
     return null;
   }
   const video = videoObject(raw);
-  const declared = get(raw, "type");
+  const declared = get(raw, NOTE.type);
   const type: Note["type"] =
     declared === "video" ? "video" : declared === "normal" ? "image" : video ? "video" : "image";
-  const body = text(raw, "desc", "content");
+  const body = text(raw, NOTE.body);
   const { values, approx } = collect({
-    likes: count(raw, "liked_count", "likes", "interact_info.liked_count", "like_count"),
-    collects: count(raw, "collected_count", "collects", "interact_info.collected_count"),
-    comments: count(
-      raw,
-      "comments_count",
-      "comment_count",
-      "interact_info.comment_count",
-      "interact_info.comments_count",
-    ),
-    shares: count(
-      raw,
-      "shared_count",
-      "share_count",
-      "interact_info.share_count",
-      "interact_info.shared_count",
-      "interaction_info.share_count",
-    ),
+    likes: count(raw, NOTE.likes),
+    collects: count(raw, NOTE.collects),
+    comments: count(raw, NOTE.comments),
+    shares: count(raw, NOTE.shares),
   });
   const xsecToken =
-    id(raw, "xsec_token") ?? extras.fallbackToken ?? xsecTokenFromUrl(get(raw, "share_info.link")) ?? null;
+    id(raw, NOTE.xsecToken) ?? extras.fallbackToken ?? xsecTokenFromUrl(get(raw, NOTE.shareLink)) ?? null;
   return {
     id: noteId,
     type,
-    title: text(raw, "title", "display_title"),
+    title: text(raw, NOTE.title),
     text: body,
     textTruncated: scope.context.endpoint.truncatesText === true,
     tags: tagsOf(raw, body),
-    author: buildUserRef(get(raw, "user", "user_info")),
+    author: buildUserRef(get(raw, NOTE.author)),
     stats: values,
     approx,
-    images: buildImages(list(raw, "images_list", "image_list")),
+    images: buildImages(list(raw, NOTE.images)),
     video: type === "video" ? buildVideo(video) : null,
-    publishedAt: time(raw, "time", "timestamp", "create_time", "publish_time"),
+    publishedAt: time(raw, NOTE.publishedAt),
     // `last_update_time` is often 0 (a placeholder): then the ms `update_time` of search answers.
-    updatedAt: time(raw, "last_update_time", "update_time"),
-    ipLocation: nonEmpty(raw, "ip_location"),
+    updatedAt: time(raw, NOTE.updatedAt),
+    ipLocation: nonEmpty(raw, NOTE.ipLocation),
     xsecToken,
     url: noteUrl(noteId, xsecToken),
     source: scope.context.endpoint.series,
@@ -230,13 +272,30 @@ export function buildNote(raw: Obj, scope: BuildScope, path: string, extras: Not
 
 // ------------------------------------------------------------------------------------------- comments
 
+const COMMENT = {
+  id: keys("id", "comment_id"),
+  noteId: keys("note_id"),
+  target: keys("target_comment"),
+  targetId: keys("id"),
+  likes: keys("like_count", "interact_info.liked_count", "liked_count"),
+  replyCount: keys("sub_comment_count"),
+  author: keys("user", "user_info"),
+  text: keys("content"),
+  createdAt: keys("time", "create_time"),
+  ipLocation: keys("ip_location"),
+  pictures: keys("pictures"),
+  pictureUrl: keys("origin_url", "url_default", "url"),
+  infoList: keys("info_list"),
+  url: keys("url"),
+};
+
 function pictureUrls(comment: Obj): string[] {
   const urls: string[] = [];
-  for (const picture of objects(get(comment, "pictures"))) {
+  for (const picture of objects(get(comment, COMMENT.pictures))) {
     const url =
-      nonEmpty(picture, "origin_url", "url_default", "url") ??
-      objects(get(picture, "info_list"))
-        .map((entry) => nonEmpty(entry, "url"))
+      nonEmpty(picture, COMMENT.pictureUrl) ??
+      objects(get(picture, COMMENT.infoList))
+        .map((entry) => nonEmpty(entry, COMMENT.url))
         .find((u): u is string => u !== null) ??
       null;
     if (url && !urls.includes(url)) urls.push(url);
@@ -255,30 +314,29 @@ export function buildComment(
   rootId: string | null,
   fallbackNoteId: string | null,
 ): Comment | null {
-  const commentId = id(raw, "id", "comment_id");
-  const noteId = id(raw, "note_id") ?? fallbackNoteId;
+  const commentId = id(raw, COMMENT.id);
+  const noteId = id(raw, COMMENT.noteId) ?? fallbackNoteId;
   if (!commentId || !noteId) {
     scope.drift(`${path}.${commentId ? "note_id" : "id"}`);
     return null;
   }
-  const target = obj(raw, "target_comment");
-  const targetId = id(target, "id");
+  const target = obj(raw, COMMENT.target);
+  const targetId = id(target, COMMENT.targetId);
   const { values, approx } = collect({
-    likes: count(raw, "like_count", "interact_info.liked_count", "liked_count"),
-    replyCount: count(raw, "sub_comment_count"),
+    likes: count(raw, COMMENT.likes),
+    replyCount: count(raw, COMMENT.replyCount),
   });
   return {
     id: commentId,
     noteId,
     rootId,
-    replyToUser:
-      rootId !== null && target && targetId !== rootId ? buildUserRef(get(target, "user", "user_info")) : null,
-    author: buildUserRef(get(raw, "user", "user_info")),
-    text: text(raw, "content"),
+    replyToUser: rootId !== null && target && targetId !== rootId ? buildUserRef(get(target, COMMENT.author)) : null,
+    author: buildUserRef(get(raw, COMMENT.author)),
+    text: text(raw, COMMENT.text),
     likes: values.likes,
     replyCount: values.replyCount,
-    createdAt: time(raw, "time", "create_time"),
-    ipLocation: nonEmpty(raw, "ip_location"),
+    createdAt: time(raw, COMMENT.createdAt),
+    ipLocation: nonEmpty(raw, COMMENT.ipLocation),
     pictures: pictureUrls(raw),
     approx,
     source: scope.context.endpoint.series,
@@ -288,24 +346,32 @@ export function buildComment(
 
 // ------------------------------------------------------------------------------------------- topics
 
+const TOPIC = {
+  pageInfo: keys("page_info"),
+  id: keys("page_id", "id"),
+  views: keys("view_num", "view_count", "views", "browse_num", "read_num"),
+  discussions: keys("discuss_num", "discussion_num", "discuss_count", "note_num", "discussions"),
+  name: keys("name", "title"),
+};
+
 /**
  * A topic page (App V2 `get_topic_info`: `page_info` with name, views, discussions; field names inferred).
  * The id is the requested page id first: `page_info.id` may be the hashtag id, which is a different thing.
  */
 export function buildTopic(payload: Obj, scope: BuildScope, path: string): Topic | null {
-  const info = obj(payload, "page_info") ?? payload;
-  const topicId = scope.context.params.page_id || id(info, "page_id", "id");
+  const info = obj(payload, TOPIC.pageInfo) ?? payload;
+  const topicId = scope.context.params.page_id || id(info, TOPIC.id);
   if (!topicId) {
     scope.drift(`${path}.page_info.page_id`);
     return null;
   }
   const { values, approx } = collect({
-    views: count(info, "view_num", "view_count", "views", "browse_num", "read_num"),
-    discussions: count(info, "discuss_num", "discussion_num", "discuss_count", "note_num", "discussions"),
+    views: count(info, TOPIC.views),
+    discussions: count(info, TOPIC.discussions),
   });
   return {
     id: topicId,
-    name: text(info, "name", "title"),
+    name: text(info, TOPIC.name),
     ...values,
     approx,
     source: scope.context.endpoint.series,

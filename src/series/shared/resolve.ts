@@ -6,23 +6,27 @@ import type { ResolvedLink } from "../../model/types.js";
 import type { NormalizedPage } from "../types.js";
 import { page } from "./envelope.js";
 import type { Answer } from "./normalizer.js";
-import { id, nonEmpty, type Obj } from "./pick.js";
+import { id, keys, nonEmpty, type Obj } from "./pick.js";
+
+const ID = { note: keys("note_id", "noteId"), user: keys("user_id", "userid") };
+const XSEC_TOKEN = keys("xsec_token");
+const URL_KEYS = keys("url", "long_url", "redirect_url", "share_url");
 
 export function resolveLink(answer: Answer, kind: ResolvedLink["kind"]): NormalizedPage {
   const key = kind === "note" ? "note_id" : "user_id";
   const payload = answer.object(answer.payload, "data.data");
   const candidates: (Obj | undefined)[] = [payload, answer.wrapper];
-  const source = candidates.find((c) => id(c, key, kind === "note" ? "noteId" : "userid") !== null);
+  const source = candidates.find((c) => id(c, ID[kind]) !== null);
   if (!source) {
     answer.drift(`data.data.${key}`);
     return page([], null, null);
   }
-  const resolvedId = id(source, key, kind === "note" ? "noteId" : "userid") as string;
+  const resolvedId = id(source, ID[kind]) as string;
   const link: ResolvedLink = {
     kind,
     id: resolvedId,
-    xsecToken: id(source, "xsec_token"),
-    url: nonEmpty(source, "url", "long_url", "redirect_url", "share_url"),
+    xsecToken: id(source, XSEC_TOKEN),
+    url: nonEmpty(source, URL_KEYS),
   };
   return page([link], null, null);
 }

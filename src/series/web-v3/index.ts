@@ -19,11 +19,28 @@ import {
   wrappingItem,
 } from "../shared/lists.js";
 import { defineNormalizer, nextPageNumber } from "../shared/normalizer.js";
-import { bool, get, id } from "../shared/pick.js";
+import { bool, fields, get, id, keys } from "../shared/pick.js";
 import type { Normalizer } from "../types.js";
 
-const DETAIL_FIELDS = ["note_id", "type", "title", "desc", "time", "user", "interact_info", "image_list"] as const;
-const COMMENT_FIELDS = ["id", "content", "create_time", "like_count", "user_info"] as const;
+const DETAIL_FIELDS = fields("note_id", "type", "title", "desc", "time", "user", "interact_info", "image_list");
+const COMMENT_FIELDS = fields("id", "content", "create_time", "like_count", "user_info");
+const CARD_FIELDS = fields("note_id", "xsec_token", "interact_info");
+const SEARCH_CARD_FIELDS = fields("type", "display_title", "user", "interact_info");
+const SEARCH_USER_FIELDS = fields("id|user_id", "name|nickname");
+const ITEMS = fields("items");
+const NOTES = fields("notes");
+const COMMENTS = fields("comments");
+const USERS = fields("users");
+
+/** Names of paging and locating fields, compiled once (see pick.ts `keys`). */
+const K = {
+  hasMore: keys("has_more"),
+  cursor: keys("cursor"),
+  id: keys("id"),
+  noteId: keys("note_id", "id"),
+  items: keys("items"),
+  noteCard: keys("note_card"),
+};
 
 /**
  * `data.data.items[].note_card` (id on the item). The request's xsec_token is the note's own token, so it
@@ -32,13 +49,13 @@ const COMMENT_FIELDS = ["id", "content", "create_time", "like_count", "user_info
 const noteDetail = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
   const items: Located[] =
-    get(payload, "items") === undefined && get(payload, "note_card") !== undefined
+    get(payload, K.items) === undefined && get(payload, K.noteCard) !== undefined
       ? [{ raw: payload as NonNullable<typeof payload>, path: "data.data" }]
-      : (listAt(a, payload, ["items"], "data.data") ?? []);
+      : (listAt(a, payload, ITEMS, "data.data") ?? []);
   const located = items.map((item) => innerNote(a, item, () => false)).filter((n) => n !== null);
   const notes = buildNotes(a, located, DETAIL_FIELDS, (entry) => {
     const extras = wrappingItem(entry);
-    const noteId = id(entry.raw, "note_id", "id") ?? extras.fallbackId ?? null;
+    const noteId = id(entry.raw, K.noteId) ?? extras.fallbackId ?? null;
     const requested = a.params.note_id && noteId === a.params.note_id ? a.params.xsec_token || null : null;
     return { ...extras, fallbackToken: extras.fallbackToken ?? requested };
   });
@@ -46,41 +63,41 @@ const noteDetail = defineNormalizer((a) => {
 });
 
 /** `data.data.basic_info` + `interactions[]` (counts are strings: "1.2万"); the id is the requested one. */
-const userInfo = profileNormalizer(["basic_info", "interactions"]);
+const userInfo = profileNormalizer(fields("basic_info", "interactions"));
 
 /** `data.data.notes[]` cards (no body, no time); next `cursor` = the answer's `cursor`, else the last note id. */
 const userNotes = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const located = listAt(a, payload, ["notes"], "data.data") ?? [];
-  const notes = onlyAuthoredBy(buildNotes(a, located, ["note_id", "xsec_token", "interact_info"]), a.params.user_id);
-  const cursor = id(payload, "cursor") ?? id(last(located), "note_id", "id");
-  return page(notes, bool(payload, "has_more"), cursor ? { cursor } : null);
+  const located = listAt(a, payload, NOTES, "data.data") ?? [];
+  const notes = onlyAuthoredBy(buildNotes(a, located, CARD_FIELDS), a.params.user_id);
+  const cursor = id(payload, K.cursor) ?? id(last(located), K.noteId);
+  return page(notes, bool(payload, K.hasMore), cursor ? { cursor } : null);
 });
 
 const comments = (replies: boolean): Normalizer =>
   defineNormalizer((a) => {
     const payload = a.object(a.payload, "data.data");
-    const located = listAt(a, payload, ["comments"], "data.data") ?? [];
+    const located = listAt(a, payload, COMMENTS, "data.data") ?? [];
     const records = buildComments(a, located, COMMENT_FIELDS, replies ? requestedRoot(a) : null);
-    const cursor = id(payload, "cursor") ?? id(last(located), "id");
-    return page(records, bool(payload, "has_more"), cursor ? { cursor } : null);
+    const cursor = id(payload, K.cursor) ?? id(last(located), K.id);
+    return page(records, bool(payload, K.hasMore), cursor ? { cursor } : null);
   });
 
 /** `data.data.items[]` `{id, xsec_token, note_card}`; other model types (rec_query, hot_query) are skipped. */
 const searchNotes = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const items = listAt(a, payload, ["items"], "data.data") ?? [];
+  const items = listAt(a, payload, ITEMS, "data.data") ?? [];
   const located = items.map((item) => innerNote(a, item, () => false)).filter((n) => n !== null);
-  const notes = buildNotes(a, located, ["type", "display_title", "user", "interact_info"]);
-  return page(notes, bool(payload, "has_more"), { page: nextPageNumber([], a.params) });
+  const notes = buildNotes(a, located, SEARCH_CARD_FIELDS);
+  return page(notes, bool(payload, K.hasMore), { page: nextPageNumber([], a.params) });
 });
 
 /** `data.data.users[]` (`fans` is a display string such as "3.9万"). */
 const searchUsers = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const located = listAt(a, payload, ["users"], "data.data") ?? [];
-  const users = buildUsers(a, located, ["id|user_id", "name|nickname"]);
-  return page(users, bool(payload, "has_more"), { page: nextPageNumber([], a.params) });
+  const located = listAt(a, payload, USERS, "data.data") ?? [];
+  const users = buildUsers(a, located, SEARCH_USER_FIELDS);
+  return page(users, bool(payload, K.hasMore), { page: nextPageNumber([], a.params) });
 });
 
 export const WEB_V3_NORMALIZERS: Record<string, Normalizer> = {
