@@ -26,6 +26,16 @@ const MULTIPLIERS: Record<string, number> = {
 // digits with optional decimals, optional unit, optional "+" (lower bound)
 const DISPLAY = /^(\d+(?:\.\d+)?)\s*(万|w|千|k|亿|m)?\s*(\+)?$/i;
 
+/** 1 to 15 ASCII digits and nothing else. */
+function isPlainDigits(input: string): boolean {
+  if (input.length === 0 || input.length > 15) return false;
+  for (let i = 0; i < input.length; i++) {
+    const code = input.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
 /** Parses one count as any series gives it. Never throws. */
 export function parseCount(input: unknown): ParsedCount {
   if (typeof input === "number") {
@@ -33,10 +43,12 @@ export function parseCount(input: unknown): ParsedCount {
     return { value: Math.round(input), approx: false };
   }
   if (typeof input !== "string") return UNKNOWN;
-  // Thousands separators (ASCII and full-width commas) and inner spaces carry no meaning.
-  const cleaned = input.trim().replace(/[,，\s]/g, "");
-  if (cleaned === "") return UNKNOWN;
-  const match = DISPLAY.exec(cleaned);
+  // Most string counts are plain digits ("9404"): read them without the regexes below (they dominated the
+  // cost of normalizing web answers). At most 15 digits, so the value is a safe integer.
+  if (isPlainDigits(input)) return { value: Number(input), approx: false };
+  // Thousands separators (ASCII and full-width commas) and inner spaces carry no meaning: removed, unless the
+  // display already reads as is ("2.9万", the usual case; removing them would change nothing).
+  const match = DISPLAY.exec(input) ?? DISPLAY.exec(input.trim().replace(/[,，\s]/g, ""));
   if (!match) return UNKNOWN;
   const [, digits, unit, plus] = match;
   const base = Number(digits);

@@ -18,7 +18,44 @@ export function toIsoTime(input: unknown): string | null {
   if (!Number.isFinite(value) || value <= 0) return null;
   const ms = value >= MS_THRESHOLD ? value : value * 1000;
   if (ms >= MAX_MS) return null;
-  return new Date(Math.round(ms)).toISOString();
+  return isoFromEpochMs(Math.round(ms));
+}
+
+/** 10000-01-01T00:00:00Z: before it the ISO form has a four-digit year, the only form formatted below. */
+const YEAR_10000_MS = 253_402_300_800_000;
+const DAY_MS = 86_400_000;
+
+const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+const three = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(ms).toISOString()` by arithmetic. Why: Date's formatter costs ≈ 1 µs a call, which made time
+ * stamps a large share of normalizing a comment page; this is ≈ 10× cheaper. Integers from 0 to year 10000
+ * only (the rest goes to Date); checked against Date by a property test (test/model/times.test.ts).
+ */
+export function isoFromEpochMs(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= YEAR_10000_MS) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  let rest = ms - days * DAY_MS;
+  // Civil date from days since 1970-01-01 (H. Hinnant's civil_from_days, proleptic Gregorian calendar).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153); // 0 = March
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return `${year}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}.${three(millis)}Z`;
 }
 
 /** Unix seconds of an ISO time, for cursors that want the series' own units. */

@@ -6,6 +6,9 @@ describe("parseCount", () => {
   it.each([
     [14845, 14845, false],
     ["8857", 8857, false],
+    ["007", 7, false],
+    ["123456789012345", 123456789012345, false],
+    ["9007199254740991", 9007199254740991, false],
     ["1,234", 1234, false],
     ["1.2万", 12000, true],
     ["3.5w", 35000, true],
@@ -41,6 +44,7 @@ describe("parseCount", () => {
     [{}],
     [[]],
     ["1e5"],
+    ["9007199254740993"],
   ])("%j is unknown (null), never 0", (input) => {
     expect(parseCount(input)).toEqual({ value: null, approx: false });
   });

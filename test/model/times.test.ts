@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { timeFromObjectId, toIsoTime } from "../../src/model/times.js";
+import { isoFromEpochMs, timeFromObjectId, toIsoTime } from "../../src/model/times.js";
 
 describe("toIsoTime", () => {
   it("tells seconds from milliseconds by magnitude", () => {
@@ -26,6 +26,33 @@ describe("toIsoTime", () => {
         expect(toIsoTime(String(seconds))).toBe(expected);
       }),
     );
+  });
+});
+
+describe("isoFromEpochMs", () => {
+  it("formats like Date.prototype.toISOString over the whole range toIsoTime accepts", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e15 }), (ms) => {
+        expect(isoFromEpochMs(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it("month, year and leap-day edges", () => {
+    for (const iso of [
+      "1970-01-01T00:00:00.000Z",
+      "1999-12-31T23:59:59.999Z",
+      "2000-02-29T12:00:00.000Z",
+      "2024-02-29T23:59:59.999Z",
+      "2024-03-01T00:00:00.000Z",
+      "2100-02-28T00:00:00.001Z",
+      "2100-03-01T00:00:00.010Z",
+      "9999-12-31T23:59:59.999Z",
+    ]) {
+      expect(isoFromEpochMs(Date.parse(iso))).toBe(iso);
+    }
+    expect(isoFromEpochMs(Date.parse("+010000-01-01T00:00:00.000Z"))).toBe("+010000-01-01T00:00:00.000Z");
   });
 });
 
