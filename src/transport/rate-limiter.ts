@@ -81,6 +81,20 @@ export class TokenBucket {
     }
   }
 
+  /** Ms until a token is free (0: now), without taking one; reservations made by `acquire` count. */
+  msUntilAvailable(): number {
+    if (this.unlimited) return 0;
+    this.refill();
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.rate) * 1000);
+  }
+
+  /** Takes a token now (call when `msUntilAvailable()` is 0). */
+  take(): void {
+    if (this.unlimited) return;
+    this.refill();
+    this.tokens -= 1;
+  }
+
   /** A 429: halve the rate and owe `retryAfterSec` (when given) before the next token. */
   onRateLimited(retryAfterSec?: number): void {
     if (this.unlimited) return;
@@ -156,8 +170,9 @@ export class Semaphore {
 
 /** Per-endpoint limits that are stricter than the client's, by endpoint name (req/s). */
 export const DEFAULT_ENDPOINT_QPS: Readonly<Record<string, number>> = {
-  // Web V3 note detail: the upstream message said 1 req/s and bursts got 429 [I: reference §3.1].
-  "web_v3/fetch_note_detail": 1,
+  // Web V3 note detail: the upstream message said 1 req/s and bursts got 429; the reference advises
+  // about 1.1 s between calls [I: reference §3.1], which also absorbs jitter between grant and send.
+  "web_v3/fetch_note_detail": 1 / 1.1,
 };
 
 export interface RateLimiterOptions {
@@ -176,7 +191,11 @@ export class RateLimiter {
   readonly concurrency: Semaphore;
   private readonly endpointBuckets = new Map<string, TokenBucket>();
 
-  constructor(options: RateLimiterOptions, clock: Clock, sleep: Sleep) {
+  constructor(
+    options: RateLimiterOptions,
+    clock: Clock,
+    private readonly sleep: Sleep,
+  ) {
     const recoveryMs = options.recoveryMs;
     this.global = new TokenBucket({ qps: options.qps ?? 10, ...(recoveryMs ? { recoveryMs } : {}) }, clock, sleep);
     this.concurrency = new Semaphore(options.concurrency ?? 4);
@@ -190,19 +209,50 @@ export class RateLimiter {
     }
   }
 
+  private readonly turns = new Map<TokenBucket, Semaphore>();
+
+  /** A FIFO gate per endpoint bucket: callers of a limited endpoint take their tokens in arrival order. */
+  private turnFor(bucket: TokenBucket): Semaphore {
+    let turn = this.turns.get(bucket);
+    if (!turn) {
+      turn = new Semaphore(1);
+      this.turns.set(bucket, turn);
+    }
+    return turn;
+  }
+
   bucketFor(endpoint: string): TokenBucket | undefined {
     return this.endpointBuckets.get(endpoint);
   }
 
   /**
-   * Waits for a concurrency slot, then for the endpoint's and the client's tokens. Returns the release
-   * function for the slot (call it when the attempt ends, whatever happened).
+   * Waits for a concurrency slot, then for the client's token and, for an endpoint with its own limit,
+   * for both tokens at once. Returns the release function for the slot (call it when the attempt ends,
+   * whatever happened). Both tokens are taken at the same instant, right before the call goes out:
+   * a token taken while waiting for the other would be spent early, and the calls sent late would bunch
+   * closer than that limit allows (the server counts sends, not grants).
    */
   async acquire(endpoint: string, signal?: AbortSignal): Promise<() => void> {
     const release = await this.concurrency.acquire(signal);
     try {
-      await this.endpointBuckets.get(endpoint)?.acquire(signal);
-      await this.global.acquire(signal);
+      const own = this.endpointBuckets.get(endpoint);
+      if (!own) {
+        await this.global.acquire(signal);
+        return release;
+      }
+      // One caller at a time per endpoint, in arrival order (the loop below alone would not be fair).
+      const turn = await this.turnFor(own).acquire(signal);
+      try {
+        for (;;) {
+          const waitMs = Math.max(own.msUntilAvailable(), this.global.msUntilAvailable());
+          if (waitMs <= 0) break;
+          await this.sleep(waitMs, signal);
+        }
+        own.take();
+        this.global.take();
+      } finally {
+        turn();
+      }
       return release;
     } catch (error) {
       release();

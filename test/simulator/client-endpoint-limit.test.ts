@@ -71,6 +71,18 @@ describe("a client with its defaults on the simulator's Web V3 note detail limit
     expect(detailUsage().byStatus).toEqual({ "200": refs.length });
   });
 
+  it("meets no 429 either when the detail calls are mixed with many other calls (waits for the client's rate)", async () => {
+    const { sim, xhs, run, refs, detailUsage } = setup();
+    const users = sim.world.users().slice(0, 40);
+    const work = Promise.all([
+      ...refs.map(({ ref }) => xhs.notes.get(ref, { series: ["web_v3"] })),
+      ...users.map((u) => xhs.users.get(u.id, { series: ["app_v2"] })),
+    ]);
+    const answers = await run(work);
+    expect(answers).toHaveLength(refs.length + users.length);
+    expect(detailUsage().byStatus["429"]).toBeUndefined();
+  });
+
   it("the simulator does refuse a burst that skips the client's limiter (the limit is real)", async () => {
     const { sim, refs } = setup();
     const [first, second] = refs;

@@ -120,13 +120,45 @@ describe("Semaphore", () => {
 });
 
 describe("RateLimiter", () => {
-  it("holds Web V3 note detail to 1 req/s by default, on top of the client's rate", async () => {
+  it("holds Web V3 note detail to one call per 1.1 s by default, on top of the client's rate", async () => {
     const fake = createFakeClock();
     const limiter = new RateLimiter({}, fake.clock, fake.sleep);
     const detail = await grantTimes(3, () => limiter.acquire("web_v3/fetch_note_detail").then((r) => r()), fake);
-    expect(detail).toEqual([0, 1_000, 2_000]);
+    expect(detail).toEqual([0, 1_100, 2_200]);
     const other = await grantTimes(3, () => limiter.acquire("app_v2/get_user_info").then((r) => r()), fake);
     expect(other).toEqual([0, 0, 0]);
+  });
+
+  it("grants the endpoint's token last, so a wait for the client's token never bunches two detail calls", async () => {
+    const fake = createFakeClock();
+    const limiter = new RateLimiter({ qps: 1 }, fake.clock, fake.sleep);
+    // Another call takes the client's only token: both detail calls then wait for the client's rate first.
+    await limiter.acquire("app_v2/get_user_info").then((r) => r());
+    const detail = await grantTimes(2, () => limiter.acquire("web_v3/fetch_note_detail").then((r) => r()), fake);
+    expect(detail[0]).toBe(1_000);
+    expect(detail[1]! - detail[0]!).toBeGreaterThanOrEqual(1_100);
+  });
+
+  it("never spends the client's token while waiting for the endpoint's: other calls are not held up", async () => {
+    const fake = createFakeClock();
+    const limiter = new RateLimiter({ qps: 2 }, fake.clock, fake.sleep);
+    const start = fake.now();
+    const order: string[] = [];
+    const detail = (name: string) =>
+      limiter.acquire("web_v3/fetch_note_detail").then((r) => {
+        order.push(`${name}@${fake.now() - start}`);
+        r();
+      });
+    const other = (name: string) =>
+      limiter.acquire("app_v2/get_user_info").then((r) => {
+        order.push(`${name}@${fake.now() - start}`);
+        r();
+      });
+    const all = [detail("d1"), detail("d2"), detail("d3"), other("u1")];
+    await fake.runAll();
+    await Promise.all(all);
+    // d1 and u1 use the client's burst of 2; d2 waits for its endpoint (1.1 s), d3 1.1 s after d2: in order.
+    expect(order).toEqual(["d1@0", "u1@0", "d2@1100", "d3@2200"]);
   });
 
   it("per-endpoint overrides can add or remove limits", async () => {
