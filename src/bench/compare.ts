@@ -33,6 +33,8 @@ export interface Tally {
   correct: number;
   wrong: number;
   failed: number;
+  /** p99 latency of this kind's requests, virtual ms. */
+  p99Ms: number;
 }
 
 export interface CellResult {
@@ -56,6 +58,8 @@ export interface CellResult {
   billablePerCorrect: number | null;
   costPerCorrectUsd: number | null;
   http429: number;
+  /** Notes handed over with counts that came abbreviated ("1.2万": `approx` not empty); null when the strategy does not normalize. */
+  notesWithApproxCounts: number | null;
   byKind: Record<RequestKind, Tally>;
   /** Why answers were wrong or failed: "wrong:empty" → count. */
   reasons: Record<string, number>;
@@ -87,6 +91,7 @@ export async function runCell(
   const latencies: number[] = new Array(workload.length).fill(0);
   const outcomes: Outcome[] = new Array(workload.length).fill("failed");
   const reasons: Record<string, number> = {};
+  let approxNotes: number | null = null;
   const started = performance.now();
   let next = 0;
   const worker = async () => {
@@ -97,6 +102,7 @@ export async function runCell(
       const t0 = time.clock.now();
       const answer = await strategy.run(request);
       latencies[index] = time.clock.now() - t0;
+      if (answer.kind === "note") approxNotes = (approxNotes ?? 0) + (answer.note.approx.length > 0 ? 1 : 0);
       const verdict = judge(sim.world, request, answer);
       outcomes[index] = verdict.outcome;
       if (verdict.reason) {
@@ -109,7 +115,11 @@ export async function runCell(
   const wallSeconds = (performance.now() - started) / 1000;
 
   const byKind = Object.fromEntries(
-    REQUEST_KINDS.map((k) => [k, { requests: 0, correct: 0, wrong: 0, failed: 0 }]),
+    REQUEST_KINDS.map((k) => {
+      const ofKind = workload.flatMap((request, i) => (request.kind === k ? [latencies[i]!] : []));
+      const p99Ms = ofKind.length > 0 ? Math.round(percentile(ofKind, 0.99)) : 0;
+      return [k, { requests: 0, correct: 0, wrong: 0, failed: 0, p99Ms }];
+    }),
   ) as Record<RequestKind, Tally>;
   workload.forEach((request, i) => {
     const tally = byKind[request.kind];
@@ -138,6 +148,7 @@ export async function runCell(
     billablePerCorrect: correct > 0 ? round(ledger.billableCalls / correct, 3) : null,
     costPerCorrectUsd: correct > 0 ? round(ledger.costUsd / correct, 5) : null,
     http429: ledger.byStatus["429"] ?? 0,
+    notesWithApproxCounts: approxNotes,
     byKind,
     reasons,
     wallSeconds: round(wallSeconds, 1),

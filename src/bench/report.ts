@@ -161,6 +161,7 @@ export function renderMarkdown(r: BenchResults, notes: string[] = []): string {
       "- **guide**: the usage guide's sample code ported as is: App V2 → App V1 → Web V3, success = HTTP 2xx and `code == 200`, no retries, one 60 s overall timeout per request (the sample has none); unknown note type → `is_video = False`.",
       "- **retry-only**: App V2 only, 3 retries with backoff 0.5/1/2 s ±25 % on 429 and 5xx, Retry-After honoured, 30 s per attempt, no failover.",
       "- **xhs-kit**: `createClient()` with its defaults.",
+      '- **xhs-kit-web-first**: the same, but a note of unknown type is asked from Web V3 first (`series: ["web_v3", "app_v2", "app_v1"]` for that call): one endpoint serves both types, at 1 request/s and with counts abbreviated past 10,000. The targets are judged on **xhs-kit** (the defaults); this row measures the alternative.',
       "",
       "*correct*: the right record(s), complete. *wrong*: presented as a good answer but not (another note, empty page or record while the world has data, a body or page cut short, a video without its video, an upstream failure handed over as data). *failed*: no answer.",
       "",
@@ -184,6 +185,7 @@ export function renderMarkdown(r: BenchResults, notes: string[] = []): string {
             "billable / correct",
             "cost USD",
             "429s",
+            "notes with approx. counts",
           ],
           cells.map((c) => [
             c.strategy,
@@ -198,6 +200,7 @@ export function renderMarkdown(r: BenchResults, notes: string[] = []): string {
             c.billablePerCorrect,
             c.costUsd.toFixed(2),
             c.http429,
+            c.notesWithApproxCounts,
           ]),
         ),
         "",
@@ -213,6 +216,14 @@ export function renderMarkdown(r: BenchResults, notes: string[] = []): string {
         ]),
       );
       out.push("Correct per request kind:", "", kinds, "");
+      const p99s = table(
+        ["strategy", ...REQUEST_KINDS],
+        cells.map((c) => [
+          c.strategy,
+          ...REQUEST_KINDS.map((k) => (c.byKind[k].requests === 0 ? null : c.byKind[k].p99Ms)),
+        ]),
+      );
+      out.push("p99 latency per request kind (ms):", "", p99s, "");
       const reasons = cells
         .filter((c) => Object.keys(c.reasons).length > 0)
         .map(

@@ -80,7 +80,7 @@ describe("the correctness checker", () => {
 });
 
 describe("the benchmark in miniature", () => {
-  it("compares the three strategies on the same faults and writes both result files", async () => {
+  it("compares the strategies on the same faults and writes both result files", async () => {
     const profiles = [benchProfile("healthy"), benchProfile("primary-down")];
     const cells = await compareStrategies({
       seed: 2,
@@ -89,9 +89,9 @@ describe("the benchmark in miniature", () => {
       concurrency: 4,
       time: createVirtualTime(),
       profiles,
-      strategies: ["guide", "retry-only", "xhs-kit"],
+      strategies: ["guide", "retry-only", "xhs-kit", "xhs-kit-web-first"],
     });
-    expect(cells).toHaveLength(6);
+    expect(cells).toHaveLength(8);
     const cell = (profile: string, strategy: string) =>
       cells.find((c) => c.profile === profile && c.strategy === strategy)!;
     for (const c of cells) expect(c.correct + c.wrong + c.failed).toBe(40);
@@ -109,6 +109,14 @@ describe("the benchmark in miniature", () => {
     expect(cell("primary-down", "xhs-kit").correct).toBe(40);
     // Billing comes from the simulator's ledger.
     expect(cell("healthy", "retry-only").billableCalls).toBe(40);
+    // Web V3 first for unknown types: never more calls than the default, never a wrong note; only the
+    // normalizing strategies report approximate counts.
+    expect(cell("healthy", "xhs-kit-web-first").wrong).toBe(0);
+    expect(cell("healthy", "xhs-kit-web-first").billableCalls).toBeLessThanOrEqual(
+      cell("healthy", "xhs-kit").billableCalls,
+    );
+    expect(cell("healthy", "guide").notesWithApproxCounts).toBeNull();
+    expect(cell("healthy", "xhs-kit").notesWithApproxCounts).toBe(0);
 
     const folder = mkdtempSync(join(tmpdir(), "xhs-bench-smoke-"));
     try {
@@ -142,7 +150,7 @@ describe("the benchmark in miniature", () => {
       expect(md).toContain("### primary-down");
       expect(md).toMatch(/\| xhs-kit \| 100\.0 % \|/);
       const json = JSON.parse(readFileSync(join(folder, "results.json"), "utf8"));
-      expect(json.comparison).toHaveLength(6);
+      expect(json.comparison).toHaveLength(8);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@ import type { Note } from "../../model/types.js";
 import type { NormalizedItem } from "../../series/types.js";
 import type { BenchRequest } from "../workload.js";
 
-export const STRATEGY_NAMES = ["guide", "retry-only", "xhs-kit"] as const;
+export const STRATEGY_NAMES = ["guide", "retry-only", "xhs-kit", "xhs-kit-web-first"] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** Everything a strategy may use: the same fetch, base URL, key and (scaled) time for all. */

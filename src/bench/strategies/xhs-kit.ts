@@ -3,12 +3,17 @@
  * failover order). Only the fetch, the key and the (scaled) clock and sleep are given.
  * Notes are asked for by URL with their xsec_token (what the guide's user has too); the type is
  * passed only when the caller knows it.
+ *
+ * "xhs-kit-web-first": the same client, but a note of unknown type is asked from Web V3 first (one endpoint
+ * for both types, so one call) through the per-call `series` option: the alternative to the default's
+ * App V2 first, measured so the choice between them rests on figures (calls, latency, exact counts).
  */
 import { createClient } from "../../client/create-client.js";
 import type { Page, Paginator } from "../../client/types.js";
+import type { Series } from "../../model/types.js";
 import type { NormalizedItem } from "../../series/types.js";
 import { noteUrl } from "../workload.js";
-import type { Strategy, StrategyAnswer, StrategyEnv } from "./types.js";
+import type { Strategy, StrategyAnswer, StrategyEnv, StrategyName } from "./types.js";
 
 async function firstPage<T extends NormalizedItem>(list: Paginator<T>): Promise<StrategyAnswer> {
   const iterator = list.pages()[Symbol.asyncIterator]();
@@ -22,7 +27,18 @@ async function firstPage<T extends NormalizedItem>(list: Paginator<T>): Promise<
   }
 }
 
+/** Per-call series order for a note whose type the caller does not know (null: the client's default). */
+type UnknownTypeOrder = Series[] | null;
+
 export function createXhsKitStrategy(env: StrategyEnv): Strategy {
+  return createKitStrategy(env, "xhs-kit", null);
+}
+
+export function createXhsKitWebFirstStrategy(env: StrategyEnv): Strategy {
+  return createKitStrategy(env, "xhs-kit-web-first", ["web_v3", "app_v2", "app_v1"]);
+}
+
+function createKitStrategy(env: StrategyEnv, name: StrategyName, unknownTypeOrder: UnknownTypeOrder): Strategy {
   const xhs = createClient({
     apiKey: env.apiKey,
     fetch: env.fetch,
@@ -37,7 +53,12 @@ export function createXhsKitStrategy(env: StrategyEnv): Strategy {
       case "note-image-unknown":
       case "note-video-unknown": {
         const ref = noteUrl(request.noteId, request.xsecToken);
-        const note = await xhs.notes.get(ref, request.knownType ? { type: request.knownType } : {});
+        const options = request.knownType
+          ? { type: request.knownType }
+          : unknownTypeOrder
+            ? { series: unknownTypeOrder }
+            : {};
+        const note = await xhs.notes.get(ref, options);
         return { kind: "note", note };
       }
       case "comments":
@@ -49,7 +70,7 @@ export function createXhsKitStrategy(env: StrategyEnv): Strategy {
     }
   };
   return {
-    name: "xhs-kit",
+    name,
     async run(request) {
       try {
         return await run(request);
