@@ -108,8 +108,10 @@ export async function resolveRef(
     if (parsed.kind !== kind) {
       throw new InvalidInputError(`expected a ${kind} reference, got a ${parsed.kind} one: ${JSON.stringify(ref)}`);
     }
-    if (kind === "note") ctx.knowledge.rememberNoteToken(parsed.id, parsed.xsecToken);
-    else ctx.knowledge.rememberUserToken(parsed.id, parsed.xsecToken);
+    if (parsed.kind === "note") {
+      ctx.knowledge.rememberNoteToken(parsed.id, parsed.xsecToken);
+      if (parsed.noteType) ctx.knowledge.rememberNoteType(parsed.id, parsed.noteType);
+    } else ctx.knowledge.rememberUserToken(parsed.id, parsed.xsecToken);
     const known = kind === "note" ? ctx.knowledge.noteToken(parsed.id) : ctx.knowledge.userToken(parsed.id);
     return { id: parsed.id, xsecToken: parsed.xsecToken ?? known ?? null, paid: false };
   }

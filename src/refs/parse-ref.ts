@@ -8,8 +8,11 @@ import { InvalidInputError } from "../transport/errors.js";
 export type RefKind = "note" | "user";
 
 export type ParsedRef =
-  /** A note: from a bare id (when a note was expected), /explore/, /discovery/item/ or /user/profile/<uid>/<noteId>. */
-  | { kind: "note"; id: string; xsecToken: string | null; userId?: string }
+  /**
+   * A note: from a bare id (when a note was expected), /explore/, /discovery/item/ or /user/profile/<uid>/<noteId>.
+   * `noteType` when the URL says it (app share links carry `type=normal|video` [I]): one call instead of two.
+   */
+  | { kind: "note"; id: string; xsecToken: string | null; userId?: string; noteType?: "image" | "video" }
   /** A user: from a bare id (when a user was expected) or /user/profile/<id>. */
   | { kind: "user"; id: string; xsecToken: string | null }
   /** xhslink.com/a|m|o/… or xhslink.cn/…: following it needs a (paid) resolve call. `text` is the share text it came in. */
@@ -58,10 +61,15 @@ function parseUrl(raw: string, expect: RefKind, trimTrailing = true): ParsedRef 
   const xsecToken = token === null || token === "" ? null : token;
   const [first, second, third, fourth] = segments;
   const isId = (s: string | undefined): s is string => s !== undefined && ID_SEGMENT.test(s);
-  if (first === "explore" && isId(second)) return { kind: "note", id: second, xsecToken };
-  if (first === "discovery" && second === "item" && isId(third)) return { kind: "note", id: third, xsecToken };
+  // App share links say `type=normal|video`; anything else is ignored.
+  const typeParam = url.searchParams.get("type");
+  const type: "image" | "video" | undefined =
+    typeParam === "normal" ? "image" : typeParam === "video" ? "video" : undefined;
+  const note = (id: string) => ({ kind: "note" as const, id, xsecToken, ...(type ? { noteType: type } : {}) });
+  if (first === "explore" && isId(second)) return note(second);
+  if (first === "discovery" && second === "item" && isId(third)) return note(third);
   if (first === "user" && second === "profile" && isId(third)) {
-    if (isId(fourth) && expect === "note") return { kind: "note", id: fourth, xsecToken, userId: third };
+    if (isId(fourth) && expect === "note") return { ...note(fourth), userId: third };
     return { kind: "user", id: third, xsecToken };
   }
   return null;

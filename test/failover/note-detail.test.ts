@@ -46,6 +46,16 @@ describe("notes.get: note type detection and paid-call economy", () => {
     expect(endpoints()).toEqual(["app_v2/get_video_note_detail"]);
   });
 
+  it("a type carried by the share link (type=video) costs one call", async () => {
+    const { xhs, endpoints } = client({
+      "app_v2/get_video_note_detail": () => ({ items: [note(ID, { type: "video" })] }),
+    });
+    await xhs.notes.get(
+      `https://www.xiaohongshu.com/discovery/item/${ID}?type=video&xsec_source=app_share&xsec_token=T`,
+    );
+    expect(endpoints()).toEqual(["app_v2/get_video_note_detail"]);
+  });
+
   it("a type learned from a list answer costs one call", async () => {
     const { xhs, endpoints } = client({
       "app_v2/search_notes": () => ({ items: [note(ID, { type: "video" })] }),

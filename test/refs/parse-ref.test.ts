@@ -61,7 +61,15 @@ describe("parseRef: URLs", () => {
 
   it("reads the app share long link with its extra query", () => {
     const url = `https://www.xiaohongshu.com/discovery/item/${NOTE}?app_platform=ios&app_version=8.77&share_from_user_hidden=true&xsec_source=app_share&type=video&xsec_token=CBabc%3D&author_share=1&xhsshare=CopyLink`;
-    expect(parseRef(url)).toEqual({ kind: "note", id: NOTE, xsecToken: "CBabc=" });
+    expect(parseRef(url)).toEqual({ kind: "note", id: NOTE, xsecToken: "CBabc=", noteType: "video" });
+  });
+
+  it("takes the note type from the share link's `type` (normal → image), and ignores any other value", () => {
+    const link = (type: string) => `https://www.xiaohongshu.com/discovery/item/${NOTE}?type=${type}&xsec_token=T`;
+    expect(parseRef(link("normal"))).toMatchObject({ kind: "note", noteType: "image" });
+    expect(parseRef(link("video"))).toMatchObject({ kind: "note", noteType: "video" });
+    for (const odd of ["", "constructor", "VIDEO", "live"]) expect(parseRef(link(odd))).not.toHaveProperty("noteType");
+    expect(parseRef(`https://www.xiaohongshu.com/explore/${NOTE}?type=video`)).toMatchObject({ noteType: "video" });
   });
 
   it("rejects other paths and other hosts", () => {
