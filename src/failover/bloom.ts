@@ -60,6 +60,19 @@ export class BloomFilter {
     return this.bits.length;
   }
 
+  /** The chance that an id never added is reported as seen, from the share of bits set (exact for this filter). */
+  get falsePositiveRate(): number {
+    let set = 0;
+    for (const byte of this.bits) {
+      let b = byte;
+      while (b !== 0) {
+        b &= b - 1;
+        set++;
+      }
+    }
+    return (set / (this.bits.length * 8)) ** HASHES;
+  }
+
   /** Deflated then base64url: a sparse filter (a short list) costs a few dozen characters. */
   toBase64(): string {
     return deflateRawSync(this.bits).toString("base64url");

@@ -87,6 +87,12 @@ export interface ListRunOptions {
 
 type NextParams = Record<string, string> | "end";
 
+const REPEATS_POSSIBLE =
+  "resumed after more items than the cursor's filter can tell apart: some items yielded before the resume may come again";
+
+/** Above this false-positive rate a resumed relevance list stops dropping ids its Bloom filter calls seen. */
+const MAX_BLOOM_FALSE_POSITIVES = 1e-3;
+
 /** A half-open series' probe that was too slow: the list went on elsewhere (a timeout, for the error report). */
 class SlowProbe extends TimeoutError {
   constructor(route: ListRoute, afterMs: number) {
@@ -125,6 +131,14 @@ export class ListWalker<T extends NormalizedItem> {
   private switched = false;
   /** Ids yielded by this walker in this process: exact, so a repeated item is dropped with no false positive. */
   private readonly seen = new Set<string>();
+  /**
+   * The ids yielded before this process, as the cursor's Bloom filter had them (never added to): the only
+   * memory of them, while `seen` is exact for this process. Null when the list starts here (then a Bloom
+   * hit on an unseen id could only be a false positive, and believing it would drop an item never given).
+   */
+  private readonly prior: BloomFilter | null = null;
+  /** Whether `prior` is sparse enough to drop on for a relevance list (see yieldedEarlier). */
+  private readonly priorSparse: boolean = false;
 
   constructor(
     private readonly def: ListDefinition<T>,
@@ -135,6 +149,10 @@ export class ListWalker<T extends NormalizedItem> {
     if (cursor) {
       const s = decodeCursor(cursor, def.key);
       this.bloom = BloomFilter.fromBase64(s.b, s.bn, s.bc);
+      if (s.y > 0) {
+        this.prior = BloomFilter.fromBase64(s.b, s.bn, s.bc);
+        this.priorSparse = this.prior.falsePositiveRate <= MAX_BLOOM_FALSE_POSITIVES;
+      }
       // A resumed list gives every series a new chance.
       this.state = { ...s, f: [] };
       if (s.s !== null && !def.routes.some((r) => r.series === s.s)) {
@@ -449,16 +467,32 @@ export class ListWalker<T extends NormalizedItem> {
           this.state.sk = false;
           continue;
         }
-        if (this.bloom.has(id)) continue;
+        if (this.yieldedEarlier(id)) continue;
       } else if (this.def.ordering === "relevance" && this.state.x === true) {
         // After a switch of series only: the Bloom filter is lossy (false positives), see ListCursorState.x.
-        if (this.bloom.has(id)) continue;
+        if (this.yieldedEarlier(id)) continue;
       } else if (id === this.state.l) {
         continue;
       }
       out.push(item);
     }
     return out;
+  }
+
+  /**
+   * Whether an id this process has not yielded was yielded before the resume (as far as the cursor's filter
+   * can tell). A stable list drops on any hit: the items before its last yielded id are old ones, so a false
+   * positive could only hide an item inserted since. A relevance list drops only while the filter is sparse:
+   * past ~1,200 ids a 2 KB filter calls more than 1 new id in 1,000 "seen", and an item that comes twice (a
+   * store upserts it) is better than one that never comes; the list then says so.
+   */
+  private yieldedEarlier(id: string): boolean {
+    if (this.prior === null) return false;
+    if (this.def.ordering === "relevance" && !this.priorSparse) {
+      this.addDegraded([REPEATS_POSSIBLE]);
+      return false;
+    }
+    return this.prior.has(id);
   }
 
   /** Takes up to `count` pending items, recording them as yielded. */

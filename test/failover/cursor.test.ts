@@ -47,6 +47,19 @@ describe("bloom filter", () => {
   });
 });
 
+describe("bloom filter's own false-positive estimate", () => {
+  it("grows with the ids it holds and matches what it does", () => {
+    const bloom = new BloomFilter();
+    for (let i = 0; i < 100; i++) bloom.add(`seen-${i}`);
+    expect(bloom.falsePositiveRate).toBeLessThan(1e-6);
+    for (let i = 100; i < 3000; i++) bloom.add(`seen-${i}`);
+    let positives = 0;
+    for (let i = 0; i < 20_000; i++) if (bloom.has(`unseen-${i}`)) positives++;
+    expect(bloom.falsePositiveRate).toBeGreaterThan(0.03);
+    expect(Math.abs(positives / 20_000 - bloom.falsePositiveRate)).toBeLessThan(0.02);
+  });
+});
+
 describe("list cursor", () => {
   it("round-trips", () => {
     const s = state();

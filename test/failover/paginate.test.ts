@@ -143,6 +143,48 @@ describe("lists across failover", () => {
     expect(paginator.degraded).toBe(false);
   });
 
+  it("a long relevance-ranked list that switches series midway loses nothing either (the exact set, not the Bloom filter)", async () => {
+    // 6,000 items, App V2 fails after 3,000: App V1 ranks the same 6,000 differently. A 2 KB filter holding
+    // 3,000 ids answers "seen" for several percent of the others; trusting it would drop real items.
+    const all = Array.from({ length: 6_000 }, (_, i) => note(hexId(200_000 + i), { source: "app_v2" }));
+    const shuffled = [...all].reverse().map((n) => ({ ...n, source: "app_v1" as const }));
+    const { xhs } = client({
+      "app_v2/search_notes": failsAfter(6, paged(all, 500, { hasMoreField: false })),
+      "app/search_notes": paged(shuffled, 500, { hasMoreField: false }),
+    });
+    const paginator = xhs.search.notes("long");
+    const got = await paginator.collect(50_000);
+    expect(new Set(ids(got)).size).toBe(got.length);
+    expect(got.length).toBe(all.length);
+    expect(paginator.degraded).toBe(true);
+  });
+
+  it("a relevance list resumed on another series trusts its Bloom filter only while it is sparse", async () => {
+    const all = Array.from({ length: 3_000 }, (_, i) => note(hexId(300_000 + i), { source: "app_v2" }));
+    const reversed = [...all].reverse().map((n) => ({ ...n, source: "app_v1" as const }));
+    const resumeAfter = async (taken: number) => {
+      const first = client({ "app_v2/search_notes": paged(all, 500, { hasMoreField: false }) });
+      const paginator = first.xhs.search.notes("long");
+      const before = await paginator.collect(taken);
+      const second = client({
+        "app_v2/search_notes": () => new UpstreamError("outage"),
+        "app/search_notes": paged(reversed, 500, { hasMoreField: false }),
+      });
+      const resumed = second.xhs.search.notes("long", { cursor: paginator.cursor! });
+      const after = await resumed.collect(50_000);
+      return { before, after, reasons: resumed.degradedReasons };
+    };
+    // 100 ids behind the cursor: the filter is exact enough to drop them, and nothing is lost.
+    const small = await resumeAfter(100);
+    expect(new Set([...ids(small.before), ...ids(small.after)]).size).toBe(all.length);
+    expect(small.before.length + small.after.length).toBe(all.length);
+    // 2,500 ids: the filter would call hundreds of new ids seen; they all come, some old ones may come again.
+    const large = await resumeAfter(2_500);
+    const got = new Set([...ids(large.before), ...ids(large.after)]);
+    expect(got.size).toBe(all.length);
+    expect(large.reasons.some((r) => /may come again/.test(r))).toBe(true);
+  });
+
   it("an empty first page is confirmed by a second series before the list is taken as empty", async () => {
     const { xhs, endpoints } = client({
       "app_v2/search_notes": () => ({ items: [] }),
