@@ -16,11 +16,20 @@ export interface SimSetup {
   run<T>(work: Promise<T>): Promise<T>;
 }
 
-export function simClient(faults: FaultProfileInput | string = "healthy", options: { seed?: number } = {}): SimSetup {
+export interface SimClientOptions {
+  seed?: number;
+  size?: "tiny" | "default";
+  /** Keep the simulator's and the client's default rate limits (off by default: tests run unthrottled). */
+  rateLimited?: boolean;
+}
+
+export function simClient(faults: FaultProfileInput | string = "healthy", options: SimClientOptions = {}): SimSetup {
   const fake = createFakeClock(Date.UTC(2026, 0, 15));
+  const limits = options.rateLimited === true;
   const sim = createSimulator({
     seed: options.seed ?? 7,
-    rateLimit: 0,
+    ...(options.size ? { size: options.size } : {}),
+    ...(limits ? {} : { rateLimit: 0 }),
     faults,
     clock: fake.clock,
     sleep: fake.sleep,
@@ -32,10 +41,15 @@ export function simClient(faults: FaultProfileInput | string = "healthy", option
     baseUrl: sim.url,
     clock: fake.clock,
     sleep: fake.sleep,
-    qps: 0,
+    ...(limits ? {} : { qps: 0 }),
     onEvent: (e) => events.push(e),
   });
-  const run = async <T>(work: Promise<T>): Promise<T> => {
+  return { sim, fake, xhs, events, run: runOn(fake) };
+}
+
+/** Runs a call to the end on `fake`, moving virtual time whenever everything waits. */
+export function runOn(fake: FakeClock): <T>(work: Promise<T>) => Promise<T> {
+  return async <T>(work: Promise<T>): Promise<T> => {
     let done = false;
     const tracked = work.finally(() => {
       done = true;
@@ -48,5 +62,4 @@ export function simClient(faults: FaultProfileInput | string = "healthy", option
     }
     return tracked;
   };
-  return { sim, fake, xhs, events, run };
 }

@@ -5,38 +5,10 @@
  * that bypasses the client meets them.
  */
 import { describe, expect, it } from "vitest";
-import { createClient } from "../../src/client/create-client.js";
-import type { AttemptEvent, ClientOptions } from "../../src/client/types.js";
-import { createSimulator } from "../../src/simulator/index.js";
-import { createFakeClock } from "../../src/transport/clock.js";
+import { simClient } from "../client/sim-helpers.js";
 
-function setup(clientOptions: Partial<ClientOptions> = {}) {
-  const fake = createFakeClock(Date.UTC(2026, 0, 15));
-  const sim = createSimulator({ seed: 7, size: "tiny", clock: fake.clock, sleep: fake.sleep });
-  const events: AttemptEvent[] = [];
-  const xhs = createClient({
-    apiKey: "e2e-key",
-    fetch: sim.fetch,
-    baseUrl: sim.url,
-    clock: fake.clock,
-    sleep: fake.sleep,
-    onEvent: (e) => events.push(e),
-    ...clientOptions,
-  });
-  /** Runs the work to the end, moving virtual time whenever everything is waiting. */
-  const run = async <T>(work: Promise<T>): Promise<T> => {
-    let done = false;
-    const tracked = work.finally(() => {
-      done = true;
-    });
-    tracked.catch(() => {});
-    for (let i = 0; i < 100_000 && !done; i++) {
-      await fake.flush();
-      if (done) break;
-      if (!(await fake.next())) await new Promise((r) => setTimeout(r, 0));
-    }
-    return tracked;
-  };
+function setup() {
+  const { fake, sim, xhs, events, run } = simClient("healthy", { seed: 7, size: "tiny", rateLimited: true });
   const refs = sim.world
     .notes()
     .filter((n) => !n.deleted && !n.webRestricted)
@@ -90,7 +62,7 @@ describe("a client with its defaults on the simulator's Web V3 note detail limit
       sim.fetch(
         `${sim.url}/api/v1/xiaohongshu/web_v3/fetch_note_detail?${new URLSearchParams({ note_id: note?.id ?? "", xsec_token: note?.token ?? "" })}`,
         {
-          headers: { Authorization: "Bearer e2e-key" },
+          headers: { Authorization: "Bearer test-key" },
         },
       );
     expect((await call(first)).status).toBe(200);
