@@ -9,11 +9,11 @@
  * configured limits" means zero non-200 answers with the limits the run configures.
  */
 import { performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
 import { createClient } from "../client/create-client.js";
 import { startServer } from "../server/start.js";
 import { createSimulator } from "../simulator/index.js";
 import { GUIDE } from "../simulator/world/index.js";
+import { driveLoad, loadFigures } from "./load-driver.js";
 
 export type ServerLoadMix = "cached" | "uncached" | "mixed";
 
@@ -42,69 +42,6 @@ export interface ServerLoadResult {
   cacheHitRatio: number;
   /** Calls the simulator received during the measured window. */
   upstreamCalls: number;
-}
-
-const DRIVER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { Agent, request } = require("node:http");
-const { url, paths, concurrency, durationMs, maxRequests, warmup } = workerData;
-const base = new URL(url);
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-let next = 0;
-const pick = () => paths[next++ % paths.length];
-const get = (path) => new Promise((resolve, reject) => {
-  const req = request({ agent, host: base.hostname, port: base.port, path, method: "GET" }, (res) => {
-    res.on("data", () => {});
-    res.on("end", () => resolve(res.statusCode || 0));
-    res.on("error", reject);
-  });
-  req.on("error", reject);
-  req.end();
-});
-(async () => {
-  for (let i = 0; i < warmup; i++) await get(pick());
-  parentPort.postMessage({ type: "warm" });
-  const latencies = new Float64Array(maxRequests);
-  let count = 0, errors = 0;
-  const started = performance.now();
-  const deadline = started + durationMs;
-  const loop = async () => {
-    while (count < maxRequests && performance.now() < deadline) {
-      const index = count++;
-      const t0 = performance.now();
-      try { if ((await get(pick())) !== 200) errors++; } catch { errors++; }
-      latencies[index] = performance.now() - t0;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, loop));
-  const elapsedMs = performance.now() - started;
-  agent.destroy();
-  parentPort.postMessage({ type: "done", count, errors, elapsedMs, latencies: latencies.slice(0, count) });
-})();
-`;
-
-interface DriverDone {
-  count: number;
-  errors: number;
-  elapsedMs: number;
-  latencies: Float64Array;
-}
-
-function drive(data: Record<string, unknown>, onWarm: () => void): Promise<DriverDone> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(DRIVER_SOURCE, { eval: true, workerData: data });
-    worker.on("message", (message: { type: string } & DriverDone) => {
-      if (message.type === "warm") return onWarm();
-      resolve(message);
-      void worker.terminate();
-    });
-    worker.once("error", reject);
-  });
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
 }
 
 /** Request paths for a mix: 40 resources of the world (notes, users, comment pages, searches). */
@@ -141,33 +78,25 @@ export async function measureServerLoad(options: ServerLoadOptions = {}): Promis
     try {
       let callsAtStart = 0;
       let cacheAtStart = server.runtime.cache.stats();
-      const done = await drive(
-        {
-          url: server.url,
-          paths: pathsFor(mix, sim.world),
-          concurrency: options.concurrency ?? 16,
-          durationMs: options.durationMs ?? 3_000,
-          maxRequests: options.maxRequests ?? 50_000,
-          warmup: options.warmupRequests ?? 200,
-        },
-        () => {
+      const run = await driveLoad({
+        url: server.url,
+        schedule: pathsFor(mix, sim.world).map((path) => ({ path })),
+        concurrency: options.concurrency ?? 16,
+        durationMs: options.durationMs ?? 3_000,
+        maxRequests: options.maxRequests ?? 50_000,
+        warmupRequests: options.warmupRequests ?? 200,
+        onWarm: () => {
           callsAtStart = sim.ledger.snapshot().totals.calls;
           cacheAtStart = server.runtime.cache.stats();
         },
-      );
+      });
       const cache = server.runtime.cache.stats();
       const served = (s: typeof cache) => s.hits + s.coalesced;
       const all = (s: typeof cache) => s.hits + s.coalesced + s.misses + s.bypasses;
       const total = all(cache) - all(cacheAtStart);
-      const sorted = Float64Array.from(done.latencies).sort();
       results.push({
         mix,
-        requests: done.count,
-        errors: done.errors,
-        durationMs: Math.round(done.elapsedMs),
-        requestsPerSecond: Math.round((done.count / done.elapsedMs) * 1000),
-        p50Ms: Number(percentile(sorted, 0.5).toFixed(2)),
-        p99Ms: Number(percentile(sorted, 0.99).toFixed(2)),
+        ...loadFigures(run),
         cacheHitRatio: total > 0 ? Number(((served(cache) - served(cacheAtStart)) / total).toFixed(3)) : 0,
         upstreamCalls: sim.ledger.snapshot().totals.calls - callsAtStart,
       });
