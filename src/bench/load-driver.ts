@@ -51,10 +51,14 @@ export interface LoadRun {
 
 /** The figures both load runs report, in their units: ms rounded to 0.01, requests/s to integers. */
 export interface LoadFigures {
+  /** Requests in the measured window (warm-up excluded). */
   requests: number;
+  /** Non-200 answers and failed requests among them. */
   errors: number;
+  /** Wall time of the measured window, ms. */
   durationMs: number;
   requestsPerSecond: number;
+  /** Nearest-rank latency percentiles, ms. */
   p50Ms: number;
   p99Ms: number;
 }

@@ -13,7 +13,7 @@ import { createClient } from "../client/create-client.js";
 import { startServer } from "../server/start.js";
 import { createSimulator } from "../simulator/index.js";
 import { GUIDE } from "../simulator/world/index.js";
-import { driveLoad, loadFigures } from "./load-driver.js";
+import { driveLoad, type LoadFigures, loadFigures } from "./load-driver.js";
 
 export type ServerLoadMix = "cached" | "uncached" | "mixed";
 
@@ -30,14 +30,9 @@ export interface ServerLoadOptions {
   seed?: number;
 }
 
-export interface ServerLoadResult {
+/** The shared load figures (requests, errors, durationMs, requestsPerSecond, p50Ms, p99Ms) and: */
+export interface ServerLoadResult extends LoadFigures {
   mix: ServerLoadMix;
-  requests: number;
-  errors: number;
-  durationMs: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
   /** Share of answers served from the cache (hits and coalesced), 0..1. */
   cacheHitRatio: number;
   /** Calls the simulator received during the measured window. */

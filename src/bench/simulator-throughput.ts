@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { startSimulator } from "../simulator/index.js";
 import { GUIDE } from "../simulator/world/index.js";
-import { driveLoad, type LoadRequest, loadFigures } from "./load-driver.js";
+import { driveLoad, type LoadFigures, type LoadRequest, loadFigures } from "./load-driver.js";
 
 export type ThroughputMix = "guide" | "detail-heavy";
 
@@ -26,14 +26,9 @@ export interface ThroughputOptions {
   mix?: ThroughputMix;
 }
 
-export interface ThroughputResult {
+/** The shared load figures (requests, errors, durationMs, requestsPerSecond, p50Ms, p99Ms) and: */
+export interface ThroughputResult extends LoadFigures {
   mix: ThroughputMix;
-  requests: number;
-  errors: number;
-  durationMs: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
   /** Mean response body size in bytes. */
   meanBodyBytes: number;
   /**
