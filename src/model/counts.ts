@@ -14,26 +14,55 @@ export interface ParsedCount {
 const UNKNOWN: ParsedCount = { value: null, approx: false };
 
 /** Multipliers of the suffixes XHS displays use (万/w = 10^4, 千/k = 10^3, 亿 = 10^8, m = 10^6 on RedNote). */
+// Both cases are listed (no toLowerCase: lower-casing a CJK unit took longer than the regex).
 const MULTIPLIERS: Record<string, number> = {
   万: 1e4,
   w: 1e4,
+  W: 1e4,
   千: 1e3,
   k: 1e3,
+  K: 1e3,
   亿: 1e8,
   m: 1e6,
+  M: 1e6,
 };
 
-// digits with optional decimals, optional unit, optional "+" (lower bound)
-const DISPLAY = /^(\d+(?:\.\d+)?)\s*(万|w|千|k|亿|m)?\s*(\+)?$/i;
+// digits with optional decimals, optional unit (either case), optional "+" (lower bound)
+const DISPLAY = /^(\d+(?:\.\d+)?)\s*([万wW千kK亿mM])?\s*(\+)?$/;
 
-/** 1 to 15 ASCII digits and nothing else. */
-function isPlainDigits(input: string): boolean {
-  if (input.length === 0 || input.length > 15) return false;
-  for (let i = 0; i < input.length; i++) {
-    const code = input.charCodeAt(i);
-    if (code < 48 || code > 57) return false;
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/**
+ * The compact forms nearly every count takes ("9404", "2.9万", "10+", "10万+": no spaces, no separators),
+ * read in one scan: the regexes below cost more than the rest of normalizing a web note. Null for any other
+ * form (the general path reads it). Same value as Number(digits): at most 15 digits in all, so the decimal
+ * is (whole·10^k + fraction) / 10^k, one correctly rounded division of exact integers.
+ */
+function scanCompact(input: string): ParsedCount | null {
+  const length = input.length;
+  let i = 0;
+  let mantissa = 0;
+  while (i < length && isDigit(input.charCodeAt(i))) mantissa = mantissa * 10 + input.charCodeAt(i++) - 48;
+  if (i === 0) return null;
+  let scale = 1;
+  if (i < length && input.charCodeAt(i) === 46) {
+    const start = ++i;
+    while (i < length && isDigit(input.charCodeAt(i))) {
+      mantissa = mantissa * 10 + input.charCodeAt(i++) - 48;
+      scale *= 10;
+    }
+    if (i === start) return null;
   }
-  return true;
+  const digits = scale === 1 ? i : i - 1;
+  if (digits > 15) return null; // the mantissa may not be exact: leave it to Number()
+  const multiplier = i < length ? MULTIPLIERS[input.charAt(i)] : undefined;
+  if (multiplier !== undefined) i++;
+  const plus = i < length && input.charCodeAt(i) === 43;
+  if (plus) i++;
+  if (i !== length) return null;
+  const value = Math.round((mantissa / scale) * (multiplier ?? 1));
+  if (value > Number.MAX_SAFE_INTEGER) return UNKNOWN;
+  return { value, approx: multiplier !== undefined || plus };
 }
 
 /** Parses one count as any series gives it. Never throws. */
@@ -43,16 +72,16 @@ export function parseCount(input: unknown): ParsedCount {
     return { value: Math.round(input), approx: false };
   }
   if (typeof input !== "string") return UNKNOWN;
-  // Most string counts are plain digits ("9404"): read them without the regexes below (they dominated the
-  // cost of normalizing web answers). At most 15 digits, so the value is a safe integer.
-  if (isPlainDigits(input)) return { value: Number(input), approx: false };
-  // Thousands separators (ASCII and full-width commas) and inner spaces carry no meaning: removed, unless the
-  // display already reads as is ("2.9万", the usual case; removing them would change nothing).
-  const match = DISPLAY.exec(input) ?? DISPLAY.exec(input.trim().replace(/[,，\s]/g, ""));
+  const compact = scanCompact(input);
+  if (compact !== null) return compact;
+  // Thousands separators (ASCII and full-width commas) and inner spaces carry no meaning.
+  const cleaned = input.trim().replace(/[,，\s]/g, "");
+  if (cleaned === "") return UNKNOWN;
+  const match = DISPLAY.exec(cleaned);
   if (!match) return UNKNOWN;
   const [, digits, unit, plus] = match;
   const base = Number(digits);
-  const multiplier = unit ? (MULTIPLIERS[unit.toLowerCase()] ?? 1) : 1;
+  const multiplier = unit ? (MULTIPLIERS[unit] ?? 1) : 1;
   const value = Math.round(base * multiplier);
   if (!Number.isFinite(value) || value > Number.MAX_SAFE_INTEGER) return UNKNOWN;
   return { value, approx: unit !== undefined || plus !== undefined };

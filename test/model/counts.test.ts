@@ -59,6 +59,27 @@ describe("parseCount", () => {
     );
   });
 
+  it("compact displays read as the spaced ones (the fast scan agrees with the general path)", () => {
+    const display = fc
+      .tuple(
+        fc.stringMatching(/^\d{1,17}$/),
+        fc.option(fc.stringMatching(/^\d{1,8}$/), { nil: undefined }),
+        fc.constantFrom("", "万", "w", "W", "千", "k", "K", "亿", "m", "M"),
+        fc.boolean(),
+      )
+      .map(
+        ([whole, fraction, unit, plus]) =>
+          `${whole}${fraction !== undefined ? `.${fraction}` : ""}${unit}${plus ? "+" : ""}`,
+      );
+    fc.assert(
+      fc.property(display, (compact) => {
+        // A leading space keeps the general path (trim, regex, Number) from the fast scan.
+        expect(parseCount(compact)).toEqual(parseCount(` ${compact}`));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
   it("abbreviated displays scale by their unit and are approximate", () => {
     const units = fc.constantFrom(
       ["万", 10_000],
