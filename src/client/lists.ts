@@ -55,6 +55,8 @@ interface ListSetup<T extends NormalizedItem> {
   bloomBytes?: number;
   /** The subject is known to have items (an empty first page is then a fault). */
   expectsItems?: () => boolean;
+  /** The subject is known to have no items (see ListDefinition.expectsNone). */
+  expectsNone?: () => boolean;
   /** A genuine empty answer names its subject (see ListDefinition.emptyNamesSubject). */
   emptyNamesSubject?: boolean;
 }
@@ -83,6 +85,7 @@ function buildList<T extends NormalizedItem>(
   const checks = new Map(listRoutes.map((r) => [r.endpoint.name, setup.check?.(r.endpoint)]));
   const def: ListDefinition<T> = {
     expectsItems: setup.expectsItems,
+    expectsNone: setup.expectsNone,
     emptyNamesSubject: setup.emptyNamesSubject,
     capability: setup.capability,
     key: setup.key,
@@ -221,6 +224,7 @@ function commentList(
       check: (endpoint) => aboutNote(endpoint, noteId, null),
       // A note the client has seen with comments cannot have an empty comment list (stats.comments > 0).
       expectsItems: () => (ctx.knowledge.noteCommentCount(noteId) ?? 0) > 0,
+      expectsNone: () => ctx.knowledge.noteCommentCount(noteId) === 0,
       emptyNamesSubject: true,
     },
     options,

@@ -64,6 +64,11 @@ export interface ListDefinition<T extends NormalizedItem> {
    */
   expectsItems?: (() => boolean) | undefined;
   /**
+   * True when the subject is known to have no items (a note whose comment count the client saw at exactly
+   * 0): one empty first answer that is evidence of emptiness then ends the list, without a second opinion.
+   */
+  expectsNone?: (() => boolean) | undefined;
+  /**
    * True when a genuine empty answer of this list names its subject (comments: the note's `user_id`):
    * an empty answer that does not is an empty-payload fault and is no evidence that the list is empty.
    */
@@ -408,9 +413,10 @@ export class ListWalker<T extends NormalizedItem> {
               this.failOver(empty);
               continue;
             }
-            // An empty first page is suspect: two answers must agree before the list is taken as empty.
+            // An empty first page is suspect: two answers must agree before the list is taken as empty
+            // (or one, when the client already knew the subject had none: two pieces of evidence agree).
             this.state.e++;
-            if (this.state.e >= 2) {
+            if (this.state.e >= 2 || this.confirmsKnownEmptiness(empty)) {
               this.done = true;
               return false;
             }
@@ -442,6 +448,17 @@ export class ListWalker<T extends NormalizedItem> {
       this.pending = this.select(answer.items);
     }
     return true;
+  }
+
+  /**
+   * Whether one empty answer is enough: the client already knew the subject had no items, and the answer
+   * itself positively looks genuine (names its subject, or reports a count of 0). A bare empty payload
+   * never is: it may be a fault, and the count the client saw may be stale.
+   */
+  private confirmsKnownEmptiness(empty: UpstreamError): boolean {
+    if (this.def.expectsNone?.() !== true || !(empty instanceof EmptyPageAnswer)) return false;
+    const { namesSubject, reportedCount } = empty.evidence;
+    return namesSubject === true || reportedCount === 0;
   }
 
   /** Whether an empty first page may count toward "the list is empty" (two such answers end it). */

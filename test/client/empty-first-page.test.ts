@@ -41,6 +41,29 @@ describe("empty first comment page", () => {
     expect(setup.events.length).toBeLessThanOrEqual(2);
   });
 
+  it("a note seen with 0 comments: one genuine empty answer ends the list (1 call, not 2)", async () => {
+    const setup = simClient();
+    const note = liveNotes(setup).find((n) => n.type === "normal" && n.commentsTotal === 0);
+    if (!note) throw new Error("the simulator world has no image note without comments");
+    const detail = await setup.run(setup.xhs.notes.get(note.id, { type: "image" }));
+    expect(detail.stats.comments).toBe(0);
+    const before = setup.events.length;
+    expect(await setup.run(setup.xhs.comments.list(note.id).collect(5))).toEqual([]);
+    expect(setup.events.slice(before).map((e) => e.endpoint)).toEqual(["app_v2/get_note_comments"]);
+  });
+
+  it("a note seen with 0 comments: a bare empty payload is still not enough", async () => {
+    const setup = simClient({ endpoints: { "app_v2/get_note_comments": { rates: { empty_payload: 1 } } } });
+    const note = liveNotes(setup).find((n) => n.type === "normal" && n.commentsTotal === 0)!;
+    await setup.run(setup.xhs.notes.get(note.id, { type: "image" }));
+    const before = setup.events.length;
+    expect(await setup.run(setup.xhs.comments.list(note.id).collect(5))).toEqual([]);
+    expect(setup.events.slice(before).map((e) => e.endpoint)).toEqual([
+      "app_v2/get_note_comments",
+      "app/get_note_comments",
+    ]);
+  });
+
   it("a note seen with comments: an empty page on every App series is a fault even if it names the author", async () => {
     // App V2 answers a bare empty page only for the comments; the note detail (count learned) is fine.
     const setup = simClient({
