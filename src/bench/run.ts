@@ -4,6 +4,8 @@
  *   node --expose-gc dist/bench/run.js [--quick] [--out DIR] [--requests N] [--seed N]
  *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server]
  *        [--scale X]   (run the comparison in real time × X instead of on the virtual clock)
+ *   node dist/bench/run.js --render [--out DIR]   (rewrite results.md from results.json and ANALYSIS.md,
+ *        after editing the analysis: no measurement is run)
  *
  * --quick: small sizes (a minute or two), written to a temporary folder unless --out is given.
  * The hand-written analysis in bench/ANALYSIS.md (why a target is missed) is copied into results.md.
@@ -37,6 +39,8 @@ export interface BenchRunOptions {
   only: Part[];
   /** Real-time scale for the comparison; null = virtual clock. */
   scale: number | null;
+  /** Only re-render results.md from the folder's results.json (and ANALYSIS.md). */
+  render: boolean;
   log: (line: string) => void;
 }
 
@@ -189,6 +193,7 @@ function parseCli(argv: string[]): BenchRunOptions {
       strategies: { type: "string" },
       only: { type: "string" },
       scale: { type: "string" },
+      render: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -229,6 +234,7 @@ function parseCli(argv: string[]): BenchRunOptions {
     strategies: list(values.strategies, STRATEGY_NAMES, "strategy") as StrategyName[],
     only: list(values.only, PARTS, "part") as Part[],
     scale,
+    render: values.render ?? false,
     log: (line) => process.stderr.write(`${line}\n`),
   };
 }
@@ -241,10 +247,12 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const results = await runBench(options);
+  const results = options.render
+    ? (JSON.parse(readFileSync(join(options.out, "results.json"), "utf8")) as BenchResults)
+    : await runBench(options);
   mkdirSync(options.out, { recursive: true });
   const analysis = join(repoRoot, "bench", "ANALYSIS.md");
-  const notes = existsSync(analysis) && !options.quick ? [readFileSync(analysis, "utf8").trim()] : [];
+  const notes = existsSync(analysis) && !results.run.quick ? [readFileSync(analysis, "utf8").trim()] : [];
   writeResults(options.out, results, notes);
   for (const t of results.targets) {
     options.log(`${t.met === null ? "–" : t.met ? "met" : "NOT MET"}  ${t.name}: ${t.figure}`);
