@@ -127,6 +127,15 @@ const bucketRate = z
 export const EndpointRateLimitSchema = z.union([z.number().finite().nonnegative(), bucketRate]);
 export type EndpointRateLimit = z.infer<typeof EndpointRateLimitSchema>;
 
+/** A record keyed by catalogue endpoint name; an unknown name is a clear error, not a silent no-op. */
+function byEndpoint<T extends z.ZodType>(value: T) {
+  return z.record(z.string(), value).superRefine((entries, ctx) => {
+    for (const name of Object.keys(entries)) {
+      if (findEndpoint(name) === undefined) ctx.addIssue({ code: "custom", path: [name], message: UNKNOWN_ENDPOINT });
+    }
+  });
+}
+
 export const RateLimitSchema = bucketRate
   .extend({
     /**
@@ -134,15 +143,7 @@ export const RateLimitSchema = bucketRate
      * defaults (Web V3 note detail 1/s, burst 1: see rate-limit.ts); 0 removes one. `perSecond: 0` with no
      * `endpoints` switches every limit off.
      */
-    endpoints: z
-      .record(z.string(), EndpointRateLimitSchema)
-      .superRefine((limits, ctx) => {
-        for (const name of Object.keys(limits)) {
-          if (findEndpoint(name) === undefined)
-            ctx.addIssue({ code: "custom", path: [name], message: UNKNOWN_ENDPOINT });
-        }
-      })
-      .optional(),
+    endpoints: byEndpoint(EndpointRateLimitSchema).optional(),
   })
   .strict();
 export type RateLimit = z.infer<typeof RateLimitSchema>;
@@ -165,15 +166,7 @@ export const FaultProfileSchema = z
     latencyScale: z.number().finite().nonnegative().optional(),
     defaults: FaultRuleSchema.optional(),
     series: z.partialRecord(z.enum(SERIES), FaultRuleSchema).optional(),
-    endpoints: z
-      .record(z.string(), FaultRuleSchema)
-      .superRefine((rules, ctx) => {
-        for (const name of Object.keys(rules)) {
-          if (findEndpoint(name) === undefined)
-            ctx.addIssue({ code: "custom", path: [name], message: UNKNOWN_ENDPOINT });
-        }
-      })
-      .optional(),
+    endpoints: byEndpoint(FaultRuleSchema).optional(),
     outages: z.array(OutageSchema).optional(),
     rateLimit: RateLimitSchema.optional(),
     budget: BudgetSchema.optional(),
