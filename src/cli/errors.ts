@@ -13,6 +13,9 @@ export class UsageError extends Error {
 /** No key against TikHub itself: an auth error (exit 3) raised before any call. */
 export class MissingApiKeyError extends AuthError {}
 
+/** TIKHUB_API_KEY cannot be a key (a line break, a space, a non-ASCII character): exit 3 before any call. */
+export class InvalidApiKeyError extends AuthError {}
+
 export interface DescribedError {
   message: string;
   exitCode: ExitCode;
@@ -76,7 +79,8 @@ function headline(error: XhsError): string {
 
 export function describeError(error: unknown, options: { verbose?: boolean } = {}): DescribedError {
   if (error instanceof UsageError) return { message: `error: ${error.message}`, exitCode: EXIT.usage };
-  if (error instanceof MissingApiKeyError) return { message: `error: ${error.message}`, exitCode: EXIT.auth };
+  if (error instanceof MissingApiKeyError || error instanceof InvalidApiKeyError)
+    return { message: `error: ${error.message}`, exitCode: EXIT.auth };
   if (isXhsError(error)) {
     const lines = [`error: ${headline(error)}${error.kind === "aborted" ? "" : where(error)}`];
     if (error instanceof AllSeriesFailedError) {

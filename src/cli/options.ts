@@ -8,8 +8,9 @@ import { createClient } from "../client/create-client.js";
 import type { ClientOptions, XhsClient } from "../client/types.js";
 import { SERIES, type Series } from "../model/types.js";
 import { parseNoteRef, parseUserRef, type RefKind } from "../refs/parse-ref.js";
+import { apiKeyProblem } from "../transport/transport.js";
 import type { CliContext } from "./context.js";
-import { MissingApiKeyError } from "./errors.js";
+import { InvalidApiKeyError, MissingApiKeyError } from "./errors.js";
 import { createCliLogger } from "./logger.js";
 
 export const DEFAULT_BASE_URL = "https://api.tikhub.io";
@@ -213,6 +214,9 @@ export interface ClientFlags {
   baseUrl?: string | undefined;
 }
 
+/** The key sent to a host that is not TikHub's when TIKHUB_API_KEY is not set (see clientOptionsFrom). */
+export const NO_KEY_PLACEHOLDER = "xhs-kit-no-key";
+
 /** TikHub's own hosts: a key is required there (a local `xhs mock` may run without one). */
 export function isTikHubHost(baseUrl: string): boolean {
   try {
@@ -228,6 +232,13 @@ export function clientOptionsFrom(flags: ClientFlags, ctx: CliContext): ClientOp
   const envBase = ctx.env["TIKHUB_BASE_URL"]?.trim();
   const baseUrl = flags.baseUrl ?? (envBase ? parseBaseUrlOrThrow(envBase) : DEFAULT_BASE_URL);
   const apiKey = ctx.env["TIKHUB_API_KEY"]?.trim() || undefined;
+  const keyProblem = apiKey ? apiKeyProblem(apiKey) : null;
+  if (keyProblem !== null) {
+    throw new InvalidApiKeyError(
+      `TIKHUB_API_KEY ${keyProblem}: copy the key again from https://user.tikhub.io and export it in quotes ` +
+        `(export TIKHUB_API_KEY='…').`,
+    );
+  }
   if (!apiKey && isTikHubHost(baseUrl)) {
     throw new MissingApiKeyError(
       `TIKHUB_API_KEY is not set: set TIKHUB_API_KEY to your TikHub API key (export TIKHUB_API_KEY=…; get one at https://user.tikhub.io). ` +
@@ -235,8 +246,9 @@ export function clientOptionsFrom(flags: ClientFlags, ctx: CliContext): ClientOp
         `and pass --base-url http://127.0.0.1:PORT.`,
     );
   }
-  const options: ClientOptions = { baseUrl };
-  if (apiKey) options.apiKey = apiKey;
+  // A local simulator (or any host that is not TikHub's) needs no key; the library wants one, so the
+  // CLI sends a fixed placeholder there (`xhs mock` accepts any non-empty key unless --keys is given).
+  const options: ClientOptions = { baseUrl, apiKey: apiKey ?? NO_KEY_PLACEHOLDER };
   if (ctx.fetch) options.fetch = ctx.fetch;
   if (flags.series) options.series = flags.series;
   if (flags.timeout !== undefined) options.timeoutMs = Math.round(flags.timeout * 1000);

@@ -114,6 +114,17 @@ export interface Transport {
 const DEFAULT_MAX_RETRIES = 2;
 const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
 
+/**
+ * What makes a key unusable in an `Authorization` header, or null when it looks like a key: TikHub's
+ * keys are printable ASCII without spaces. The message never quotes the key (nor any character of it).
+ */
+export function apiKeyProblem(key: string): string | null {
+  if (/[\r\n]/.test(key)) return "contains a line break";
+  if (/\s/.test(key)) return "contains a space or tab";
+  if (/[^\x21-\x7e]/.test(key)) return "contains a character that is not printable ASCII (a pasted quote or accent?)";
+  return null;
+}
+
 /** Fills in where an error happened when `interpret` did not say (errors carry endpoint, series, status, request id). */
 function located(
   error: XhsError,
@@ -132,6 +143,7 @@ function located(
 export function createTransport(options: TransportOptions = {}): Transport {
   const env = options.env ?? process.env;
   const apiKey = options.apiKey ?? env["TIKHUB_API_KEY"];
+  const keyProblem = apiKey ? apiKeyProblem(apiKey) : null;
   const baseUrl = resolveBaseUrl(options.baseUrl, env);
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const clock = options.clock ?? systemClock;
@@ -184,6 +196,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const retryable = ctx.retryable ?? isRetryable;
     if (!apiKey) {
       throw new AuthError("no TikHub API key: set TIKHUB_API_KEY or pass apiKey", {
+        endpoint: spec.name,
+        series: spec.series,
+      });
+    }
+    if (keyProblem !== null) {
+      // fetch would refuse the header (a TypeError, retried as a connection failure): say what is wrong instead.
+      throw new AuthError(`the TikHub API key ${keyProblem}: copy it again from https://user.tikhub.io`, {
         endpoint: spec.name,
         series: spec.series,
       });

@@ -117,6 +117,31 @@ describe("the API key", () => {
     expect(calls).toBe(0);
   });
 
+  it("not needed against a local simulator: the offline quick start works without TIKHUB_API_KEY", async () => {
+    const before = rig.calls();
+    const r = await rig.run(["note", GUIDE.imageNoteId, "--json"], { env: { TIKHUB_API_KEY: undefined } });
+    expect(r.code, r.stderr).toBe(EXIT.ok);
+    expect(JSON.parse(r.stdout).id).toBe(GUIDE.imageNoteId);
+    expect(rig.calls()).toBeGreaterThan(before);
+  });
+
+  const badKeys: [string, string][] = [
+    ["a line break inside", "sk-abc\ndef-0123456789"],
+    ["a non-ASCII character", "sk-abc“def”0123456789"],
+    ["a space inside", "sk-abc def-0123456789"],
+  ];
+  for (const [what, key] of badKeys) {
+    it(`with ${what}: exit 3 and a clear key error, the key never echoed, nothing sent`, async () => {
+      const before = rig.calls();
+      const r = await rig.run(["note", GUIDE.imageNoteId], { env: { TIKHUB_API_KEY: key } });
+      expect(r.code).toBe(EXIT.auth);
+      expect(r.stderr).toMatch(/TIKHUB_API_KEY contains/);
+      expect(r.stderr).not.toMatch(/try again later/);
+      for (const part of ["sk-abc", "def", "0123456789"]) expect(r.stderr).not.toContain(part);
+      expect(rig.calls()).toBe(before);
+    });
+  }
+
   it("is never taken from a flag", async () => {
     const r = await rig.run(["note", GUIDE.imageNoteId, "--api-key", "abc"]);
     expect(r.code).toBe(EXIT.usage);

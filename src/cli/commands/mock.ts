@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-
 import { BUILT_IN_PROFILES, FaultProfileError, loadFaultProfile } from "../../simulator/fault-profile.js";
 import { startSimulator } from "../../simulator/index.js";
 import { DEFAULT_QUIRKS, type Quirks } from "../../simulator/quirks.js";
+import { isLoopbackHost } from "../../transport/hosts.js";
 import { contextOf } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
@@ -54,15 +55,6 @@ function collectQuirk(value: string, previous: Partial<Quirks> | undefined): Par
   return { ...(previous ?? {}), [name]: m[2] === "on" };
 }
 
-/** Loopback hosts need no --allow-remote. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, "$1");
-  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
 export function register(program: Command): void {
   program
     .command("mock")
@@ -107,7 +99,9 @@ export function register(program: Command): void {
       "after",
       `
 Prints its base URL on stdout (one line) and runs until Ctrl-C / SIGTERM.
-Point a client at it:  TIKHUB_BASE_URL=<url> xhs note 697c0eee000000000a03c308 --api-key any-key
+Point a client at it (no key needed; with --keys, export TIKHUB_API_KEY=<one of them>):
+  xhs note 697c0eee000000000a03c308 --base-url <url>
+  TIKHUB_BASE_URL=<url> xhs search notes 露营 --limit 5
 
 Admin routes (no key needed): GET /__sim/health, GET /__sim/ledger, POST /__sim/ledger/reset,
 GET|PUT /__sim/faults, POST /__sim/reset.
