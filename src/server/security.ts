@@ -4,19 +4,10 @@
  * (every call may cost money; DNS rebinding and plain cross-site GETs are the threats).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { isIP } from "node:net";
+import { isLoopbackHost } from "../transport/hosts.js";
 
-/** Loopback hosts: 127.0.0.0/8, ::1 and localhost. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[|\]$/g, "");
-  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  if (isIP(h) === 4) return h.startsWith("127.");
-  if (h.startsWith("::ffff:")) return isLoopbackHost(h.slice(7));
-  return false;
-}
+/** Loopback hosts: one rule with the simulator's (src/transport/hosts.ts). */
+export { isLoopbackHost };
 
 /** Listening anywhere but loopback without a token would expose a paid API key to the network. */
 export class UnsafeBindError extends Error {
