@@ -228,6 +228,7 @@ export interface Store {
  *                   │ ─fail(retry)→ pending
  *                   │ ─fail→ failed
  *                   │ ─release / recoverLeases→ pending
+ *                   │ ─(expiry passed) lease by another worker→ leased (new token and owner)
  */
 export type JobState = "pending" | "leased" | "done" | "failed";
 export const JOB_STATES: readonly JobState[] = ["pending", "leased", "done", "failed"];
@@ -280,6 +281,11 @@ export interface Job {
   /** Identifies the current lease; complete/fail/checkpoint with a stale token are refused. */
   leaseToken: string | null;
   leaseOwner: string | null;
+  /**
+   * When the current lease runs out (ISO time, the store's clock) unless its owner renews it: after it,
+   * another worker may take the job. Null when not leased (or leased by a store that knew no expiry).
+   */
+  leaseExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -287,11 +293,16 @@ export interface Job {
 /** What complete/fail/checkpoint/release need: the leased job as `lease` returned it. */
 export type JobHandle = Pick<Job, "id" | "leaseToken">;
 
+/** How long a lease lasts unless renewed (ms): a worker renews its leases every third of it. */
+export const DEFAULT_LEASE_TTL_MS = 60_000;
+
 export interface LeaseOptions {
   /** At most this many jobs (default 1). */
   limit?: number;
-  /** Who takes the lease (process/worker id), for diagnosis. */
+  /** Who takes the lease (process/worker id): `renewLeases` renews by it. */
   owner?: string;
+  /** How long the lease lasts unless renewed, in ms (default DEFAULT_LEASE_TTL_MS). */
+  ttlMs?: number;
   /** Only jobs of these kinds. */
   kinds?: readonly string[];
 }
@@ -314,8 +325,16 @@ export interface JobQueue {
   enqueue(job: NewJob): Promise<{ job: Job; added: boolean }>;
   /** Same as `enqueue` for many; returns how many were added. */
   enqueueMany(jobs: readonly NewJob[]): Promise<number>;
-  /** Takes the next pending jobs of a run and marks them leased. */
+  /**
+   * Takes the next jobs of a run that are free (pending, or leased with an expiry that has passed: their
+   * worker stopped renewing) and marks them leased by `owner` until now + ttl. A live lease is never taken.
+   */
   lease(runId: string, options?: LeaseOptions): Promise<Job[]>;
+  /**
+   * Heartbeat: pushes the expiry of every job `owner` holds (in this run, or in all runs) to now + ttl.
+   * Returns how many leases were renewed (a lease another worker took after it expired is not).
+   */
+  renewLeases(owner: string, options?: { runId?: string; ttlMs?: number }): Promise<number>;
   /** Marks a leased job done, with its final checkpoint if given. Throws LeaseLostError on a stale lease. */
   complete(job: JobHandle, checkpoint?: JobCheckpoint): Promise<void>;
   /** Records a failure: back to pending (retry) or failed. Throws LeaseLostError on a stale lease. */
@@ -325,10 +344,11 @@ export interface JobQueue {
   /** Gives a leased job back (pending, checkpoint kept): a budget stop or an interruption. */
   release(job: JobHandle): Promise<void>;
   /**
-   * On resume: every leased job of the run (or of all runs) goes back to pending, checkpoint kept.
-   * Only call it when no other worker holds leases on that run. Returns how many.
+   * Every leased job of the run (or of all runs), or only those of `owner`, goes back to pending at once,
+   * checkpoint kept, whatever its expiry. Only for leases known to be dead (a worker that is known to have
+   * exited); otherwise let them expire. Returns how many.
    */
-  recoverLeases(runId?: string): Promise<number>;
+  recoverLeases(runId?: string, options?: { owner?: string }): Promise<number>;
   getJob(runId: string, key: string): Promise<Job | null>;
   listJobs(runId: string, filter?: { state?: JobState; limit?: number }): Promise<Job[]>;
   /** Jobs of a run by state (every state present, 0 when none). */

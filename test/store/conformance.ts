@@ -416,6 +416,83 @@ export function runStoreConformance(name: string, makeFactory: () => BackendFact
       });
     });
 
+    describe("leases: owner, expiry, heartbeat", () => {
+      const job = (key: string): NewJob => ({ runId: "r1", key, kind: "note_detail" });
+      const TTL = 60_000;
+
+      it("a lease carries its owner and an expiry; a live lease is never taken, an expired one is", async () => {
+        await queue.enqueueMany([job("a"), job("b")]);
+        const [a] = await queue.lease("r1", { owner: "w1", ttlMs: TTL });
+        expect(a).toMatchObject({ key: "a", leaseOwner: "w1", leaseExpiresAt: new Date(nowMs + TTL).toISOString() });
+        // Another worker gets only the free job, however long before the expiry it asks.
+        nowMs += TTL - 1;
+        expect((await queue.lease("r1", { owner: "w2", limit: 5, ttlMs: TTL })).map((j) => j.key)).toEqual(["b"]);
+        expect(await queue.lease("r1", { owner: "w2", limit: 5, ttlMs: TTL })).toEqual([]);
+        // w1 stopped renewing (it died): at its expiry, the job is taken, checkpoint and all, by w2.
+        nowMs += 1;
+        const [again] = await queue.lease("r1", { owner: "w2", limit: 5, ttlMs: TTL });
+        expect(again).toMatchObject({ key: "a", leaseOwner: "w2", attempts: 2, state: "leased" });
+        expect(again?.leaseToken).not.toBe(a?.leaseToken);
+        // The dead owner's late result does not land; the new owner's does.
+        await expect(queue.complete(a!)).rejects.toBeInstanceOf(LeaseLostError);
+        await queue.complete(again!);
+        expect((await queue.getJob("r1", "a"))?.state).toBe("done");
+        expect((await queue.getJob("r1", "a"))?.leaseExpiresAt).toBeNull();
+        expect(await queue.jobCounts("r1")).toEqual({ pending: 0, leased: 1, done: 1, failed: 0 });
+      });
+
+      it("a heartbeat keeps a live owner's leases (only its own) past the first expiry", async () => {
+        await queue.enqueueMany([job("a"), job("b"), { ...job("c"), runId: "r2" }]);
+        const [a] = await queue.lease("r1", { owner: "w1", ttlMs: TTL });
+        const [b] = await queue.lease("r1", { owner: "w2", ttlMs: TTL });
+        await queue.lease("r2", { owner: "w1", ttlMs: TTL });
+        // w1 renews every third of the TTL; w2 has stopped.
+        for (let i = 0; i < 6; i++) {
+          nowMs += TTL / 3;
+          expect(await queue.renewLeases("w1", { runId: "r1", ttlMs: TTL })).toBe(1);
+        }
+        expect((await queue.getJob("r1", "a"))?.leaseExpiresAt).toBe(new Date(nowMs + TTL).toISOString());
+        const taken = await queue.lease("r1", { owner: "w3", limit: 5, ttlMs: TTL });
+        expect(taken.map((j) => j.key)).toEqual(["b"]);
+        // A renewal does not bring back a lease that was taken over.
+        expect(await queue.renewLeases("w2", { ttlMs: TTL })).toBe(0);
+        await expect(queue.complete(b!)).rejects.toBeInstanceOf(LeaseLostError);
+        await queue.checkpoint(a!, { cursor: "p2", itemsSoFar: 20 });
+        await queue.complete(a!);
+        // Without a run, a renewal covers the owner's leases in every run (r2's expired one is not its any more? it is: nobody took it).
+        expect(await queue.renewLeases("w1", { ttlMs: TTL })).toBe(1);
+        await expect(queue.lease("r1", { ttlMs: 0 })).rejects.toThrow(/positive/);
+      });
+
+      it("recovers one dead owner's leases at once, leaving a live owner's alone", async () => {
+        await queue.enqueueMany([job("a"), job("b"), job("c")]);
+        await queue.lease("r1", { owner: "dead", limit: 2, ttlMs: TTL });
+        const [live] = await queue.lease("r1", { owner: "live", ttlMs: TTL });
+        expect(await queue.recoverLeases("r1", { owner: "dead" })).toBe(2);
+        expect((await queue.getJob("r1", live!.key))?.leaseOwner).toBe("live");
+        const next = await queue.lease("r1", { owner: "new", limit: 5, ttlMs: TTL });
+        expect(next.map((j) => j.key).sort()).toEqual(["a", "b"]);
+        await queue.complete(live!);
+      });
+
+      it("holds across stores: a lease taken through one handle is respected by a second handle", async () => {
+        await queue.enqueueMany([job("a"), job("b")]);
+        const [a] = await queue.lease("r1", { owner: "w1", ttlMs: TTL });
+        const second = await factory.open({ clock, secrets: [SECRET] });
+        try {
+          expect((await second.queue.lease("r1", { owner: "w2", limit: 5, ttlMs: TTL })).map((j) => j.key)).toEqual([
+            "b",
+          ]);
+          nowMs += TTL;
+          const [taken] = await second.queue.lease("r1", { owner: "w2", limit: 5, ttlMs: TTL });
+          expect(taken?.key).toBe(a?.key);
+          await expect(queue.complete(a!)).rejects.toBeInstanceOf(LeaseLostError);
+        } finally {
+          await second.store.close();
+        }
+      });
+    });
+
     describe("transactions", () => {
       it("commits a step's writes and its queue completion together, or rolls both back", async () => {
         await queue.enqueueMany([

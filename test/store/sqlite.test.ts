@@ -1,10 +1,21 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT, exitCodeFor } from "../../src/cli/exit-codes.js";
 import { LATEST_SCHEMA_VERSION, openSqliteStore, StoreOpenError } from "../../src/store/index.js";
+import { MIGRATIONS } from "../../src/store/sqlite/migrations.js";
 import { type BackendFactory, runStoreConformance } from "./conformance.js";
 import { comment, note } from "./fixtures.js";
 
@@ -48,7 +59,8 @@ describe("sqlite store: the file", () => {
     await store.close();
     const again = openSqliteStore(path);
     const versions = again.database.prepare("SELECT version FROM schema_migrations").pluck().all();
-    expect(versions).toEqual([LATEST_SCHEMA_VERSION]);
+    expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(versions.at(-1)).toBe(LATEST_SCHEMA_VERSION);
     expect(await again.getNote("n1")).toEqual(note("n1"));
     await again.close();
   });
@@ -108,6 +120,98 @@ describe("sqlite store: the file", () => {
     }
     expect(existsSync(join(dir, "no-such-folder"))).toBe(false);
     expect(readdirSync(dir).sort()).toEqual(["notes.txt", "plain-file"]);
+  });
+
+  it("refuses someone else's SQLite database before writing anything to it; an empty file is fine", async () => {
+    const foreign = join(dir, "app.sqlite");
+    const other = new Database(foreign);
+    other.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'Ann')");
+    other.close();
+    // A Rails-style schema_migrations table is not ours either.
+    const rails = join(dir, "rails.sqlite3");
+    const railsDb = new Database(rails);
+    railsDb.exec(
+      "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY); INSERT INTO schema_migrations VALUES ('2024')",
+    );
+    railsDb.close();
+    for (const path of [foreign, rails]) {
+      const before = readFileSync(path);
+      for (const readOnly of [false, true]) {
+        let caught: unknown;
+        try {
+          openSqliteStore(path, { readOnly });
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught, path).toBeInstanceOf(StoreOpenError);
+        expect((caught as Error).message).toMatch(/not an xhs-kit database/);
+        expect(exitCodeFor((caught as StoreOpenError).kind)).toBe(EXIT.usage);
+      }
+      // Not a byte changed, no -wal or -journal left next to it.
+      expect(readFileSync(path).equals(before)).toBe(true);
+    }
+    expect(readdirSync(dir).sort()).toEqual(["app.sqlite", "rails.sqlite3"]);
+    const empty = join(dir, "empty.db");
+    writeFileSync(empty, "");
+    const store = openSqliteStore(empty);
+    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    await store.close();
+  });
+
+  it("opens read-only without writing, and reads a database on a read-only folder", async () => {
+    const folder = join(dir, "ro");
+    mkdirSync(folder);
+    const path = join(folder, "xhs.db");
+    const store = openSqliteStore(path);
+    await store.upsertNotes([note("n1")], { runId: "r1" });
+    await store.createRun({ id: "r1" });
+    await store.close();
+    // The real case: a folder the reading user cannot write (root ignores permissions, so read as nobody).
+    chmodSync(path, 0o444);
+    chmodSync(folder, 0o555);
+    chmodSync(dir, 0o755);
+    const script = `
+      import { openSqliteStore } from ${JSON.stringify(join(repoRoot, "src/store/index.ts"))};
+      const store = openSqliteStore(process.argv[2], { readOnly: true });
+      const note = await store.getNote("n1");
+      console.log(JSON.stringify({ title: note?.title, runs: (await store.listRuns()).length, notes: await store.countRecords("notes", { runId: "r1" }) }));
+      await store.close();
+    `;
+    const scriptPath = join(dir, "read.mts");
+    writeFileSync(scriptPath, script);
+    chmodSync(scriptPath, 0o644);
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const child = spawnSync(process.execPath, ["--import", "tsx", scriptPath, path], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      env: { ...process.env, HOME: dir },
+      ...asNobody,
+    });
+    expect(child.stderr).toBe("");
+    expect(JSON.parse(child.stdout)).toEqual({ title: note("n1").title, runs: 1, notes: 1 });
+    expect(readdirSync(folder)).toEqual(["xhs.db"]);
+    chmodSync(folder, 0o755);
+    const reader = openSqliteStore(path, { readOnly: true });
+    expect(await reader.getNote("n1")).toEqual(note("n1"));
+    await expect(reader.upsertNotes([note("n2")])).rejects.toThrow(/readonly/i);
+    await reader.close();
+    expect(() => openSqliteStore(join(folder, "missing.db"), { readOnly: true })).toThrow(/No database/);
+    expect(existsSync(join(folder, "missing.db"))).toBe(false);
+    const blank = join(folder, "blank.db");
+    writeFileSync(blank, "");
+    expect(() => openSqliteStore(blank, { readOnly: true })).toThrow(/empty/);
+    rmSync(blank);
+  });
+
+  it("takes a job whose lease predates lease expiry (schema 1) as expired", async () => {
+    const path = join(dir, "v1.db");
+    const store = openSqliteStore(path);
+    await store.enqueue({ runId: "r1", key: "a", kind: "k" });
+    await store.lease("r1", { owner: "old" });
+    store.database.prepare("UPDATE jobs SET lease_expires_ms = NULL").run();
+    const [taken] = await store.lease("r1", { owner: "new" });
+    expect(taken).toMatchObject({ key: "a", leaseOwner: "new", attempts: 2 });
+    await store.close();
   });
 
   it("refuses a database written by a newer xhs-kit", async () => {
@@ -173,7 +277,7 @@ describe("sqlite store: the file", () => {
       const [a, b] = await store.lease("r1", { limit: 2, owner: "child" });
       await store.transaction(async () => {
         await store.upsertComments([{ id: "c1", noteId: "n1", rootId: null, replyToUser: null, author: null, text: "保存了",
-          likes: 1, replyCount: 0, createdAt: null, ipLocation: null, pictures: [], approx: [], source: "app_v2",
+          likes: 1, replyCount: 0, createdAt: null, ipLocation: null, pictures: [], pinned: null, byNoteAuthor: null, approx: [], source: "app_v2",
           fetchedAt: "2026-01-30T00:00:00.000Z" }], { runId: "r1" });
         await store.complete(a);
       });

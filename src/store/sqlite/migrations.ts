@@ -209,9 +209,54 @@ CREATE TABLE ledger (
 CREATE INDEX ledger_run ON ledger (run_id);
 `,
   },
+  {
+    version: 2,
+    name: "job leases carry an expiry",
+    // Epoch ms (the store's clock) after which a leased job may be taken by another worker; NULL on a row
+    // leased before this migration counts as expired (such a lease was never renewed).
+    sql: "ALTER TABLE jobs ADD COLUMN lease_expires_ms INTEGER;",
+  },
+  {
+    version: 3,
+    name: "comments carry pinned and by-note-author flags",
+    // 1/0, NULL when the series' answer could not say (rows stored before this migration stay NULL).
+    sql: "ALTER TABLE comments ADD COLUMN pinned INTEGER;\nALTER TABLE comments ADD COLUMN by_note_author INTEGER;",
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/**
+ * What a database file holds before anything is written to it: nothing (a new or empty file), an
+ * xhs-kit database, or someone else's tables. Reads only.
+ */
+export function databaseOwner(db: Database.Database): "empty" | "ours" | "foreign" {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .pluck()
+    .all() as string[];
+  if (tables.length === 0) return "empty";
+  if (!tables.includes("schema_migrations")) return "foreign";
+  const columns = new Set(
+    (db.prepare("SELECT name FROM pragma_table_info('schema_migrations')").pluck().all() as string[]).map(String),
+  );
+  if (!["version", "name", "applied_at"].every((c) => columns.has(c))) return "foreign";
+  const rows = db.prepare("SELECT version, name FROM schema_migrations").all() as { version: unknown; name: unknown }[];
+  // Our migrations' names are ours; a version we do not know yet is a newer xhs-kit (refused later as such).
+  for (const row of rows) {
+    const known = MIGRATIONS.find((m) => m.version === row.version);
+    if (known && known.name !== row.name) return "foreign";
+    if (!known && !(typeof row.version === "number" && row.version > LATEST_SCHEMA_VERSION)) return "foreign";
+  }
+  // A bare schema_migrations (a first open that died before migration 1) is ours only if nothing else is there.
+  if (rows.length === 0 && tables.length > 1) return "foreign";
+  return "ours";
+}
+
+/** The highest schema version recorded (0 when none). */
+export function schemaVersionOf(db: Database.Database): number {
+  return Number(db.prepare("SELECT MAX(version) FROM schema_migrations").pluck().get() ?? 0);
+}
 
 /** Applies the missing migrations. Returns the versions applied. Throws when the database is newer. */
 export function migrate(db: Database.Database, now: () => string): number[] {

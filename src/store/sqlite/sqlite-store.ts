@@ -8,7 +8,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { z } from "zod";
@@ -27,36 +27,37 @@ import {
 import { InvalidInputError, NotFoundError } from "../../transport/errors.js";
 import { LeaseLostError, StoreOpenError } from "../errors.js";
 import { type MergeResult, mergeComment, mergeNote, mergeTopic, mergeUser } from "../merge.js";
-import type {
-  FailOptions,
-  Job,
-  JobCheckpoint,
-  JobHandle,
-  JobQueue,
-  JobState,
-  LeaseOptions,
-  LedgerEntry,
-  LedgerTotals,
-  NewJob,
-  NewRun,
-  NoteObservation,
-  RawAnswer,
-  RecordFilter,
-  RecordKind,
-  RecordOf,
-  RunFilter,
-  RunPatch,
-  RunRecord,
-  RunStatus,
-  Store,
-  StoreOptions,
-  UpsertOutcome,
-  UpsertResult,
-  UserObservation,
-  WriteOptions,
+import {
+  DEFAULT_LEASE_TTL_MS,
+  type FailOptions,
+  type Job,
+  type JobCheckpoint,
+  type JobHandle,
+  type JobQueue,
+  type JobState,
+  type LeaseOptions,
+  type LedgerEntry,
+  type LedgerTotals,
+  type NewJob,
+  type NewRun,
+  type NoteObservation,
+  type RawAnswer,
+  type RecordFilter,
+  type RecordKind,
+  type RecordOf,
+  type RunFilter,
+  type RunPatch,
+  type RunRecord,
+  type RunStatus,
+  type Store,
+  type StoreOptions,
+  type UpsertOutcome,
+  type UpsertResult,
+  type UserObservation,
+  type WriteOptions,
 } from "../port.js";
 import { makeScrubber, type Scrubber, scrubbedJson } from "../redact.js";
-import { migrate, SchemaTooNewError } from "./migrations.js";
+import { databaseOwner, LATEST_SCHEMA_VERSION, migrate, SchemaTooNewError, schemaVersionOf } from "./migrations.js";
 import {
   COMMENT_COLUMNS,
   commentToRow,
@@ -86,6 +87,11 @@ export interface SqliteStoreOptions extends StoreOptions {
   synchronous?: "NORMAL" | "FULL";
   /** How long a write waits for another process's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * Open an existing xhs-kit database for reading only (export, reports): no migration, no write, no
+   * write access needed. Every write method then fails with SQLITE_READONLY.
+   */
+  readOnly?: boolean;
 }
 
 /** Rows per page when streaming records (bounded memory whatever the table size). */
@@ -107,7 +113,11 @@ interface KindSpec<T extends { id: string; fetchedAt: string; source: Series }> 
   observe?: (record: T, runId: string | null) => void;
 }
 
-/** Opens (creating and migrating if needed) a SQLite store. Throws StoreOpenError (exit code 2) on a bad path. */
+/**
+ * Opens (creating and migrating if needed) a SQLite store. Throws StoreOpenError (exit code 2) on a bad path,
+ * and on a database that is not empty and not xhs-kit's, before writing anything to it.
+ * With `readOnly`, opens an existing xhs-kit database without writing to it (nor needing write access).
+ */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
   const inMemory = path === ":memory:";
   if (!inMemory) {
@@ -122,11 +132,17 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (existsSync(full) && statSync(full).isDirectory()) {
       throw new StoreOpenError(`Cannot open the database ${path}: it is a folder, not a file`, path);
     }
+    if (options.readOnly && !existsSync(full)) {
+      throw new StoreOpenError(`No database at ${path}`, path);
+    }
   }
+  if (options.readOnly) return openReadOnly(path, options);
   let db: Database.Database | undefined;
   try {
     db = new Database(path);
-    // journal_mode is the first read of the file: a file that is not a database fails here.
+    // The first read of the file (a file that is not a database fails here), before any write:
+    // someone else's database is refused untouched.
+    if (databaseOwner(db) === "foreign") throw foreignError(path);
     const mode = db.pragma("journal_mode = WAL", { simple: true });
     if (!inMemory && String(mode).toLowerCase() !== "wal") {
       throw new Error(`could not switch to WAL mode (got ${String(mode)})`);
@@ -142,13 +158,64 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   }
 }
 
+function foreignError(path: string): StoreOpenError {
+  return new StoreOpenError(
+    `Cannot use ${path}: it is a SQLite database with other tables, not an xhs-kit database; give a new path (or an empty file)`,
+    path,
+  );
+}
+
+/**
+ * Opens for reading only: nothing is written, not even the WAL's shared-memory file when the folder is
+ * read-only (a read-only mount, a CD, a snapshot). A WAL database needs that file to be read in place,
+ * so on a read-only folder the database is read into memory instead (when its -wal file holds nothing).
+ */
+function openReadOnly(path: string, options: SqliteStoreOptions): SqliteStore {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    let owner: ReturnType<typeof databaseOwner>;
+    try {
+      owner = databaseOwner(db);
+    } catch (error) {
+      const code = String((error as { code?: unknown }).code ?? "");
+      if (path === ":memory:" || !/^SQLITE_(READONLY|CANTOPEN)/.test(code)) throw error;
+      db.close();
+      db = undefined;
+      const wal = `${resolve(path)}-wal`;
+      if (existsSync(wal) && statSync(wal).size > 0) {
+        throw new StoreOpenError(
+          `Cannot read ${path} where it is: its folder is read-only and ${path}-wal holds changes not yet merged; copy the database with its -wal file to a writable folder`,
+          path,
+          error,
+        );
+      }
+      const image = readFileSync(path);
+      // Bytes 18–19 say "WAL"; an in-memory copy reads the same pages in rollback mode.
+      if (image.length >= 20) image.fill(1, 18, 20);
+      db = new Database(image, { readonly: true });
+      owner = databaseOwner(db);
+    }
+    if (owner === "foreign") throw foreignError(path);
+    if (owner === "empty") throw new StoreOpenError(`${path} is empty: no xhs-kit data in it yet`, path);
+    const version = schemaVersionOf(db);
+    if (version > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(version, LATEST_SCHEMA_VERSION);
+    if (version < 1) throw new StoreOpenError(`${path} is empty: no xhs-kit data in it yet`, path);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    return new SqliteStore(db, path, options);
+  } catch (error) {
+    db?.close();
+    throw openError(error, path);
+  }
+}
+
 function openError(error: unknown, path: string): StoreOpenError {
   if (error instanceof StoreOpenError) return error;
   if (error instanceof SchemaTooNewError)
     return new StoreOpenError(`Cannot open ${path}: ${error.message}`, path, error);
   const code = (error as { code?: unknown }).code;
   const detail = error instanceof Error ? error.message : String(error);
-  switch (code) {
+  switch (typeof code === "string" && code.startsWith("SQLITE_READONLY") ? "SQLITE_READONLY" : code) {
     case "SQLITE_NOTADB":
       return new StoreOpenError(`Cannot open ${path}: the file is not a SQLite database`, path, error);
     case "SQLITE_CANTOPEN":
@@ -868,21 +935,37 @@ export class SqliteStore implements Store, JobQueue {
     return this.op(() => {
       const limit = Math.max(1, Math.trunc(options.limit ?? 1));
       const kinds = options.kinds === undefined ? null : JSON.stringify(options.kinds);
-      const now = this.nowIso();
-      return this.database.transaction(() => {
-        const ids = this.stmt(
-          `SELECT id FROM jobs WHERE run_id = @runId AND state = 'pending'
+      const nowMs = this.nowMs();
+      const now = new Date(nowMs).toISOString();
+      const expires = nowMs + ttlOf(options.ttlMs);
+      // IMMEDIATE: another process's lease between our SELECT and UPDATE cannot take the same job.
+      return this.database
+        .transaction(() => {
+          const ids = this.stmt(
+            `SELECT id FROM jobs WHERE run_id = @runId
+             AND (state = 'pending' OR (state = 'leased' AND (lease_expires_ms IS NULL OR lease_expires_ms <= @nowMs)))
              AND (@kinds IS NULL OR kind IN (SELECT value FROM json_each(@kinds)))
            ORDER BY priority DESC, depth ASC, id ASC LIMIT @limit`,
-        )
-          .pluck()
-          .all({ runId, kinds, limit }) as number[];
-        const take = this.stmt(
-          `UPDATE jobs SET state = 'leased', attempts = attempts + 1, lease_token = ?, lease_owner = ?, updated_at = ?
-           WHERE id = ? RETURNING *`,
-        );
-        return ids.map((id) => rowToJob(take.get(randomUUID(), options.owner ?? null, now, id) as Row));
-      })();
+          )
+            .pluck()
+            .all({ runId, kinds, limit, nowMs }) as number[];
+          const take = this.stmt(
+            `UPDATE jobs SET state = 'leased', attempts = attempts + 1, lease_token = ?, lease_owner = ?,
+             lease_expires_ms = ?, updated_at = ? WHERE id = ? RETURNING *`,
+          );
+          return ids.map((id) => rowToJob(take.get(randomUUID(), options.owner ?? null, expires, now, id) as Row));
+        })
+        .immediate();
+    });
+  }
+
+  renewLeases(owner: string, options: { runId?: string; ttlMs?: number } = {}): Promise<number> {
+    return this.op(() => {
+      const nowMs = this.nowMs();
+      return this.stmt(
+        `UPDATE jobs SET lease_expires_ms = @expires
+         WHERE state = 'leased' AND lease_owner = @owner AND (@runId IS NULL OR run_id = @runId)`,
+      ).run({ owner, runId: options.runId ?? null, expires: nowMs + ttlOf(options.ttlMs) }).changes;
     });
   }
 
@@ -901,7 +984,7 @@ export class SqliteStore implements Store, JobQueue {
     return this.op(() =>
       this.onLease(
         job,
-        "UPDATE jobs SET state = 'done', checkpoint = COALESCE(?, checkpoint), lease_token = NULL, updated_at = ?",
+        "UPDATE jobs SET state = 'done', checkpoint = COALESCE(?, checkpoint), lease_token = NULL, lease_expires_ms = NULL, updated_at = ?",
         [checkpoint === undefined ? null : JSON.stringify(checkpoint), this.nowIso()],
         "complete",
       ),
@@ -912,7 +995,7 @@ export class SqliteStore implements Store, JobQueue {
     return this.op(() =>
       this.onLease(
         job,
-        "UPDATE jobs SET state = ?, last_error_kind = ?, last_error_message = ?, lease_token = NULL, updated_at = ?",
+        "UPDATE jobs SET state = ?, last_error_kind = ?, last_error_message = ?, lease_token = NULL, lease_expires_ms = NULL, updated_at = ?",
         [failure.retry === true ? "pending" : "failed", failure.errorKind, this.scrub(failure.message), this.nowIso()],
         "fail",
       ),
@@ -934,20 +1017,20 @@ export class SqliteStore implements Store, JobQueue {
     return this.op(() =>
       this.onLease(
         job,
-        "UPDATE jobs SET state = 'pending', lease_token = NULL, updated_at = ?",
+        "UPDATE jobs SET state = 'pending', lease_token = NULL, lease_expires_ms = NULL, updated_at = ?",
         [this.nowIso()],
         "release",
       ),
     );
   }
 
-  recoverLeases(runId?: string): Promise<number> {
+  recoverLeases(runId?: string, options: { owner?: string } = {}): Promise<number> {
     return this.op(
       () =>
         this.stmt(
-          `UPDATE jobs SET state = 'pending', lease_token = NULL, updated_at = @now
-           WHERE state = 'leased' AND (@runId IS NULL OR run_id = @runId)`,
-        ).run({ runId: runId ?? null, now: this.nowIso() }).changes,
+          `UPDATE jobs SET state = 'pending', lease_token = NULL, lease_expires_ms = NULL, updated_at = @now
+           WHERE state = 'leased' AND (@runId IS NULL OR run_id = @runId) AND (@owner IS NULL OR lease_owner = @owner)`,
+        ).run({ runId: runId ?? null, owner: options.owner ?? null, now: this.nowIso() }).changes,
     );
   }
 
@@ -976,6 +1059,13 @@ export class SqliteStore implements Store, JobQueue {
       return counts;
     });
   }
+}
+
+function ttlOf(ttlMs: number | undefined): number {
+  const ttl = ttlMs ?? DEFAULT_LEASE_TTL_MS;
+  if (!Number.isFinite(ttl) || ttl <= 0)
+    throw new InvalidInputError(`A lease lasts a positive number of ms, not ${ttl}`);
+  return Math.trunc(ttl);
 }
 
 function parseJson(value: unknown): unknown {
@@ -1013,6 +1103,10 @@ function rowToJob(r: Row): Job {
     lastErrorMessage: (r.last_error_message as string | null) ?? null,
     leaseToken: (r.lease_token as string | null) ?? null,
     leaseOwner: (r.lease_owner as string | null) ?? null,
+    leaseExpiresAt:
+      r.state === "leased" && typeof r.lease_expires_ms === "number"
+        ? new Date(r.lease_expires_ms).toISOString()
+        : null,
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   };
