@@ -28,6 +28,14 @@ export function transportPort(transport: Transport): SeriesPort {
   };
 }
 
+/** The transport behind each client built here: the server adds its daily cap to that ledger. */
+const transports = new WeakMap<XhsClient, Transport>();
+
+/** The transport a client from `createClient`/`createClientWith` calls through (undefined for other clients). */
+export function transportOf(client: XhsClient): Transport | undefined {
+  return transports.get(client);
+}
+
 /** The parts a client is made of; `createClient` builds them from options, tests pass fakes. */
 export interface ClientParts {
   port: SeriesPort;
@@ -60,7 +68,7 @@ export function createClientWith(parts: ClientParts): XhsClient & { readonly con
   const noTransport = (): never => {
     throw new Error("This client was built without a transport: raw(), stats() and subscribe() need one");
   };
-  return {
+  const client: XhsClient & { readonly context: ClientContext } = {
     context: ctx,
     notes: {
       get: (ref, callOptions) => getNote(ctx, ref, callOptions),
@@ -92,6 +100,8 @@ export function createClientWith(parts: ClientParts): XhsClient & { readonly con
     stats: (): ClientStats => (transport ? transport.stats() : noTransport()),
     subscribe: (listener) => (transport ? transport.subscribe(listener) : noTransport()),
   };
+  if (transport) transports.set(client, transport);
+  return client;
 }
 
 /**
@@ -120,5 +130,6 @@ export function createClient(options: ClientOptions = {}): XhsClient {
     options,
   });
   const { context: _context, ...publicClient } = client;
+  transports.set(publicClient, transport);
   return publicClient;
 }

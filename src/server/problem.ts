@@ -135,6 +135,8 @@ export function problemFor(error: unknown): ProblemBody {
           "This server's TikHub balance is exhausted. The server operator must top it up at https://user.tikhub.io; retrying will not help.",
       };
     case "budget":
+      // The daily cap's refusal carries its own problem (how much was spent, Retry-After to midnight).
+      if (error.cause instanceof ServerProblem) return error.cause.body;
       return {
         type: PROBLEM_TYPES.spendingCap,
         title: "Spending cap reached",

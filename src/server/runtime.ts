@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { CacheClass } from "../capabilities.js";
+import { transportOf } from "../client/create-client.js";
 import type { Clock, XhsClient } from "../client/types.js";
 import { systemClock } from "../transport/clock.js";
 import { redact } from "../transport/redact.js";
@@ -17,7 +18,10 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Cache bound in bytes (default 64 MiB) and TTL in seconds per class (see cache.ts). */
   cache?: { maxBytes?: number; ttlSec?: Partial<Record<CacheClass, number>> };
-  /** USD per UTC day; beyond it, calls that need upstream are refused (503). Default: no cap. */
+  /**
+   * USD per UTC day, reserved before every upstream call (see spend-guard.ts); once no call fits, requests
+   * that need upstream are refused (503). Default: no cap.
+   */
   maxCostPerDayUsd?: number;
   /** Secrets that must never leave the server (the TikHub key); redacted from every error message. */
   secrets?: readonly (string | undefined)[];
@@ -61,6 +65,9 @@ export function createServerRuntime(options: RuntimeOptions): ServerRuntime {
     spend.record(event);
     metrics.recordAttempt(event);
   });
+  // The cap is reserved before every upstream call (each page of a list too). A client not made by
+  // createClient has no ledger to ask: it gets only the check before each request.
+  const removeGate = transportOf(options.client)?.ledger.addGate(spend);
   const controller = new AbortController();
   const executor = createExecutor({ client: options.client, cache, spend, signal: controller.signal });
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string" && s.length >= 4);
@@ -75,6 +82,7 @@ export function createServerRuntime(options: RuntimeOptions): ServerRuntime {
     redact: (text) => redact(text, secrets),
     close: () => {
       unsubscribe();
+      removeGate?.();
       controller.abort();
     },
   };

@@ -29,6 +29,15 @@ export interface Reservation {
   release(): void;
 }
 
+/**
+ * A budget kept outside the client (the server's daily cap), asked before every attempt like the
+ * client's own. `reserve` throws (a BudgetExceededError) to refuse the attempt, else returns the function
+ * that frees the reservation once the attempt's event has been recorded.
+ */
+export interface SpendGate {
+  reserve(endpoint: string, priceUsd: number, series?: Series): () => void;
+}
+
 interface SeriesAccumulator {
   calls: number;
   ok: number;
@@ -66,6 +75,7 @@ export class Ledger {
   private failovers = 0;
   private inFlight = 0;
   private inFlightMicro = 0;
+  private readonly gates = new Set<SpendGate>();
   private breakers: BreakerReport | undefined;
 
   constructor(private readonly options: LedgerOptions = {}) {
@@ -111,6 +121,13 @@ export class Ledger {
         context,
       );
     }
+    const gateReleases: (() => void)[] = [];
+    try {
+      for (const gate of this.gates) gateReleases.push(gate.reserve(endpoint, price, series));
+    } catch (error) {
+      for (const free of gateReleases) free();
+      throw error;
+    }
     this.inFlight++;
     this.inFlightMicro += priceMicro;
     let released = false;
@@ -121,8 +138,19 @@ export class Ledger {
         released = true;
         this.inFlight--;
         this.inFlightMicro -= priceMicro;
+        for (const free of gateReleases) free();
       },
     };
+  }
+
+  /**
+   * Adds a budget checked before every attempt, after the client's own (`maxCalls`, `maxCostUsd`);
+   * returns the function that removes it. Its reservations are freed after the attempt's event is sent
+   * to subscribers, so a gate that counts spending from events never misses a call in between.
+   */
+  addGate(gate: SpendGate): () => void {
+    this.gates.add(gate);
+    return () => this.gates.delete(gate);
   }
 
   /** Records one attempt and tells every subscriber (a listener that throws is ignored). */

@@ -248,7 +248,8 @@ describe("errors are problem+json with a status about this server", () => {
   });
 
   it("503 spending-cap once the daily cap is spent; cached answers are still served", async () => {
-    const r = rig({ runtime: { maxCostPerDayUsd: 0.0001 } });
+    // One call's price: the user costs one call, then nothing more fits.
+    const r = rig({ runtime: { maxCostPerDayUsd: 0.01 } });
     expect((await r.get(`/v1/users/${GUIDE.userId}`)).status).toBe(200);
     const capped = await r.get(`/v1/topics/${GUIDE.topicPageId}`);
     expect(capped.status).toBe(503);
