@@ -11,6 +11,7 @@ import {
   buildComments,
   buildNotes,
   candidateNotes,
+  detailNotes,
   innerNote,
   last,
   listAt,
@@ -61,7 +62,7 @@ const noteInfo = defineNormalizer((a) => {
     path += ".data";
   }
   if (value === undefined || value === null) a.drift("data.data");
-  return page(buildNotes(a, candidateNotes(a, value, path), NOTE_FIELDS), null, null);
+  return page(detailNotes(buildNotes(a, candidateNotes(a, value, path), NOTE_FIELDS)), null, null);
 });
 
 const userInfo = profileNormalizer(fields("nickname"));

@@ -10,6 +10,8 @@ import {
   buildNotes,
   buildUsers,
   candidateNotes,
+  detailNotes,
+  identifiesTopic,
   innerNote,
   last,
   listAt,
@@ -88,7 +90,7 @@ const noteDetail = (expected: readonly Field[]): Normalizer =>
   defineNormalizer((a) => {
     if (a.payload === undefined || a.payload === null) a.drift("data.data");
     const notes = buildNotes(a, candidateNotes(a, a.payload, "data.data"), expected);
-    return page(notes, null, null);
+    return page(detailNotes(notes), null, null);
   });
 
 /** `data.data` is the profile (inferred: `userid`, `nickname`, `fans`, `follows`, `interactions`…). */
@@ -181,7 +183,8 @@ const topicInfo = defineNormalizer((a) => {
   }
   a.expect(payload, "data.data", TOPIC_FIELDS);
   const topic = buildTopic(payload, a, "data.data");
-  return page(topic ? [topic] : [], null, null);
+  // A payload without a name (`{}`) says nothing of its own: an empty page, not a topic (the id is ours).
+  return page(topic && identifiesTopic(topic) ? [topic] : [], null, null);
 });
 
 /**

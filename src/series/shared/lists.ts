@@ -2,7 +2,7 @@
  * List readers shared by the series: candidate notes of detail answers, note lists, comment lists and the
  * last raw element (for cursors). Elements must be objects (else ShapeError); records without ids are skipped.
  */
-import type { Comment, Note, User } from "../../model/types.js";
+import type { Comment, Note, Topic, User } from "../../model/types.js";
 import type { Normalizer } from "../types.js";
 import { page } from "./envelope.js";
 import { type Answer, defineNormalizer } from "./normalizer.js";
@@ -101,6 +101,46 @@ export function buildComments(
   return comments;
 }
 
+// ----------------------------------------------------------------- records with no identifying content
+// A detail answer names its record by the id the request gave (profiles and topic pages do not repeat it);
+// a payload with nothing of its own (`data.data: {}`, an empty `note_card`) would then become a record of
+// nulls. Such an answer is an empty payload, the same as `data.data: []`: failed over, never handed over.
+
+/** A non-blank string. */
+function filled(value: string | null): boolean {
+  return value !== null && value.trim() !== "";
+}
+
+/** Whether a profile says who the user is: a nickname or a red id. */
+export function identifiesUser(user: User): boolean {
+  return filled(user.nickname) || filled(user.redId);
+}
+
+/** Whether a note says anything beyond its id: an author, a title, a text, images, a video or a time. */
+export function identifiesNote(note: Note): boolean {
+  return (
+    note.author !== null ||
+    filled(note.title) ||
+    filled(note.text) ||
+    note.images.length > 0 ||
+    note.video !== null ||
+    note.publishedAt !== null
+  );
+}
+
+/** Whether a topic answer names its topic (the id is the requested one). */
+export function identifiesTopic(topic: Topic): boolean {
+  return filled(topic.name);
+}
+
+/**
+ * The notes of a detail answer that say something beyond their id (see `identifiesNote`): a candidate built
+ * from an id alone (`{id}`, an empty `note_card`) is not a note, so such an answer is an empty page.
+ */
+export function detailNotes(notes: Note[]): Note[] {
+  return notes.filter(identifiesNote);
+}
+
 /** Users of a search answer. */
 export function buildUsers(answer: Answer, located: Located[], expected: readonly Field[]): User[] {
   const users: User[] = [];
@@ -149,6 +189,7 @@ export function innerNote(answer: Answer, item: Located, flatWhen: (raw: Obj) =>
 /**
  * A user-profile answer: `data.data` is the profile (every series; the fields differ, `buildUser` reads them
  * all tolerantly) and the id is the requested one. `expected` are the fields whose absence counts as drift.
+ * A profile with no identifying content (`{}`: nothing but the id the request gave) is an empty page.
  */
 export function profileNormalizer(expected: readonly Field[]): Normalizer {
   return defineNormalizer((a) => {
@@ -159,6 +200,6 @@ export function profileNormalizer(expected: readonly Field[]): Normalizer {
     }
     a.expect(profile, "data.data", expected);
     const user = buildUser(profile, a, a.params.user_id || null, "data.data");
-    return page(user ? [user] : [], null, null);
+    return page(user && identifiesUser(user) ? [user] : [], null, null);
   });
 }

@@ -9,6 +9,7 @@ import {
   buildComments,
   buildNotes,
   buildUsers,
+  detailNotes,
   innerNote,
   type Located,
   last,
@@ -59,7 +60,7 @@ const noteDetail = defineNormalizer((a) => {
     const requested = a.params.note_id && noteId === a.params.note_id ? a.params.xsec_token || null : null;
     return { ...extras, fallbackToken: extras.fallbackToken ?? requested };
   });
-  return page(notes, null, null);
+  return page(detailNotes(notes), null, null);
 });
 
 /** `data.data.basic_info` + `interactions[]` (counts are strings: "1.2万"); the id is the requested one. */
