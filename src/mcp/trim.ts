@@ -71,6 +71,8 @@ function comment(c: Comment): Json {
     createdAt: c.createdAt,
     ipLocation: c.ipLocation,
     ...(c.pictures.length > 0 ? { pictureCount: c.pictures.length } : {}),
+    ...(c.pinned ? { pinned: true } : {}),
+    ...(c.byNoteAuthor ? { byNoteAuthor: true } : {}),
     ...(c.approx.length > 0 ? { approx: c.approx } : {}),
   };
 }

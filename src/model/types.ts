@@ -115,6 +115,16 @@ export const CommentSchema = z.object({
   ipLocation: z.string().nullable(),
   /** Picture URLs attached to the comment. */
   pictures: z.array(z.string()),
+  /**
+   * Pinned by the note's author (App V2 `show_tags_v2` type "user_top"). Null when the answer carries no tags
+   * that could say (App V1, Web V3).
+   */
+  pinned: z.boolean().nullable(),
+  /**
+   * Written by the note's author (App V2 `show_tags_v2` type "is_author", web `show_tags` "is_author"). Null
+   * when the answer carries no tags that could say (App V1).
+   */
+  byNoteAuthor: z.boolean().nullable(),
   approx: z.array(z.string()),
   source: SeriesSchema,
   fetchedAt: z.string(),

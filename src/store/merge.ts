@@ -167,6 +167,9 @@ export function mergeComment(stored: Comment, incoming: Comment): MergeResult<Co
     createdAt: pick(newer.createdAt, older.createdAt),
     ipLocation: pick(newer.ipLocation, older.ipLocation),
     pictures: pickArray(newer.pictures, older.pictures),
+    // A newer answer that says (true or false: unpinned since) wins; one that cannot say (null) keeps the older.
+    pinned: pick(newer.pinned, older.pinned),
+    byNoteAuthor: pick(newer.byNoteAuthor, older.byNoteAuthor),
     approx,
     source: newer.source,
     fetchedAt: newer.fetchedAt,

@@ -159,6 +159,8 @@ export function makeComment(id: string, noteId: string, over: Partial<Comment> =
     createdAt: "2026-01-30T01:00:00.000Z",
     ipLocation: null,
     pictures: [],
+    pinned: false,
+    byNoteAuthor: false,
     approx: [],
     source: "app_v2",
     fetchedAt: "2026-01-30T02:00:00.000Z",

@@ -128,6 +128,8 @@ function comment(id: string, noteId: string, rootId: string | null, replyCount: 
     createdAt: "2026-02-01T00:00:00.000Z",
     ipLocation: null,
     pictures: [],
+    pinned: false,
+    byNoteAuthor: false,
     approx: [],
     source: "app_v2",
     fetchedAt: FETCHED_AT,
@@ -145,6 +147,8 @@ export interface FakeClientOptions extends FakeWorldOptions {
   maxCalls?: number;
   /** Return an error to throw instead of answering this call (1-based call number). */
   fail?: (call: { n: number; capability: Capability; id: string }) => XhsError | null;
+  /** Real milliseconds each call takes (default: none, answered in a microtask). */
+  latencyMs?: number;
 }
 
 export interface FakeClient extends XhsClient {
@@ -172,7 +176,8 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     if (options.maxCalls !== undefined && calls.length >= options.maxCalls) {
       throw new BudgetExceededError(`max calls ${options.maxCalls} reached`);
     }
-    await Promise.resolve();
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    else await Promise.resolve();
     calls.push({ capability, id });
     const error = options.fail?.({ n: calls.length, capability, id }) ?? null;
     const event: AttemptEvent = {

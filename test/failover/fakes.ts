@@ -127,6 +127,8 @@ export function comment(
     createdAt: FETCHED,
     ipLocation: null,
     pictures: [],
+    pinned: false,
+    byNoteAuthor: false,
     approx: [],
     source: options.source ?? "app_v2",
     fetchedAt: FETCHED,

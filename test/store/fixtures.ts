@@ -89,6 +89,8 @@ export function comment(id: string, noteId: string, over: Partial<Comment> = {})
     createdAt: "2026-01-22T10:00:00.000Z",
     ipLocation: "北京",
     pictures: [],
+    pinned: false,
+    byNoteAuthor: false,
     approx: [],
     source: "app_v2",
     fetchedAt: T0,

@@ -9,7 +9,7 @@ import type { Comment, Note, Topic, User, UserRef } from "../../model/types.js";
 import { noteUrl, userUrl, xsecTokenFromUrl } from "../../model/urls.js";
 import type { NormalizeContext } from "../types.js";
 import { buildImages, buildVideo } from "./media.js";
-import { count, get, id, isObj, keys, list, nonEmpty, type Obj, obj, objects, text, time } from "./pick.js";
+import { count, get, id, isObj, type Keys, keys, list, nonEmpty, type Obj, obj, objects, text, time } from "./pick.js";
 
 /** What every builder needs: the call's context, a drift reporter, and the record's JSON path for reports. */
 export interface BuildScope {
@@ -287,7 +287,44 @@ const COMMENT = {
   pictureUrl: keys("origin_url", "url_default", "url"),
   infoList: keys("info_list"),
   url: keys("url"),
+  /** App: `show_tags_v2[] {type, text, …}`; web (and App V1 as rendered): `show_tags[]` of strings. */
+  tagsV2: keys("show_tags_v2"),
+  tags: keys("show_tags"),
+  tagType: keys("type"),
 };
+
+/** The tag types of a comment's tag list (strings, or objects with a `type`), or null when the list is absent. */
+function tagTypes(comment: Obj, field: Keys): Set<string> | null {
+  const tags = list(comment, field);
+  if (tags === undefined) return null;
+  const types = new Set<string>();
+  for (const tag of tags) {
+    const type = typeof tag === "string" ? tag : isObj(tag) ? get(tag, COMMENT.tagType) : undefined;
+    if (typeof type === "string") types.add(type);
+  }
+  return types;
+}
+
+/** Tag type of a comment the note's author pinned (App V2 `show_tags_v2`, tikhub-api.md §10). */
+const PINNED_TAG = "user_top";
+/** Tag type of a comment by the note's author (App V2 `show_tags_v2`, web `show_tags`). */
+const AUTHOR_TAG = "is_author";
+
+/**
+ * Pinned and by-the-note's-author flags from the comment's tag lists. A marker in either list says true; a
+ * list that is present without it says false, but only a list known to carry that marker: `show_tags_v2` for
+ * both, `show_tags` for the author only (App V2 leaves `show_tags` empty even for pinned comments). No list
+ * that could say: null.
+ */
+function commentMarks(comment: Obj): { pinned: boolean | null; byNoteAuthor: boolean | null } {
+  const v2 = tagTypes(comment, COMMENT.tagsV2);
+  const v1 = tagTypes(comment, COMMENT.tags);
+  const marked = (tag: string) => v2?.has(tag) === true || v1?.has(tag) === true;
+  return {
+    pinned: marked(PINNED_TAG) ? true : v2 !== null ? false : null,
+    byNoteAuthor: marked(AUTHOR_TAG) ? true : v2 !== null || v1 !== null ? false : null,
+  };
+}
 
 function pictureUrls(comment: Obj): string[] {
   const urls: string[] = [];
@@ -338,6 +375,7 @@ export function buildComment(
     createdAt: time(raw, COMMENT.createdAt),
     ipLocation: nonEmpty(raw, COMMENT.ipLocation),
     pictures: pictureUrls(raw),
+    ...commentMarks(raw),
     approx,
     source: scope.context.endpoint.series,
     fetchedAt: scope.context.fetchedAt,

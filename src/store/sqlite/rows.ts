@@ -9,6 +9,9 @@ const str = (v: unknown): string | null => (v === null || v === undefined ? null
 const int = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const json = <T>(v: unknown, fallback: T): T => (typeof v === "string" ? (JSON.parse(v) as T) : fallback);
 const jsonOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+/** A nullable flag: INTEGER 1/0, NULL when unknown. */
+const flag = (v: unknown): boolean | null => (v === null || v === undefined ? null : Number(v) !== 0);
+const flagToInt = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 
 function epochMs(iso: string): number {
   const ms = Date.parse(iso);
@@ -169,6 +172,8 @@ export const COMMENT_COLUMNS = [
   "created_at",
   "ip_location",
   "pictures",
+  "pinned",
+  "by_note_author",
   "approx",
   "source",
   "fetched_at",
@@ -190,6 +195,8 @@ export function commentToRow(comment: Comment): Row {
     created_at: comment.createdAt,
     ip_location: comment.ipLocation,
     pictures: JSON.stringify(comment.pictures),
+    pinned: flagToInt(comment.pinned),
+    by_note_author: flagToInt(comment.byNoteAuthor),
     approx: JSON.stringify(comment.approx),
     source: comment.source,
     fetched_at: comment.fetchedAt,
@@ -210,6 +217,8 @@ export function rowToComment(row: Row): Comment {
     createdAt: str(row.created_at),
     ipLocation: str(row.ip_location),
     pictures: json<string[]>(row.pictures, []),
+    pinned: flag(row.pinned),
+    byNoteAuthor: flag(row.by_note_author),
     approx: json<string[]>(row.approx, []),
     source: row.source as Series,
     fetchedAt: String(row.fetched_at),
