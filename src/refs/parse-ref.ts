@@ -2,8 +2,13 @@
  * Local reference parsing: turns what a user pastes (an id, a note or profile URL, share text, a short
  * link) into ids and an xsec_token at no cost. Only short links and free share text without a readable
  * URL need a paid resolve call; the parser says so instead of guessing.
+ *
+ * The parse is bounded and linear: input longer than MAX_REF_LENGTH is refused before any scanning, and
+ * every scan below moves forward only (no regular expression that can backtrack over the input). Its
+ * work is counted (`countParseSteps`) so a test can hold it to a linear bound.
  */
 import { InvalidInputError } from "../transport/errors.js";
+import { checkId, describeId, idProblem, isId, xsecTokenProblem } from "./ids.js";
 
 export type RefKind = "note" | "user";
 
@@ -21,17 +26,29 @@ export type ParsedRef =
   | { kind: "share_text"; text: string };
 
 /**
- * Ids are 24 hex characters today, but older and odd forms exist (a 29-character user id has been
- * seen), so a bare id is any 16–40 letters and digits with at least one digit.
+ * The longest reference accepted, in UTF-16 units (before trimming). A share text with its long link is
+ * well under 1,000; a longer input is refused before it is scanned (a 100 KB ref once held a server's
+ * event loop for seconds).
  */
-const BARE_ID = /^(?=[A-Za-z]*\d)[0-9A-Za-z]{16,40}$/;
-const ID_SEGMENT = /^[0-9A-Za-z]{8,40}$/;
+export const MAX_REF_LENGTH = 4096;
+
 const XHS_HOSTS = /^(?:www\.|m\.)?(?:xiaohongshu|rednote)\.com$/i;
 const SHORT_HOSTS = /^(?:www\.)?xhslink\.(?:com|cn)$/i;
-/** URLs inside share text: ASCII URL characters only, so the Chinese text around them is not swallowed. */
-const URL_IN_TEXT =
-  /(?:https?:\/\/)?(?:(?:www\.|m\.)?(?:xiaohongshu|rednote)\.com|(?:www\.)?xhslink\.(?:com|cn))(?:\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*)?/gi;
-const XHS_MENTION = /小红书|xiaohongshu|rednote|xhslink|复制本条信息|打开【小红书】/i;
+/** Hosts searched for in share text (lowercase). The first two take a "www." or "m." prefix, the others "www.". */
+const TEXT_HOSTS = ["xiaohongshu.com", "rednote.com", "xhslink.com", "xhslink.cn"] as const;
+const MENTIONS = ["小红书", "xiaohongshu", "rednote", "xhslink", "复制本条信息", "打开【小红书】"] as const;
+/** Characters that may continue a URL inside share text: ASCII URL characters only, so the Chinese around it is not swallowed. */
+const URL_CHARS = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%") {
+  URL_CHARS[c.charCodeAt(0)] = 1;
+}
+/** Inside prose, these at the end of a URL belong to the sentence. */
+const TRAILING = new Set([...".,;:!?)]'*"].map((c) => c.charCodeAt(0)));
+
+/** Work done by one parse, in character steps: every loop below counts what it visits. */
+interface Meter {
+  steps: number;
+}
 
 function describe(expect: RefKind): string {
   return expect === "note" ? "a note id, note URL or share link" : "a user id, profile URL or share link";
@@ -41,10 +58,114 @@ function clip(input: string): string {
   return input.length > 80 ? `${input.slice(0, 77)}…` : input;
 }
 
-/** Parses one URL string; null when it is not an XHS URL the parser recognizes. */
-function parseUrl(raw: string, expect: RefKind, trimTrailing = true): ParsedRef | null {
-  // Inside prose, trailing punctuation belongs to the sentence, not the URL.
-  const cleaned = trimTrailing ? raw.replace(/[.,;:!?)\]'*]+$/, "") : raw;
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a);
+}
+
+function hasSpace(text: string, meter: Meter): boolean {
+  for (let i = 0; i < text.length; i++) {
+    meter.steps++;
+    if (isSpace(text.charCodeAt(i))) return true;
+  }
+  return false;
+}
+
+function isAlnum(text: string, meter: Meter): boolean {
+  for (let i = 0; i < text.length; i++) {
+    meter.steps++;
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+  }
+  return text.length > 0;
+}
+
+/** A UTF-16 unit with ASCII letters lowercased (String#toLowerCase can change the length; this cannot). */
+function lowerAt(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** Whether `text` holds the lowercase `word` at `at`, ASCII case ignored: at most word.length steps. */
+function holdsAt(text: string, at: number, word: string, meter: Meter): boolean {
+  if (at < 0 || at + word.length > text.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    meter.steps++;
+    if (lowerAt(text, at + k) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/**
+ * The XHS URLs inside free text, left to right: `[http(s)://][www.|m.]<host>[/<URL characters>]`. One
+ * forward pass; a candidate's characters are never looked at again by the search.
+ */
+function findUrls(text: string, meter: Meter): string[] {
+  const found: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    meter.steps++;
+    const host = TEXT_HOSTS.find((h) => holdsAt(text, i, h, meter));
+    if (host === undefined) {
+      i++;
+      continue;
+    }
+    let start = i;
+    if (host.startsWith("xhslink")) {
+      if (holdsAt(text, start - 4, "www.", meter)) start -= 4;
+    } else if (holdsAt(text, start - 4, "www.", meter)) start -= 4;
+    else if (holdsAt(text, start - 2, "m.", meter)) start -= 2;
+    if (holdsAt(text, start - 8, "https://", meter)) start -= 8;
+    else if (holdsAt(text, start - 7, "http://", meter)) start -= 7;
+    let end = i + host.length;
+    if (text.charCodeAt(end) === 47) {
+      while (end < text.length) {
+        meter.steps++;
+        const c = text.charCodeAt(end);
+        if (c >= 128 || URL_CHARS[c] !== 1) break;
+        end++;
+      }
+    }
+    found.push(text.slice(start, end));
+    i = end;
+  }
+  return found;
+}
+
+/** `raw` without the sentence punctuation at its end: one backward pass. */
+function trimTrailing(raw: string, meter: Meter): string {
+  let end = raw.length;
+  while (end > 0 && TRAILING.has(raw.charCodeAt(end - 1))) {
+    meter.steps++;
+    end--;
+  }
+  return raw.slice(0, end);
+}
+
+/** Whether the text mentions Xiaohongshu (at most MENTIONS' total length steps per position). */
+function mentionsXhs(text: string, meter: Meter): boolean {
+  for (let i = 0; i < text.length; i++) {
+    meter.steps++;
+    for (const word of MENTIONS) if (holdsAt(text, i, word, meter)) return true;
+  }
+  return false;
+}
+
+/** The id in a URL path, or the error that names why it is not one. */
+function idIn(kind: "note" | "user", segment: string, url: string): string | InvalidInputError {
+  if (isId(kind, segment)) return segment;
+  const problem = idProblem(kind, segment) ?? "";
+  return new InvalidInputError(
+    `not a ${kind} id in ${JSON.stringify(clip(url))}: ${JSON.stringify(clip(segment))} (${problem})`,
+  );
+}
+
+type UrlResult = ParsedRef | InvalidInputError | null;
+
+/** Parses one URL string; null when it is not an XHS URL the parser recognizes, an error when its id or token is bad. */
+function parseUrl(raw: string, expect: RefKind, trim: boolean, meter: Meter): UrlResult {
+  const cleaned = trim ? trimTrailing(raw, meter) : raw;
+  // The WHATWG URL parser and URLSearchParams are linear in their input: counted as one step a character.
+  meter.steps += 2 * cleaned.length;
   let url: URL;
   try {
     url = new URL(/^https?:\/\//i.test(cleaned) ? cleaned : `https://${cleaned}`);
@@ -57,22 +178,89 @@ function parseUrl(raw: string, expect: RefKind, trimTrailing = true): ParsedRef 
     return { kind: "short_link", url: `${url.protocol}//${url.hostname.toLowerCase()}${url.pathname}${url.search}` };
   }
   if (!XHS_HOSTS.test(url.hostname)) return null;
+  const [first, second, third, fourth] = segments;
+  let noteSegment: string | undefined;
+  let userSegment: string | undefined;
+  if (first === "explore" && segments.length >= 2) noteSegment = second;
+  else if (first === "discovery" && second === "item" && segments.length >= 3) noteSegment = third;
+  else if (first === "user" && second === "profile" && segments.length >= 3) {
+    userSegment = third;
+    if (segments.length >= 4 && expect === "note") noteSegment = fourth;
+  } else if (first === "page" && second === "topics") {
+    return new InvalidInputError(`a topic page link, not ${describe(expect)}: ${JSON.stringify(clip(cleaned))}`);
+  } else return null;
+
   const token = url.searchParams.get("xsec_token");
   const xsecToken = token === null || token === "" ? null : token;
-  const [first, second, third, fourth] = segments;
-  const isId = (s: string | undefined): s is string => s !== undefined && ID_SEGMENT.test(s);
+  if (xsecToken !== null) {
+    const problem = xsecTokenProblem(xsecToken);
+    if (problem) return new InvalidInputError(`bad xsec_token in ${JSON.stringify(clip(cleaned))}: ${problem}`);
+  }
   // App share links say `type=normal|video`; anything else is ignored.
   const typeParam = url.searchParams.get("type");
   const type: "image" | "video" | undefined =
     typeParam === "normal" ? "image" : typeParam === "video" ? "video" : undefined;
-  const note = (id: string) => ({ kind: "note" as const, id, xsecToken, ...(type ? { noteType: type } : {}) });
-  if (first === "explore" && isId(second)) return note(second);
-  if (first === "discovery" && second === "item" && isId(third)) return note(third);
-  if (first === "user" && second === "profile" && isId(third)) {
-    if (isId(fourth) && expect === "note") return { ...note(fourth), userId: third };
-    return { kind: "user", id: third, xsecToken };
+  const userId = userSegment === undefined ? undefined : idIn("user", userSegment, cleaned);
+  if (userId instanceof InvalidInputError) return userId;
+  if (noteSegment !== undefined) {
+    const id = idIn("note", noteSegment, cleaned);
+    if (id instanceof InvalidInputError) return id;
+    return { kind: "note", id, xsecToken, ...(userId ? { userId } : {}), ...(type ? { noteType: type } : {}) };
   }
-  return null;
+  return { kind: "user", id: userId as string, xsecToken };
+}
+
+/** The parse proper, on trimmed text of bounded length. */
+function parse(text: string, expect: RefKind, meter: Meter): ParsedRef {
+  if (text === "") throw new InvalidInputError(`empty reference: give ${describe(expect)}`);
+  const oneToken = !hasSpace(text, meter);
+  if (oneToken && isAlnum(text, meter)) {
+    // A bare id, checked exactly: a wrong id is billed like a good one.
+    const problem = idProblem(expect, text);
+    if (problem === null) return { kind: expect, id: text, xsecToken: null };
+    const what = expect === "note" ? "a note id" : "a user id";
+    throw new InvalidInputError(
+      `not ${describe(expect)}: ${JSON.stringify(clip(text))} (as ${what}: ${problem}; ${what} is ${describeId(expect)})`,
+    );
+  }
+  let firstError: InvalidInputError | null = null;
+  if (oneToken) {
+    // A lone URL is read whole, so a token ending in ")" or "." is kept intact.
+    const whole = parseUrl(text, expect, false, meter);
+    if (whole instanceof InvalidInputError) firstError = whole;
+    else if (whole && whole.kind !== "short_link") return whole;
+  }
+
+  const candidates = findUrls(text, meter);
+  const isWholeUrl = candidates.length === 1 && candidates[0] === text;
+  let shortLink: ParsedRef | null = null;
+  for (const candidate of candidates) {
+    const parsed = parseUrl(candidate, expect, true, meter);
+    if (parsed === null) continue;
+    if (parsed instanceof InvalidInputError) {
+      firstError ??= parsed;
+      continue;
+    }
+    if (parsed.kind === "short_link") {
+      shortLink ??= isWholeUrl ? parsed : { ...parsed, text };
+      continue;
+    }
+    return parsed; // a long URL wins over a short link: it costs nothing to read
+  }
+  if (shortLink) return shortLink;
+  if (firstError) throw firstError;
+  if (!isWholeUrl && !oneToken && mentionsXhs(text, meter)) return { kind: "share_text", text };
+  throw new InvalidInputError(`not ${describe(expect)}: ${JSON.stringify(clip(text))}`);
+}
+
+function bounded(input: unknown, what: string): string {
+  if (typeof input !== "string") return "";
+  if (input.length > MAX_REF_LENGTH) {
+    throw new InvalidInputError(
+      `${what} is too long: ${input.length} characters, at most ${MAX_REF_LENGTH} (a share text with its link is far shorter)`,
+    );
+  }
+  return input.trim();
 }
 
 /**
@@ -81,33 +269,25 @@ function parseUrl(raw: string, expect: RefKind, trimTrailing = true): ParsedRef 
  * @param expect what a bare id (and a /user/profile/<uid>/<noteId> URL) is taken for; default "note".
  * @returns a note or user with its xsec_token when the URL had one, or a short link / share text that
  *   needs a resolve call.
- * @throws InvalidInputError for anything else (e.g. "not a note id, note URL or share link: …").
+ * @throws InvalidInputError for anything else (e.g. "not a note id, note URL or share link: …"), for an id
+ *   that is not exactly of its kind's form, and for input longer than MAX_REF_LENGTH.
  */
 export function parseRef(input: string, expect: RefKind = "note"): ParsedRef {
-  const text = typeof input === "string" ? input.trim() : "";
-  if (text === "") throw new InvalidInputError(`empty reference: give ${describe(expect)}`);
-  if (BARE_ID.test(text)) return { kind: expect, id: text, xsecToken: null };
-  if (/^\S+$/.test(text)) {
-    // A lone URL is read whole, so a token ending in ")" or "." is kept intact.
-    const whole = parseUrl(text, expect, false);
-    if (whole && whole.kind !== "short_link") return whole;
-  }
+  return parse(bounded(input, "the reference"), expect, { steps: 0 });
+}
 
-  const candidates = text.match(URL_IN_TEXT) ?? [];
-  const isWholeUrl = candidates.length === 1 && candidates[0] === text;
-  let shortLink: ParsedRef | null = null;
-  for (const candidate of candidates) {
-    const parsed = parseUrl(candidate, expect);
-    if (parsed === null) continue;
-    if (parsed.kind === "short_link") {
-      shortLink ??= isWholeUrl ? parsed : { ...parsed, text };
-      continue;
-    }
-    return parsed; // a long URL wins over a short link: it costs nothing to read
+/**
+ * For tests and benchmarks: the character steps one parse takes, with no length bound (so long inputs can
+ * be measured). Errors count as a finished parse.
+ */
+export function countParseSteps(input: string, expect: RefKind = "note"): number {
+  const meter: Meter = { steps: 0 };
+  try {
+    parse(input.trim(), expect, meter);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
   }
-  if (shortLink) return shortLink;
-  if (!isWholeUrl && !/^\S+$/.test(text) && XHS_MENTION.test(text)) return { kind: "share_text", text };
-  throw new InvalidInputError(`not ${describe(expect)}: ${JSON.stringify(clip(text))}`);
+  return meter.steps;
 }
 
 /** A reference that must be a note (a profile URL is rejected); short links and share text pass through. */
@@ -126,6 +306,36 @@ export function parseUserRef(input: string): Exclude<ParsedRef, { kind: "note" }
     throw new InvalidInputError(`expected a user, got a note reference: ${JSON.stringify(clip(input.trim()))}`);
   }
   return parsed;
+}
+
+/**
+ * A topic page: its bare page id, its page URL (`xiaohongshu.com/page/topics/<pageId>?…`, also on
+ * rednote.com) or the app's deep link (`xhsdiscover://topic/v2/<pageId>`). Free; nothing is resolved.
+ * @throws InvalidInputError naming the bad value.
+ */
+export function parseTopicRef(input: string): string {
+  const text = bounded(input, "the topic reference");
+  if (text === "") throw new InvalidInputError("empty topic reference: give a topic page id or its page URL");
+  if (!/[/:.]/.test(text)) return checkId("topic", text);
+  let url: URL | null = null;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    url = null;
+  }
+  const segments = url ? url.pathname.split("/").filter((s) => s !== "") : [];
+  let pageId: string | undefined;
+  if (url && (url.protocol === "https:" || url.protocol === "http:") && XHS_HOSTS.test(url.hostname)) {
+    if (segments[0] === "page" && segments[1] === "topics" && segments.length === 3) pageId = segments[2];
+  } else if (url?.protocol === "xhsdiscover:" && url.hostname === "topic") {
+    if (segments[0] === "v2" && segments.length === 2) pageId = segments[1];
+  }
+  if (pageId === undefined) {
+    throw new InvalidInputError(
+      `not a topic page id or topic page URL: ${JSON.stringify(clip(text))} (expected like https://www.xiaohongshu.com/page/topics/5c1cc866febed9000184b7c1)`,
+    );
+  }
+  return checkId("topic", pageId);
 }
 
 /** The canonical note URL, with its xsec_token when known. */

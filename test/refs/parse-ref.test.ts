@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { noteUrl, parseNoteRef, parseRef, parseUserRef } from "../../src/refs/parse-ref.js";
+import {
+  countParseSteps,
+  MAX_REF_LENGTH,
+  noteUrl,
+  parseNoteRef,
+  parseRef,
+  parseTopicRef,
+  parseUserRef,
+} from "../../src/refs/parse-ref.js";
 import { InvalidInputError } from "../../src/transport/errors.js";
 
 const NOTE = "6789abcdef0123456789abcd";
@@ -11,10 +19,30 @@ describe("parseRef: bare ids", () => {
     expect(parseRef(NOTE)).toEqual({ kind: "note", id: NOTE, xsecToken: null });
     expect(parseRef(` ${USER}\n`, "user")).toEqual({ kind: "user", id: USER, xsecToken: null });
   });
-  it("accepts other id forms without hard validation (a 29-character user id)", () => {
+  it("accepts a 29-character user id (one was observed), but not as a note id", () => {
     const odd = "5c1a2b3c4d5e6f70819a2b3c4d5e6";
     expect(odd).toHaveLength(29);
     expect(parseRef(odd, "user")).toEqual({ kind: "user", id: odd, xsecToken: null });
+    expect(() => parseRef(odd, "note")).toThrow(/it has 29 characters, not 24/);
+  });
+  it("accepts an all-letter hex id (deadbeef…)", () => {
+    const id = "deadbeefdeadbeefdeadbeef";
+    expect(parseRef(id)).toEqual({ kind: "note", id, xsecToken: null });
+    expect(parseRef(id, "user")).toEqual({ kind: "user", id, xsecToken: null });
+  });
+  it("refuses, naming the value and why, ids that are 23 characters, uppercase or not hex", () => {
+    const cases: [string, RegExp][] = [
+      [NOTE.slice(1), /"789abcdef0123456789abcd" \(as a note id: it has 23 characters, not 24/],
+      [`${NOTE}0`, /it has 25 characters, not 24/],
+      [NOTE.toUpperCase(), /"6789ABCDEF0123456789ABCD" \(as a note id: it has uppercase letters/],
+      [`${NOTE.slice(0, 23)}g`, /characters other than 0-9 and a-f/],
+      ["nonsense", /"nonsense" \(as a note id: it has 8 characters/],
+    ];
+    for (const [id, message] of cases) {
+      expect(() => parseRef(id)).toThrow(InvalidInputError);
+      expect(() => parseRef(id)).toThrow(message);
+    }
+    expect(() => parseRef(NOTE.toUpperCase(), "user")).toThrow(/as a user id: it has uppercase letters/);
   });
   it("rejects words and empty input with a clear message", () => {
     expect(() => parseRef("")).toThrow(InvalidInputError);
@@ -72,6 +100,28 @@ describe("parseRef: URLs", () => {
     expect(parseRef(`https://www.xiaohongshu.com/explore/${NOTE}?type=video`)).toMatchObject({ noteType: "video" });
   });
 
+  it("refuses a URL whose id or xsec_token is malformed, naming it", () => {
+    expect(() => parseRef(`https://www.xiaohongshu.com/explore/${NOTE.toUpperCase()}`)).toThrow(
+      /not a note id in .*"6789ABCDEF0123456789ABCD" \(it has uppercase letters/,
+    );
+    expect(() => parseRef(`https://www.xiaohongshu.com/discovery/item/${NOTE.slice(2)}`)).toThrow(
+      /not a note id in .*\(it has 22 characters, not 24\)/,
+    );
+    expect(() => parseRef(`https://www.xiaohongshu.com/user/profile/${USER}x`, "user")).toThrow(/not a user id in/);
+    expect(() => parseRef(`https://www.xiaohongshu.com/explore/${NOTE}?xsec_token=A%20B`)).toThrow(
+      /bad xsec_token in .*spaces/,
+    );
+    // Inside share text a good URL still wins over a bad one.
+    const text = `看 https://www.xiaohongshu.com/explore/${NOTE.slice(1)} 和 https://www.xiaohongshu.com/explore/${NOTE}`;
+    expect(parseRef(text)).toEqual({ kind: "note", id: NOTE, xsecToken: null });
+  });
+
+  it("says a topic page link is a topic, not a note or user", () => {
+    const url = "https://www.xiaohongshu.com/page/topics/5c1cc866febed9000184b7c1?naviHidden=yes";
+    expect(() => parseRef(url)).toThrow(/a topic page link, not a note id/);
+    expect(() => parseRef(url, "user")).toThrow(/a topic page link, not a user id/);
+  });
+
   it("rejects other paths and other hosts", () => {
     expect(() => parseRef("https://www.xiaohongshu.com/search_result?keyword=cat")).toThrow(InvalidInputError);
     expect(() => parseRef(`https://example.com/explore/${NOTE}`)).toThrow(InvalidInputError);
@@ -122,7 +172,12 @@ describe("parseRef: short links and share text", () => {
 
 describe("parseRef: properties", () => {
   const hex = fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 24, maxLength: 24 });
-  const token = fc.string({ minLength: 1, maxLength: 40 });
+  /** Tokens are opaque: any visible ASCII (no spaces). */
+  const token = fc.string({
+    unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    minLength: 1,
+    maxLength: 40,
+  });
 
   it("round-trips every canonical note URL with any token", () => {
     fc.assert(
@@ -142,6 +197,21 @@ describe("parseRef: properties", () => {
     );
   });
 
+  it("refuses a note id of any other form (only 24 lowercase hex characters pass)", () => {
+    const alnum = fc.string({
+      unit: fc.constantFrom(..."0123456789abcdefABCDEFghxyzGHXYZ"),
+      minLength: 1,
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(alnum, (s) => {
+        const good = /^[0-9a-f]{24}$/.test(s);
+        if (good) expect(parseRef(s)).toEqual({ kind: "note", id: s, xsecToken: null });
+        else expect(() => parseRef(s)).toThrow(InvalidInputError);
+      }),
+    );
+  });
+
   it("never throws anything but InvalidInputError on arbitrary strings", () => {
     fc.assert(
       fc.property(fc.string(), (s) => {
@@ -151,6 +221,122 @@ describe("parseRef: properties", () => {
           expect(error).toBeInstanceOf(InvalidInputError);
         }
       }),
+    );
+  });
+});
+
+describe("parseTopicRef", () => {
+  const PAGE = "5c1cc866febed9000184b7c1";
+  it("takes a page id, the topic page URL its help shows, and the app deep link", () => {
+    expect(parseTopicRef(PAGE)).toBe(PAGE);
+    expect(parseTopicRef(` https://www.xiaohongshu.com/page/topics/${PAGE}?naviHidden=yes `)).toBe(PAGE);
+    expect(parseTopicRef(`xiaohongshu.com/page/topics/${PAGE}`)).toBe(PAGE);
+    expect(parseTopicRef(`https://www.rednote.com/page/topics/${PAGE}`)).toBe(PAGE);
+    expect(parseTopicRef(`xhsdiscover://topic/v2/${PAGE}`)).toBe(PAGE);
+  });
+  it("refuses anything else, naming it", () => {
+    expect(() => parseTopicRef("")).toThrow(/empty topic reference/);
+    expect(() => parseTopicRef("nonsense")).toThrow(/not a topic page id: "nonsense"/);
+    expect(() => parseTopicRef(PAGE.toUpperCase())).toThrow(/uppercase/);
+    expect(() => parseTopicRef(`https://www.xiaohongshu.com/page/topics/${PAGE.slice(1)}`)).toThrow(/23 characters/);
+    expect(() => parseTopicRef(`https://www.xiaohongshu.com/explore/${PAGE}`)).toThrow(
+      /not a topic page id or topic page URL/,
+    );
+    expect(() => parseTopicRef(`https://example.com/page/topics/${PAGE}`)).toThrow(InvalidInputError);
+  });
+});
+
+describe("parseRef: bounded, linear work", () => {
+  it("refuses input longer than MAX_REF_LENGTH before reading it", () => {
+    const long = `https://www.xiaohongshu.com/explore/${NOTE}?x=${".".repeat(100_000)}`;
+    expect(() => parseRef(long)).toThrow(/too long: 100\d+ characters, at most 4096/);
+    expect(() => parseTopicRef("a".repeat(MAX_REF_LENGTH + 1))).toThrow(/too long/);
+    // At the bound, a valid ref still parses.
+    const atBound = `https://www.xiaohongshu.com/explore/${NOTE}?p=${"a".repeat(MAX_REF_LENGTH - 64)}`;
+    expect(atBound.length).toBeLessThanOrEqual(MAX_REF_LENGTH);
+    expect(parseRef(atBound)).toMatchObject({ kind: "note", id: NOTE });
+  });
+
+  /**
+   * Work, not time: countParseSteps counts every character the parser's loops visit (and the URL
+   * parser's linear passes). Each input is its unit repeated r and 8r times; the work must stay within a
+   * fixed number of steps per character, and 8× the input may cost at most about 8× the work. The
+   * trailing-punctuation regex this replaced did ~n²/2 steps on a run of punctuation: 64× for 8× input.
+   */
+  const families: [string, (r: number) => string][] = [
+    ["punctuation run inside a lone URL", (r) => `https://www.xiaohongshu.com/explore/${".,;:!?)]'*".repeat(r)}x`],
+    ["punctuation run inside share text", (r) => `小红书 xiaohongshu.com/${"!.".repeat(r)}a 复制本条信息`],
+    ["hosts glued together", (r) => "xiaohongshu.com".repeat(r)],
+    ["scheme prefixes piled up", (r) => `${"https://www.".repeat(r)}xiaohongshu.com/explore/${NOTE}`],
+    ["near-miss hosts", (r) => "xiaohongshu.co xhslink.c rednote.co ".repeat(r)],
+    ["many short links", (r) => "xhslink.com/a/AbC12 ".repeat(r)],
+    ["many long URLs with bad ids", (r) => `https://www.xiaohongshu.com/explore/${NOTE.slice(1)} `.repeat(r)],
+    ["long bare token", (r) => "deadbeef".repeat(r)],
+    ["mention near-misses", (r) => "xiaohongsh 小红 rednot ".repeat(r)],
+    ["long path of ids", (r) => `rednote.com/explore/${`${NOTE}/`.repeat(r)}`],
+    ["long query", (r) => `https://www.xiaohongshu.com/explore/${NOTE}?${"xsec_token=A&".repeat(r)}`],
+  ];
+  const PER_CHAR = 48;
+
+  for (const [name, make] of families) {
+    it(`linear on ${name}`, () => {
+      for (const r of [64, 1_000]) {
+        const small = make(r);
+        const large = make(8 * r);
+        const s = countParseSteps(small);
+        const l = countParseSteps(large);
+        // The count is real: every character is looked at at least once…
+        expect(s).toBeGreaterThanOrEqual(small.trim().length);
+        // …at most a fixed number of times…
+        expect(l).toBeLessThanOrEqual(PER_CHAR * large.length);
+        // …and 8× the input costs at most about 8× the work.
+        expect(l).toBeLessThanOrEqual(8.5 * s + 64);
+      }
+    });
+  }
+
+  it("linear on arbitrary mixes of URL pieces, punctuation and CJK text (property)", () => {
+    const piece = fc.constantFrom(
+      "https://",
+      "http://",
+      "www.",
+      "m.",
+      "xiaohongshu.com",
+      "rednote.com",
+      "xhslink.com",
+      "xhslink.cn",
+      "/",
+      "/explore/",
+      "/discovery/item/",
+      "/user/profile/",
+      "/page/topics/",
+      NOTE,
+      "?xsec_token=AB12=",
+      "&type=video",
+      ".",
+      ")",
+      "'",
+      "*",
+      ",",
+      " ",
+      "小红书",
+      "复制本条信息",
+      "【",
+      "%",
+      "a",
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }), (pieces) => {
+        const unit = pieces.join("");
+        const r = Math.ceil(500 / unit.length);
+        const small = unit.repeat(r);
+        const large = unit.repeat(8 * r);
+        const s = countParseSteps(small);
+        const l = countParseSteps(large);
+        expect(l).toBeLessThanOrEqual(PER_CHAR * large.length);
+        expect(l).toBeLessThanOrEqual(8.5 * s + 64);
+      }),
+      { numRuns: 60 },
     );
   });
 });
