@@ -6,10 +6,11 @@
  *   GET  /__sim/ledger        calls, billable calls and cost per key (short hash) and endpoint
  *   POST /__sim/ledger/reset  empties the ledger
  *   GET  /__sim/faults        the current fault profile
- *   PUT  /__sim/faults        replaces it (JSON body, validated; 400 with every problem listed)
+ *   PUT  /__sim/faults        replaces it: a JSON profile, or a JSON string naming a built-in profile
+ *                             ("mild"); never a file (validated; 400 with every problem listed)
  *   POST /__sim/reset         attempt and outage counters, rate buckets and the ledger: a run repeats exactly
  */
-import { FaultProfileError } from "./fault-profile.js";
+import { FaultProfileError, profileByValueOrName } from "./fault-profile.js";
 import type { SimulatorService } from "./server.js";
 
 export const ADMIN_PREFIX = "/__sim/";
@@ -51,10 +52,14 @@ export function handleAdmin(
       try {
         input = JSON.parse(body ?? "");
       } catch {
-        return { status: 400, body: { error: "The body must be a JSON fault profile." } };
+        return {
+          status: 400,
+          body: { error: 'The body must be a JSON fault profile, or a JSON string naming a built-in one ("mild").' },
+        };
       }
       try {
-        return { status: 200, body: service.setProfile(input) };
+        // By value or built-in name only: a path in a request must never reach the file system.
+        return { status: 200, body: service.setProfile(profileByValueOrName(input)) };
       } catch (error) {
         if (error instanceof FaultProfileError) {
           return { status: 400, body: { error: "Invalid fault profile.", issues: error.issues } };

@@ -187,6 +187,14 @@ export class FaultProfileError extends Error {
 
 /** Validates a profile; throws FaultProfileError listing every problem with its JSON path. */
 export function parseFaultProfile(input: unknown, source?: string): FaultProfile {
+  // zod's records drop a "__proto__" key without a word (JSON.parse makes it an own key): refuse it here.
+  const polluted = protoKeyPaths(input);
+  if (polluted.length > 0) {
+    throw new FaultProfileError(
+      polluted.map((at) => `${at}: "__proto__" is not a valid key`),
+      source,
+    );
+  }
   const parsed = FaultProfileSchema.safeParse(input);
   if (parsed.success) return normalizeEndpointNames(parsed.data);
   const issues = parsed.error.issues.map((issue) => {
@@ -194,6 +202,18 @@ export function parseFaultProfile(input: unknown, source?: string): FaultProfile
     return `${at}: ${issue.message}`;
   });
   throw new FaultProfileError(issues, source);
+}
+
+/** JSON paths of every own "__proto__" key in a JSON value (depth-bounded: profiles are shallow). */
+function protoKeyPaths(value: unknown, at = "(profile)", depth = 0): string[] {
+  if (value === null || typeof value !== "object" || depth > 16) return [];
+  const found: string[] = [];
+  for (const key of Object.keys(value)) {
+    const path = at === "(profile)" ? key : `${at}.${key}`;
+    if (key === "__proto__") found.push(path);
+    else found.push(...protoKeyPaths((value as Record<string, unknown>)[key], path, depth + 1));
+  }
+  return found;
 }
 
 /** "app_v1/…" is accepted as a synonym of the URL form "app/…"; rules are looked up by the URL form. */
@@ -253,27 +273,56 @@ export const BUILT_IN_PROFILES: Readonly<Record<string, unknown>> = {
   chaos: chaosJson,
 };
 
-/** A built-in profile by name, or a JSON file by path (validated either way). */
+/**
+ * A built-in profile by name (validated), or undefined: only the shipped names count, never an
+ * inherited property ("__proto__", "constructor", "toString" are not profile names).
+ */
+export function builtInProfile(name: string): FaultProfile | undefined {
+  if (!Object.hasOwn(BUILT_IN_PROFILES, name)) return undefined;
+  return parseFaultProfile(BUILT_IN_PROFILES[name], `built-in profile "${name}"`);
+}
+
+function noSuchBuiltIn(name: string, alsoFile: boolean): FaultProfileError {
+  const known = Object.keys(BUILT_IN_PROFILES).join(", ");
+  return new FaultProfileError(
+    [`no built-in profile ${JSON.stringify(name)} (known: ${known})${alsoFile ? " and no such file" : ""}`],
+    alsoFile ? name : undefined,
+  );
+}
+
+/**
+ * A profile by value or by built-in name; never a file. What a caller across a trust boundary (the
+ * admin route `PUT /__sim/faults`) may give.
+ */
+export function profileByValueOrName(input: unknown): FaultProfile {
+  if (typeof input !== "string") return parseFaultProfile(input);
+  const builtIn = builtInProfile(input);
+  if (builtIn === undefined) throw noSuchBuiltIn(input, false);
+  return builtIn;
+}
+
+/**
+ * A built-in profile by name, or a JSON file by path (validated either way): for the process's own
+ * configuration (`xhs mock --faults`, the `faults` option), never for a request's input. Errors name the
+ * file and the problem, never the file's contents.
+ */
 export function loadFaultProfile(nameOrPath: string): FaultProfile {
-  const builtIn = BUILT_IN_PROFILES[nameOrPath];
-  if (builtIn !== undefined) return parseFaultProfile(builtIn, `built-in profile "${nameOrPath}"`);
-  if (!/\.json$/i.test(nameOrPath) && !existsSync(nameOrPath)) {
-    throw new FaultProfileError(
-      [`no built-in profile "${nameOrPath}" (known: ${Object.keys(BUILT_IN_PROFILES).join(", ")}) and no such file`],
-      nameOrPath,
-    );
-  }
+  const builtIn = builtInProfile(nameOrPath);
+  if (builtIn !== undefined) return builtIn;
+  if (!/\.json$/i.test(nameOrPath) && !existsSync(nameOrPath)) throw noSuchBuiltIn(nameOrPath, true);
   let text: string;
   try {
     text = readFileSync(nameOrPath, "utf8");
   } catch (error) {
-    throw new FaultProfileError([`cannot read the file: ${(error as Error).message}`], nameOrPath);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new FaultProfileError([`cannot read the file${code ? ` (${code})` : ""}`], nameOrPath);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    throw new FaultProfileError([`not valid JSON: ${(error as Error).message}`], nameOrPath);
+  } catch {
+    // The engine's message quotes the text around the error: not repeated, so no error shows the file.
+    throw new FaultProfileError(["not valid JSON"], nameOrPath);
   }
   return parseFaultProfile(json, nameOrPath);
 }

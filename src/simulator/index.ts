@@ -32,7 +32,7 @@ import {
 
 export { ADMIN_PREFIX } from "./admin.js";
 export { BillingLedger, keyId, type LedgerSnapshot, type PriceTable } from "./billing.js";
-export type { SimulatorCore, SimulatorCoreOptions } from "./core.js";
+export { createSimulatorCore, type SimulatorCore, type SimulatorCoreOptions } from "./core.js";
 export {
   BUILT_IN_PROFILES,
   FAULT_KINDS,
@@ -43,6 +43,7 @@ export {
   loadFaultProfile,
   parseFaultProfile,
   parseRateLimit,
+  profileByValueOrName,
   type RateLimit,
 } from "./fault-profile.js";
 export { FaultEngine } from "./faults.js";
@@ -53,7 +54,13 @@ export {
   type EffectiveRateLimit,
   effectiveRateLimit,
 } from "./rate-limit.js";
-export { IN_PROCESS_BASE_URL, SimulatorService, type SimulatorServiceOptions } from "./server.js";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  IN_PROCESS_BASE_URL,
+  type ListenOptions,
+  SimulatorService,
+  type SimulatorServiceOptions,
+} from "./server.js";
 
 export interface SimulatorOptions extends SimulatorCoreOptions, SimulatorServiceOptions {
   /** Seed of the world and of the fault draws. Default 1. */
@@ -114,6 +121,8 @@ export async function startSimulator(options: SimulatorOptions & ListenOptions =
   const listening = await listen(sim.service, {
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
   });
   return { ...sim, url: listening.url, close: () => listening.close() };
 }

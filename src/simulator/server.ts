@@ -6,14 +6,19 @@
  * Order of checks for a request to a TikHub route: route known? → key (401) → rate limits, the key's and
  * the endpoint's own (429) → balance (402) → outage window / drawn fault → the core's answer. Admin
  * routes under /__sim/ need no key.
+ *
+ * Over HTTP, before any of that: the Host must be loopback, an IP literal or a name the simulator was
+ * started on (a DNS rebinding guard), a browser's cross-site request is refused (403), and a request
+ * body is read up to `maxBodyBytes` (413 beyond).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIP } from "node:net";
 import { API_PREFIX, endpointByPath } from "../catalog/endpoints.js";
 import type { EndpointSpec } from "../catalog/types.js";
 import type { Clock, Sleep } from "../client/types.js";
 import { systemSleep } from "../transport/clock.js";
+import { hostOfHeader, isLoopbackHost, normalizeHost } from "../transport/hosts.js";
 import { ADMIN_PREFIX, handleAdmin } from "./admin.js";
 import { BillingLedger, keyId, type PriceTable } from "./billing.js";
 import {
@@ -444,6 +449,65 @@ export interface ListenOptions {
   host?: string;
   /** 0 = any free port (default). */
   port?: number;
+  /**
+   * Host names accepted in the `Host` header besides loopback ones, IP literals and `host` itself
+   * (DNS rebinding guard: a page on a name its attacker controls cannot reach the simulator).
+   */
+  allowedHosts?: readonly string[];
+  /** Largest request body read, in bytes (default 1 MiB); a larger one is answered 413 unread. */
+  maxBodyBytes?: number;
+}
+
+/** Default largest request body (a fault profile is a few KB). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** What the HTTP server checks before a request reaches the service. */
+interface HttpGuard {
+  hostAllowed(hostHeader: string | undefined): boolean;
+  maxBodyBytes: number;
+}
+
+function httpGuard(listenHost: string, options: ListenOptions): HttpGuard {
+  const names = new Set<string>();
+  for (const name of [listenHost, ...(options.allowedHosts ?? [])]) {
+    const host = normalizeHost(name);
+    if (host !== undefined) names.add(host);
+  }
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
+    throw new RangeError(`maxBodyBytes: expected a whole number of bytes ≥ 0, got ${maxBodyBytes}`);
+  }
+  return {
+    maxBodyBytes,
+    hostAllowed(hostHeader) {
+      if (hostHeader === undefined) return true; // HTTP/1.0 without Host: no browser sends that
+      const host = hostOfHeader(hostHeader);
+      if (host === undefined) return false;
+      // An IP literal cannot be rebound to this machine; a name can, unless it is ours.
+      return isLoopbackHost(host) || isIP(host) !== 0 || names.has(host);
+    },
+  };
+}
+
+/**
+ * A browser's request from another site is refused: by its Origin when it sends one (loopback pages
+ * and the simulator's own host pass), else by `Sec-Fetch-Site` (an `<img>` or no-cors GET sends no Origin).
+ * Clients that are not browsers send neither and pass.
+ */
+function browserRequestAllowed(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== "") {
+    if (origin === "null") return false;
+    try {
+      const url = new URL(origin);
+      if (url.protocol !== "http:" && url.protocol !== "https:") return false;
+      const host = normalizeHost(url.hostname);
+      return host !== undefined && (isLoopbackHost(host) || host === hostOfHeader(req.headers.host));
+    } catch {
+      return false;
+    }
+  }
+  return req.headers["sec-fetch-site"] !== "cross-site";
 }
 
 export interface Listening {
@@ -455,12 +519,13 @@ export interface Listening {
 
 /** Serves the service over a real keep-alive HTTP server. */
 export async function listen(service: SimulatorService<unknown>, options: ListenOptions = {}): Promise<Listening> {
+  const host = options.host ?? "127.0.0.1";
+  const guard = httpGuard(host, options);
   const server = createServer((req, res) => {
-    serveHttp(service, req, res);
+    serveHttp(service, guard, req, res);
   });
   server.keepAliveTimeout = 65_000; // longer than common client pools' idle timeouts, to avoid reset races
   server.headersTimeout = 66_000;
-  const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -484,7 +549,35 @@ export async function listen(service: SimulatorService<unknown>, options: Listen
   };
 }
 
-function serveHttp(service: SimulatorService<unknown>, req: IncomingMessage, res: ServerResponse): void {
+/** Answers before the request is read, and closes the connection (its body, if any, is not read). */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
+  req.on("error", () => {}); // the client may reset the connection while still sending
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify({ detail: { code: status, message } });
+  res.writeHead(status, { ...JSON_HEADERS, "content-length": Buffer.byteLength(text), connection: "close" });
+  res.end(text);
+}
+
+function serveHttp(
+  service: SimulatorService<unknown>,
+  guard: HttpGuard,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  if (!guard.hostAllowed(req.headers.host)) {
+    refuse(
+      req,
+      res,
+      403,
+      "Host not allowed: this simulator answers for loopback, IP addresses and the name it was started on " +
+        "(a DNS rebinding guard). Use http://127.0.0.1:PORT.",
+    );
+    return;
+  }
+  if (!browserRequestAllowed(req)) {
+    refuse(req, res, 403, "Cross-site browser requests are refused (a web page cannot drive the simulator).");
+    return;
+  }
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
   let path = q < 0 ? rawUrl : rawUrl.slice(0, q);
@@ -524,7 +617,28 @@ function serveHttp(service: SimulatorService<unknown>, req: IncomingMessage, res
     run(undefined);
     return;
   }
-  const chunks: Buffer[] = [];
-  req.on("data", (chunk: Buffer) => chunks.push(chunk));
-  req.on("end", () => run(Buffer.concat(chunks).toString("utf8")));
+  const limit = guard.maxBodyBytes;
+  const tooLarge = `Request body larger than ${limit} bytes.`;
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) {
+    refuse(req, res, 413, tooLarge);
+    return;
+  }
+  // Read up to the limit, then stop keeping chunks and answer 413: memory stays bounded whatever is sent.
+  let chunks: Buffer[] | null = [];
+  let size = 0;
+  req.on("error", () => {});
+  req.on("data", (chunk: Buffer) => {
+    if (chunks === null) return;
+    size += chunk.length;
+    if (size > limit) {
+      chunks = null;
+      refuse(req, res, 413, tooLarge);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on("end", () => {
+    if (chunks !== null) run(Buffer.concat(chunks, size).toString("utf8"));
+  });
 }
