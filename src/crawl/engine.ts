@@ -8,9 +8,17 @@
  * unfinished run, gives back the leases a dead process held, and goes on from each list's checkpoint.
  */
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { AttemptEvent, Clock, Logger, Sleep, XhsClient } from "../client/types.js";
 import { LeaseLostError } from "../store/errors.js";
-import type { Job, JobQueue, RunRecord, RunStatus, Store } from "../store/port.js";
+import {
+  DEFAULT_LEASE_TTL_MS,
+  type Job,
+  type JobQueue,
+  type RunRecord,
+  type RunStatus,
+  type Store,
+} from "../store/port.js";
 import { systemSleep } from "../transport/clock.js";
 import { AbortedError, BudgetExceededError, isXhsError } from "../transport/errors.js";
 import { HANDLERS, type HandlerContext, seedJobs } from "./handlers.js";
@@ -28,8 +36,13 @@ export interface CrawlBudget {
 
 export interface CrawlProgress {
   runId: string;
+  /** Jobs this session finished (done) and gave up on (failed). */
   jobsDone: number;
   jobsFailed: number;
+  /** Jobs of the whole run that are finished (done or failed), every session and worker included. */
+  runJobsFinished: number;
+  /** Jobs the run knows so far (it grows as lists find notes): `runJobsFinished` reaches it when the run completes. */
+  runJobsKnown: number;
   calls: number;
   costUsd: number;
   lastJob: string;
@@ -48,6 +61,11 @@ export interface CrawlDeps {
   onProgress?: (progress: CrawlProgress) => void;
   /** Told the run id once the run is opened, before the first call (e.g. to tag raw answers). */
   onRunOpened?: (runId: string, resumed: boolean) => void;
+  /**
+   * Runs `tick` every `everyMs` until the returned function is called: the lease heartbeat. Default: an
+   * unref'd setInterval. Tests with a fake clock pass their own.
+   */
+  every?: (everyMs: number, tick: () => void) => () => void;
 }
 
 export interface CrawlRequest {
@@ -64,6 +82,13 @@ export interface CrawlRequest {
   maxJobFailures?: number;
   /** A failed job waits this long × its failures before it goes back to the queue (ms, default 2000). */
   retryDelayMs?: number;
+  /**
+   * How long this session's job leases last unless renewed (ms, default 60 s); they are renewed every
+   * third of it, so another process on the same run takes them only once this one has stopped.
+   */
+  leaseTtlMs?: number;
+  /** How often an idle session looks again while another process holds the run's last jobs (ms, default 1000). */
+  pollMs?: number;
 }
 
 export interface CrawlResult {
@@ -116,6 +141,29 @@ async function openRun(
   return { run, plan, resumed: false };
 }
 
+/** Lease owners of this process whose session is running (a session of this pid not in it has ended). */
+const LIVE_OWNERS = new Set<string>();
+
+/** `host:pid:random`: whoever finds the leases of a dead process on the same host can free them at once. */
+function newOwner(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/** True when the owner is a process of this host that no longer runs (or an ended session of this one). */
+export function ownerIsDead(owner: string): boolean {
+  const match = /^(.*):(\d+):[0-9a-f]{8}$/.exec(owner);
+  if (!match || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return !LIVE_OWNERS.has(owner);
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it runs, as another user. ESRCH: it is gone.
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 function newRunId(): string {
   const now = new Date();
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
@@ -141,19 +189,28 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   const { run, plan, resumed } = await openRun(store, request);
   const runId = run.id;
   deps.onRunOpened?.(runId, resumed);
-  const owner = `pid-${process.pid}-${randomUUID().slice(0, 6)}`;
+  const owner = newOwner();
   const maxFailures = request.maxJobFailures ?? 3;
   const sleep: Sleep = deps.sleep ?? systemSleep;
   const concurrency = Math.max(1, request.concurrency ?? plan.concurrency);
+  const ttlMs = request.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  const pollMs = request.pollMs ?? 1000;
 
-  // Leases held by a process that died (kill -9, crash) go back to pending; their checkpoints stay.
-  await queue.recoverLeases(runId);
+  // Another process may be working on this run right now: its leases stay its own. Leases of a process
+  // of this host that has died (kill -9, crash) go back to pending at once, checkpoints kept; those of
+  // another host's dead process are taken when they expire.
+  const owners = new Set((await queue.listJobs(runId, { state: "leased" })).map((job) => job.leaseOwner));
+  for (const other of owners) {
+    if (other !== null && ownerIsDead(other)) await queue.recoverLeases(runId, { owner: other });
+  }
 
   let stats = loadStats(run.stats);
-  stats.sessions += 1;
-  stats.stopReason = null;
-  stats.stopMessage = null;
   await store.transaction(async () => {
+    // Read inside the transaction: another process's statistics are added to, never overwritten.
+    stats = loadStats((await store.getRun(runId))?.stats ?? run.stats);
+    stats.sessions += 1;
+    stats.stopReason = null;
+    stats.stopMessage = null;
     await queue.enqueueMany(seedJobs(plan, runId));
     await store.updateRun(runId, { status: "running", stats, finishedAt: null });
   });
@@ -201,7 +258,9 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   const commit = async (fn: (draft: RunStats) => Promise<void>): Promise<void> => {
     try {
       await store.transaction(async () => {
-        const draft = cloneStats(stats);
+        // The saved statistics, not this session's copy: another process on the run may have added to them.
+        const saved = await store.getRun(runId);
+        const draft = saved ? loadStats(saved.stats) : cloneStats(stats);
         await fn(draft);
         await store.updateRun(runId, { stats: draft });
         stats = draft;
@@ -247,7 +306,19 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
     } catch (error) {
       await settleFailure(job, error);
     }
-    deps.onProgress?.({ runId, jobsDone, jobsFailed, calls: sessionCalls, costUsd: sessionCost, lastJob: job.key });
+    if (deps.onProgress) {
+      const counts = await queue.jobCounts(runId);
+      deps.onProgress({
+        runId,
+        jobsDone,
+        jobsFailed,
+        runJobsFinished: counts.done + counts.failed,
+        runJobsKnown: counts.done + counts.failed + counts.pending + counts.leased,
+        calls: sessionCalls,
+        costUsd: sessionCost,
+        lastJob: job.key,
+      });
+    }
   };
 
   const settleFailure = async (job: Job, error: unknown): Promise<void> => {
@@ -304,10 +375,21 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
         stop("budget", spent);
         break;
       }
-      const [job] = await queue.lease(runId, { limit: 1, owner });
+      const [job] = await queue.lease(runId, { limit: 1, owner, ttlMs });
       if (!job) {
-        if (inFlight === 0) break;
-        await wake.wait();
+        if (inFlight > 0) {
+          await wake.wait();
+          continue;
+        }
+        // Nothing free and nothing of ours in flight: done, unless another process still holds jobs of the
+        // run (they may find more, or expire if it died): look again in a moment.
+        const counts = await queue.jobCounts(runId);
+        if (counts.leased === 0 && counts.pending === 0) break;
+        try {
+          await sleep(pollMs, stopController.signal);
+        } catch {
+          break;
+        }
         continue;
       }
       inFlight += 1;
@@ -321,9 +403,25 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
     wake.notifyAll();
   };
 
+  // Heartbeat: this session's leases are renewed every third of their life while it works.
+  LIVE_OWNERS.add(owner);
+  const every =
+    deps.every ??
+    ((ms: number, tick: () => void) => {
+      const timer = setInterval(tick, ms);
+      timer.unref();
+      return () => clearInterval(timer);
+    });
+  const stopHeartbeat = every(Math.max(1, Math.floor(ttlMs / 3)), () => {
+    queue.renewLeases(owner, { runId, ttlMs }).catch((error: unknown) => {
+      deps.logger?.warn("could not renew the job leases", { error: String(error) });
+    });
+  });
   try {
     await Promise.all(Array.from({ length: concurrency }, () => worker()));
   } finally {
+    stopHeartbeat();
+    LIVE_OWNERS.delete(owner);
     unsubscribe();
     deps.signal?.removeEventListener("abort", onOuterAbort);
     await Promise.all([...ledgerWrites]);
@@ -337,10 +435,13 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   else if (finalReason === "budget") status = "partial";
   else if (finalReason !== null) status = "failed";
   else status = unfinished > 0 ? "partial" : "completed";
-  stats.stopReason = finalReason;
-  stats.stopMessage = stopMessage;
   const finishedAt = new Date(deps.clock?.now() ?? Date.now()).toISOString();
-  await store.updateRun(runId, { status, stats, finishedAt: status === "completed" ? finishedAt : null });
+  await store.transaction(async () => {
+    stats = loadStats((await store.getRun(runId))?.stats ?? null);
+    stats.stopReason = finalReason;
+    stats.stopMessage = stopMessage;
+    await store.updateRun(runId, { status, stats, finishedAt: status === "completed" ? finishedAt : null });
+  });
   const report = await buildReport(store, queue, runId);
   await store.updateRun(runId, { report });
   return { runId, status, stopReason: finalReason, resumed, report };

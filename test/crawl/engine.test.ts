@@ -254,4 +254,81 @@ describe("crawl engine", () => {
     expect((await store.listRuns()).length).toBe(2);
     expect(again.result.report.items.notes?.new).toBe(0);
   });
+
+  it("a second session on a running run works alongside it: no job twice, one right report", async () => {
+    const reference = await crawl(BASIC);
+    const store = openSqliteStore(":memory:");
+    const world = buildWorld();
+    const a = createFakeClient({ world, latencyMs: 3 });
+    const b = createFakeClient({ world, latencyMs: 3 });
+    let second: ReturnType<typeof runCrawl> | null = null;
+    const first = runCrawl(
+      {
+        client: a,
+        store,
+        queue: store,
+        // B starts while A holds leases on jobs in flight (the live process of the issue).
+        onProgress: () => {
+          second ??= runCrawl({ client: b, store, queue: store }, { plan: plan(BASIC), pollMs: 2 });
+        },
+      },
+      { plan: plan(BASIC), pollMs: 2 },
+    );
+    const ra = await first;
+    const rb = await (second as ReturnType<typeof runCrawl> | null);
+    expect(rb?.resumed).toBe(true);
+    expect(rb?.runId).toBe(ra.runId);
+    // Every paid call once: together they paid what one crawl pays, and B did part of it.
+    expect(a.calls.length + b.calls.length).toBe(reference.fake.calls.length);
+    expect(b.calls.length).toBeGreaterThan(0);
+    const details = [...a.calls, ...b.calls].filter((c) => c.capability === "note").map((c) => c.id);
+    expect(new Set(details).size).toBe(details.length);
+    expect([ra.status, rb?.status]).toEqual(["completed", "completed"]);
+    // The report of the run (whoever wrote it last) counts both sessions' items and calls.
+    for (const report of [ra.report, rb?.report]) {
+      expect(report?.items).toEqual(reference.result.report.items);
+      expect(report?.calls.calls).toBe(reference.fake.calls.length);
+    }
+    expect(await dump(store)).toEqual(await dump(reference.store));
+  });
+
+  it("renews its leases while a job is slow, so another worker does not take them", async () => {
+    let nowMs = Date.parse("2026-03-01T00:00:00.000Z");
+    const store = openSqliteStore(":memory:", { clock: { now: () => nowMs } });
+    const ticks = new Set<() => void>();
+    const seen: { state?: string; taken?: number } = {};
+    let thief: Promise<void> | null = null;
+    const fake = createFakeClient({ world: buildWorld(), latencyMs: 300 });
+    const result = await runCrawl(
+      {
+        client: fake,
+        store,
+        queue: store,
+        every: (ms, tick) => {
+          expect(ms).toBe(20_000);
+          ticks.add(tick);
+          return () => ticks.delete(tick);
+        },
+        onRunOpened: (runId) => {
+          thief = (async () => {
+            await new Promise((resolve) => setTimeout(resolve, 50)); // the note's call is in flight
+            // Five minutes of the store's clock pass, with a heartbeat every 20 s.
+            for (let i = 0; i < 15; i++) {
+              nowMs += 20_000;
+              for (const tick of ticks) tick();
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+            seen.state = (await store.getJob(runId, "note:bb0000000000000000000002"))?.state;
+            seen.taken = (await store.lease(runId, { owner: "thief", limit: 10 })).length;
+          })();
+        },
+      },
+      { plan: plan({ seeds: { notes: ["bb0000000000000000000002"] } }), concurrency: 1 },
+    );
+    await thief;
+    expect(seen).toEqual({ state: "leased", taken: 0 });
+    expect(result.status).toBe("completed");
+    expect(fake.calls).toHaveLength(1);
+    expect(ticks.size).toBe(0);
+  });
 });
