@@ -62,6 +62,24 @@ export function createApp(options: AppOptions): Hono<Env> {
   const openApi = JSON.stringify(buildOpenApi({ version: runtime.version, tokenRequired: token !== undefined }));
   const startedAt = runtime.clock.now();
 
+  /**
+   * Admits `count` requests' worth of the client's rate limit (a request: 1; an MCP batch: one per tool
+   * call), `taken` of which were already admitted, or throws 429.
+   */
+  function admit(request: Request, env: unknown, count: number, taken = 0): void {
+    if (!limiter || count <= taken) return;
+    const decision = limiter.take(clientKey(request, env), count - taken);
+    if (decision.ok) return;
+    runtime.metrics.recordRateLimited();
+    const detail =
+      count > limiter.burst
+        ? `This request carries ${count} tool calls, more than this client's burst of ${limiter.burst}: send fewer per request.`
+        : `This client is over its rate limit. Wait ${decision.retryAfterSec} s (Retry-After), then slow down.`;
+    throw problem(PROBLEM_TYPES.rateLimited, 429, "Too many requests", detail, {
+      retryAfterSec: decision.retryAfterSec,
+    });
+  }
+
   const app = new Hono<Env>();
 
   app.onError((error, c) => {
@@ -136,19 +154,7 @@ export function createApp(options: AppOptions): Hono<Env> {
         "Send the server token as `Authorization: Bearer <XHS_SERVER_TOKEN>`.",
       );
     }
-    if (limiter && c.req.path !== "/health") {
-      const decision = limiter.take(clientKey(c.req.raw, c.env));
-      if (!decision.ok) {
-        runtime.metrics.recordRateLimited();
-        throw problem(
-          PROBLEM_TYPES.rateLimited,
-          429,
-          "Too many requests",
-          `This client is over its rate limit. Wait ${decision.retryAfterSec} s (Retry-After), then slow down.`,
-          { retryAfterSec: decision.retryAfterSec },
-        );
-      }
-    }
+    if (c.req.path !== "/health") admit(c.req.raw, c.env, 1);
     await next();
   });
 
@@ -198,7 +204,8 @@ export function createApp(options: AppOptions): Hono<Env> {
     );
     app.all("/mcp", (c) => {
       c.set("route", "/mcp");
-      return handleMcp(c.req.raw);
+      // The middleware admitted the POST once; each further tool call in a batch counts as a request.
+      return handleMcp(c.req.raw, (toolCalls) => admit(c.req.raw, c.env, toolCalls, 1));
     });
   }
 

@@ -26,7 +26,8 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterSec: number };
 export class ClientRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly perSecond: number;
-  private readonly burst: number;
+  /** Most tokens a client may hold: the largest request (or MCP batch) that can ever pass. */
+  readonly burst: number;
   private rejected = 0;
 
   constructor(
@@ -38,8 +39,11 @@ export class ClientRateLimiter {
     this.burst = Math.max(1, options.burst ?? options.perSecond * 2);
   }
 
-  /** Takes one token for `client`, or says how many seconds until one is available. */
-  take(client: string): RateDecision {
+  /**
+   * Takes `count` tokens (default 1: one request; an MCP batch takes one per tool call) for `client`,
+   * all or none, or says how many seconds until they are available.
+   */
+  take(client: string, count = 1): RateDecision {
     const now = this.clock.now();
     let bucket = this.buckets.get(client);
     if (bucket) {
@@ -54,12 +58,12 @@ export class ClientRateLimiter {
       const oldest = this.buckets.keys().next().value;
       if (oldest !== undefined) this.buckets.delete(oldest);
     }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= count) {
+      bucket.tokens -= count;
       return { ok: true };
     }
     this.rejected++;
-    return { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond)) };
+    return { ok: false, retryAfterSec: Math.max(1, Math.ceil((count - bucket.tokens) / this.perSecond)) };
   }
 
   get rejectedCount(): number {
