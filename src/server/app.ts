@@ -2,8 +2,9 @@
  * The HTTP API as a hono app (a `fetch` function: tested without sockets, served by @hono/node-server).
  * Routes are generated from the capability registry; `/mcp` (streamable HTTP) is mounted on the same app.
  *
- * Every request passes, in order: Host check (DNS rebinding) → Origin check (browser pages) → Bearer
- * token (when one is set) → per-client rate limit → body size → the route. Errors are problem+json.
+ * Every request passes, in order: Host check (DNS rebinding) → Origin check and Fetch Metadata
+ * (`Sec-Fetch-Site`: browser pages of other sites, with or without an Origin header) → Bearer token
+ * (when one is set) → per-client rate limit → body size → the route. Errors are problem+json.
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -15,7 +16,7 @@ import { buildOpenApi } from "./openapi.js";
 import { PROBLEM_TYPES, problem, problemFor, problemResponse } from "./problem.js";
 import { ClientRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./rate-limit.js";
 import type { ServerRuntime } from "./runtime.js";
-import { bearerMatches, isLoopbackHost, originAllowed } from "./security.js";
+import { bearerMatches, fetchSiteAllowed, isLoopbackHost, originAllowed } from "./security.js";
 
 export interface AppOptions {
   runtime: ServerRuntime;
@@ -138,12 +139,22 @@ export function createApp(options: AppOptions): Hono<Env> {
         `This server answers requests for localhost only, not "${url.hostname}" (a DNS rebinding guard). Use http://127.0.0.1:PORT, or start it with --allow-host.`,
       );
     }
-    if (!originAllowed(c.req.header("origin"), allowedOrigins)) {
+    const origin = c.req.header("origin");
+    if (!originAllowed(origin, allowedOrigins)) {
       throw problem(
         PROBLEM_TYPES.forbiddenOrigin,
         403,
         "Origin not allowed",
         "Requests from this web page's origin are refused (every call may spend the operator's balance). The operator can allow it with --allow-origin.",
+      );
+    }
+    if (!fetchSiteAllowed(c.req.header("sec-fetch-site"), origin, allowedOrigins)) {
+      throw problem(
+        PROBLEM_TYPES.forbiddenOrigin,
+        403,
+        "Cross-site request refused",
+        "A browser sent this request from another site's page without an allowed Origin (an image, a link, a form or a no-cors fetch); every call may spend the operator's balance. " +
+          "Call from a non-browser client, or with fetch() in CORS mode from a page the operator allows with --allow-origin.",
       );
     }
     if (token && c.req.path !== "/health" && !bearerMatches(c.req.header("authorization"), token)) {

@@ -1,7 +1,7 @@
 /**
  * Who may talk to the server: the bind rule (loopback unless a token is set), the Bearer token check,
- * and the Origin check that stops a web page in the user's browser from calling a local server
- * (every call may cost money; DNS rebinding and plain cross-site GETs are the threats).
+ * and the Origin and Fetch Metadata checks that stop a web page in the user's browser from calling a
+ * local server (every call may cost money; DNS rebinding and plain cross-site GETs are the threats).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isLoopbackHost } from "../transport/hosts.js";
@@ -51,6 +51,25 @@ function isLoopbackOrigin(origin: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Fetch Metadata: a browser names where a request comes from in `Sec-Fetch-Site`, also when it sends
+ * no Origin (an `<img>`, a link, a form GET, a `no-cors` fetch), and a page can make any of those reach
+ * this server. Pass: no header (curl, SDKs, MCP clients, old browsers: the Origin check still applies),
+ * `none` (typed in the address bar), `same-origin`, and a request from another site that names an
+ * allowed Origin (a CORS call from a loopback page or an `--allow-origin` app). Every other request
+ * from another site (`cross-site`, and `same-site`: another port or subdomain) is refused.
+ */
+export function fetchSiteAllowed(
+  site: string | undefined,
+  origin: string | undefined,
+  allowed: readonly string[],
+): boolean {
+  if (site === undefined || site === "") return true;
+  const s = site.trim().toLowerCase();
+  if (s === "none" || s === "same-origin") return true;
+  return origin !== undefined && origin !== "" && originAllowed(origin, allowed);
 }
 
 /**
