@@ -21,6 +21,12 @@ export interface Quirks {
   webRestrictedNotes: boolean;
   /** Note search stops after about 11 pages (220 notes): later pages are empty. Off: every match is reachable. */
   searchCap: boolean;
+  /**
+   * App V2 comments paged in `sort_strategy=default` (relevance) order lose and repeat comments past the first
+   * page, as TikHub documents (tikhub-api.md §10): each later page skips 1–2 comments for good and repeats 1–2
+   * of the page before, chosen from the seed. Off: `default` pages through every comment once (like like_count).
+   */
+  defaultSortPagingDrift: boolean;
 }
 
 export const DEFAULT_QUIRKS: Quirks = {
@@ -30,6 +36,7 @@ export const DEFAULT_QUIRKS: Quirks = {
   deletedNotes: true,
   webRestrictedNotes: true,
   searchCap: true,
+  defaultSortPagingDrift: true,
 };
 
 /** Search answers stop after this many notes when `searchCap` is on (11 pages of 20). */

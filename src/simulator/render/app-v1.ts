@@ -350,7 +350,8 @@ function commentBase(world: World, note: WorldNote, c: WorldComment) {
     status: 0,
     time: c.time,
     user: commentUser(world, c.userId),
-    show_tags: c.userId === note.userId ? ["is_author"] : [],
+    // XHS app payloads of this age put both markers in show_tags (xhs/app/comment-page.json has "user_top").
+    show_tags: [...(c.pinned ? ["user_top"] : []), ...(c.userId === note.userId ? ["is_author"] : [])],
     show_type: "common",
     ip_location: c.ipLocation,
     comment_extra_info: { unfriend_score: 0, static_score: c.likes },

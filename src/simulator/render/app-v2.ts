@@ -10,7 +10,9 @@
  * - get_note_comments: `cursor` is the plain id of the page's last comment (the 2026-08 probe's form); `index`
  *   is accepted and ignored; the JSON form {"cursor","index","pageArea"} is also accepted on input.
  *   Page size 10; one reply preview per comment. sort_strategy: latest_v2 → newest first; like_count and
- *   default → most liked first. pageArea FOLDED → an empty page (the world folds no comments).
+ *   default → most liked first; default past page 1 loses and repeats comments (quirk defaultSortPagingDrift).
+ *   show_tags_v2 marks pinned ("user_top") and note-author ("is_author") comments; show_tags stays empty.
+ *   pageArea FOLDED → an empty page (the world folds no comments).
  * - get_note_sub_comments: same cursor rule; page size 10, oldest first; an unknown comment id (such as the
  *   guide's placeholder PARENT_COMMENT_ID) gives an empty page with success:true.
  * - search_notes: 20 items per page; paging fields on the wrapper; no has_more (an empty page ends it).
@@ -540,9 +542,12 @@ function commentCommon(world: World, note: WorldNote, c: WorldComment) {
     relatable_to_note: false,
     score: c.likes,
     share_strategy: 0,
-    // App V2 marks authors in show_tags_v2; show_tags stays empty (observed).
+    // App V2 marks pinned and author comments only in show_tags_v2; show_tags stays empty (observed, §10).
     show_tags: [],
-    show_tags_v2: byAuthor ? [{ pos: "after_name", style_id: "1", text: "作者", type: "is_author" }] : [],
+    show_tags_v2: [
+      ...(c.pinned ? [{ pos: "before_content", style_id: "1", text: "置顶", type: "user_top" }] : []),
+      ...(byAuthor ? [{ pos: "after_name", style_id: "1", text: "作者", type: "is_author" }] : []),
+    ],
     show_type: "common",
     status: 0,
     time: c.time,
@@ -766,10 +771,12 @@ function noteComments(ctx: RenderContext): RenderOutcome {
       comment_count: note.commentsTotal,
       comment_count_l1: note.commentsL1,
     });
-  const end = Math.min(note.commentsL1, start + APP_V2_PAGE.comments);
-  const comments = [];
-  for (let p = start; p < end; p++)
-    comments.push(topComment(ctx.world, note, threads.top(threads.orderIndex(order, p))));
+  // Relevance order past the first page loses and repeats comments (TikHub's docs; the quirk, see quirks.ts).
+  const drift = sort === "default" && start > 0 && ctx.quirks.defaultSortPagingDrift;
+  const { positions, end } = drift
+    ? threads.driftedPage(start, APP_V2_PAGE.comments)
+    : straightPage(start, Math.min(note.commentsL1, start + APP_V2_PAGE.comments));
+  const comments = positions.map((p) => topComment(ctx.world, note, threads.top(threads.orderIndex(order, p))));
   const last = comments.at(-1);
   return ok(ctx, {
     all_sort_strategies: SORT_STRATEGIES,
@@ -782,6 +789,12 @@ function noteComments(ctx: RenderContext): RenderOutcome {
     page_context: JSON.stringify({ page: Math.floor(start / APP_V2_PAGE.comments) + 1 }),
     user_id: note.userId,
   });
+}
+
+function straightPage(start: number, end: number): { positions: number[]; end: number } {
+  const positions: number[] = [];
+  for (let p = start; p < end; p++) positions.push(p);
+  return { positions, end };
 }
 
 function subComments(ctx: RenderContext): RenderOutcome {

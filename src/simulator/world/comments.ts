@@ -64,6 +64,7 @@ export interface ParsedCommentId {
 export class NoteThreads {
   private likeOrder: Int32Array | null = null;
   private likeRank: Int32Array | null = null;
+  private pinned: number | undefined;
 
   private readonly base: number;
 
@@ -100,6 +101,16 @@ export class NoteThreads {
 
   replyCount(index: number): number {
     return replyCountOf(this.ctx, this.note, index, this.base);
+  }
+
+  /** The top-level comment the note's author pinned, or -1: about a third of the notes with comments have one. */
+  get pinnedIndex(): number {
+    if (this.pinned === undefined) {
+      const n = this.note.commentsL1;
+      const h = mix32(this.base ^ 0x1b873593, n);
+      this.pinned = n > 0 && h % 3 === 0 ? (h >>> 8) % n : -1;
+    }
+    return this.pinned;
   }
 
   commentId(index: number, reply: number, time: number): string {
@@ -155,6 +166,7 @@ export class NoteThreads {
         ? { fileId: `comment/1040g${hexN(30, this.ctx.seed, this.note.id, index, "pic")}`, width: 1080, height: 1440 }
         : null,
       atUserIds: mention.map((m) => m.id),
+      pinned: index === this.pinnedIndex,
     };
   }
 
@@ -190,6 +202,7 @@ export class NoteThreads {
       targetUserId,
       picture: null,
       atUserIds: [],
+      pinned: false,
     };
   }
 
@@ -224,6 +237,32 @@ export class NoteThreads {
       this.likeRank = rank;
     }
     return { order: this.likeOrder, rank: this.likeRank };
+  }
+
+  /**
+   * The order positions of one page after position `start` as App V2 pages `sort_strategy=default`
+   * past its first page (the defaultSortPagingDrift quirk): the ranking shifts between requests, so the window
+   * after the cursor loses 1–2 comments for good (they slid above the cursor) and repeats 1–2 of the page
+   * before (they slid below it). Deterministic per (seed, note, start). The page ends with the window's last
+   * comment, so its cursor (that comment's id) always advances to `end`.
+   */
+  driftedPage(start: number, size: number): { positions: number[]; end: number } {
+    const n = this.note.commentsL1;
+    const rng = Rng.from(this.ctx.seed, this.note.id, start, "drift");
+    const lose = rng.int(1, 2);
+    const end = Math.min(n, start + size + lose);
+    const window: number[] = [];
+    for (let p = start; p < end; p++) window.push(p);
+    // Never the window's last comment: it carries the cursor.
+    for (let k = 0; k < lose && window.length > 1; k++) window.splice(rng.int(0, window.length - 2), 1);
+    const earlier: number[] = [];
+    for (let p = Math.max(0, start - size); p < start; p++) earlier.push(p);
+    const repeat = rng.int(1, 2);
+    for (let k = 0; k < repeat && earlier.length > 0; k++) {
+      const [again] = earlier.splice(rng.int(0, earlier.length - 1), 1);
+      window.splice(rng.int(0, window.length - 1), 0, again!);
+    }
+    return { positions: window, end };
   }
 
   /** Every top-level comment in an order (for tests; the huge note makes this large). */

@@ -154,6 +154,8 @@ export interface WorldComment {
   /** Picture attached (some comments carry one). */
   picture: { fileId: string; width: number; height: number } | null;
   atUserIds: string[];
+  /** Pinned by the note's author (top-level comments only, at most one per note). */
+  pinned: boolean;
 }
 
 export interface WorldTopic {
