@@ -197,7 +197,7 @@ describe("the HTTP server checks Host and Origin like xhs serve", () => {
   });
 
   it("refuses cross-site browser requests, by Origin or by Sec-Fetch-Site", async () => {
-    const refused = [
+    const refused: Record<string, string>[] = [
       { origin: "https://evil.example" },
       { origin: "null" },
       { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" },
@@ -205,7 +205,11 @@ describe("the HTTP server checks Host and Origin like xhs serve", () => {
     for (const headers of refused) {
       expect((await raw(sim.url, { method: "POST", path: "/__sim/reset", headers })).status).toBe(403);
     }
-    const allowed = [{ origin: "http://localhost:3000" }, { "sec-fetch-site": "same-origin" }, {}];
+    const allowed: Record<string, string>[] = [
+      { origin: "http://localhost:3000" },
+      { "sec-fetch-site": "same-origin" },
+      {},
+    ];
     for (const headers of allowed) {
       expect((await raw(sim.url, { method: "POST", path: "/__sim/reset", headers })).status).toBe(200);
     }
