@@ -1,7 +1,8 @@
 /**
  * The answer cache: serialized JSON bodies per resource key, a TTL per cache class, bounded in bytes
  * (least recently used out first), and single flight: concurrent identical requests share one
- * upstream call. Failures are never stored, so the next request tries again.
+ * upstream call. Failures are never stored, so the next request tries again; a negative answer (the
+ * item does not exist) is an answer, stored for a short TTL.
  */
 import type { CacheClass } from "../capabilities.js";
 import type { Clock } from "../client/types.js";
@@ -17,10 +18,15 @@ export const DEFAULT_TTL_SEC: Record<CacheClass, number> = {
 /** Default bound of the stored bodies, in bytes (64 MiB). */
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
+/** Default TTL of a negative answer (the item does not exist), in seconds: short, as it may appear later. */
+export const DEFAULT_NEGATIVE_TTL_SEC = 60;
+
 export interface CacheOptions {
   maxBytes?: number;
   /** TTL in seconds per class; 0 disables storing that class (single flight still applies). */
   ttlSec?: Partial<Record<CacheClass, number>>;
+  /** TTL in seconds of a stored negative answer (see `get`'s `negative`); default 60, 0 = none stored. */
+  negativeTtlSec?: number;
   clock: Clock;
 }
 
@@ -36,10 +42,14 @@ export interface CachedAnswer {
 }
 
 interface Entry {
-  body: string;
+  /** The answer, or the negative answer's error (thrown again to every caller until it expires). */
+  value: { body: string } | { error: unknown };
   bytes: number;
   expiresAt: number;
 }
+
+/** What a stored negative answer is assumed to take besides its key (the error object, its message). */
+const NEGATIVE_ENTRY_BYTES = 512;
 
 export interface CacheStats {
   entries: number;
@@ -55,6 +65,7 @@ export interface CacheStats {
 export class AnswerCache {
   readonly maxBytes: number;
   private readonly ttlMs: Record<CacheClass, number>;
+  private readonly negativeTtlMs: number;
   private readonly clock: Clock;
   /** Insertion order is recency order: a hit re-inserts its entry. */
   private readonly entries = new Map<string, Entry>();
@@ -69,19 +80,22 @@ export class AnswerCache {
       CacheClass,
       number
     >;
+    this.negativeTtlMs = Math.max(0, options.negativeTtlSec ?? DEFAULT_NEGATIVE_TTL_SEC) * 1000;
     this.clock = options.clock;
   }
 
   /**
    * The answer for `key`: stored and fresh → HIT; else one `load` shared by every concurrent caller.
    * `fresh` skips the stored answer (but joins a call already in flight, which is fresh by definition).
-   * `load` resolves to the serialized body; when it rejects, nothing is stored and every waiter gets the error.
+   * `load` resolves to the serialized body; when it rejects, every waiter gets the error, and nothing is
+   * stored unless `negative(error)` says the error is an answer (the item does not exist): then it is kept
+   * for the negative TTL and thrown again to callers until then, so asking again does not pay again.
    */
   async get(
     key: string,
     cacheClass: CacheClass,
     load: () => Promise<string>,
-    options: { fresh?: boolean } = {},
+    options: { fresh?: boolean; negative?: (error: unknown) => boolean } = {},
   ): Promise<CachedAnswer> {
     const now = this.clock.now();
     if (!options.fresh) {
@@ -90,7 +104,8 @@ export class AnswerCache {
         this.entries.delete(key);
         this.entries.set(key, entry);
         this.counts.hits++;
-        return { body: entry.body, outcome: "HIT", maxAgeSec: Math.floor((entry.expiresAt - now) / 1000) };
+        if ("error" in entry.value) throw entry.value.error;
+        return { body: entry.value.body, outcome: "HIT", maxAgeSec: Math.floor((entry.expiresAt - now) / 1000) };
       }
       if (entry) this.remove(key);
     }
@@ -103,11 +118,12 @@ export class AnswerCache {
     const flight = load().then(
       (body) => {
         this.inFlight.delete(key);
-        this.store(key, body, ttlMs);
+        this.store(key, { body }, ttlMs);
         return body;
       },
       (error: unknown) => {
         this.inFlight.delete(key);
+        if (options.negative?.(error)) this.store(key, { error }, this.negativeTtlMs);
         throw error;
       },
     );
@@ -126,14 +142,14 @@ export class AnswerCache {
     this.bytes = 0;
   }
 
-  private store(key: string, body: string, ttlMs: number): void {
+  private store(key: string, value: Entry["value"], ttlMs: number): void {
     if (ttlMs <= 0) return;
     // Bytes of the UTF-8 body plus the key: what the entry really holds.
-    const bytes = Buffer.byteLength(body) + Buffer.byteLength(key);
+    const bytes = ("body" in value ? Buffer.byteLength(value.body) : NEGATIVE_ENTRY_BYTES) + Buffer.byteLength(key);
     // One answer larger than a quarter of the cache would evict everything else: serve it, do not keep it.
     if (bytes > this.maxBytes / 4) return;
     this.remove(key);
-    this.entries.set(key, { body, bytes, expiresAt: this.clock.now() + ttlMs });
+    this.entries.set(key, { value, bytes, expiresAt: this.clock.now() + ttlMs });
     this.bytes += bytes;
     for (const oldest of this.entries.keys()) {
       if (this.bytes <= this.maxBytes) break;

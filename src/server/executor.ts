@@ -1,10 +1,12 @@
 /**
  * Runs one capability for the HTTP API and for MCP alike: validate the input (free, before anything
  * is paid), serve from the cache or join a call in flight, check the daily cap, call the client, and
- * shape a list as `{items, cursor, hasMore, degraded, degradedReasons}`.
+ * shape a list as `{items, cursor, hasMore, degraded, degradedReasons}`. A not-found answer is cached
+ * for the cache's short negative TTL.
  */
 import type { CapabilityDef } from "../capabilities.js";
 import type { Page, Paginator, XhsClient } from "../client/types.js";
+import { isXhsError } from "../transport/errors.js";
 import type { AnswerCache, CachedAnswer } from "./cache.js";
 import { invalidInputProblem } from "./problem.js";
 import type { SpendGuard } from "./spend-guard.js";
@@ -57,6 +59,11 @@ async function collectList(paginator: Paginator<unknown>): Promise<ListAnswer> {
   };
 }
 
+/** "This item does not exist" is an answer worth keeping (briefly): asking again would pay again. */
+function isNegativeAnswer(error: unknown): boolean {
+  return isXhsError(error) && error.kind === "not_found";
+}
+
 export function createExecutor(parts: {
   client: XhsClient;
   cache: AnswerCache;
@@ -84,7 +91,7 @@ export function createExecutor(parts: {
               : await collectList(cap.run(client, input, { ...base, limit: input["limit"] as number }));
           return JSON.stringify(value);
         },
-        options.fresh ? { fresh: true } : {},
+        { ...(options.fresh ? { fresh: true } : {}), negative: isNegativeAnswer },
       );
     },
   };

@@ -16,8 +16,8 @@ import { SpendGuard } from "./spend-guard.js";
 export interface RuntimeOptions {
   client: XhsClient;
   clock?: Clock;
-  /** Cache bound in bytes (default 64 MiB) and TTL in seconds per class (see cache.ts). */
-  cache?: { maxBytes?: number; ttlSec?: Partial<Record<CacheClass, number>> };
+  /** Cache bound in bytes (default 64 MiB), TTL in seconds per class and of not-found answers (see cache.ts). */
+  cache?: { maxBytes?: number; ttlSec?: Partial<Record<CacheClass, number>>; negativeTtlSec?: number };
   /**
    * USD per UTC day, reserved before every upstream call (see spend-guard.ts); once no call fits, requests
    * that need upstream are refused (503). Default: no cap.
