@@ -28,9 +28,9 @@ const int = (name: string, description: string, extra: Partial<ParamSpec> = {}):
 });
 const required = { required: true } as const;
 
-const noteId = str("note_id", "Note id (24 hex characters).", { default: "" });
+const noteId = str("note_id", "Note id (24 lowercase hex characters).", { default: "", format: "note" });
 const shareText = str("share_text", "A Xiaohongshu share link or share text (App or Web).", { default: "" });
-const userId = str("user_id", "User id.", { default: "" });
+const userId = str("user_id", "User id (24-32 lowercase hex characters).", { default: "", format: "user" });
 
 export const SEARCH_SORTS_APP = [
   "general",
@@ -112,7 +112,7 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
     params: [
       noteId,
       shareText,
-      str("comment_id", "The top-level comment id.", required),
+      str("comment_id", "The top-level comment id.", { required: true, format: "comment" }),
       str("cursor", "Pagination cursor; empty for the first page.", { default: "" }),
       int("index", "Reply index; 1 on the first page.", { default: 1 }),
     ],
@@ -148,9 +148,9 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   entry("app_v2", "get_topic_info", {
     capability: "topic",
     params: [
-      str("page_id", "Topic page id.", required),
+      str("page_id", "Topic page id.", { required: true, format: "topic" }),
       str("source", "Source.", { default: "normal" }),
-      str("note_id", "The note the topic was opened from (optional).", { default: "" }),
+      str("note_id", "The note the topic was opened from (optional).", { default: "", format: "note" }),
     ],
     pagination: "none",
     notes: "Payload shape inferred (page_info, tabs, share_info): see src/simulator/render/app-v2.ts.",
@@ -158,7 +158,7 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   entry("app_v2", "get_topic_feed", {
     capability: "topicNotes",
     params: [
-      str("page_id", "Topic page id.", required),
+      str("page_id", "Topic page id.", { required: true, format: "topic" }),
       str("sort", "trend (hottest, default) or time (latest).", { default: "trend", enum: ["trend", "time"] }),
       str("cursor_score", "The last item's cursor_score, when paging.", { default: "" }),
       str("last_note_id", "The last item's id, when paging.", { default: "" }),
@@ -182,13 +182,13 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   }),
   entry("app_v1", "get_user_info", {
     capability: "user",
-    params: [str("user_id", "User id.", required)],
+    params: [str("user_id", "User id.", { required: true, format: "user" })],
     pagination: "none",
   }),
   entry("app_v1", "get_user_notes", {
     capability: "userNotes",
     params: [
-      str("user_id", "User id.", required),
+      str("user_id", "User id.", { required: true, format: "user" }),
       str("cursor", "The previous page's last note_id; empty first.", { default: "" }),
     ],
     pagination: "note-cursor",
@@ -197,7 +197,7 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   entry("app_v1", "get_note_comments", {
     capability: "comments",
     params: [
-      str("note_id", "Note id.", required),
+      str("note_id", "Note id.", { required: true, format: "note" }),
       str("start", 'Pagination cursor: a plain id or JSON {"cursor","index","pageArea"}; empty first.', {
         default: "",
       }),
@@ -208,8 +208,8 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   entry("app_v1", "get_sub_comments", {
     capability: "replies",
     params: [
-      str("note_id", "Note id.", required),
-      str("comment_id", "The top-level comment id.", required),
+      str("note_id", "Note id.", { required: true, format: "note" }),
+      str("comment_id", "The top-level comment id.", { required: true, format: "comment" }),
       str("start", "The previous page's last reply id; empty first.", { default: "" }),
     ],
     pagination: "start-cursor",
@@ -231,7 +231,7 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   entry("app_v1", "get_topic_notes", {
     capability: "topicNotes",
     params: [
-      str("page_id", "Topic page id.", required),
+      str("page_id", "Topic page id.", { required: true, format: "topic" }),
       str("first_load_time", "First request time in milliseconds; kept constant across pages.", required),
       str("sort", "hot (general, default), time (latest) or trend (hottest).", {
         default: "hot",
@@ -263,21 +263,21 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
     capability: "note",
     noteTypes: ["image", "video"],
     params: [
-      str("note_id", "Note id.", required),
-      str("xsec_token", "The note's xsec_token (required in practice).", { default: "" }),
+      str("note_id", "Note id.", { required: true, format: "note" }),
+      str("xsec_token", "The note's xsec_token (required in practice).", { default: "", format: "xsec_token" }),
     ],
     needsXsecToken: true,
     pagination: "none",
   }),
   entry("web_v3", "fetch_user_info", {
     capability: "user",
-    params: [str("user_id", "User id.", required)],
+    params: [str("user_id", "User id.", { required: true, format: "user" })],
     pagination: "none",
   }),
   entry("web_v3", "fetch_user_notes", {
     capability: "userNotes",
     params: [
-      str("user_id", "User id.", required),
+      str("user_id", "User id.", { required: true, format: "user" }),
       str("cursor", "Pagination cursor; empty first.", { default: "" }),
       int("num", "Items per page, at most 30.", { default: 30, max: 30 }),
     ],
@@ -287,8 +287,8 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   entry("web_v3", "fetch_note_comments", {
     capability: "comments",
     params: [
-      str("note_id", "Note id.", required),
-      str("xsec_token", "The note's xsec_token.", { default: "" }),
+      str("note_id", "Note id.", { required: true, format: "note" }),
+      str("xsec_token", "The note's xsec_token.", { default: "", format: "xsec_token" }),
       str("cursor", "Pagination cursor; empty first.", { default: "" }),
     ],
     needsXsecToken: true,
@@ -298,9 +298,9 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   entry("web_v3", "fetch_sub_comments", {
     capability: "replies",
     params: [
-      str("note_id", "Note id.", required),
-      str("root_comment_id", "The top-level comment id.", required),
-      str("xsec_token", "The note's xsec_token.", { default: "" }),
+      str("note_id", "Note id.", { required: true, format: "note" }),
+      str("root_comment_id", "The top-level comment id.", { required: true, format: "comment" }),
+      str("xsec_token", "The note's xsec_token.", { default: "", format: "xsec_token" }),
       int("num", "Replies per page.", { default: 10 }),
       str("cursor", "Pagination cursor; empty first.", { default: "" }),
     ],

@@ -21,6 +21,9 @@ export const CAPABILITIES = [
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/** What an id-like parameter must look like: an id kind (src/refs/ids.ts) or an xsec_token. */
+export type ParamFormat = "note" | "user" | "comment" | "topic" | "xsec_token";
+
 export interface ParamSpec {
   name: string;
   type: "string" | "integer";
@@ -32,6 +35,11 @@ export interface ParamSpec {
   enum?: readonly (string | number)[];
   /** Upper bound for integers (e.g. Web V3 user notes `num` ≤ 30). */
   max?: number;
+  /**
+   * The id (or token) the value must be, checked locally before the call (src/refs/ids.ts): TikHub bills a
+   * wrong id like a good one. Only on parameters a caller supplies; cursors echoed from answers are not checked.
+   */
+  format?: ParamFormat;
   description: string;
 }
 

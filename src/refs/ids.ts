@@ -68,6 +68,21 @@ export function isId(kind: IdKind, value: unknown): value is string {
 }
 
 /**
+ * The full complaint about `value` as an id of this kind (or an xsec_token), naming the value, the reason
+ * and the expected form; null when it is fine. Used by checkId and by the catalogue's parameter check.
+ */
+export function formatProblem(kind: IdKind | "xsec_token", value: string): string | null {
+  if (kind === "xsec_token") {
+    const problem = xsecTokenProblem(value);
+    return problem === null ? null : `not an xsec_token: ${JSON.stringify(clip(value))} (${problem})`;
+  }
+  const problem = idProblem(kind, value);
+  if (problem === null) return null;
+  const { name } = RULES[kind];
+  return `not a ${name}: ${JSON.stringify(clip(value))} (${problem}; a ${name} is ${describeId(kind)})`;
+}
+
+/**
  * The id, trimmed, when it is one of this kind.
  * @throws InvalidInputError naming the bad value, the reason and the expected form (nothing is paid).
  */
@@ -76,11 +91,9 @@ export function checkId(kind: IdKind, value: unknown): string {
     throw new InvalidInputError(`not a ${RULES[kind].name}: expected a string, got ${typeof value}`);
   }
   const id = value.trim();
-  const problem = idProblem(kind, id);
+  const problem = formatProblem(kind, id);
   if (problem === null) return id;
-  throw new InvalidInputError(
-    `not a ${RULES[kind].name}: ${JSON.stringify(clip(id))} (${problem}; a ${RULES[kind].name} is ${describeId(kind)})`,
-  );
+  throw new InvalidInputError(problem);
 }
 
 /**
@@ -98,11 +111,4 @@ export function xsecTokenProblem(value: string): string | null {
     if (c < 0x21 || c > 0x7e) return "it holds spaces, control or non-ASCII characters";
   }
   return null;
-}
-
-/** @throws InvalidInputError when `value` cannot be an xsec_token (see xsecTokenProblem). */
-export function checkXsecToken(value: string): string {
-  const problem = xsecTokenProblem(value);
-  if (problem === null) return value;
-  throw new InvalidInputError(`not an xsec_token: ${JSON.stringify(clip(value))} (${problem})`);
 }

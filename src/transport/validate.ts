@@ -5,6 +5,7 @@
  * is wrong instead. Unknown parameter names are rejected too: a typo would otherwise be dropped quietly.
  */
 import type { EndpointSpec, ParamSpec } from "../catalog/types.js";
+import { formatProblem } from "../refs/ids.js";
 import { InvalidInputError } from "./errors.js";
 
 export type ParamValue = string | number | boolean | null | undefined;
@@ -22,6 +23,7 @@ function describeAllowed(spec: ParamSpec): string {
  * - Defaults are not added: TikHub applies them itself, and the request stays as the caller wrote it.
  * - Required parameters and one-of groups (e.g. `note_id` | `share_text`) must be given.
  * - Integers: a safe integer or a string of digits; `max` enforced. Enums: exact match (as strings).
+ * - Ids and tokens (`format`): exactly of their kind (src/refs/ids.ts); TikHub bills a wrong id like a good one.
  * - Endpoints that need an xsec_token (Web V3 note detail, comments, replies) require `xsec_token`:
  *   TikHub answers 400/422 without it, so the call would be wasted.
  *
@@ -59,6 +61,10 @@ export function validateParams(
     const normalized = param.type === "integer" ? String(Number(text.trim())) : text;
     if (param.enum && !param.enum.map(String).includes(normalized)) {
       fail(`parameter "${name}" must be one of ${describeAllowed(param)}; got ${JSON.stringify(text)}`);
+    }
+    if (param.format) {
+      const problem = formatProblem(param.format, normalized);
+      if (problem) fail(`parameter "${name}": ${problem}`);
     }
     out[name] = normalized;
   }

@@ -198,7 +198,7 @@ describe("through the transport", () => {
     });
     const spec = endpoint("app_v2/get_user_info");
     const calls = Array.from({ length: 10 }, (_, i) =>
-      transport.executeOnSeries(spec, { user_id: `u${i}` }, (b) => b, { capability: "user", failover: false }),
+      transport.executeOnSeries(spec, { user_id: i.toString(16).padStart(24, "0") }, (b) => b, { capability: "user", failover: false }),
     );
     await fake.runAll();
     await Promise.all(calls);
@@ -221,7 +221,7 @@ describe("through the transport", () => {
       random: () => 0.5,
     });
     const spec = endpoint("app_v2/get_user_info");
-    const pending = transport.executeOnSeries(spec, { user_id: "u" }, (b) => b, {
+    const pending = transport.executeOnSeries(spec, { user_id: "5a8cf39111be10466d285d6b" }, (b) => b, {
       capability: "user",
       failover: false,
     });

@@ -452,7 +452,7 @@ describe("raw calls", () => {
   it("accepts app_v1/ for app/, and rejects unknown endpoints and bad params before calling", async () => {
     const f = scriptedFetch(ok());
     const { transport } = setup(f.fetch);
-    const result = await transport.raw("app_v1/get_user_info", { user_id: "u1" });
+    const result = await transport.raw("app_v1/get_user_info", { user_id: "5a8cf39111be10466d285d6b" });
     expect(result.endpoint).toBe("app/get_user_info");
     await expect(transport.raw("app_v9/nope", {})).rejects.toThrow(/unknown endpoint "app_v9\/nope"/);
     await expect(transport.raw("app/get_user_info", {})).rejects.toBeInstanceOf(InvalidInputError);

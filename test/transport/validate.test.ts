@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { endpoint } from "../../src/catalog/endpoints.js";
+import { ENDPOINTS, endpoint } from "../../src/catalog/endpoints.js";
 import { InvalidInputError } from "../../src/transport/errors.js";
 import { validateParams } from "../../src/transport/validate.js";
 
 const NOTE = "64f1a2b3c4d5e6f7a8b9c0d1";
+const USER = "5a8cf39111be10466d285d6b";
 
 function invalid(fn: () => unknown): InvalidInputError {
   try {
@@ -71,15 +72,15 @@ describe("validateParams", () => {
 
   it("checks integer types and max", () => {
     const spec = endpoint("web_v3/fetch_user_notes");
-    expect(validateParams(spec, { user_id: "u1", num: "30" })).toEqual({ user_id: "u1", num: "30" });
-    expect(invalid(() => validateParams(spec, { user_id: "u1", num: 31 })).message).toMatch(/"num" must be at most 30/);
-    expect(invalid(() => validateParams(spec, { user_id: "u1", num: "ten" })).message).toMatch(
+    expect(validateParams(spec, { user_id: USER, num: "30" })).toEqual({ user_id: USER, num: "30" });
+    expect(invalid(() => validateParams(spec, { user_id: USER, num: 31 })).message).toMatch(/"num" must be at most 30/);
+    expect(invalid(() => validateParams(spec, { user_id: USER, num: "ten" })).message).toMatch(
       /"num" must be an integer/,
     );
-    expect(invalid(() => validateParams(spec, { user_id: "u1", num: 2.5 })).message).toMatch(
+    expect(invalid(() => validateParams(spec, { user_id: USER, num: 2.5 })).message).toMatch(
       /"num" must be an integer/,
     );
-    expect(invalid(() => validateParams(spec, { user_id: "u1", num: true })).message).toMatch(
+    expect(invalid(() => validateParams(spec, { user_id: USER, num: true })).message).toMatch(
       /"num" must be an integer/,
     );
   });
@@ -91,6 +92,68 @@ describe("validateParams", () => {
     expect(validateParams(endpoint("web_v3/fetch_note_detail"), { note_id: NOTE, xsec_token: "AB=" })).toEqual({
       note_id: NOTE,
       xsec_token: "AB=",
+    });
+  });
+});
+
+describe("validateParams: ids of every kind, exactly, before any call", () => {
+  const COMMENT = "68f599c1000000001b0249a5";
+  const PAGE = "5c1cc866febed9000184b7c1";
+
+  it("accepts well-formed ids of every kind, all-letter hex included", () => {
+    const allLetters = "deadbeefdeadbeefdeadbeef";
+    expect(validateParams(endpoint("app_v2/get_image_note_detail"), { note_id: allLetters })).toEqual({
+      note_id: allLetters,
+    });
+    expect(validateParams(endpoint("app_v2/get_user_info"), { user_id: "a82b75219c7c5c5c9ece76b3490f2" })).toEqual({
+      user_id: "a82b75219c7c5c5c9ece76b3490f2",
+    });
+    expect(validateParams(endpoint("app_v2/get_note_sub_comments"), { note_id: NOTE, comment_id: COMMENT })).toEqual({
+      note_id: NOTE,
+      comment_id: COMMENT,
+    });
+    expect(validateParams(endpoint("app_v2/get_topic_info"), { page_id: PAGE })).toEqual({ page_id: PAGE });
+  });
+
+  it("refuses a 23-character, uppercase, non-hex or padded id on every endpoint that takes one, naming it", () => {
+    const bad = [NOTE.slice(1), NOTE.toUpperCase(), `${NOTE.slice(0, 23)}z`, ` ${NOTE}`, "nonsense"];
+    let checked = 0;
+    for (const spec of ENDPOINTS) {
+      for (const param of spec.params) {
+        if (!param.format || param.format === "xsec_token") continue;
+        for (const value of bad) {
+          const error = invalid(() => validateParams(spec, { [param.name]: value }));
+          expect(error.message).toContain(`parameter "${param.name}": not a`);
+          expect(error.message).toContain(JSON.stringify(value));
+          checked++;
+        }
+      }
+    }
+    // note, user, comment and topic ids on the three series: the check is not vacuous.
+    expect(checked).toBeGreaterThanOrEqual(5 * 20);
+    expect(
+      invalid(() => validateParams(endpoint("app_v2/get_note_sub_comments"), { note_id: NOTE, comment_id: "nonsense" }))
+        .message,
+    ).toMatch(/"comment_id": not a comment id: "nonsense" \(it has 8 characters, not 24/);
+  });
+
+  it("names every id parameter's kind in the catalogue (none is left unchecked)", () => {
+    const idNames = new Set(["note_id", "user_id", "comment_id", "root_comment_id", "page_id", "xsec_token"]);
+    for (const spec of ENDPOINTS) {
+      for (const param of spec.params)
+        if (idNames.has(param.name)) expect(param.format, `${spec.name} ${param.name}`).toBeDefined();
+    }
+  });
+
+  it("refuses an xsec_token that cannot be one (spaces, control characters, over 1024 characters)", () => {
+    const spec = endpoint("web_v3/fetch_note_detail");
+    for (const token of ["A B=", "AB\n=", "AB令牌=", "A".repeat(1025)]) {
+      expect(invalid(() => validateParams(spec, { note_id: NOTE, xsec_token: token })).message).toMatch(
+        /not an xsec_token/,
+      );
+    }
+    expect(validateParams(spec, { note_id: NOTE, xsec_token: "CB_x-Y9+/=" })).toMatchObject({
+      xsec_token: "CB_x-Y9+/=",
     });
   });
 });
