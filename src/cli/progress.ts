@@ -46,6 +46,11 @@ export interface Progress {
   readonly state: ProgressState;
   /** Count items written. */
   addItems(n?: number): void;
+  /**
+   * Sets the count and the total outright, for work whose total grows as it goes (a crawl's jobs: the
+   * total is the jobs known so far, which the count reaches when the work is done).
+   */
+  setProgress(value: number, total: number): void;
   /** Remove the bar (always call it, also on errors). */
   stop(): void;
 }
@@ -61,7 +66,7 @@ export function progressWanted(ctx: CliContext, format: OutputFormat, toFile: bo
 
 export interface StartProgressOptions {
   label: string;
-  /** Items expected at most (the --limit); the bar fills towards it. */
+  /** Items expected at most (the --limit); the bar fills towards it. `setProgress` can move it later. */
   total: number;
   enabled: boolean;
 }
@@ -86,6 +91,7 @@ export function startProgress(ctx: CliContext, client: XhsClient, options: Start
     );
     bar.start(options.total, 0, payload());
   }
+  let currentTotal = options.total;
   const unsubscribe = client.subscribe((event) => {
     state.onEvent(event);
     bar?.update(state.items, payload());
@@ -95,6 +101,14 @@ export function startProgress(ctx: CliContext, client: XhsClient, options: Start
     addItems(n = 1) {
       state.items += n;
       bar?.update(state.items, payload());
+    },
+    setProgress(value, total) {
+      state.items = value;
+      if (total !== currentTotal) {
+        currentTotal = total;
+        bar?.setTotal(total);
+      }
+      bar?.update(value, payload());
     },
     stop() {
       unsubscribe();

@@ -5,6 +5,7 @@ import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-
 import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS } from "../../catalog/filters.js";
 import { CrawlSetupError, runCrawl } from "../../crawl/engine.js";
 import { estimatePlan, renderEstimate } from "../../crawl/estimate.js";
+import { seedJobs } from "../../crawl/handlers.js";
 import { type CrawlPlan, loadPlanFile, normalizePlan, PlanError, type PlanFile } from "../../crawl/plan.js";
 import { captureRawAnswers } from "../../crawl/raw-capture.js";
 import { type RunReport, renderReport } from "../../crawl/report.js";
@@ -186,9 +187,11 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
         throw new UsageError(`no unfinished run to resume in ${options.db} (see \`xhs runs list --db ${options.db}\`)`);
       plan = latest.plan as CrawlPlan;
     }
+    // Jobs finished of the jobs the run knows so far (lists add jobs as they find notes): an honest total
+    // that the count reaches when the run completes. It starts at the seeds' jobs and is set by the engine.
     const progress = startProgress(ctx, client, {
       label: "jobs",
-      total: plan?.maxNotes ?? 100,
+      total: plan ? seedJobs(plan, "").length : 1,
       enabled: ctx.stderr.isTTY === true && !ctx.verbose,
     });
     const logger = flags.verbose ? createCliLogger(ctx.stderr, { redact: ctx.redact, level: "debug" }) : undefined;
@@ -201,7 +204,7 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
           queue: store,
           signal: ctx.signal,
           ...(logger ? { logger } : {}),
-          onProgress: () => progress.addItems(),
+          onProgress: (p) => progress.setProgress(p.runJobsFinished, p.runJobsKnown),
           onRunOpened: (runId, resumed) => {
             raw?.setRunId(runId);
             if (!ctx.stderr.isTTY && !flags.json) return;

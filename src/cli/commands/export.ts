@@ -65,8 +65,12 @@ export function register(program: Command): void {
       }
       if (statSync(dbPath).isDirectory()) throw new UsageError(`--db ${opts.db}: it is a folder, not a database.`);
       const format = formatFor(opts.format, opts.output);
-      const store = openSqliteStore(dbPath);
+      // Reading only: a database on a read-only mount (or someone else's file) is opened without a write.
+      const store = openSqliteStore(dbPath, { readOnly: true });
       try {
+        if (opts.run !== undefined && !(await store.getRun(opts.run))) {
+          throw new UsageError(`no run "${opts.run}" in ${opts.db ?? DEFAULT_DB} (see \`xhs runs list\`)`);
+        }
         const file = opts.output ? await openAtomicFile(path.resolve(ctx.cwd, opts.output), ctx.redact) : null;
         const out = file
           ? new Writable({

@@ -10,12 +10,12 @@ import { UsageError } from "../errors.js";
 import { parsePositiveInt } from "../options.js";
 import { DEFAULT_DB } from "./crawl.js";
 
-/** Opens an existing database only: looking at runs never creates a file. */
+/** Opens an existing database for reading only: looking at runs never creates or changes a file. */
 function openExisting(ctx: CliContext, db: string) {
   const path = resolve(ctx.cwd, db);
   if (!existsSync(path))
     throw new UsageError(`no database at ${db} (give --db PATH; crawls write ./${DEFAULT_DB} by default)`);
-  return openSqliteStore(path);
+  return openSqliteStore(path, { readOnly: true });
 }
 
 export function register(program: Command): void {
