@@ -21,6 +21,8 @@ import { type ListDefinition, ListPaginator, type ListRoute } from "../failover/
 import { type FilterRequest, requireRoutes } from "../failover/router.js";
 import { ThreadPaginator } from "../failover/threads.js";
 import type { Comment, Note, Series, User } from "../model/types.js";
+import { checkId } from "../refs/ids.js";
+import { parseTopicRef } from "../refs/parse-ref.js";
 import type { NormalizedItem } from "../series/types.js";
 import { InvalidInputError } from "../transport/errors.js";
 import type { ClientContext } from "./context.js";
@@ -47,6 +49,13 @@ interface ListSetup<T extends NormalizedItem> {
   key: string;
   subject: string;
   ordering: "stable" | "relevance";
+  /**
+   * For a "stable" list: whether a series gives that same order. A list one of whose series does not (it
+   * cannot be told the order) is walked as relevance-ordered: a switch of series dedupes instead of skipping.
+   */
+  keepsOrder?: (route: ListRoute) => boolean;
+  /** Degraded reasons that hold once a series is paged past its first page (see ListRoute.pagingReasons). */
+  pagingReasons?: (series: Series) => string[] | undefined;
   filters?: FilterRequest[];
   xsecToken?: string | null;
   /** First-page parameters on a series (filters are added). */
@@ -80,8 +89,12 @@ function buildList<T extends NormalizedItem>(
       endpoint,
       params: { ...setup.params(route.series, endpoint), ...route.filterParams },
       degradedReasons: route.degradedReasons,
+      pagingReasons: setup.pagingReasons?.(route.series),
     };
   });
+  const keepsOrder = setup.keepsOrder;
+  const ordering =
+    setup.ordering === "stable" && keepsOrder && !listRoutes.every(keepsOrder) ? "relevance" : setup.ordering;
   const checks = new Map(listRoutes.map((r) => [r.endpoint.name, setup.check?.(r.endpoint)]));
   const def: ListDefinition<T> = {
     expectsItems: setup.expectsItems,
@@ -91,7 +104,7 @@ function buildList<T extends NormalizedItem>(
     key: setup.key,
     subject: setup.subject,
     routes: listRoutes,
-    ordering: setup.ordering,
+    ordering,
     idOf: (item) => item.id,
     check: (items, endpoint) => checks.get(endpoint.name)?.(items),
     onItems: (items) => ctx.knowledge.learn(items),
@@ -203,6 +216,25 @@ function commentParams(noteId: string, token: string | null, series: Series): Re
   return params;
 }
 
+/**
+ * Said on an App V2 comment list in relevance order once it is paged past its first page: TikHub documents
+ * that `sort_strategy=default` loses or repeats comments when paged (tikhub-api.md §10).
+ */
+export const RELEVANCE_PAGING_REASON =
+  "app_v2 comments in relevance order (sort: default) past the first page: TikHub's paging of this order loses or repeats comments (repeats were dropped; leave sort unset for a complete list, newest first)";
+
+/**
+ * The sort filter of a comment list. No sort asked: the complete order, newest first, on every series that
+ * takes a sort (App V2 `latest_v2`, App V1 `2`; `sort_strategy=default` loses or repeats comments when paged);
+ * Web V3 takes none and serves its only order. A sort asked: that order, a series that cannot give it skipped
+ * unless degraded results are accepted.
+ */
+function commentSortFilter(sort: CommentSort | undefined): FilterRequest[] {
+  return sort === undefined
+    ? filter("sort", COMMENT_SORT_MAP, "latest", "latest")
+    : filter("sort", COMMENT_SORT_MAP, sort, "default");
+}
+
 function commentList(
   ctx: ClientContext,
   noteId: string,
@@ -210,15 +242,18 @@ function commentList(
   sort: CommentSort | undefined,
   options: ListOptions,
 ): ListPaginator<Comment> {
+  const newestFirst = sort === undefined || sort === "latest";
   return buildList<Comment>(
     ctx,
     {
       capability: "comments",
       key: `comments:${noteId}:${sort ?? "-"}`,
       subject: `the comments of note ${noteId}`,
-      // Newest first is the same order on every series; relevance orders are each series' own.
-      ordering: sort === "latest" ? "stable" : "relevance",
-      filters: filter("sort", COMMENT_SORT_MAP, sort, "default"),
+      // Newest first is the same order on every series that can be told it; relevance orders are each series' own.
+      ordering: newestFirst ? "stable" : "relevance",
+      keepsOrder: (route) => COMMENT_SORT_MAP[route.series] !== null && route.degradedReasons.length === 0,
+      pagingReasons: (series) => (series === "app_v2" && sort === "default" ? [RELEVANCE_PAGING_REASON] : undefined),
+      filters: commentSortFilter(sort),
       xsecToken: token,
       params: (series) => commentParams(noteId, token, series),
       check: (endpoint) => aboutNote(endpoint, noteId, null),
@@ -285,12 +320,10 @@ export function replies(
   commentId: string,
   options: ListOptions = {},
 ): Paginator<Comment> {
-  if (typeof commentId !== "string" || !/^[0-9A-Za-z]{8,40}$/.test(commentId)) {
-    throw new InvalidInputError(`not a comment id: ${JSON.stringify(commentId)}`);
-  }
+  const rootId = checkId("comment", commentId);
   return deferred(options, async () => {
     const { id, xsecToken } = await resolveRef(ctx, noteRef, "note", options);
-    return replyList(ctx, id, xsecToken ?? ctx.knowledge.noteToken(id) ?? null, commentId, options);
+    return replyList(ctx, id, xsecToken ?? ctx.knowledge.noteToken(id) ?? null, rootId, options);
   });
 }
 
@@ -344,8 +377,7 @@ export function searchUsers(ctx: ClientContext, keyword: string, options: ListOp
 }
 
 export function topicNotes(ctx: ClientContext, pageId: string, options: TopicNotesOptions = {}): Paginator<Note> {
-  const id = typeof pageId === "string" ? pageId.trim() : "";
-  if (!/^[0-9A-Za-z_-]{4,64}$/.test(id)) throw new InvalidInputError(`not a topic page id: ${JSON.stringify(pageId)}`);
+  const id = parseTopicRef(pageId);
   oneOf("sort", options.sort, TOPIC_SORTS);
   return deferred(options, async () =>
     buildList<Note>(

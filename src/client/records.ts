@@ -7,6 +7,7 @@ import { NoteDetailPlanner } from "../failover/note-detail.js";
 import { requireRoutes } from "../failover/router.js";
 import { type Attempt, type AttemptRunContext, listPlanner, runFailoverRounds } from "../failover/run-failover.js";
 import type { Note, NoteType, Topic, User } from "../model/types.js";
+import { parseTopicRef } from "../refs/parse-ref.js";
 import type { NormalizedItem } from "../series/types.js";
 import { InvalidInputError } from "../transport/errors.js";
 import type { ClientContext } from "./context.js";
@@ -146,9 +147,6 @@ export async function getUser(ctx: ClientContext, ref: string, options: CallOpti
 }
 
 export async function getTopic(ctx: ClientContext, pageId: string, options: CallOptions = {}): Promise<Topic> {
-  const id = typeof pageId === "string" ? pageId.trim() : "";
-  if (!/^[0-9A-Za-z_-]{4,64}$/.test(id)) {
-    throw new InvalidInputError(`not a topic page id: ${JSON.stringify(pageId)}`);
-  }
+  const id = parseTopicRef(pageId);
   return getSingle<Topic>(ctx, "topic", id, () => ({ page_id: id }), options);
 }

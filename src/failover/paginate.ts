@@ -42,6 +42,8 @@ export interface ListRoute {
   params: Record<string, string>;
   /** Filters this series cannot honour (only with acceptDegraded). */
   degradedReasons: string[];
+  /** Reasons that hold once this series is paged past its first page (App V2 comments in relevance order). */
+  pagingReasons?: string[] | undefined;
 }
 
 export interface ListDefinition<T extends NormalizedItem> {
@@ -366,6 +368,7 @@ export class ListWalker<T extends NormalizedItem> {
       }
       const route = this.route(this.state.s!);
       const params = this.state.a ?? route.params;
+      if (this.state.p > 0 && route.pagingReasons) this.addDegraded(route.pagingReasons);
       const breaker = this.env.health.breaker(route.series, this.def.capability);
       const probe = breaker.state === "half_open" && this.state.p === 0 && this.otherSeriesLeft(route.series);
       breaker.begin();
