@@ -16,6 +16,18 @@ const EXPLICIT_NOT_FOUND = /不存在|已删除|已被删除|被删除|注销|do
  * a not-found vote that a second series must confirm. Not retried on the same series (same answer again).
  */
 const SUGGESTED_NOT_FOUND = /暂时无法浏览|笔记状态异常|无法查看|not available/i;
+/**
+ * App V2's answer to an id it does not know ("服务异常", tikhub-api.md §2), which is also its answer to many
+ * passing faults. A vote only on topic info, which no other series serves: a note or a user has a second
+ * series to give a clearer answer, a topic has only App V2 asked again (see runFailoverRounds).
+ */
+const APP_V2_UNKNOWN_ID = /服务异常/;
+
+/** Whether an inner-failure message is a not-found vote on this endpoint (besides SUGGESTED_NOT_FOUND). */
+function suggestsNotFound(endpoint: EndpointSpec, message: string): boolean {
+  if (SUGGESTED_NOT_FOUND.test(message)) return true;
+  return endpoint.series === "app_v2" && endpoint.capability === "topic" && APP_V2_UNKNOWN_ID.test(message);
+}
 
 /**
  * A not-found answer from one series. `explicit` when the answer says so in so many words; otherwise
@@ -70,7 +82,7 @@ export function interpretPage<T extends NormalizedItem>(
       const message = status.message;
       // The normalizers flag notFound only when the answer says so explicitly.
       const explicit = status.notFound || (message !== null && EXPLICIT_NOT_FOUND.test(message));
-      const suggested = message !== null && SUGGESTED_NOT_FOUND.test(message);
+      const suggested = message !== null && suggestsNotFound(endpoint, message);
       if (explicit || suggested) {
         throw new NotFoundAnswer(
           `${endpoint.name} says it is not found${message ? `: ${message}` : ""}`,
@@ -79,10 +91,10 @@ export function interpretPage<T extends NormalizedItem>(
           where,
         );
       }
-      throw new UpstreamError(`${endpoint.name} answered 200 with an inner failure${message ? `: ${message}` : ""}`, {
-        ...where,
-        upstreamMessage: message ?? undefined,
-      });
+      throw new InnerFailureAnswer(
+        `${endpoint.name} answered 200 with an inner failure${message ? `: ${message}` : ""}`,
+        { ...where, upstreamMessage: message ?? undefined },
+      );
     }
     const empty = (!status.ok && status.reason === "empty") || page.items.length === 0;
     // Thrown so the ledger records it as a failure; the router and the paginator decide what it means
@@ -158,6 +170,18 @@ export class EmptyPageAnswer extends UpstreamError {
     super(message, { ...context, emptyPayload: true });
     this.evidence = evidence;
   }
+}
+
+/** A 200 with an inner failure that does not say "not found" ("服务异常"…): a fault, or a thing that is gone. */
+export class InnerFailureAnswer extends UpstreamError {}
+
+/**
+ * Whether an error is an answer that says nothing either way about the thing asked: an empty payload, or an
+ * inner failure without a not-found message. Next to another series' not-found vote it does not contradict
+ * it (see runFailover); a timeout, a 5xx or a wrong item is not an answer of that kind.
+ */
+export function isInconclusiveAnswer(error: unknown): boolean {
+  return isEmptyPayload(error) || error instanceof InnerFailureAnswer;
 }
 
 /** Whether an error is a 200 with an empty payload. */

@@ -2,8 +2,9 @@
  * Asks series in turn until one gives a correct answer.
  *
  * - Fatal errors (auth, payment, invalid input, budget, aborted) stop at once: no other series is asked.
- * - Not found is confirmed by not-found answers from two different series, or by one explicit answer;
- *   an empty payload alone never counts (so a missing note costs two series, not every series).
+ * - Not found is confirmed by not-found answers from two different series, or by one explicit answer,
+ *   or by one not-found vote when every other series asked answered nothing either way (an empty payload,
+ *   an inner failure such as "服务异常"); an empty payload alone never counts.
  * - Every series failed: AllSeriesFailedError with each series' last error.
  * - Optional hedging: after `hedgeAfterMs` without an answer, the next series starts too; the first
  *   correct answer wins and the others are aborted (off by default: it can pay twice).
@@ -23,7 +24,7 @@ import {
   UpstreamError,
   type XhsError,
 } from "../transport/errors.js";
-import { NotFoundAnswer } from "./answers.js";
+import { isInconclusiveAnswer, NotFoundAnswer } from "./answers.js";
 import { failureScope, type HealthBoard, isHealthFailure } from "./health.js";
 
 export interface AttemptRunContext {
@@ -262,6 +263,24 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
       }
     }
   }
+  // One not-found vote, and every other series asked answered nothing either way (empty, "服务异常"): nothing
+  // contradicts the vote, and another round would only pay for the same answers again.
+  const others = [...lastErrorBySeries].filter(([series]) => !notFoundSeries.has(series)).map(([, e]) => e);
+  if (notFoundSeries.size > 0 && others.length > 0 && others.every(isInconclusiveAnswer)) {
+    const vote = [...notFoundSeries].map((series) => lastErrorBySeries.get(series)).find(isNotFound);
+    throw new NotFoundError(
+      `${options.subject} was not found (said by ${[...notFoundSeries].join(" and ")}; ${others
+        .map((e) => e.series)
+        .join(" and ")} answered nothing either way)`,
+      {
+        endpoint: vote?.endpoint,
+        series: vote?.series,
+        httpStatus: vote?.httpStatus,
+        requestId: vote?.requestId,
+        cause: vote,
+      },
+    );
+  }
   const attempts = [...lastErrorBySeries.values()];
   const summary = attempts.map((e) => `${e.series ?? "?"}: ${e.message}`).join("; ");
   throw new AllSeriesFailedError(
@@ -281,6 +300,20 @@ const PASSING_KINDS: ReadonlySet<XhsError["kind"]> = new Set([
   "rate_limited",
 ]);
 
+function isNotFound(error: XhsError | undefined): error is NotFoundError {
+  return error instanceof NotFoundError;
+}
+
+/**
+ * The series whose not-found vote was the only answer of a round (no other series could be asked, e.g.
+ * topic info, App V2 only), or null. The same series saying it again in the next round confirms it.
+ */
+function soleVote(error: unknown): Series | null {
+  if (!(error instanceof AllSeriesFailedError) || error.attempts.length !== 1) return null;
+  const only = error.attempts[0];
+  return only instanceof NotFoundError && only.series !== undefined ? only.series : null;
+}
+
 /** Every series failed, each for a passing reason (no not-found vote, wrong item or fatal error): worth another round. */
 export function failedOnlyInPassing(error: unknown): error is AllSeriesFailedError {
   return (
@@ -298,19 +331,33 @@ export const ROUND_PAUSE_MS = 1_000;
  * `runFailover` with one more round (by default) when every series failed for passing reasons: a burst of
  * faults on every series at once is far more likely than a real outage, and a round costs only the calls it
  * makes. A fresh planner each round (what the first round learned, e.g. a note's type, is in the client's
- * knowledge by then). No new round after a not-found vote, a wrong item or a fatal error: asking again
- * would only pay again. Rounds are `backoffMs` apart.
+ * knowledge by then). No new round after a wrong item or a fatal error: asking again would only pay again.
+ * A not-found vote from the only series that could be asked gets one: that series saying it again is the
+ * confirmation a second series would give elsewhere (NotFoundError). Rounds are `backoffMs` apart.
  */
 export async function runFailoverRounds<T, R>(
   makePlanner: () => AttemptPlanner<T, R>,
   options: RunOptions & { rounds?: number; backoffMs?: number },
 ): Promise<RunResult<R>> {
   const rounds = Math.max(1, options.rounds ?? FAILOVER_ROUNDS);
+  let voted: Series | null = null;
   for (let round = 1; ; round++) {
     try {
       return await runFailover(makePlanner(), options);
     } catch (error) {
-      if (!failedOnlyInPassing(error) || round >= rounds || options.signal?.aborted) throw error;
+      const vote = soleVote(error);
+      if (vote !== null && vote === voted) {
+        const last = (error as AllSeriesFailedError).attempts[0]!;
+        throw new NotFoundError(`${options.subject} was not found (said twice by ${vote}, the only series asked)`, {
+          endpoint: last.endpoint,
+          series: last.series,
+          httpStatus: last.httpStatus,
+          requestId: last.requestId,
+          cause: last,
+        });
+      }
+      voted = vote;
+      if ((vote === null && !failedOnlyInPassing(error)) || round >= rounds || options.signal?.aborted) throw error;
       await options.sleep(options.backoffMs ?? ROUND_PAUSE_MS, options.signal);
     }
   }
