@@ -57,17 +57,19 @@ export async function getNote(
   const { id, xsecToken } = await resolveRef(ctx, ref, "note", options);
   const token = xsecToken ?? ctx.knowledge.noteToken(id) ?? null;
   // A fresh planner each round: a second round (after every series failed) uses the type the first learned.
+  // What an answer taught (the knowledge) wins over the caller's `type`, which is only a hint.
   const makePlanner = () => {
-    const type = options.type ?? ctx.knowledge.noteType(id) ?? null;
-    const routes = requireRoutes({
-      capability: "note",
-      order: options.series ?? ctx.order,
-      noteType: type,
-      xsecToken: token,
-    });
+    const known = ctx.knowledge.noteType(id) ?? null;
+    const type = known ?? options.type ?? null;
+    const order = options.series ?? ctx.order;
+    // Checked with the type (nothing is paid when no series can serve it, e.g. App V1 alone for a video
+    // note); planned for both types, so an answer that corrects the type leaves its endpoint reachable.
+    requireRoutes({ capability: "note", order, noteType: type, xsecToken: token });
+    const routes = requireRoutes({ capability: "note", order, noteType: null, xsecToken: token });
     return new NoteDetailPlanner({
       noteId: id,
       type,
+      hinted: known === null && options.type !== undefined,
       routes,
       health: ctx.health,
       onType: (learned) => ctx.knowledge.rememberNoteType(id, learned),

@@ -7,6 +7,8 @@
  * answers *other* notes for an image note: that wrong answer is never returned, it only teaches the
  * client that the note is an image note. An App V1 answer about a video note (no video URL) is not
  * returned either: it teaches the type, and the call moves on to a series that can serve videos.
+ * A type given by the caller is a hint: an answer that contradicts it is learned from, and the call goes on
+ * (the routes cover both types, so the endpoint for the learned type is still there).
  * A series is never asked again on an endpoint already tried for this note.
  */
 import type { EndpointSpec } from "../catalog/types.js";
@@ -21,6 +23,11 @@ export interface NoteDetailPlannerInput {
   noteId: string;
   /** Known type, or null (image endpoint first). */
   type: NoteType | null;
+  /**
+   * True when `type` is only the caller's word (an option), not something an answer said: an answer that
+   * contradicts it wins (an empty image answer then probes the video endpoint, as for an unknown type).
+   */
+  hinted?: boolean;
   /** Routes planned for the note capability (with the type when known, and the token). */
   routes: Route[];
   health: HealthBoard;
@@ -41,6 +48,8 @@ function isComplete(note: Note): boolean {
 
 export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note> {
   private type: NoteType | null;
+  /** Whether `type` is still only the caller's hint (see NoteDetailPlannerInput.hinted). */
+  private hinted: boolean;
   private readonly tried = new Set<string>();
   /** Series given up on, with the type knowledge at that time (a new type can make them worth asking again). */
   private readonly blocked = new Map<Series, NoteType | null>();
@@ -49,6 +58,7 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
 
   constructor(private readonly input: NoteDetailPlannerInput) {
     this.type = input.type;
+    this.hinted = input.type !== null && input.hinted === true;
   }
 
   get knownType(): NoteType | null {
@@ -56,6 +66,7 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
   }
 
   private learn(type: NoteType): void {
+    this.hinted = false;
     if (this.type !== type) {
       this.type = type;
       this.input.onType?.(type);
@@ -106,9 +117,15 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
       const note = outcome.ok ? outcome.value.items.find((n) => n.id === this.input.noteId) : undefined;
       if (!note) {
         const error = outcome.ok ? emptyPayloadError(endpoint, `note ${this.input.noteId}`) : outcome.error;
-        // App V2's image endpoint answers empty for a video note: with the type unknown that is a hint, not a fault.
-        const typeProbe = this.type === null && endpoint.noteTypes?.length === 1 && endpoint.noteTypes[0] === "image";
-        if (typeProbe && attempt.endpoint.series === "app_v2") return { reject: error, health: "neutral" };
+        // App V2's image endpoint answers empty for a video note: with the type unknown (or only hinted "image"
+        // by the caller) that is a hint, not a fault; the video endpoint is asked next.
+        const typeProbe =
+          (this.type === null || this.hinted) && endpoint.noteTypes?.length === 1 && endpoint.noteTypes[0] === "image";
+        if (typeProbe && attempt.endpoint.series === "app_v2") {
+          this.type = null;
+          this.hinted = false;
+          return { reject: error, health: "neutral" };
+        }
         this.blocked.set(series, this.type);
         return { reject: error, health: "failure" };
       }
@@ -124,13 +141,9 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
       return { accept: note };
     }
     const error: XhsError = outcome.error;
-    if (
-      error.kind === "wrong_item" &&
-      this.type === null &&
-      endpoint.noteTypes?.length === 1 &&
-      endpoint.noteTypes[0] === "video"
-    ) {
-      // The video endpoint answers other notes for an image note: the note is an image note.
+    if (error.kind === "wrong_item" && endpoint.noteTypes?.length === 1 && endpoint.noteTypes[0] === "video") {
+      // The video endpoint answers other notes for an image note: the note is an image note, whatever the
+      // type was thought to be (a wrong `type` option is a hint the answer corrects, not a reason to fail).
       this.learn("image");
       return { reject: error, health: "neutral" };
     }
