@@ -17,6 +17,9 @@ export const MODULES = [
   "src/transport/classify.ts",
 ];
 
+/** The score each module must reach (docs/mutation.md marks those below it). */
+export const GOAL = 85;
+
 const mutate = process.env.XHS_MUTATE ? process.env.XHS_MUTATE.split(",") : MODULES;
 const report = process.env.XHS_MUTATE_REPORT ?? "all";
 
@@ -39,5 +42,5 @@ export default {
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
   timeoutMS: 10_000,
-  thresholds: { high: 90, low: 85, break: null },
+  thresholds: { high: 90, low: GOAL, break: null },
 };

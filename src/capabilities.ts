@@ -18,7 +18,8 @@ import type {
   XhsClient,
 } from "./client/types.js";
 import { CommentSchema, NoteSchema, ResolvedLinkSchema, TopicSchema, UserSchema } from "./model/types.js";
-import { parseRef, type RefKind } from "./refs/parse-ref.js";
+import { checkId } from "./refs/ids.js";
+import { parseRef, parseTopicRef, type RefKind } from "./refs/parse-ref.js";
 
 /** Default and maximum `limit` of one list request. Every upstream page costs money, so both stay small. */
 export const DEFAULT_LIST_LIMIT = 20;
@@ -40,6 +41,9 @@ export type CacheClass = "record" | "comments" | "list" | "search" | "link";
 
 // ---------------------------------------------------------------- input building blocks
 
+const TOPIC_ID =
+  "The topic page id (24 lowercase hex characters, e.g. 5c1cc866febed9000184b7c1) or its page URL (xiaohongshu.com/page/topics/<id>).";
+
 /** Refs are checked locally (free) with the library's own parser, so a typo never costs a paid call. */
 function ref(kind: RefKind, description: string) {
   return z
@@ -60,13 +64,20 @@ function ref(kind: RefKind, description: string) {
     .describe(description);
 }
 
-const PLAIN_ID = /^[A-Za-z0-9_-]{6,64}$/;
-function plainId(what: string, example: string) {
+/** A comment id, or a topic page id / topic page URL: checked exactly (src/refs/ids.ts), a wrong id is billed. */
+function plainId(kind: "comment" | "topic", description: string) {
   return z
     .string()
     .trim()
-    .regex(PLAIN_ID, `a ${what} is 6-64 letters, digits, "-" or "_" (like ${example})`)
-    .describe(`The ${what}, e.g. ${example}.`);
+    .superRefine((value, ctx) => {
+      try {
+        if (kind === "topic") parseTopicRef(value);
+        else checkId(kind, value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    })
+    .describe(description);
 }
 
 function keyword(description: string) {
@@ -215,7 +226,7 @@ export const CAPABILITY_REGISTRY: readonly CapabilityDef[] = [
     cache: "comments",
     input: z.object({
       ref: ref("note", NOTE_REF),
-      commentId: plainId("top-level comment id", "68f599c1000000001b0249a5"),
+      commentId: plainId("comment", "The top-level comment id (24 lowercase hex characters), e.g. 68f599c1000000001b0249a5."),
       ...listShape,
     }),
     http: { path: "/v1/notes/:ref/comments/:commentId/replies" },
@@ -306,7 +317,7 @@ export const CAPABILITY_REGISTRY: readonly CapabilityDef[] = [
     description: "A topic page's name, views and discussion count (the id is from xiaohongshu.com/page/topics/<id>).",
     record: "topic",
     cache: "record",
-    input: z.object({ id: plainId("topic page id", "5c1cc866febed9000184b7c1") }),
+    input: z.object({ id: plainId("topic", TOPIC_ID) }),
     http: { path: "/v1/topics/:id" },
     tool: "get_topic",
     cli: { command: ["topic"] },
@@ -319,7 +330,7 @@ export const CAPABILITY_REGISTRY: readonly CapabilityDef[] = [
     record: "note",
     cache: "list",
     input: z.object({
-      id: plainId("topic page id", "5c1cc866febed9000184b7c1"),
+      id: plainId("topic", TOPIC_ID),
       sort: z.enum(TOPIC_SORTS).optional().describe("Note order: general, latest or hottest."),
       ...listShape,
     }),

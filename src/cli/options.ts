@@ -8,6 +8,7 @@ import { createClient } from "../client/create-client.js";
 import type { ClientOptions, XhsClient } from "../client/types.js";
 import { SERIES, type Series } from "../model/types.js";
 import { parseNoteRef, parseUserRef, type RefKind } from "../refs/parse-ref.js";
+import { chooseBaseUrl, parseRegion, REGION_BASE_URLS, type Region } from "../transport/http.js";
 import { apiKeyProblem } from "../transport/transport.js";
 import type { CliContext } from "./context.js";
 import { InvalidApiKeyError, MissingApiKeyError } from "./errors.js";
@@ -125,6 +126,7 @@ export type ClientOptionValues = {
   maxCost?: number | undefined;
   verbose?: true | undefined;
   baseUrl?: string | undefined;
+  region?: Region | undefined;
 };
 /** What `addOutputOptions` adds to `cmd.opts()`. */
 export type OutputOptionValues = {
@@ -174,6 +176,15 @@ export function addClientOptions<A extends any[], O extends OptionValues, G exte
       new Option("--base-url <url>", `API base URL (env TIKHUB_BASE_URL; default ${DEFAULT_BASE_URL})`).argParser(
         parseBaseUrl,
       ),
+    )
+    .addOption(
+      new Option(
+        "--region <cn|global>",
+        `TikHub host: cn = ${REGION_BASE_URLS.cn} (mainland China), global = ${REGION_BASE_URLS.global} ` +
+          "(env TIKHUB_REGION; default global; TIKHUB_BASE_URL and --base-url override it)",
+      )
+        .argParser(parseRegionFlag)
+        .conflicts("baseUrl"),
     );
   return out as unknown as Command<A, O & ClientOptionValues, G>;
 }
@@ -212,6 +223,7 @@ export interface ClientFlags {
   maxCost?: number | undefined;
   verbose?: boolean | undefined;
   baseUrl?: string | undefined;
+  region?: Region | undefined;
 }
 
 /** The key sent to a host that is not TikHub's when TIKHUB_API_KEY is not set (see clientOptionsFrom). */
@@ -229,8 +241,7 @@ export function isTikHubHost(baseUrl: string): boolean {
 
 /** The ClientOptions the flags and the environment describe (no client built, nothing called). */
 export function clientOptionsFrom(flags: ClientFlags, ctx: CliContext): ClientOptions {
-  const envBase = ctx.env["TIKHUB_BASE_URL"]?.trim();
-  const baseUrl = flags.baseUrl ?? (envBase ? parseBaseUrlOrThrow(envBase) : DEFAULT_BASE_URL);
+  const baseUrl = baseUrlFrom(flags, ctx);
   const apiKey = ctx.env["TIKHUB_API_KEY"]?.trim() || undefined;
   const keyProblem = apiKey ? apiKeyProblem(apiKey) : null;
   if (keyProblem !== null) {
@@ -258,6 +269,26 @@ export function clientOptionsFrom(flags: ClientFlags, ctx: CliContext): ClientOp
   if (flags.maxCost !== undefined) options.maxCostUsd = flags.maxCost;
   if (flags.verbose) options.logger = createCliLogger(ctx.stderr, { redact: ctx.redact, level: "debug" });
   return options;
+}
+
+/** `--region cn|global`. */
+export function parseRegionFlag(value: string): Region {
+  try {
+    return parseRegion(value, "--region");
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(/^--region: /, ""));
+  }
+}
+
+/** The base URL as the library would choose it (flags first, then TIKHUB_BASE_URL, then TIKHUB_REGION). */
+function baseUrlFrom(flags: ClientFlags, ctx: CliContext): string {
+  let chosen: string;
+  try {
+    chosen = chooseBaseUrl({ baseUrl: flags.baseUrl, region: flags.region }, ctx.env);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message); // TIKHUB_REGION: expected "cn" … or "global" …
+  }
+  return chosen === flags.baseUrl ? chosen : parseBaseUrlOrThrow(chosen);
 }
 
 function parseBaseUrlOrThrow(value: string): string {

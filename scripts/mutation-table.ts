@@ -1,0 +1,74 @@
+/**
+ * The scores table of docs/mutation.md, from Stryker's JSON reports (mutation-testing-report-schema).
+ * Score as Stryker computes it: (killed + timed out) / (killed + timed out + survived + no coverage);
+ * mutants that do not compile and those marked equivalent (ignored) are not counted.
+ */
+
+/** The parts of Stryker's JSON report read here. */
+export interface MutationReport {
+  files: Record<string, { mutants: readonly { status: string }[] }>;
+}
+
+export interface ModuleScore {
+  module: string;
+  killed: number;
+  timeout: number;
+  survived: number;
+  noCoverage: number;
+  ignored: number;
+  compileErrors: number;
+  /** Percent, or null when no mutant counts (nothing to score). */
+  score: number | null;
+}
+
+/** The score of one module from the report that mutated it, or null when the report does not hold it. */
+export function moduleScore(report: MutationReport, module: string): ModuleScore | null {
+  const file = report.files[module];
+  if (file === undefined) return null;
+  const tally = (...statuses: string[]): number => file.mutants.filter((m) => statuses.includes(m.status)).length;
+  const killed = tally("Killed");
+  const timeout = tally("Timeout");
+  const survived = tally("Survived");
+  const noCoverage = tally("NoCoverage");
+  const detected = killed + timeout;
+  const valid = detected + survived + noCoverage;
+  return {
+    module,
+    killed,
+    timeout,
+    survived,
+    noCoverage,
+    ignored: tally("Ignored"),
+    compileErrors: tally("CompileError"),
+    score: valid === 0 ? null : (100 * detected) / valid,
+  };
+}
+
+const percent = (score: number | null): string => (score === null ? "–" : `${score.toFixed(1)} %`);
+
+/** docs/mutation.md: one row per module, "not measured" for a module without a report. */
+export function renderTable(
+  modules: readonly string[],
+  scores: ReadonlyMap<string, ModuleScore>,
+  goal: number,
+): string {
+  const rows = modules.map((module) => {
+    const s = scores.get(module);
+    if (s === undefined) return `| \`${module}\` | not measured yet | | | | | | |`;
+    const mark = s.score !== null && s.score >= goal ? "" : " (below goal)";
+    return `| \`${module}\` | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} | ${s.ignored} | ${s.compileErrors} | ${percent(s.score)}${mark} |`;
+  });
+  return [
+    "# Mutation scores",
+    "",
+    "Written by `npm run mutate` (or `npm run mutate:table`, from the last reports) from Stryker's JSON reports in",
+    "`reports/mutation/`; do not edit by hand. Score = (killed + timed out) / (killed + timed out + survived + no",
+    "coverage). *Equivalent* counts the mutants marked `// Stryker disable … : <reason>` in the code; *not typed*",
+    `those the TypeScript checker rejects. Goal: ≥ ${goal} % per module.`,
+    "",
+    "| module | killed | timed out | survived | no coverage | equivalent | not typed | score |",
+    "|---|---|---|---|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,5 @@
+/** Types of stryker.config.mjs, for scripts/mutate.ts. */
+export declare const MODULES: string[];
+export declare const GOAL: number;
+declare const config: Record<string, unknown>;
+export default config;

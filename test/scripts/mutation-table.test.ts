@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { moduleScore, renderTable } from "../../scripts/mutation-table.js";
+
+const mutants = (counts: Record<string, number>) =>
+  Object.entries(counts).flatMap(([status, n]) => Array.from({ length: n }, () => ({ status })));
+
+describe("mutation scores table", () => {
+  it("scores detected / (detected + survived + no coverage), leaving out equivalent and untyped mutants", () => {
+    const report = {
+      files: {
+        "src/store/merge.ts": {
+          mutants: mutants({ Killed: 80, Timeout: 5, Survived: 10, NoCoverage: 5, Ignored: 3, CompileError: 40 }),
+        },
+      },
+    };
+    expect(moduleScore(report, "src/store/merge.ts")).toEqual({
+      module: "src/store/merge.ts",
+      killed: 80,
+      timeout: 5,
+      survived: 10,
+      noCoverage: 5,
+      ignored: 3,
+      compileErrors: 40,
+      score: 85,
+    });
+    expect(moduleScore(report, "src/model/urls.ts")).toBeNull();
+    expect(moduleScore({ files: { "a.ts": { mutants: mutants({ Ignored: 2 }) } } }, "a.ts")?.score).toBeNull();
+  });
+
+  it("writes one row per module, marks those below the goal and those not measured", () => {
+    const scores = new Map([
+      ["a.ts", moduleScore({ files: { "a.ts": { mutants: mutants({ Killed: 9, Survived: 1 }) } } }, "a.ts")!],
+      ["b.ts", moduleScore({ files: { "b.ts": { mutants: mutants({ Killed: 2, Survived: 1 }) } } }, "b.ts")!],
+    ]);
+    const table = renderTable(["a.ts", "b.ts", "c.ts"], scores, 85);
+    expect(table).toContain("| `a.ts` | 9 | 0 | 1 | 0 | 0 | 0 | 90.0 % |");
+    expect(table).toContain("| `b.ts` | 2 | 0 | 1 | 0 | 0 | 0 | 66.7 % (below goal) |");
+    expect(table).toContain("| `c.ts` | not measured yet |");
+    expect(table).toContain("Goal: ≥ 85 % per module.");
+  });
+});
