@@ -226,7 +226,10 @@ export const CAPABILITY_REGISTRY: readonly CapabilityDef[] = [
     cache: "comments",
     input: z.object({
       ref: ref("note", NOTE_REF),
-      commentId: plainId("comment", "The top-level comment id (24 lowercase hex characters), e.g. 68f599c1000000001b0249a5."),
+      commentId: plainId(
+        "comment",
+        "The top-level comment id (24 lowercase hex characters), e.g. 68f599c1000000001b0249a5.",
+      ),
       ...listShape,
     }),
     http: { path: "/v1/notes/:ref/comments/:commentId/replies" },

@@ -4,7 +4,9 @@
  *
  * Every request passes, in order: Host check (DNS rebinding) → Origin check and Fetch Metadata
  * (`Sec-Fetch-Site`: browser pages of other sites, with or without an Origin header) → Bearer token
- * (when one is set) → per-client rate limit → body size → the route. Errors are problem+json.
+ * (when one is set) → per-client rate limit → body size → the route. Errors are problem+json. A CORS
+ * preflight (`OPTIONS`) is answered after the Origin checks, before the token; answers to an allowed
+ * browser Origin carry the CORS headers.
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -43,6 +45,11 @@ export interface AppOptions {
 }
 
 type Env = { Variables: { route: string } };
+
+/** Request headers a browser app may send (the token, JSON bodies, MCP's own headers). */
+const CORS_ALLOWED_HEADERS = "authorization, content-type, accept, mcp-protocol-version, mcp-session-id, last-event-id";
+/** Answer headers a browser app may read besides the safelisted ones. */
+const CORS_EXPOSED_HEADERS = "x-cache, retry-after, www-authenticate";
 
 function remoteAddress(_request: Request, env: unknown): string {
   const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
@@ -121,6 +128,19 @@ export function createApp(options: AppOptions): Hono<Env> {
     });
   });
 
+  // CORS for the browser apps the Origin check lets through (loopback pages, --allow-origin): answers
+  // carry Access-Control-Allow-Origin, errors included, so the page can read them.
+  app.use("*", async (c, next) => {
+    await next();
+    const origin = c.req.header("origin");
+    if (!origin || !originAllowed(origin, allowedOrigins)) return;
+    const headers = new Headers(c.res.headers);
+    headers.set("access-control-allow-origin", origin);
+    headers.append("vary", "Origin");
+    if (c.req.method !== "OPTIONS") headers.set("access-control-expose-headers", CORS_EXPOSED_HEADERS);
+    c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers });
+  });
+
   app.use("*", async (c, next) => {
     const url = new URL(c.req.url);
     if (c.req.url.length > maxUrlChars) {
@@ -156,6 +176,15 @@ export function createApp(options: AppOptions): Hono<Env> {
         "A browser sent this request from another site's page without an allowed Origin (an image, a link, a form or a no-cors fetch); every call may spend the operator's balance. " +
           "Call from a non-browser client, or with fetch() in CORS mode from a page the operator allows with --allow-origin.",
       );
+    }
+    // A CORS preflight carries no token: answer it here (the Host, Origin and site checks passed).
+    if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method")) {
+      return c.body(null, 204, {
+        "access-control-allow-methods": "GET, POST, OPTIONS",
+        "access-control-allow-headers": CORS_ALLOWED_HEADERS,
+        "access-control-max-age": "600",
+        "cache-control": "no-store",
+      });
     }
     if (token && c.req.path !== "/health" && !bearerMatches(c.req.header("authorization"), token)) {
       throw problem(

@@ -65,7 +65,7 @@ export function register(program: Command): void {
   cmd.addOption(
     new Option(
       "--allow-origin <origin>",
-      "browser origin allowed besides localhost pages (repeatable; * = any)",
+      "browser origin allowed to call and read answers (CORS) besides localhost pages (repeatable; * = any)",
     ).argParser(collect),
   );
   cmd.addOption(
