@@ -257,8 +257,8 @@ export function createApp(options: AppOptions): Hono<Env> {
   ): Promise<Response> {
     setRoute(cap.http.path);
     const query = new URL(request.url).searchParams;
+    const input = inputFromRequest(cap, params, query); // refuses unknown and repeated parameters first
     const fresh = parseBoolean("fresh", query.get("fresh") ?? undefined);
-    const input = inputFromRequest(cap, params, query);
     const result = await runtime.executor.execute(cap, input, { fresh });
     return new Response(result.body, {
       status: 200,

@@ -73,18 +73,7 @@ export function inputFromRequest(
   }
   const seen = new Set<string>();
   for (const [name, value] of query) {
-    if ((SERVER_QUERY_PARAMS as readonly string[]).includes(name)) continue;
-    const known = types.has(name) && !fromPath.has(name);
-    if (!known) {
-      const allowed = [...types.keys()].filter((k) => !fromPath.has(k)).concat(SERVER_QUERY_PARAMS);
-      throw problem(
-        PROBLEM_TYPES.invalidInput,
-        400,
-        "Invalid input",
-        `Unknown query parameter "${name}". This route takes: ${allowed.join(", ") || "no query parameters"}.`,
-        { errors: [{ field: name, message: "unknown parameter" }] },
-      );
-    }
+    // Repeats are refused for every parameter, the server's own (`fresh`) included.
     if (seen.has(name)) {
       throw problem(
         PROBLEM_TYPES.invalidInput,
@@ -97,6 +86,18 @@ export function inputFromRequest(
       );
     }
     seen.add(name);
+    if ((SERVER_QUERY_PARAMS as readonly string[]).includes(name)) continue;
+    const known = types.has(name) && !fromPath.has(name);
+    if (!known) {
+      const allowed = [...types.keys()].filter((k) => !fromPath.has(k)).concat(SERVER_QUERY_PARAMS);
+      throw problem(
+        PROBLEM_TYPES.invalidInput,
+        400,
+        "Invalid input",
+        `Unknown query parameter "${name}". This route takes: ${allowed.join(", ") || "no query parameters"}.`,
+        { errors: [{ field: name, message: "unknown parameter" }] },
+      );
+    }
     input[name] = coerce(value, types.get(name)!);
   }
   return input;

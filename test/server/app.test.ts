@@ -195,6 +195,9 @@ describe("errors are problem+json with a status about this server", () => {
       `/v1/topics/${GUIDE.topicPageId}/notes?sort=random`,
       "/v1/resolve?text=hello",
       `/v1/users/${GUIDE.userId}?fresh=maybe`,
+      // A repeated parameter is refused, the server's own `fresh` included.
+      `/v1/users/${GUIDE.userId}?fresh=true&fresh=false`,
+      `/v1/users/${GUIDE.userId}?fresh=1&fresh=1`,
     ];
     for (const path of cases) {
       const res = await r.get(path);
