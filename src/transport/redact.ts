@@ -8,11 +8,22 @@ export const REDACTED = "[REDACTED]";
 /** Secrets shorter than this are not searched for (replacing "a" everywhere would garble text). */
 const MIN_SECRET_LENGTH = 6;
 
+/**
+ * A credential value: token characters (RFC 6750's b64token: letters, digits, `-._~+/`, then `=`
+ * padding), a period only inside it. Not a placeholder such as `<XHS_SERVER_TOKEN>`, and not the
+ * backtick, period or bracket of the sentence around it (a wider class garbled the server's 401 advice).
+ */
+const VALUE = String.raw`(?:[\w~+/-]|\.(?=[\w~+/-]))+=*`;
+
 /** Patterns that carry a credential whatever its value: Bearer headers and TikHub's "your token is …" echo. */
 const CREDENTIAL_PATTERNS: readonly RegExp[] = [
-  /(Bearer\s+)[^\s"',;]+/gi,
-  /((?:令牌\s*(?:为|是|:|：)|(?<![\w-])token\s*[:=]|submitted\s+is)\s*)[^\s"',;，。]+/gi,
-  /((?:api[_-]?key|authorization)\s*["']?\s*[:=]\s*["']?(?:Bearer\s+)?)[^\s"',;]+/gi,
+  new RegExp(String.raw`(Bearer\s+)${VALUE}`, "gi"),
+  new RegExp(String.raw`((?:令牌\s*(?:为|是|:|：)|(?<![\w-])token\s*[:=]|submitted\s+is)\s*)${VALUE}`, "gi"),
+  // "Authorization: Bearer <placeholder>" is no credential: the word Bearer is never taken as the value.
+  new RegExp(
+    String.raw`((?:api[_-]?key|authorization)\s*["']?\s*[:=]\s*["']?(?:Bearer\s+)?)(?!Bearer\b)${VALUE}`,
+    "gi",
+  ),
 ];
 
 function escapeRegExp(text: string): string {

@@ -288,7 +288,10 @@ describe("safety", () => {
     const missing = await r.get(`/v1/users/${GUIDE.userId}`);
     expect(missing.status).toBe(401);
     expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer/);
-    expect((await json(missing))["type"]).toBe(PROBLEM_TYPES.unauthorized);
+    const body = await json<{ type: string; detail: string }>(missing);
+    expect(body.type).toBe(PROBLEM_TYPES.unauthorized);
+    // The advice survives the redactor whole (it used to end "Bearer [REDACTED]").
+    expect(body.detail).toBe("Send the server token as `Authorization: Bearer <XHS_SERVER_TOKEN>`.");
     expect((await r.get("/metrics", { authorization: "Bearer wrong" })).status).toBe(401);
     expect((await r.get("/health")).status).toBe(200);
     expect(r.upstreamCalls()).toBe(0);

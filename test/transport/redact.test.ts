@@ -26,6 +26,15 @@ describe("redact", () => {
     expect(redact("api_key=xyz789", [])).toBe(`api_key=${REDACTED}`);
   });
 
+  it("redacts a credential, not a placeholder or the punctuation around it", () => {
+    const advice = "Send the server token as `Authorization: Bearer <XHS_SERVER_TOKEN>`.";
+    expect(redact(advice, [KEY])).toBe(advice);
+    expect(redact(JSON.stringify({ detail: advice }), [KEY])).toBe(JSON.stringify({ detail: advice }));
+    expect(redact("send `Bearer abc.def-1_2~3+4/5==`.", [])).toBe(`send \`Bearer ${REDACTED}\`.`);
+    expect(redact("(token: abc123).", [])).toBe(`(token: ${REDACTED}).`);
+    expect(redact("您提交的API令牌为 someOtherKey123，请检查", [])).toBe(`您提交的API令牌为 ${REDACTED}，请检查`);
+  });
+
   it("leaves xsec_token and ordinary text alone", () => {
     expect(redact("xsec_token=ABC123 note 64f1a2b3", [KEY])).toBe("xsec_token=ABC123 note 64f1a2b3");
     expect(redact("short key", ["k"])).toBe("short key");
