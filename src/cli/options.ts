@@ -7,7 +7,8 @@ import { type Command, InvalidArgumentError, Option, type OptionValues } from "@
 import { createClient } from "../client/create-client.js";
 import type { ClientOptions, XhsClient } from "../client/types.js";
 import { SERIES, type Series } from "../model/types.js";
-import { parseNoteRef, parseUserRef, type RefKind } from "../refs/parse-ref.js";
+import { checkId as checkIdOfKind } from "../refs/ids.js";
+import { parseNoteRef, parseTopicRef, parseUserRef, type RefKind } from "../refs/parse-ref.js";
 import { chooseBaseUrl, parseRegion, REGION_BASE_URLS, type Region } from "../transport/http.js";
 import { apiKeyProblem } from "../transport/transport.js";
 import type { CliContext } from "./context.js";
@@ -87,9 +88,6 @@ export function parseDate(value: string): string {
 
 // ---------- refs: parsed locally (no cost), so a typo is a usage error before any call ----------
 
-/** A plain id token (comment ids, topic page ids): letters, digits, `_` and `-`. */
-const PLAIN_ID = /^[A-Za-z0-9_-]{6,64}$/;
-
 /**
  * Accepts what the client accepts for a note or a user: a bare id, an xiaohongshu.com / rednote.com
  * URL, a short link, or share text containing one (the last two are resolved by a paid call later).
@@ -104,10 +102,13 @@ export function checkRef(what: RefKind, value: string): string {
   return value.trim();
 }
 
-export function checkId(what: string, value: string): string {
-  const id = value.trim();
-  if (PLAIN_ID.test(id)) return id;
-  throw new InvalidArgumentError(`"${value}" is not a ${what} (letters and digits, like 5c1cc866febed9000184b7c1).`);
+/** A comment id, or a topic page id or topic page URL (→ its id), checked exactly by the library's rules. */
+export function checkId(kind: "comment" | "topic", value: string): string {
+  try {
+    return kind === "topic" ? parseTopicRef(value) : checkIdOfKind(kind, value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 // ---------- option groups ----------

@@ -164,7 +164,8 @@ export interface CrawlPlan {
   topics: TopicSeed[];
   expand: {
     details: boolean;
-    comments: { maxPerNote: number; replies: boolean; maxRepliesPerThread: number; sort: CommentSort } | null;
+    /** `sort: null`: none asked, so the complete order (newest first where the series can; see comments.list). */
+    comments: { maxPerNote: number; replies: boolean; maxRepliesPerThread: number; sort: CommentSort | null } | null;
     authors: boolean;
     authorNotes: { limit: number } | null;
   };
@@ -220,7 +221,7 @@ export function normalizePlan(input: unknown, source: string): CrawlPlan {
               replies: (comments === true ? undefined : comments.replies) ?? true,
               maxRepliesPerThread:
                 (comments === true ? undefined : comments.maxRepliesPerThread) ?? PLAN_DEFAULTS.maxRepliesPerThread,
-              sort: (comments === true ? undefined : comments.sort) ?? "default",
+              sort: (comments === true ? undefined : comments.sort) ?? null,
             },
       authors: plan.expand?.authors ?? false,
       authorNotes:

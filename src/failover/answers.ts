@@ -6,7 +6,7 @@
 import type { EndpointSpec } from "../catalog/types.js";
 import type { Series } from "../model/types.js";
 import type { NextPageParams, NormalizedItem, NormalizedPage } from "../series/types.js";
-import { type ErrorContext, NotFoundError, UpstreamError, WrongItemError } from "../transport/errors.js";
+import { type ErrorContext, NotFoundError, UpstreamError, WrongItemError, type XhsError } from "../transport/errors.js";
 import type { AnswerMeta, DriftSink, Interpret, NormalizerLookup } from "./port.js";
 
 /** Upstream messages that say plainly the thing does not exist (one such answer is enough). */
@@ -182,6 +182,33 @@ export class InnerFailureAnswer extends UpstreamError {}
  */
 export function isInconclusiveAnswer(error: unknown): boolean {
   return isEmptyPayload(error) || error instanceof InnerFailureAnswer;
+}
+
+/**
+ * "Not found" from one not-found vote that nothing contradicts: when every series asked has failed, some
+ * voted not found and every other one answered nothing either way (`isInconclusiveAnswer`: empty, "服务异常").
+ * Another round would only pay for the same answers again. `lastErrors`: each series' last error. Null when
+ * there is no vote, no other series was asked (see runFailoverRounds), or another series failed otherwise.
+ */
+export function uncontradictedNotFound(
+  subject: string,
+  votes: ReadonlySet<Series>,
+  lastErrors: ReadonlyMap<Series, XhsError>,
+): NotFoundError | null {
+  const others = [...lastErrors].filter(([series]) => !votes.has(series)).map(([, error]) => error);
+  if (votes.size === 0 || others.length === 0 || !others.every(isInconclusiveAnswer)) return null;
+  const vote = [...votes].map((series) => lastErrors.get(series)).find((e) => e instanceof NotFoundError);
+  const quiet = others.map((e) => e.series ?? "?").join(" and ");
+  return new NotFoundError(
+    `${subject}: not found (said by ${[...votes].join(" and ")}; ${quiet} answered nothing either way)`,
+    {
+      endpoint: vote?.endpoint,
+      series: vote?.series,
+      httpStatus: vote?.httpStatus,
+      requestId: vote?.requestId,
+      cause: vote,
+    },
+  );
 }
 
 /** Whether an error is a 200 with an empty payload. */

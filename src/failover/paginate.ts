@@ -28,7 +28,14 @@ import {
   UpstreamError,
   type XhsError,
 } from "../transport/errors.js";
-import { EmptyPageAnswer, interpretPage, isEmptyPayload, NotFoundAnswer, type PageAnswer } from "./answers.js";
+import {
+  EmptyPageAnswer,
+  interpretPage,
+  isEmptyPayload,
+  NotFoundAnswer,
+  type PageAnswer,
+  uncontradictedNotFound,
+} from "./answers.js";
 import { BloomFilter, DEFAULT_BLOOM_BYTES } from "./bloom.js";
 import { CURSOR_VERSION, decodeCursor, encodeCursor, type ListCursorState } from "./cursor.js";
 import { failureScope, type HealthBoard, type ScopedBreaker } from "./health.js";
@@ -263,6 +270,13 @@ export class ListWalker<T extends NormalizedItem> {
     this.switched = true;
     const next = this.pickSeries();
     if (next === null) {
+      // Nothing yielded yet, a not-found vote and only empty or "服务异常" answers besides: the subject is gone
+      // (e.g. the comments of a deleted note: App V2's empty shell, App V1's "笔记状态异常").
+      const concluded =
+        this.state.p === 0 && this.state.y === 0
+          ? uncontradictedNotFound(this.def.subject, this.notFound, this.lastErrors)
+          : null;
+      if (concluded) throw concluded;
       const attempts = [...this.lastErrors.values()];
       // Resume later from where the list stood before this chain of failures, on the same series.
       const saved = this.beforeFailures;

@@ -24,7 +24,7 @@ import {
   UpstreamError,
   type XhsError,
 } from "../transport/errors.js";
-import { isInconclusiveAnswer, NotFoundAnswer } from "./answers.js";
+import { NotFoundAnswer, uncontradictedNotFound } from "./answers.js";
 import { failureScope, type HealthBoard, isHealthFailure } from "./health.js";
 
 export interface AttemptRunContext {
@@ -263,24 +263,9 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
       }
     }
   }
-  // One not-found vote, and every other series asked answered nothing either way (empty, "服务异常"): nothing
-  // contradicts the vote, and another round would only pay for the same answers again.
-  const others = [...lastErrorBySeries].filter(([series]) => !notFoundSeries.has(series)).map(([, e]) => e);
-  if (notFoundSeries.size > 0 && others.length > 0 && others.every(isInconclusiveAnswer)) {
-    const vote = [...notFoundSeries].map((series) => lastErrorBySeries.get(series)).find(isNotFound);
-    throw new NotFoundError(
-      `${options.subject} was not found (said by ${[...notFoundSeries].join(" and ")}; ${others
-        .map((e) => e.series)
-        .join(" and ")} answered nothing either way)`,
-      {
-        endpoint: vote?.endpoint,
-        series: vote?.series,
-        httpStatus: vote?.httpStatus,
-        requestId: vote?.requestId,
-        cause: vote,
-      },
-    );
-  }
+  // One not-found vote, and every other series asked answered nothing either way (empty, "服务异常").
+  const concluded = uncontradictedNotFound(options.subject, notFoundSeries, lastErrorBySeries);
+  if (concluded) throw concluded;
   const attempts = [...lastErrorBySeries.values()];
   const summary = attempts.map((e) => `${e.series ?? "?"}: ${e.message}`).join("; ");
   throw new AllSeriesFailedError(
@@ -299,10 +284,6 @@ const PASSING_KINDS: ReadonlySet<XhsError["kind"]> = new Set([
   "shape",
   "rate_limited",
 ]);
-
-function isNotFound(error: XhsError | undefined): error is NotFoundError {
-  return error instanceof NotFoundError;
-}
 
 /**
  * The series whose not-found vote was the only answer of a round (no other series could be asked, e.g.

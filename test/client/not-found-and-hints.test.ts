@@ -1,7 +1,7 @@
 /**
  * Issue #10 items 7 and 8, against the simulator on several seeds.
  * 7: a deleted note ends as NotFoundError in one round at the documented cost (App V2 "服务异常" and its one
- *    billed retry, App V1's not-found vote: 3 paid calls; a topic that does not exist: 2).
+ *    billed retry, App V1's not-found vote: 3 paid calls; its comments: 2; a topic that does not exist: 2).
  * 8: a wrong `type` option is a hint: the answer that contradicts it is learned from and the call goes on.
  */
 import { describe, expect, it } from "vitest";
@@ -43,6 +43,14 @@ describe("deleted notes and unknown topics end as not found, once", () => {
       const error = await setup.run(setup.xhs.notes.get(ref)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NotFoundError);
       expect(paid(setup)).toBe(4);
+    });
+
+    it(`seed ${seed}: the comments of a deleted bare-id note: NotFoundError after 2 paid calls`, async () => {
+      const setup = simClient("healthy", { seed });
+      const deleted = setup.sim.world.notes().find((n) => n.deleted)!;
+      const error = await setup.run(setup.xhs.comments.list(deleted.id).collect(5)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(paid(setup)).toBe(2);
     });
 
     it(`seed ${seed}: a topic that does not exist: NotFoundError after 2 paid calls`, async () => {
