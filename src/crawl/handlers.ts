@@ -289,11 +289,13 @@ const comments: Handler = async (ctx) => {
     return;
   }
   const ref = noteRef(p.noteId, p.xsecToken);
-  const timeOrdered = options.sort === "latest";
+  const sort = options.sort ?? undefined;
   await pageList<Comment>(
     ctx,
-    (cursor) => ctx.client.comments.list(ref, { sort: options.sort, cursor, signal: ctx.signal }),
+    (cursor) => ctx.client.comments.list(ref, { sort, cursor, signal: ctx.signal }),
     async (page, state, finish) => {
+      // Newest first: `latest`, or no sort (the complete order) unless Web V3 (no sort parameter) served the page.
+      const timeOrdered = sort === "latest" || (sort === undefined && page.source !== "web_v3");
       const known = ctx.plan.incremental && timeOrdered ? await ctx.store.knownCommentIds(p.noteId) : null;
       let stop = false;
       await ctx.commit(async (stats) => {

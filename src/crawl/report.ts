@@ -5,6 +5,7 @@
  * cap) and where keyword search hit the upstream page cap. Built from the store, so `xhs runs show`
  * gives the same report later.
  */
+import type { CommentSort } from "../catalog/filters.js";
 import type { Job, JobQueue, JobState, RunStatus, Store } from "../store/port.js";
 import type { CrawlPlan } from "./plan.js";
 import { type ItemCounts, loadStats, type SearchCapHit, type StopReason } from "./statistics.js";
@@ -28,6 +29,11 @@ export interface CommentCompleteness {
   capped: boolean;
   /** Root comment ids whose reply threads were cut by the per-thread cap. */
   threadsCut: string[];
+  /**
+   * Comments the note reports that the run did not store, when no cap or plan setting explains it (the order's
+   * paging lost them, or they were deleted since); null when none, unknown or explained.
+   */
+  missing: number | null;
 }
 
 export interface RunReport {
@@ -48,6 +54,8 @@ export interface RunReport {
   jobs: Record<JobState, number>;
   failedJobs: { key: string; errorKind: string | null; message: string | null }[];
   comments: CommentCompleteness[];
+  /** The order comments were paged in: null is the complete order (newest first), "default" the relevance one. */
+  commentSort: CommentSort | null;
   searchCaps: SearchCapHit[];
   stoppedEarly: { key: string; reason: string; pages: number }[];
 }
@@ -98,20 +106,29 @@ export async function buildReport(store: Store, queue: JobQueue, runId: string):
   for (const job of [...done, ...failed]) {
     if (job.kind === "comments") commentNotes.add((job.payload as { noteId: string }).noteId);
   }
+  const plan = (run.plan ?? null) as CrawlPlan | null;
+  const commentPlan = plan?.expand?.comments ?? null;
   const comments: CommentCompleteness[] = [];
   for (const noteId of commentNotes) {
     const note = await store.getNote(noteId);
-    comments.push({
+    const entry: CommentCompleteness = {
       noteId,
       reported: note?.stats.comments ?? null,
       fetched: await store.countComments(noteId),
       capped: stats.commentsCapped.includes(noteId),
       threadsCut: stats.threadsCut[noteId] ?? [],
-    });
+      missing: null,
+    };
+    // The note's count includes replies: only a run that fetched reply threads can be held to it.
+    const explained = entry.capped || entry.threadsCut.length > 0 || commentPlan?.replies !== true;
+    if (!explained && entry.reported !== null && entry.fetched < entry.reported) {
+      entry.missing = entry.reported - entry.fetched;
+    }
+    comments.push(entry);
   }
   return {
     runId,
-    name: ((run.plan ?? null) as CrawlPlan | null)?.name ?? null,
+    name: plan?.name ?? null,
     status: run.status,
     stopReason: stats.stopReason,
     stopMessage: stats.stopMessage,
@@ -135,6 +152,7 @@ export async function buildReport(store: Store, queue: JobQueue, runId: string):
       message: job.lastErrorMessage,
     })),
     comments,
+    commentSort: commentPlan?.sort ?? null,
     searchCaps: stats.searchCaps,
     stoppedEarly: stats.stoppedEarly,
   };
@@ -229,7 +247,9 @@ export function renderReport(report: RunReport, options: { maxNotes?: number } =
   }
   if (report.comments.length > 0) {
     out.push("");
-    out.push("Comment completeness (fetched / reported by the note):");
+    out.push(
+      `Comment completeness (fetched / reported by the note), paged ${report.commentSort ? `in sort ${report.commentSort}` : "newest first (the complete order)"}:`,
+    );
     const limit = options.maxNotes ?? 15;
     out.push(
       table([
@@ -238,6 +258,7 @@ export function renderReport(report: RunReport, options: { maxNotes?: number } =
           const remarks = [
             n.capped ? "top-level capped" : "",
             n.threadsCut.length > 0 ? `${n.threadsCut.length} thread(s) cut by the reply cap` : "",
+            n.missing !== null ? `${n.missing} missing` : "",
           ].filter(Boolean);
           const complete =
             n.reported === null
@@ -257,6 +278,15 @@ export function renderReport(report: RunReport, options: { maxNotes?: number } =
     );
     if (report.comments.length > limit)
       out.push(`  … and ${report.comments.length - limit} more notes (--json for all)`);
+    const short = report.comments.filter((n) => n.missing !== null);
+    if (short.length > 0) {
+      const total = short.reduce((sum, n) => sum + (n.missing ?? 0), 0);
+      out.push(
+        report.commentSort === "default"
+          ? `${short.length} note(s) short by ${total} comment(s) with no cap to blame: TikHub's paging of the relevance order (sort: default) loses comments; leave the sort unset for complete lists.`
+          : `${short.length} note(s) short by ${total} comment(s) with no cap to blame (deleted or hidden since the note's count, or lost by the order's paging).`,
+      );
+    }
   }
   if (report.searchCaps.length > 0) {
     out.push("");
