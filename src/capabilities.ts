@@ -193,7 +193,12 @@ export const CAPABILITY_REGISTRY: readonly CapabilityDef[] = [
     cache: "comments",
     input: z.object({
       ref: ref("note", NOTE_REF),
-      sort: z.enum(COMMENT_SORTS).optional().describe("Comment order: default, latest or most_liked."),
+      sort: z
+        .enum(COMMENT_SORTS)
+        .optional()
+        .describe(
+          "Comment order. Unset: the complete list, newest first. default: relevance order, which loses or repeats comments past the first page (TikHub); latest; most_liked.",
+        ),
       replies: z
         .boolean()
         .optional()

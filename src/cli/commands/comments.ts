@@ -12,7 +12,12 @@ export function register(program: Command): void {
     .description("List a note's comments; with --replies each thread's replies follow their comment.")
     .argument("<noteRef>", "note id, note URL, share text or short link", (v) => checkRef("note", v))
     .option("--replies", "also fetch every reply thread (each thread costs calls)")
-    .addOption(new Option("--sort <order>", "comment order (default: default)").choices(COMMENT_SORTS))
+    .addOption(
+      new Option(
+        "--sort <order>",
+        "comment order (unset: newest first, the complete list; default = relevance, loses comments when paged)",
+      ).choices(COMMENT_SORTS),
+    )
     .addOption(
       new Option("--max-replies <n>", "with --replies: at most this many replies per thread").argParser(
         parsePositiveInt,
