@@ -126,3 +126,5 @@ export {
   WrongItemError,
   XhsError,
 } from "./transport/errors.js";
+// TikHub's hosts: `region: "cn"` (api.tikhub.dev, mainland China) or "global" (api.tikhub.io).
+export { REGION_BASE_URLS, REGIONS, type Region } from "./transport/http.js";

@@ -34,6 +34,15 @@ export function buildProgram(ctx: CliContext): Command {
     .name("xhs")
     .description("Xiaohongshu (RedNote) data through TikHub's API, with failover across series.")
     .showHelpAfterError("(add --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Environment:
+  TIKHUB_API_KEY   your TikHub API key (https://user.tikhub.io); read from the environment only
+  TIKHUB_REGION    cn = https://api.tikhub.dev (mainland China), global = https://api.tikhub.io (default);
+                   TIKHUB_BASE_URL, --region and --base-url override it
+  TIKHUB_BASE_URL  another base URL, e.g. a local \`xhs mock\` (no key needed there); --region and --base-url override it`,
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),

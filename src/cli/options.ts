@@ -12,7 +12,7 @@ import { parseNoteRef, parseTopicRef, parseUserRef, type RefKind } from "../refs
 import { chooseBaseUrl, parseRegion, REGION_BASE_URLS, type Region } from "../transport/http.js";
 import { apiKeyProblem } from "../transport/transport.js";
 import type { CliContext } from "./context.js";
-import { InvalidApiKeyError, MissingApiKeyError } from "./errors.js";
+import { InvalidApiKeyError, MissingApiKeyError, UsageError } from "./errors.js";
 import { createCliLogger } from "./logger.js";
 
 export const DEFAULT_BASE_URL = "https://api.tikhub.io";
@@ -287,7 +287,7 @@ function baseUrlFrom(flags: ClientFlags, ctx: CliContext): string {
   try {
     chosen = chooseBaseUrl({ baseUrl: flags.baseUrl, region: flags.region }, ctx.env);
   } catch (error) {
-    throw new InvalidArgumentError((error as Error).message); // TIKHUB_REGION: expected "cn" … or "global" …
+    throw new UsageError((error as Error).message); // TIKHUB_REGION: expected "cn" … or "global" …
   }
   return chosen === flags.baseUrl ? chosen : parseBaseUrlOrThrow(chosen);
 }
@@ -296,7 +296,8 @@ function parseBaseUrlOrThrow(value: string): string {
   try {
     return parseBaseUrl(value);
   } catch (error) {
-    throw new InvalidArgumentError(`TIKHUB_BASE_URL: ${(error as Error).message}`);
+    // Thrown inside an action, where commander's own errors print nothing: a UsageError is printed (exit 2).
+    throw new UsageError(`TIKHUB_BASE_URL: ${(error as Error).message}`);
   }
 }
 

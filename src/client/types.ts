@@ -6,6 +6,7 @@ import type { CommentSort, NoteTypeFilter, SearchSort, TimeFilter, TopicSort } f
 import type { Capability } from "../catalog/types.js";
 import type { Comment, Note, ResolvedLink, Series, Topic, User } from "../model/types.js";
 import type { ErrorKind } from "../transport/errors.js";
+import type { Region } from "../transport/http.js";
 
 /** Milliseconds since the epoch. Injected so tests run on a fake clock. */
 export interface Clock {
@@ -24,8 +25,17 @@ export interface Logger {
 export interface ClientOptions {
   /** TikHub API key; default process.env.TIKHUB_API_KEY. Never logged, never in an error. */
   apiKey?: string;
-  /** Default process.env.TIKHUB_BASE_URL, else https://api.tikhub.io (https://api.tikhub.dev from mainland China). */
+  /**
+   * Where calls go. Default: `region`'s host, else process.env.TIKHUB_BASE_URL, else TIKHUB_REGION's host,
+   * else https://api.tikhub.io. Overrides `region` (a local simulator, a proxy).
+   */
   baseUrl?: string;
+  /**
+   * TikHub's host for where you are: "global" (https://api.tikhub.io) or "cn" (https://api.tikhub.dev,
+   * mainland China, where api.tikhub.io is unreachable). Default process.env.TIKHUB_REGION, else global.
+   * Anything else is an InvalidInputError from createClient.
+   */
+  region?: Region;
   fetch?: typeof globalThis.fetch;
   clock?: Clock;
   sleep?: Sleep;

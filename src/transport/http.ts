@@ -9,6 +9,7 @@ import type { HttpAnswer } from "./classify.js";
 import { AbortedError, ConnectionError, type ErrorContext, InvalidInputError, TimeoutError } from "./errors.js";
 import { redact } from "./redact.js";
 
+/** TikHub's host for the world outside mainland China. */
 export const DEFAULT_BASE_URL = "https://api.tikhub.io";
 /** TikHub's host for mainland China. */
 export const MAINLAND_BASE_URL = "https://api.tikhub.dev";
@@ -16,9 +17,54 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Cloudflare in front of TikHub blocks requests without a browser-like User-Agent (error 1010). */
 export const USER_AGENT = "Mozilla/5.0 (compatible; xhs-kit/0.1; +https://github.com/xhs-kit/xhs-kit) Node.js";
 
-/** The base URL without a trailing slash; option, then TIKHUB_BASE_URL, then the default. */
-export function resolveBaseUrl(option: string | undefined, env: Record<string, string | undefined>): string {
-  const raw = (option ?? env["TIKHUB_BASE_URL"] ?? "").trim() || DEFAULT_BASE_URL;
+/**
+ * Where TikHub serves a caller: `cn` (mainland China, api.tikhub.dev; api.tikhub.io is unreachable from
+ * there) or `global` (everywhere else, api.tikhub.io). TikHub asks callers not to cross regions.
+ */
+export const REGIONS = ["global", "cn"] as const;
+export type Region = (typeof REGIONS)[number];
+export const REGION_BASE_URLS: Readonly<Record<Region, string>> = { global: DEFAULT_BASE_URL, cn: MAINLAND_BASE_URL };
+/** The environment variable that picks the region when neither option nor TIKHUB_BASE_URL does. */
+export const REGION_ENV = "TIKHUB_REGION";
+
+/** `cn` or `global` (case and surrounding spaces ignored); anything else is an InvalidInputError naming `where`. */
+export function parseRegion(value: unknown, where = "region"): Region {
+  const v = typeof value === "string" ? value.trim().toLowerCase() : value;
+  if (v === "cn" || v === "global") return v;
+  const shown = typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : String(value);
+  throw new InvalidInputError(
+    `${where}: expected "cn" (mainland China: ${MAINLAND_BASE_URL}) or "global" (elsewhere: ${DEFAULT_BASE_URL}), got ${shown}`,
+  );
+}
+
+/**
+ * The base URL a caller chose, before validation: the `baseUrl` option, else the `region` option's host,
+ * else TIKHUB_BASE_URL, else TIKHUB_REGION's host, else api.tikhub.io. An option beats the environment,
+ * and a base URL beats a region given the same way. A region is checked even when a base URL wins, so a
+ * typo never goes unnoticed.
+ */
+export function chooseBaseUrl(
+  choice: { baseUrl?: string | undefined; region?: unknown },
+  env: Record<string, string | undefined>,
+): string {
+  const region = choice.region === undefined ? undefined : parseRegion(choice.region);
+  const envRegionText = env[REGION_ENV]?.trim();
+  const envRegion = envRegionText ? parseRegion(envRegionText, REGION_ENV) : undefined;
+  const baseUrl = choice.baseUrl?.trim();
+  if (baseUrl) return baseUrl;
+  if (region !== undefined) return REGION_BASE_URLS[region];
+  const envBase = env["TIKHUB_BASE_URL"]?.trim();
+  if (envBase) return envBase;
+  return REGION_BASE_URLS[envRegion ?? "global"];
+}
+
+/** The base URL without a trailing slash, chosen as `chooseBaseUrl` says and validated. */
+export function resolveBaseUrl(
+  option: string | undefined,
+  env: Record<string, string | undefined>,
+  region?: unknown,
+): string {
+  const raw = chooseBaseUrl({ baseUrl: option, region }, env);
   let url: URL;
   try {
     url = new URL(raw);

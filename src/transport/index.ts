@@ -10,7 +10,19 @@ export {
 } from "./classify.js";
 export { createFakeClock, type FakeClock, systemClock, systemSleep } from "./clock.js";
 export * from "./errors.js";
-export { buildUrl, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, MAINLAND_BASE_URL, resolveBaseUrl, sendHttp } from "./http.js";
+export {
+  buildUrl,
+  chooseBaseUrl,
+  DEFAULT_BASE_URL,
+  DEFAULT_TIMEOUT_MS,
+  MAINLAND_BASE_URL,
+  parseRegion,
+  REGION_BASE_URLS,
+  REGIONS,
+  type Region,
+  resolveBaseUrl,
+  sendHttp,
+} from "./http.js";
 export {
   type BreakerReport,
   type BreakerState,

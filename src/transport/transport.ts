@@ -23,6 +23,7 @@ export interface TransportOptions
     ClientOptions,
     | "apiKey"
     | "baseUrl"
+    | "region"
     | "fetch"
     | "clock"
     | "sleep"
@@ -45,7 +46,7 @@ export interface TransportOptions
   maxRetryAfterMs?: number;
   /** Rate-limiter recovery step (ms, default 5 000). */
   rateRecoveryMs?: number;
-  /** Where TIKHUB_API_KEY / TIKHUB_BASE_URL are read (default process.env). */
+  /** Where TIKHUB_API_KEY / TIKHUB_BASE_URL / TIKHUB_REGION are read (default process.env). */
   env?: Record<string, string | undefined>;
   userAgent?: string;
 }
@@ -144,7 +145,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const env = options.env ?? process.env;
   const apiKey = options.apiKey ?? env["TIKHUB_API_KEY"];
   const keyProblem = apiKey ? apiKeyProblem(apiKey) : null;
-  const baseUrl = resolveBaseUrl(options.baseUrl, env);
+  const baseUrl = resolveBaseUrl(options.baseUrl, env, options.region);
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? systemSleep;
