@@ -26,6 +26,7 @@ import { parseTopicRef } from "../refs/parse-ref.js";
 import type { NormalizedItem } from "../series/types.js";
 import { InvalidInputError } from "../transport/errors.js";
 import type { ClientContext } from "./context.js";
+import { checkKeyword } from "./keyword.js";
 import { resolveRef } from "./links.js";
 import type { CommentListOptions, ListOptions, Paginator, SearchNotesOptions, TopicNotesOptions } from "./types.js";
 
@@ -328,9 +329,7 @@ export function replies(
 }
 
 function keywordOf(keyword: string): string {
-  const k = typeof keyword === "string" ? keyword.trim() : "";
-  if (k === "") throw new InvalidInputError("the search keyword is empty");
-  return k;
+  return checkKeyword(keyword);
 }
 
 export function searchNotes(ctx: ClientContext, keyword: string, options: SearchNotesOptions = {}): Paginator<Note> {

@@ -10,7 +10,8 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { CommentSort, NoteTypeFilter, SearchSort, TimeFilter, TopicSort } from "../catalog/filters.js";
 import { COMMENT_SORTS, NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS, TOPIC_SORTS } from "../catalog/filters.js";
-import { parseNoteRef, parseUserRef } from "../refs/parse-ref.js";
+import { keywordProblem } from "../client/keyword.js";
+import { parseNoteRef, parseTopicRef, parseUserRef } from "../refs/parse-ref.js";
 
 /** A plan that cannot be used: the message names the file, the path in it and what is allowed. */
 export class PlanError extends Error {
@@ -22,6 +23,29 @@ export class PlanError extends Error {
 
 const limit = z.number().int().nonnegative();
 const positive = z.number().int().positive();
+
+/**
+ * Seeds are checked by the very functions the CLI and the client use (one validation of keywords and
+ * ids), as part of the schema: every problem of a plan is reported in one pass, each at its path.
+ */
+const Keyword = z.string().superRefine((value, ctx) => {
+  const problem = keywordProblem(value);
+  if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+});
+const refOf = (parse: (text: string) => unknown) =>
+  z
+    .string()
+    .max(4096)
+    .superRefine((value, ctx) => {
+      try {
+        parse(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    });
+const NoteRef = refOf(parseNoteRef);
+const UserRef = refOf(parseUserRef);
+const TopicRef = refOf(parseTopicRef);
 
 /** `since` as a date or date-time; normalized to ISO 8601 UTC. */
 const dateText = z.union([z.string(), z.date()]).transform((value, ctx) => {
@@ -48,29 +72,26 @@ const SplitSchema = z.union([
 ]);
 
 const KeywordSeedSchema = z.union([
-  z.string().min(1),
+  Keyword,
   z
     .object({
-      keyword: z.string().min(1),
+      keyword: Keyword,
       sort: z.enum(SEARCH_SORTS).optional(),
       type: z.enum(NOTE_TYPE_FILTERS).optional(),
       time: z.enum(TIME_FILTERS).optional(),
       /** Notes taken from this seed at most (over all its split slices). */
-      limit: limit.optional(),
+      limit: positive.optional(),
       /** Reach past the ~11-page search cap by searching several sort/type/time slices and merging them. */
       split: SplitSchema.optional(),
     })
     .strict(),
 ]);
 
-const UserSeedSchema = z.union([
-  z.string().min(1),
-  z.object({ ref: z.string().min(1), limit: limit.optional() }).strict(),
-]);
+const UserSeedSchema = z.union([UserRef, z.object({ ref: UserRef, limit: positive.optional() }).strict()]);
 
 const TopicSeedSchema = z.union([
-  z.string().min(1),
-  z.object({ pageId: z.string().min(1), sort: z.enum(TOPIC_SORTS).optional(), limit: limit.optional() }).strict(),
+  TopicRef,
+  z.object({ pageId: TopicRef, sort: z.enum(TOPIC_SORTS).optional(), limit: positive.optional() }).strict(),
 ]);
 
 const CommentsSchema = z.union([
@@ -96,7 +117,7 @@ export const PlanFileSchema = z
     seeds: z
       .object({
         keywords: z.array(KeywordSeedSchema).optional(),
-        notes: z.array(z.string().min(1)).optional(),
+        notes: z.array(NoteRef).optional(),
         users: z.array(UserSeedSchema).optional(),
         topics: z.array(TopicSeedSchema).optional(),
       })
@@ -115,10 +136,10 @@ export const PlanFileSchema = z
       .optional(),
     limits: z
       .object({
-        /** Default notes per seed when the seed does not say (default 20). */
-        perSeed: limit.optional(),
+        /** Default notes per seed when the seed does not say (default 20; 0 would crawl nothing). */
+        perSeed: positive.optional(),
         /** Notes followed (detail/comments/author) over the whole run at most (default 1000). */
-        maxNotes: limit.optional(),
+        maxNotes: positive.optional(),
       })
       .strict()
       .optional(),
@@ -192,9 +213,11 @@ const DEFAULT_SPLIT = {
 };
 
 /** Validates a parsed plan object; `source` names it in errors (a file path or "flags"). */
-export function normalizePlan(input: unknown, source: string): CrawlPlan {
-  const parsed = PlanFileSchema.safeParse(input);
-  if (!parsed.success) throw new PlanError(formatIssues(source, parsed.error));
+export function normalizePlan(input: unknown, source: string, options: PlanSourceOptions = {}): CrawlPlan {
+  const parsed = PlanFileSchema.safeParse(input, { reportInput: true });
+  const problems = parsed.success ? [] : issueLines(parsed.error, options.pathName);
+  if (hasNoSeeds(input)) problems.push("seeds: give at least one keyword, note, user or topic");
+  if (!parsed.success || problems.length > 0) throw new PlanError(formatProblems(source, problems));
   const plan = parsed.data;
   const perSeed = plan.limits?.perSeed ?? PLAN_DEFAULTS.perSeed;
   const comments = plan.expand?.comments ?? false;
@@ -202,14 +225,16 @@ export function normalizePlan(input: unknown, source: string): CrawlPlan {
   const result: CrawlPlan = {
     name: plan.name ?? null,
     keywords: (plan.seeds.keywords ?? []).map((seed) => keywordSeed(seed, perSeed)),
-    notes: [...(plan.seeds.notes ?? [])],
+    notes: (plan.seeds.notes ?? []).map((ref) => ref.trim()),
     users: (plan.seeds.users ?? []).map((seed) =>
-      typeof seed === "string" ? { ref: seed, limit: perSeed } : { ref: seed.ref, limit: seed.limit ?? perSeed },
+      typeof seed === "string"
+        ? { ref: seed.trim(), limit: perSeed }
+        : { ref: seed.ref.trim(), limit: seed.limit ?? perSeed },
     ),
     topics: (plan.seeds.topics ?? []).map((seed) =>
       typeof seed === "string"
-        ? { pageId: seed, sort: "general" as TopicSort, limit: perSeed }
-        : { pageId: seed.pageId, sort: seed.sort ?? "general", limit: seed.limit ?? perSeed },
+        ? { pageId: parseTopicRef(seed), sort: "general" as TopicSort, limit: perSeed }
+        : { pageId: parseTopicRef(seed.pageId), sort: seed.sort ?? "general", limit: seed.limit ?? perSeed },
     ),
     expand: {
       details: plan.expand?.details ?? true,
@@ -234,34 +259,37 @@ export function normalizePlan(input: unknown, source: string): CrawlPlan {
     incremental: plan.incremental ?? false,
     concurrency: plan.concurrency ?? PLAN_DEFAULTS.concurrency,
   };
-  checkRefs(result, source);
-  const seedCount = result.keywords.length + result.notes.length + result.users.length + result.topics.length;
-  if (seedCount === 0) {
-    throw new PlanError(`${source}: seeds: give at least one keyword, note, user or topic`);
-  }
   return result;
 }
 
-/** Refs are read locally now, so a typo in a plan costs nothing and stops before the database is touched. */
-function checkRefs(plan: CrawlPlan, source: string): void {
-  const check = (ref: string, where: string, parse: (text: string) => unknown) => {
-    try {
-      parse(ref);
-    } catch (error) {
-      throw new PlanError(`${source}: ${where}: ${(error as Error).message}`);
-    }
-  };
-  for (const [i, ref] of plan.notes.entries()) check(ref, `seeds.notes[${i}]`, parseNoteRef);
-  for (const [i, seed] of plan.users.entries()) check(seed.ref, `seeds.users[${i}]`, parseUserRef);
+export interface PlanSourceOptions {
+  /** Names a path in messages (e.g. `seeds.keywords[0].keyword` → `--keyword #1` for a plan made of flags). */
+  pathName?: (path: string) => string;
+}
+
+/** Seeds given, but every list empty (a plan that would do nothing). */
+function hasNoSeeds(input: unknown): boolean {
+  const seeds = (input as { seeds?: unknown } | null)?.seeds;
+  if (seeds === null || typeof seeds !== "object" || Array.isArray(seeds)) return false;
+  return ["keywords", "notes", "users", "topics"].every((key) => {
+    const list = (seeds as Record<string, unknown>)[key];
+    return list === undefined || (Array.isArray(list) && list.length === 0);
+  });
 }
 
 function keywordSeed(seed: z.output<typeof KeywordSeedSchema>, perSeed: number): KeywordSeed {
   if (typeof seed === "string") {
-    return { keyword: seed, slices: [{ sort: "general", type: "all", time: "all" }], limit: perSeed, split: false };
+    return {
+      keyword: seed.trim(),
+      slices: [{ sort: "general", type: "all", time: "all" }],
+      limit: perSeed,
+      split: false,
+    };
   }
   const base: SearchSlice = { sort: seed.sort ?? "general", type: seed.type ?? "all", time: seed.time ?? "all" };
   const split = seed.split ?? false;
-  if (split === false) return { keyword: seed.keyword, slices: [base], limit: seed.limit ?? perSeed, split: false };
+  const keyword = seed.keyword.trim();
+  if (split === false) return { keyword, slices: [base], limit: seed.limit ?? perSeed, split: false };
   const axes = split === true ? DEFAULT_SPLIT : split;
   const sorts = axes.sorts ?? [base.sort];
   const types = axes.types ?? [base.type];
@@ -277,7 +305,7 @@ function keywordSeed(seed: z.output<typeof KeywordSeedSchema>, perSeed: number):
       }
     }
   }
-  return { keyword: seed.keyword, slices, limit: seed.limit ?? perSeed, split: true };
+  return { keyword, slices, limit: seed.limit ?? perSeed, split: true };
 }
 
 /** Reads and validates a plan file (YAML, or JSON when the name ends in .json). */
@@ -310,13 +338,26 @@ export function loadPlanFile(path: string): CrawlPlan {
   return normalizePlan(data, path);
 }
 
-function formatIssues(source: string, error: z.ZodError): string {
-  const lines = error.issues.slice(0, 5).map((issue) => {
-    const { path, message } = leaf(issue, []);
-    return `${source}: ${path.length > 0 ? formatPath(path) : "(top level)"}: ${message}`;
-  });
-  if (error.issues.length > 5) lines.push(`… and ${error.issues.length - 5} more`);
+/** At most this many problems are listed (a generated plan can have thousands of the same one). */
+const MAX_PROBLEMS = 50;
+
+function formatProblems(source: string, problems: readonly string[]): string {
+  const lines = problems.slice(0, MAX_PROBLEMS).map((problem) => `${source}: ${problem}`);
+  if (problems.length > MAX_PROBLEMS) lines.push(`… and ${problems.length - MAX_PROBLEMS} more`);
   return lines.join("\n");
+}
+
+/** One line per problem, "path: what is wrong", every problem of the plan at once. */
+function issueLines(error: z.ZodError, pathName: ((path: string) => string) | undefined): string[] {
+  const lines: string[] = [];
+  for (const issue of error.issues) {
+    for (const { path, message } of leaves(issue, [])) {
+      const where = path.length > 0 ? formatPath(path) : "(top level)";
+      const line = `${pathName ? pathName(where) : where}: ${message}`;
+      if (!lines.includes(line)) lines.push(line);
+    }
+  }
+  return lines;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -325,15 +366,51 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
-/** The innermost helpful issue: a seed may be a string or a mapping, and the mapping's problem is the one to report. */
-function leaf(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): { path: PropertyKey[]; message: string } {
+/**
+ * The issues to report for one zod issue. A union (a seed may be text or a mapping; `comments` may be
+ * true/false or a mapping) reports the problems of the branch whose type the value has, e.g.
+ * `comments.maxPerNote: expected a number` for `{maxPerNote: "lots"}`, not "expected boolean"; a value of
+ * no branch's type gets one line naming every accepted type.
+ */
+function leaves(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): { path: PropertyKey[]; message: string }[] {
   const path = [...prefix, ...issue.path];
-  if (issue.code === "invalid_union") {
-    const nested = issue.errors.flat();
-    const pick = nested.find((inner) => inner.code !== "invalid_type") ?? nested[0];
-    if (pick) return leaf(pick, path);
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    const wrongType = (branch: z.core.$ZodIssue[]) =>
+      branch.some((inner) => inner.code === "invalid_type" && inner.path.length === 0);
+    const matching = issue.errors.find((branch) => branch.length > 0 && !wrongType(branch));
+    if (matching) return matching.flatMap((inner) => leaves(inner, path));
+    const roots = issue.errors.flat().filter((inner) => inner.code === "invalid_type" && inner.path.length === 0);
+    const expected = [...new Set(roots.map((inner) => typeName((inner as { expected: string }).expected)))];
+    return [{ path, message: `expected ${expected.join(" or ")}${got(roots[0]?.input)}` }];
   }
-  return { path, message: describeIssue(issue) };
+  return [{ path, message: describeIssue(issue) }];
+}
+
+function typeName(expected: string): string {
+  switch (expected) {
+    case "string":
+      return "text";
+    case "boolean":
+      return "true or false";
+    case "object":
+      return "a mapping";
+    case "array":
+      return "a list";
+    case "number":
+      return "a number";
+    case "int":
+      return "a whole number";
+    default:
+      return expected;
+  }
+}
+
+function got(input: unknown): string {
+  if (input === undefined) return "";
+  if (typeof input === "string")
+    return ` (got ${JSON.stringify(input.length > 40 ? `${input.slice(0, 37)}…` : input)})`;
+  if (input === null || typeof input === "number" || typeof input === "boolean") return ` (got ${String(input)})`;
+  return ` (got ${Array.isArray(input) ? "a list" : "a mapping"})`;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -341,11 +418,22 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case "unrecognized_keys":
       return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
     case "invalid_value":
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${got(issue.input)}`;
+    case "invalid_type":
+      if (issue.input === undefined && issue.path.length > 0) return `missing: expected ${typeName(issue.expected)}`;
+      return `expected ${typeName(issue.expected)}${got(issue.input)}`;
     case "too_small":
+      if (issue.origin === "number" && !issue.inclusive && Number(issue.minimum) === 0) {
+        return `must be 1 or more${got(issue.input)}`;
+      }
       return issue.origin === "number"
-        ? `must be ${issue.inclusive ? "≥" : ">"} ${String(issue.minimum)}`
+        ? `must be ${issue.inclusive ? "≥" : ">"} ${String(issue.minimum)}${got(issue.input)}`
         : issue.message;
+    case "too_big":
+      if (issue.origin === "number")
+        return `must be ${issue.inclusive ? "≤" : "<"} ${String(issue.maximum)}${got(issue.input)}`;
+      if (issue.origin === "string") return `too long (more than ${String(issue.maximum)} characters)`;
+      return issue.message;
     default:
       return issue.message;
   }

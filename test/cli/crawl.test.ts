@@ -79,7 +79,7 @@ describe("xhs crawl: bad input", () => {
     [
       "negative.yaml",
       "seeds:\n  keywords: [露营]\nlimits:\n  perSeed: -3\n",
-      /negative\.yaml: limits\.perSeed: must be ≥ 0/,
+      /negative\.yaml: limits\.perSeed: must be 1 or more \(got -3\)/,
     ],
     ["badref.json", '{"seeds": {"notes": ["not a note!"]}}', /badref\.json: seeds\.notes\[0\]: not a note id/],
     ["empty.yaml", "seeds: {}\n", /empty\.yaml: seeds: give at least one keyword/],

@@ -1,11 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEMO_PLAN } from "../../src/cli/commands/demo.js";
+import { checkKeyword, keywordProblem, MAX_KEYWORD_LENGTH } from "../../src/client/keyword.js";
 import { estimatePlan } from "../../src/crawl/estimate.js";
 import { seedJobs } from "../../src/crawl/handlers.js";
 import { loadPlanFile, normalizePlan, PlanError, parseSince, planHash } from "../../src/crawl/plan.js";
+import { runCli } from "../cli/helpers.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "xhs-plan-"));
@@ -79,5 +81,104 @@ describe("crawl plans", () => {
     expect(estimate.calls).toEqual({ low: 74, high: 75 });
     expect(estimate.costUsd.high).toBeCloseTo(0.75, 6);
     expect(estimate.notesFollowed).toBe(70);
+  });
+
+  it("reports every problem of a plan at once, each at its path, with the type the value should have", () => {
+    writeFileSync(
+      join(dir, "many.yaml"),
+      [
+        "seeds:",
+        "  keywords:",
+        '    - "   "',
+        "    - 12",
+        "    - { keyword: 露营, sort: best, limit: 0 }",
+        "  notes: [nonsense]",
+        "  topics: [ZZ]",
+        "expand:",
+        "  comments: { maxPerNote: lots }",
+        "  authorNotes: yes please",
+        "limits: { perSeed: 0, maxNotes: 1.5 }",
+        "concurrency: 100",
+        "extra: 1",
+      ].join("\n"),
+    );
+    let message = "";
+    try {
+      loadPlanFile(join(dir, "many.yaml"));
+    } catch (error) {
+      expect(error).toBeInstanceOf(PlanError);
+      message = (error as Error).message;
+    }
+    const lines = message.split("\n");
+    const at = (path: string) => lines.find((line) => line.startsWith(`${join(dir, "many.yaml")}: ${path}: `)) ?? "";
+    expect(at("seeds.keywords[0]")).toMatch(/the keyword is empty/);
+    expect(at("seeds.keywords[1]")).toMatch(/expected text or a mapping \(got 12\)/);
+    expect(at("seeds.keywords[2].sort")).toMatch(/expected one of "general"/);
+    expect(at("seeds.keywords[2].limit")).toMatch(/must be 1 or more \(got 0\)/);
+    expect(at("seeds.notes[0]")).toMatch(/not a note id/);
+    expect(at("seeds.topics[0]")).toMatch(/topic page id/);
+    // The branch of the union the value is written in, not "expected boolean".
+    expect(at("expand.comments.maxPerNote")).toMatch(/expected a number \(got "lots"\)/);
+    expect(message).not.toMatch(/expected boolean/);
+    expect(at("expand.authorNotes")).toMatch(/expected true or false or a mapping \(got "yes please"\)/);
+    expect(at("limits.perSeed")).toMatch(/must be 1 or more/);
+    expect(at("limits.maxNotes")).toMatch(/whole number \(got 1\.5\)/);
+    expect(at("concurrency")).toMatch(/≤ 64/);
+    expect(at("(top level)")).toMatch(/unknown field "extra"/);
+    expect(lines).toHaveLength(12);
+    // A seeds list given empty is one more problem, reported with the others.
+    expect(() => normalizePlan({ seeds: { keywords: [] }, concurrency: 0 }, "p")).toThrow(
+      /^p: concurrency: must be 1 or more \(got 0\)\np: seeds: give at least one/,
+    );
+  });
+
+  it("refuses perSeed 0 and the like, and takes a topic by its page URL", () => {
+    expect(() => normalizePlan({ seeds: { keywords: ["露营"] }, limits: { perSeed: 0 } }, "p")).toThrow(
+      /limits\.perSeed: must be 1 or more/,
+    );
+    const plan = normalizePlan(
+      { seeds: { topics: ["https://www.xiaohongshu.com/page/topics/5c1cc866febed9000184b7c1?naviHidden=yes"] } },
+      "p",
+    );
+    expect(plan.topics[0]?.pageId).toBe("5c1cc866febed9000184b7c1");
+  });
+
+  it("plan files, --keyword, `xhs search` and the client refuse the same keywords, for the same reason, for free", async () => {
+    const bad = [
+      "   ",
+      "露".repeat(MAX_KEYWORD_LENGTH + 1),
+      "x".repeat(3_000_000),
+      "露营\u202E",
+      "a\u0007b",
+      "a\u2028b",
+      "\uD800x",
+    ];
+    let fetched = 0;
+    const fetch = (async () => {
+      fetched += 1;
+      throw new Error("no call expected");
+    }) as typeof globalThis.fetch;
+    const env = { TIKHUB_API_KEY: "test-key-0123456789", TIKHUB_BASE_URL: "http://127.0.0.1:9" };
+    for (const keyword of bad) {
+      const reason = keywordProblem(keyword);
+      expect(reason, JSON.stringify(keyword.slice(0, 20))).not.toBeNull();
+      expect(() => checkKeyword(keyword)).toThrow(reason as string);
+      expect(() => normalizePlan({ seeds: { keywords: [keyword] } }, "p")).toThrow(`p: seeds.keywords[0]: ${reason}`);
+      expect(() => normalizePlan({ seeds: { keywords: [{ keyword }] } }, "p")).toThrow(reason as string);
+      const search = await runCli(["search", "notes", keyword], { env, fetch, cwd: dir });
+      expect(search.code).toBe(2);
+      expect(search.stderr).toContain(reason as string);
+      const crawl = await runCli(["crawl", "--keyword", keyword, "--db", "k.db"], { env, fetch, cwd: dir });
+      expect(crawl.code).toBe(2);
+      expect(crawl.stderr).toContain(`--keyword #1: ${reason}`);
+      // Never echoes megabytes back.
+      expect(crawl.stderr.length).toBeLessThan(1000);
+    }
+    expect(fetched).toBe(0);
+    expect(existsSync(join(dir, "k.db"))).toBe(false);
+    // What one accepts, all accept: emoji with joiners, spaces inside, 100 characters.
+    for (const keyword of [" 露营 装备 ", "👨‍👩‍👧 亲子露营", "露".repeat(MAX_KEYWORD_LENGTH)]) {
+      expect(normalizePlan({ seeds: { keywords: [keyword] } }, "p").keywords[0]?.keyword).toBe(checkKeyword(keyword));
+    }
   });
 });

@@ -126,11 +126,23 @@ export function planFromFlags(planPath: string | undefined, flags: CrawlFlags, c
       ...(flags.since ? { since: flags.since } : {}),
       ...(flags.incremental ? { incremental: true } : {}),
     };
-    return normalizePlan(file, "flags");
+    return normalizePlan(file, "flags", { pathName: flagOfPath });
   } catch (error) {
     if (error instanceof PlanError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** The flag a plan path came from, for messages about a plan made of flags. */
+function flagOfPath(path: string): string {
+  const seed = /^seeds\.(keywords|notes|users|topics)\[(\d+)\]/.exec(path);
+  if (seed) {
+    const flag = { keywords: "keyword", notes: "note", users: "user", topics: "topic" }[seed[1] as string];
+    return `--${flag} #${Number(seed[2]) + 1}`;
+  }
+  if (path === "limits.perSeed") return "--limit";
+  if (path === "limits.maxNotes") return "--max-notes";
+  return path;
 }
 
 function kebab(name: string): string {
@@ -263,8 +275,8 @@ function crawlOptions(): Option[] {
     new Option("--type <type>", "keyword search note type").choices(NOTE_TYPE_FILTERS),
     new Option("--time <time>", "keyword search time window").choices(TIME_FILTERS),
     new Option("--split", "split keyword searches across sorts and note types to reach past the ~11-page cap"),
-    new Option("--limit <n>", "notes per seed (default 20)").argParser(parseCount),
-    new Option("--max-notes <n>", "notes followed over the whole run (default 1000)").argParser(parseCount),
+    new Option("--limit <n>", "notes per seed (default 20)").argParser(parsePositiveInt),
+    new Option("--max-notes <n>", "notes followed over the whole run (default 1000)").argParser(parsePositiveInt),
     new Option("--no-details", "do not fetch each note's full detail"),
     new Option("--comments <n>", "top-level comments per note (default 20; 0 = none)").argParser(parseCount),
     new Option("--replies <n>", "replies per comment thread (default 10; 0 = none)").argParser(parseCount),
