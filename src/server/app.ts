@@ -134,11 +134,9 @@ export function createApp(options: AppOptions): Hono<Env> {
     await next();
     const origin = c.req.header("origin");
     if (!origin || !originAllowed(origin, allowedOrigins)) return;
-    const headers = new Headers(c.res.headers);
-    headers.set("access-control-allow-origin", origin);
-    headers.append("vary", "Origin");
-    if (c.req.method !== "OPTIONS") headers.set("access-control-expose-headers", CORS_EXPOSED_HEADERS);
-    c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers });
+    c.header("access-control-allow-origin", origin);
+    c.header("vary", "Origin", { append: true });
+    if (c.req.method !== "OPTIONS") c.header("access-control-expose-headers", CORS_EXPOSED_HEADERS);
   });
 
   app.use("*", async (c, next) => {

@@ -67,4 +67,27 @@ describe("CORS for allowed browser origins", () => {
     expect(plain.status).toBe(200);
     expect(plain.headers.get("access-control-allow-origin")).toBeNull();
   });
+
+  it("an MCP answer to an allowed origin carries them too", async () => {
+    const r = rig({ app: { allowedOrigins: [APP] } });
+    const res = await r.app.request("/mcp", {
+      method: "POST",
+      headers: {
+        origin: APP,
+        "sec-fetch-site": "cross-site",
+        "sec-fetch-mode": "cors",
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } },
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe(APP);
+    expect(res.headers.get("vary")).toMatch(/Origin/);
+  });
 });
