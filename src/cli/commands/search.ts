@@ -1,15 +1,17 @@
 // `xhs search notes|users <keyword>`: keyword search with the unified filters.
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS } from "../../catalog/filters.js";
+import { keywordProblem } from "../../client/keyword.js";
 import type { SearchNotesOptions } from "../../client/types.js";
 import { runList } from "../command-runner.js";
 import { contextOf } from "../context.js";
 import { addClientOptions, addListOptions, addOutputOptions } from "../options.js";
 
+/** The client's own keyword check (the same as crawl plans and `--keyword`), as a usage error. */
 function parseKeyword(value: string): string {
-  const keyword = value.trim();
-  if (keyword.length === 0) throw new InvalidArgumentError("the keyword is empty.");
-  return keyword;
+  const problem = keywordProblem(value);
+  if (problem !== null) throw new InvalidArgumentError(`${problem}.`);
+  return value.trim();
 }
 
 export function register(program: Command): void {
