@@ -5,8 +5,8 @@
  */
 import type { CallOptions, ListOptions, Paginator, XhsClient } from "../client/types.js";
 import { isXhsError } from "../transport/errors.js";
-import { type CliContext, writeText } from "./context.js";
-import { describeError } from "./errors.js";
+import { type CliContext, isClosedPipeError, writeText } from "./context.js";
+import { cliWords, describeError, isIoError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
 import { type ClientFlags, clientFromOptions } from "./options.js";
 import { type OutputFlags, openRecordOutput, type RecordKind, type RecordOfKind } from "./output.js";
@@ -38,6 +38,7 @@ export async function runSingle<K extends RecordKind>(
   } catch (error) {
     progress.stop();
     await out.discard();
+    if (isClosedPipeError(error)) ctx.outputFailed(error);
     throw error;
   }
 }
@@ -59,12 +60,20 @@ function plural(kind: RecordKind, n: number): string {
  * `partial` (or `interrupted` on Ctrl-C); when nothing was fetched the error decides the code and
  * no file is left behind.
  */
+/** How a list ended, for a command that has more to say. */
+export interface ListOutcome {
+  /** Records written. */
+  count: number;
+  /** True when the list ran out (no cursor, no error, not interrupted) before --limit. */
+  exhausted: boolean;
+}
+
 export async function runList<K extends RecordKind>(
   ctx: CliContext,
   flags: ListFlags,
   kind: K,
   list: (client: XhsClient, options: ListOptions) => Paginator<RecordOfKind[K]>,
-): Promise<void> {
+): Promise<ListOutcome> {
   const client = await clientFromOptions(flags, ctx);
   const out = await openRecordOutput(ctx, flags, kind, { mode: "list" });
   const progress = startProgress(ctx, client, {
@@ -81,11 +90,22 @@ export async function runList<K extends RecordKind>(
       await out.write(record);
       progress.addItems();
       if (out.count >= flags.limit) break;
+      // Lets a closed pipe's EPIPE (an `error` event) arrive before the next page is paid for.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (ctx.outputFailure !== undefined) break;
     }
   } catch (error) {
+    // A write that failed (closed pipe, full disk): the output is the problem, not the list.
+    if (isClosedPipeError(error) || isIoError(error)) ctx.outputFailed(error);
     failure = error;
   } finally {
     progress.stop();
+  }
+  if (ctx.outputFailure !== undefined) {
+    // The reader went away (`| head`) or the output cannot be written: nothing more to say on this
+    // output; main() picks the exit code (0 for a closed pipe, 2 for an I/O error).
+    await out.discard();
+    return { count: out.count, exhausted: false };
   }
 
   const interrupted = ctx.signal.aborted || (isXhsError(failure) && failure.kind === "aborted");
@@ -97,7 +117,9 @@ export async function runList<K extends RecordKind>(
 
   const lines: string[] = [];
   if (paginator.degraded) {
-    lines.push(`warning: degraded result: ${paginator.degradedReasons.join("; ") || "a filter was not honoured"}`);
+    lines.push(
+      cliWords(`warning: degraded result: ${paginator.degradedReasons.join("; ") || "a filter was not honoured"}`),
+    );
   }
   if (failure !== null && !interrupted) {
     lines.push(describeError(failure, { verbose: ctx.verbose }).message);
@@ -119,4 +141,8 @@ export async function runList<K extends RecordKind>(
     );
   }
   if (lines.length > 0) await writeText(ctx.stderr, `${lines.join("\n")}\n`);
+  return {
+    count: out.count,
+    exhausted: failure === null && !interrupted && cursor === null && out.count < flags.limit,
+  };
 }

@@ -8,6 +8,8 @@ import type { ClientOptions, XhsClient } from "../client/types.js";
 export interface TextSink {
   write(chunk: string): boolean;
   once?(event: "drain", listener: () => void): unknown;
+  /** A real stream's `error` events (EPIPE when the reader of a pipe goes away). */
+  on?(event: "error", listener: (error: Error) => void): unknown;
   isTTY?: boolean;
   columns?: number;
 }
@@ -43,6 +45,13 @@ export interface CliContext {
   exitCode: number | undefined;
   /** True once --verbose is seen, so the error printer can add detail. */
   verbose: boolean;
+  /**
+   * Set when stdout (or an `-o` pipe) can no longer be written: `closed` when its reader went away
+   * (`xhs … | head`: stop quietly, pay for nothing more), else the write error (a full disk: exit 2).
+   */
+  readonly outputFailure: { closed: true } | { closed: false; error: Error } | undefined;
+  /** Records that the output failed and aborts the command (`signal` fires), so no more is paid. */
+  outputFailed(error: unknown): void;
 }
 
 const REDACTED = "[redacted]";
@@ -66,9 +75,43 @@ export function makeRedactor(secrets: readonly (string | undefined)[]): (text: s
   };
 }
 
-function redactingSink(sink: TextSink, redact: (text: string) => string): TextSink {
+const CLOSED_PIPE_CODES = new Set(["EPIPE", "ERR_STREAM_DESTROYED", "ECONNRESET"]);
+
+/** True for the error a write gets when the reader of a pipe has gone away. */
+export function isClosedPipeError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (error instanceof Error && error.name === "OutputClosedError") ||
+    (typeof code === "string" && CLOSED_PIPE_CODES.has(code))
+  );
+}
+
+/**
+ * Redacts every write. Once the underlying stream fails (EPIPE, a full disk) further writes are
+ * dropped, whoever waits for `drain` is released, and `onFailure` is told (once).
+ */
+function redactingSink(sink: TextSink, redact: (text: string) => string, onFailure: (error: Error) => void): TextSink {
+  let failed = false;
+  const waiting = new Set<() => void>();
+  const fail = (error: Error) => {
+    if (failed) return;
+    failed = true;
+    for (const listener of waiting) listener();
+    waiting.clear();
+    onFailure(error);
+  };
+  // A stream without an `error` listener crashes the process with a stack trace on EPIPE.
+  if (typeof sink.on === "function") sink.on("error", fail);
   const wrapped: TextSink = {
-    write: (chunk) => sink.write(redact(chunk)),
+    write: (chunk) => {
+      if (failed) return true;
+      try {
+        return sink.write(redact(chunk));
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+        return true;
+      }
+    },
     get isTTY() {
       return sink.isTTY === true;
     },
@@ -76,15 +119,39 @@ function redactingSink(sink: TextSink, redact: (text: string) => string): TextSi
       return sink.columns;
     },
   };
-  if (sink.once) wrapped.once = (event, listener) => sink.once?.(event, listener);
+  if (sink.once) {
+    wrapped.once = (event, listener) => {
+      if (failed) {
+        listener();
+        return;
+      }
+      let done = false;
+      const once = () => {
+        if (done) return;
+        done = true;
+        waiting.delete(once);
+        listener();
+      };
+      waiting.add(once);
+      sink.once?.(event, once);
+    };
+  }
   return wrapped;
 }
 
-export function createContext(io: CliIo, signal: AbortSignal): CliContext {
+export function createContext(io: CliIo, signal: AbortSignal, abort: (reason: unknown) => void = () => {}): CliContext {
   const redact = makeRedactor([io.env["TIKHUB_API_KEY"]]);
+  let outputFailure: CliContext["outputFailure"];
+  const outputFailed = (error: unknown) => {
+    if (outputFailure !== undefined) return;
+    outputFailure = isClosedPipeError(error)
+      ? { closed: true }
+      : { closed: false, error: error instanceof Error ? error : new Error(String(error)) };
+    abort(error);
+  };
   return {
-    stdout: redactingSink(io.stdout, redact),
-    stderr: redactingSink(io.stderr, redact),
+    stdout: redactingSink(io.stdout, redact, outputFailed),
+    stderr: redactingSink(io.stderr, redact, () => {}),
     env: io.env,
     fetch: io.fetch,
     signal,
@@ -93,6 +160,10 @@ export function createContext(io: CliIo, signal: AbortSignal): CliContext {
     redact,
     exitCode: undefined,
     verbose: false,
+    get outputFailure() {
+      return outputFailure;
+    },
+    outputFailed,
   };
 }
 

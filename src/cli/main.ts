@@ -4,6 +4,7 @@
  * `process`), so tests run `main(argv, io)` with injected ones.
  * Data goes to stdout; progress and logs to stderr. Returns the exit code (see exit-codes.ts).
  */
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { register as registerComments } from "./commands/comments.js";
 import { register as registerCrawl } from "./commands/crawl.js";
@@ -23,16 +24,23 @@ import { register as registerServe } from "./commands/serve.js";
 import { register as registerTopic } from "./commands/topic.js";
 import { register as registerUser } from "./commands/user.js";
 import { register as registerUserNotes } from "./commands/user-notes.js";
-import { attachContext, type CliContext, type CliIo, createContext } from "./context.js";
+import { attachContext, type CliContext, type CliIo, createContext, isClosedPipeError } from "./context.js";
 import { describeError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
 
 export type { CliContext, CliIo } from "./context.js";
 
+/** The package's version, from its package.json (two folders up from src/cli/ and from dist/cli/). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
+  return typeof pkg.version === "string" ? pkg.version : "unknown";
+}
+
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command()
     .name("xhs")
     .description("Xiaohongshu (RedNote) data through TikHub's API, with failover across series.")
+    .version(packageVersion(), "-V, --version", "print the version of xhs-kit")
     .showHelpAfterError("(add --help for usage)")
     .addHelpText(
       "after",
@@ -85,6 +93,19 @@ function listenForInterrupt(controller: AbortController): () => void {
 }
 
 /**
+ * The exit code when the output failed: a closed pipe (`xhs … | head`) ends quietly with the code
+ * the command had so far (the reader took what it wanted); a write error (a full disk) is an I/O error.
+ */
+function outputFailureExit(ctx: CliContext, error?: unknown): number | undefined {
+  const failure = ctx.outputFailure ?? (isClosedPipeError(error) ? ({ closed: true } as const) : undefined);
+  if (failure === undefined) return undefined;
+  if (failure.closed) return ctx.exitCode !== undefined && ctx.exitCode !== EXIT.interrupted ? ctx.exitCode : EXIT.ok;
+  const described = describeError(failure.error, { verbose: ctx.verbose });
+  ctx.stderr.write(`${described.message}\n`);
+  return described.exitCode;
+}
+
+/**
  * Runs the CLI on `argv` (without `node xhs`). Everything it touches can be injected through `io`
  * (streams, env, fetch, abort signal, client factory), so tests never patch globals.
  */
@@ -102,10 +123,13 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
       ...(io.cwd ? { cwd: io.cwd } : {}),
     },
     signal,
+    (reason) => controller.abort(reason),
   );
   try {
     const program = buildProgram(ctx);
     await program.parseAsync(argv, { from: "user" });
+    const failed = outputFailureExit(ctx);
+    if (failed !== undefined) return failed;
     if (ctx.exitCode !== undefined) return ctx.exitCode;
     // Commands written before `ctx.exitCode` existed may still set process.exitCode.
     if (typeof process.exitCode === "number" && process.exitCode !== 0) {
@@ -115,6 +139,8 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
     }
     return EXIT.ok;
   } catch (error) {
+    const failed = outputFailureExit(ctx, error);
+    if (failed !== undefined) return failed;
     if (error instanceof CommanderError) {
       // --help and --version end here with code 0; usage errors (already printed) with a non-zero code.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;

@@ -4,13 +4,14 @@
  * renamed into place on success), so a failed or refused run never leaves a half-written file.
  */
 import { randomBytes } from "node:crypto";
-import { type FileHandle, open, rename, stat, unlink } from "node:fs/promises";
+import { type FileHandle, lstat, open, readlink, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { stringify } from "csv-stringify/sync";
 import type { Comment, Note, ResolvedLink, Topic, User } from "../model/types.js";
 import { csvRow, CSV_COLUMNS as STORE_CSV_COLUMNS } from "../store/export.js";
-import { type CliContext, type TextSink, writeText } from "./context.js";
+import { type CliContext, isClosedPipeError, type TextSink, writeText } from "./context.js";
 import { UsageError } from "./errors.js";
+import { terminalText } from "./terminal-text.js";
 
 export type OutputFormat = "table" | "json" | "jsonl" | "csv";
 export type RecordKind = "note" | "user" | "comment" | "topic" | "link";
@@ -159,7 +160,7 @@ function fitWidth(text: string, max: number): string {
 
 function cellText(cell: Cell): string {
   if (cell === null) return "";
-  return String(cell).replace(/\s+/g, " ").trim();
+  return terminalText(String(cell)).replace(/\s+/g, " ").trim();
 }
 
 export function renderTable(headers: readonly string[], rows: readonly string[][]): string {
@@ -185,7 +186,7 @@ export function renderRecord<K extends RecordKind>(kind: K, record: RecordOfKind
   const width = Math.max(...headers.map((h) => h.length));
   return (
     headers
-      .map((h, i) => `${h.padEnd(width)}  ${cells[i] === null || cells[i] === undefined ? "-" : String(cells[i])}`)
+      .map((h, i) => `${h.padEnd(width)}  ${cells[i] === null || cells[i] === undefined ? "-" : cellText(cells[i])}`)
       .join("\n") + "\n"
   );
 }
@@ -225,16 +226,51 @@ function describeFsError(error: unknown): string {
   }
 }
 
+/** Where an `-o` path really writes: a regular file (or a new one) is replaced atomically; anything else directly. */
+type OutputTarget = { kind: "atomic"; path: string } | { kind: "direct"; path: string };
+
+/** An already-open descriptor (`/dev/stdout`, `/dev/fd/63` from `>(cmd)`, `/proc/self/fd/1`): never renamed over. */
+function isDescriptorPath(p: string): boolean {
+  return /^\/(dev\/(fd|stdin|stdout|stderr)(\/|$)|proc\/[^/]+\/fd\/)/.test(p);
+}
+
+/**
+ * Follows the symlinks of the last path component (a link is written through, never replaced),
+ * and decides how to write: pipes, FIFOs, devices and open descriptors directly; regular files
+ * (existing or not) by a temp file renamed into place.
+ */
+async function outputTarget(target: string): Promise<OutputTarget> {
+  const info = await stat(target).catch(() => null); // follows links
+  if (info?.isDirectory()) throw new UsageError(`cannot write to ${target}: it is a folder.`);
+  if (info && !info.isFile()) return { kind: "direct", path: target };
+  let current = target;
+  for (let hops = 0; hops < 40; hops++) {
+    if (isDescriptorPath(current)) return { kind: "direct", path: target };
+    const link = await lstat(current).catch(() => null);
+    if (!link?.isSymbolicLink()) return { kind: "atomic", path: current };
+    current = path.resolve(path.dirname(current), await readlink(current));
+  }
+  throw new UsageError(`cannot write to ${target}: too many levels of symbolic links.`);
+}
+
+/** The reader of a pipe (stdout, a FIFO, `>(cmd)`) went away: stop quietly, nothing more to write. */
+export class OutputClosedError extends Error {
+  override readonly name = "OutputClosedError";
+}
+
 /**
  * A file written in full or not at all: the text goes to `.NAME.PID.RANDOM.tmp` next to the target
- * (same file system, so the final rename is atomic) and is renamed over the target on commit.
+ * (same file system, so the final rename is atomic) and is renamed over the target on commit. A
+ * symlink is followed (its target is replaced, the link stays); a FIFO, a device or an open
+ * descriptor (`/dev/stdout`, `>(cmd)`) is written directly, as it cannot be replaced.
  * Opened eagerly, so an unwritable path is a usage error before anything is paid.
  */
 export async function openAtomicFile(target: string, redact: (text: string) => string): Promise<Sink> {
-  const info = await stat(target).catch(() => null);
-  if (info?.isDirectory()) throw new UsageError(`cannot write to ${target}: it is a folder.`);
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const where = await outputTarget(target);
+  if (where.kind === "direct") return openDirect(target, where.path, redact);
+  const final = where.path;
+  const dir = path.dirname(final);
+  const temp = path.join(dir, `.${path.basename(final)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   let handle: FileHandle;
   try {
     handle = await open(temp, "wx", 0o644);
@@ -255,12 +291,41 @@ export async function openAtomicFile(target: string, redact: (text: string) => s
     commit: async () => {
       await handle.sync();
       await close();
-      await rename(temp, target);
+      await rename(temp, final);
     },
     discard: async () => {
       await close().catch(() => {});
       await unlink(temp).catch(() => {});
     },
+  };
+}
+
+/** Writes straight into a pipe, FIFO or device (appending, so `-o /dev/stdout >> log` appends too). */
+async function openDirect(target: string, file: string, redact: (text: string) => string): Promise<Sink> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, "a");
+  } catch (error) {
+    throw new UsageError(`cannot write to ${target}: ${describeFsError(error)}.`);
+  }
+  let closed = false;
+  const close = async () => {
+    if (!closed) {
+      closed = true;
+      await handle.close().catch(() => {});
+    }
+  };
+  return {
+    write: async (text) => {
+      try {
+        await handle.write(redact(text));
+      } catch (error) {
+        if (isClosedPipeError(error)) throw new OutputClosedError(`${target}: the reader closed the pipe`);
+        throw error;
+      }
+    },
+    commit: close,
+    discard: close,
   };
 }
 

@@ -1,5 +1,18 @@
 // Output formats: CSV escaping and BOM, tables with Chinese text, format choice, atomic files.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  createReadStream,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,6 +25,7 @@ import {
   renderTable,
   resolveFormat,
 } from "../../src/cli/output.js";
+import { terminalText } from "../../src/cli/terminal-text.js";
 import { makeNote, memorySink, parseCsv } from "./helpers.js";
 
 function tempDir(): string {
@@ -175,5 +189,117 @@ describe("atomic files", () => {
     const text = readFileSync(path.join(dir, "n.jsonl"), "utf8");
     expect(text).not.toContain("sk-secret-key-42");
     expect(text).toContain("[redacted]");
+  });
+});
+
+describe("-o onto what is not a plain file", () => {
+  it("a symlink is written through: its target gets the output, the link stays a link", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "real.json"), "old");
+    symlinkSync("real.json", path.join(dir, "link.json"));
+    const file = await openAtomicFile(path.join(dir, "link.json"), (t) => t);
+    await file.write("new");
+    await file.commit();
+    expect(lstatSync(path.join(dir, "link.json")).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(path.join(dir, "link.json"))).toBe("real.json");
+    expect(readFileSync(path.join(dir, "real.json"), "utf8")).toBe("new");
+    expect(readdirSync(dir).sort()).toEqual(["link.json", "real.json"]);
+  });
+
+  it("a dangling symlink creates its target; a chain of links is followed to the end", async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, "sub"));
+    symlinkSync("sub/final.json", path.join(dir, "b.json"));
+    symlinkSync("b.json", path.join(dir, "a.json"));
+    const file = await openAtomicFile(path.join(dir, "a.json"), (t) => t);
+    await file.write("x");
+    await file.commit();
+    expect(readFileSync(path.join(dir, "sub", "final.json"), "utf8")).toBe("x");
+    expect(lstatSync(path.join(dir, "a.json")).isSymbolicLink()).toBe(true);
+    expect(lstatSync(path.join(dir, "b.json")).isSymbolicLink()).toBe(true);
+  });
+
+  for (const via of ["the FIFO itself", "a symlink to it (like /dev/stdout)"]) {
+    it(`a FIFO through ${via} is written directly and stays a FIFO (its reader gets the data)`, async () => {
+      const dir = tempDir();
+      const fifo = path.join(dir, "pipe");
+      execFileSync("mkfifo", [fifo]);
+      let target = fifo;
+      if (via !== "the FIFO itself") {
+        target = path.join(dir, "out");
+        symlinkSync(fifo, target);
+      }
+      const reader = readAll(fifo);
+      const { ctx } = ctxWith(false, dir);
+      const out = await openRecordOutput(ctx, { jsonl: true, output: target }, "note", { mode: "list" });
+      await out.write(makeNote("64f1a2b3000000001e03aaaa"));
+      await out.commit();
+      expect(JSON.parse(await reader).id).toBe("64f1a2b3000000001e03aaaa");
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+      expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    });
+  }
+
+  // Devices are reached through a link in a temp folder: code that replaced its -o target (the bug
+  // this guards against) replaces that link, never the machine's /dev/null or /dev/full.
+  it("a device is written directly (through a link): /dev/null stays a device; /dev/full is ENOSPC", async () => {
+    const dir = tempDir();
+    symlinkSync("/dev/null", path.join(dir, "null"));
+    symlinkSync("/dev/full", path.join(dir, "full"));
+    const devnull = await openAtomicFile(path.join(dir, "null"), (t) => t);
+    await devnull.write("nothing");
+    await devnull.commit();
+    expect(lstatSync(path.join(dir, "null")).isSymbolicLink()).toBe(true);
+    expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
+    const full = await openAtomicFile(path.join(dir, "full"), (t) => t);
+    await expect(full.write("x")).rejects.toMatchObject({ code: "ENOSPC" });
+    await full.discard();
+    expect(lstatSync(path.join(dir, "full")).isSymbolicLink()).toBe(true);
+  });
+});
+
+/** Everything a reader of the FIFO gets until its writer closes it. */
+function readAll(fifo: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    createReadStream(fifo, "utf8")
+      .on("data", (d) => {
+        text += d;
+      })
+      .on("end", () => resolve(text))
+      .on("error", reject);
+  });
+}
+
+describe("text drawn on a terminal", () => {
+  const nasty =
+    "A\u001b]0;pwned\u0007B\u001b[2J\u001b[HC\u009b31mD\u009d8;;http://x\u009cE\r\nF\u202eG\u2066H\u0000I\u0008J\u001bPq#0\u001b\\K\u007fL";
+
+  it("terminalText removes escape sequences, controls and bidi overrides, line breaks become spaces", () => {
+    expect(terminalText(nasty)).toBe("ABCDE  FGHIJKL");
+    expect(terminalText("露营 ⛺️ — ok")).toBe("露营 ⛺️ — ok");
+    // An unterminated OSC swallows the rest rather than leaving half a sequence.
+    expect(terminalText("ok\u001b]0;title without end")).toBe("ok");
+  });
+
+  it("tables and field lists carry no control character; JSON keeps the text as it came", async () => {
+    const note = makeNote("64f1a2b3000000001e03aaaa", {
+      title: nasty,
+      text: nasty,
+      author: { id: "5b24961811be105dfe1079d4", nickname: "\u001b[31mred\u001b[0m", avatarUrl: null, redId: null },
+    });
+    for (const mode of ["list", "single"] as const) {
+      const { ctx, stdout } = ctxWith(true);
+      const out = await openRecordOutput(ctx, {}, "note", { mode });
+      await out.write(note);
+      await out.commit();
+      expect(stdout.text()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(stdout.text()).toMatch(/red/);
+    }
+    const { ctx, stdout } = ctxWith(false);
+    const out = await openRecordOutput(ctx, { json: true }, "note", { mode: "single" });
+    await out.write(note);
+    await out.commit();
+    expect(JSON.parse(stdout.text()).title).toBe(nasty);
   });
 });
