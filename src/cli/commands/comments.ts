@@ -19,15 +19,15 @@ export function register(program: Command): void {
       ).choices(COMMENT_SORTS),
     )
     .addOption(
-      new Option("--max-replies <n>", "with --replies: at most this many replies per thread").argParser(
-        parsePositiveInt,
-      ),
+      new Option("--max-replies <n>", "at most this many replies per thread (implies --replies)")
+        .argParser(parsePositiveInt)
+        .implies({ replies: true }),
     )
     .addOption(new Option("--accept-degraded", "use a series that cannot honour --sort (the result says so)"));
   addListOptions(addOutputOptions(addClientOptions(cmd)))
     .addHelpText(
       "after",
-      "\nExamples:\n  xhs comments 68f4e9bf000000000700b8f7 --sort latest --limit 100\n  xhs comments 68f4e9bf000000000700b8f7 --replies --max-replies 20 --csv -o comments.csv",
+      "\nExamples:\n  xhs comments 699916e6000000001d0253da --sort latest --limit 100\n  xhs comments 699916e6000000001d0253da --max-replies 20 --csv -o comments.csv",
     )
     .action(async (noteRef, opts, command) => {
       await runList(contextOf(command), opts, "comment", (client, list) => {

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description("List the notes a user collected publicly (only App V2 serves this).")
     .argument("<ref>", "user id, profile URL, share text or short link", (v) => checkRef("user", v));
   addListOptions(addOutputOptions(addClientOptions(cmd)))
-    .addHelpText("after", "\nExample:\n  xhs favorites 5b24961811be105dfe1079d4 --limit 10")
+    .addHelpText("after", "\nExample:\n  xhs favorites 5a8cf39111be10466d285d6b --limit 10")
     .action(async (ref, opts, command) => {
       await runList(contextOf(command), opts, "note", (client, list) => client.users.favorites(ref, list));
     });

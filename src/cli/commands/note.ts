@@ -17,7 +17,7 @@ export function register(program: Command): void {
   addOutputOptions(addClientOptions(cmd))
     .addHelpText(
       "after",
-      "\nExamples:\n  xhs note 68f4e9bf000000000700b8f7\n  xhs note 'https://www.xiaohongshu.com/explore/68f4e9bf000000000700b8f7?xsec_token=…' --json",
+      "\nExamples:\n  xhs note 697c0eee000000000a03c308\n  xhs note 'https://www.xiaohongshu.com/discovery/item/697c0eee000000000a03c308' --json",
     )
     .action(async (ref, opts, command) => {
       await runSingle(contextOf(command), opts, "note", (client, call) =>

@@ -4,8 +4,18 @@ import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS } from "../../catalog/fil
 import { keywordProblem } from "../../client/keyword.js";
 import type { SearchNotesOptions } from "../../client/types.js";
 import { runList } from "../command-runner.js";
-import { contextOf } from "../context.js";
+import { contextOf, writeText } from "../context.js";
 import { addClientOptions, addListOptions, addOutputOptions } from "../options.js";
+
+/** Note search stops upstream after about 11-12 pages of 20 (README, "Split searches"; the reference gives no exact figure). */
+const SEARCH_CAP_NOTES = 220;
+/** A search that ran dry after this many full pages probably met the cap (as the crawl report's "search cap hits"). */
+const SEARCH_CAP_PAGES_SEEN = 10;
+
+/** A keyword quoted for the shell when it needs it (the suggestion must be copy-pasteable). */
+function shellWord(text: string): string {
+  return /^[\p{L}\p{N}_.-]+$/u.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
 
 /** The client's own keyword check (the same as crawl plans and `--keyword`), as a usage error. */
 function parseKeyword(value: string): string {
@@ -31,7 +41,19 @@ export function register(program: Command): void {
       "\nExamples:\n  xhs search notes 露营 --sort latest --time week --limit 50\n  xhs search notes 露营 --type video --csv -o camping.csv",
     )
     .action(async (keyword, opts, command) => {
-      await runList(contextOf(command), opts, "note", (client, list) => {
+      const ctx = contextOf(command);
+      const split =
+        `xhs crawl --keyword ${shellWord(keyword)} --split --limit ${opts.limit} --no-details --comments 0` +
+        ` && xhs export notes`;
+      if (opts.limit > SEARCH_CAP_NOTES) {
+        await writeText(
+          ctx.stderr,
+          `warning: note search stops upstream after about 11-12 pages (~${SEARCH_CAP_NOTES} notes) per keyword ` +
+            `and filter set, so --limit ${opts.limit} will likely end early. To collect more, split the search ` +
+            `across sorts and types: ${split}\n`,
+        );
+      }
+      const outcome = await runList(ctx, opts, "note", (client, list) => {
         const options: SearchNotesOptions = { ...list };
         if (opts.sort) options.sort = opts.sort;
         if (opts.type) options.type = opts.type;
@@ -39,6 +61,13 @@ export function register(program: Command): void {
         if (opts.acceptDegraded) options.acceptDegraded = true;
         return client.search.notes(keyword, options);
       });
+      if (outcome.exhausted && outcome.count >= SEARCH_CAP_PAGES_SEEN * 20 && opts.limit > outcome.count) {
+        await writeText(
+          ctx.stderr,
+          `The search ended after ${outcome.count} notes, probably at the upstream cap, not at the last match. ` +
+            `For more: ${split}\n`,
+        );
+      }
     });
 
   const users = search

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description("List the notes a user posted (bodies are cut by the endpoint: textTruncated is true).")
     .argument("<ref>", "user id, profile URL, share text or short link", (v) => checkRef("user", v));
   addListOptions(addOutputOptions(addClientOptions(cmd)))
-    .addHelpText("after", "\nExample:\n  xhs user-notes 5b24961811be105dfe1079d4 --limit 50 --csv -o notes.csv")
+    .addHelpText("after", "\nExample:\n  xhs user-notes 61b46d790000000010008153 --limit 50 --csv -o notes.csv")
     .action(async (ref, opts, command) => {
       await runList(contextOf(command), opts, "note", (client, list) => client.users.notes(ref, list));
     });

@@ -12,7 +12,7 @@ export function register(program: Command): void {
       checkRef("user", v),
     );
   addOutputOptions(addClientOptions(cmd))
-    .addHelpText("after", "\nExample:\n  xhs user 5b24961811be105dfe1079d4 --json")
+    .addHelpText("after", "\nExample:\n  xhs user 61b46d790000000010008153 --json")
     .action(async (ref, opts, command) => {
       await runSingle(contextOf(command), opts, "user", (client, call) => client.users.get(ref, call));
     });
