@@ -8,7 +8,7 @@ import type { EndpointSpec } from "../catalog/types.js";
 import { emptyPayloadError, interpretPage } from "../failover/answers.js";
 import { type Attempt, listPlanner, runFailover } from "../failover/run-failover.js";
 import type { Note, ResolvedLink, User } from "../model/types.js";
-import { parseRef, type RefKind } from "../refs/parse-ref.js";
+import { noteUrl, parseRef, type RefKind, userUrl } from "../refs/parse-ref.js";
 import { InvalidInputError, isXhsError } from "../transport/errors.js";
 import type { ClientContext } from "./context.js";
 import type { CallOptions } from "./types.js";
@@ -18,6 +18,11 @@ export interface ResolvedRef {
   xsecToken: string | null;
   /** Whether a paid call was needed. */
   paid: boolean;
+}
+
+/** The note's or profile's URL, with its xsec_token when known: what a resolved link points to. */
+function canonicalUrl(link: { kind: RefKind; id: string; xsecToken: string | null }): string {
+  return link.kind === "note" ? noteUrl(link.id, link.xsecToken) : userUrl(link.id, link.xsecToken);
 }
 
 function cacheKey(kind: RefKind, text: string): string {
@@ -66,7 +71,7 @@ async function resolveRemote(
     attempts.push(
       attempt(tool, { share_link: link }, (items) => {
         const first = items[0] as ResolvedLink | undefined;
-        return first && first.kind === kind ? first : null;
+        return first && first.kind === kind ? { ...first, url: first.url ?? canonicalUrl(first) } : null;
       }),
     );
   }
@@ -76,7 +81,12 @@ async function resolveRemote(
       attempt(fallback, { share_text: link }, (items) => {
         const first = items[0] as Note | User | undefined;
         if (!first) return null;
-        return { kind, id: first.id, xsecToken: first.xsecToken, url: null };
+        return {
+          kind,
+          id: first.id,
+          xsecToken: first.xsecToken,
+          url: canonicalUrl({ kind, id: first.id, xsecToken: first.xsecToken }),
+        };
       }),
     );
   }
@@ -126,15 +136,19 @@ export async function resolveLink(ctx: ClientContext, text: string, options: Cal
   if (parsed.kind === "note" || parsed.kind === "user") {
     if (parsed.kind === "note") ctx.knowledge.rememberNoteToken(parsed.id, parsed.xsecToken);
     else ctx.knowledge.rememberUserToken(parsed.id, parsed.xsecToken);
-    const url = /^https?:\/\//i.test(text.trim()) && !/\s/.test(text.trim()) ? text.trim() : null;
-    return { kind: parsed.kind, id: parsed.id, xsecToken: parsed.xsecToken, url };
+    // The URL given, when the text is one; else (share text around a long URL) the canonical one.
+    const given = /^https?:\/\//i.test(text.trim()) && !/\s/.test(text.trim()) ? text.trim() : null;
+    return { kind: parsed.kind, id: parsed.id, xsecToken: parsed.xsecToken, url: given ?? canonicalUrl(parsed) };
   }
   const link = parsed.kind === "short_link" ? parsed.url : parsed.text;
   try {
     return await resolveRemote(ctx, "note", link, options);
   } catch (error) {
-    // A short link may point to a profile: the note resolver cannot read it, the user resolver can.
-    if (isXhsError(error) && error.fatal) throw error;
+    // A short link may point to a profile: the note resolver cannot read it, the user resolver can. So a
+    // link the note tool cannot parse (HTTP 400, invalid input) is asked of the profile tool, once; any
+    // other fatal error (key, balance, budget, local validation) ends here.
+    const unparsed = isXhsError(error) && error.kind === "invalid_input" && error.httpStatus === 400;
+    if (isXhsError(error) && error.fatal && !unparsed) throw error;
     return resolveRemote(ctx, "user", link, options);
   }
 }

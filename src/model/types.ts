@@ -148,7 +148,10 @@ export const ResolvedLinkSchema = z.object({
   kind: z.enum(["note", "user"]),
   id: z.string(),
   xsecToken: z.string().nullable(),
-  /** The long URL the short link pointed to, when known. */
+  /**
+   * A long URL of the note or profile: the one the answer gave, else the one given, else the canonical URL
+   * built from the id and xsec_token (the resolver always fills it; the schema keeps it nullable).
+   */
   url: z.string().nullable(),
 });
 export type ResolvedLink = z.infer<typeof ResolvedLinkSchema>;

@@ -128,6 +128,25 @@ describe("classify", () => {
     expect(deprecated.message).toMatch(/deprecated/);
   });
 
+  it("400 saying the share link cannot be parsed is final bad input (no retry, no failover), in English or Chinese", () => {
+    for (const message of [
+      "Failed to parse the share link. Please check that the link is valid.",
+      "cannot parse the share link",
+      "Unable to extract info from the URL",
+      "分享链接解析失败，请检查链接是否有效。",
+      "链接无法解析",
+    ]) {
+      const e = error(400, { detail: { code: 400, message } });
+      expect(e, message).toBeInstanceOf(InvalidInputError);
+      expect(e.fatal).toBe(true);
+      expect(e.httpStatus).toBe(400);
+      expect(e.message).toMatch(/cannot parse the share link/);
+    }
+    // Other 400s stay as they were.
+    const jitter = error(400, { detail: { code: 400, message: "HTTP 400 错误，无需提供请求头信息，保护用户隐私。" } });
+    expect(jitter).toBeInstanceOf(UpstreamError);
+  });
+
   it("404 (unknown route) is a non-retryable upstream error that points at the base URL", () => {
     const e = error(404, { detail: "Not Found" }) as UpstreamError;
     expect(e).toBeInstanceOf(UpstreamError);
