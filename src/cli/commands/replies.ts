@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .command("replies")
     .description("List the replies under one top-level comment.")
     .argument("<noteRef>", "the note's id, URL, share text or short link", (v) => checkRef("note", v))
-    .argument("<commentId>", "the top-level comment's id", (v) => checkId("comment id", v));
+    .argument("<commentId>", "the top-level comment's id", (v) => checkId("comment", v));
   addListOptions(addOutputOptions(addClientOptions(cmd)))
     .addHelpText("after", "\nExample:\n  xhs replies 68f4e9bf000000000700b8f7 68f599c1000000001b0249a5 --jsonl")
     .action(async (noteRef, commentId, opts, command) => {

@@ -1,4 +1,4 @@
-// `xhs topic <pageId>`: a topic page's info, or with --notes its notes.
+// `xhs topic <pageId|url>`: a topic page's info, or with --notes its notes.
 import { type Command, Option } from "@commander-js/extra-typings";
 import { TOPIC_SORTS } from "../../catalog/filters.js";
 import type { TopicNotesOptions } from "../../client/types.js";
@@ -11,8 +11,8 @@ export function register(program: Command): void {
   const cmd = program
     .command("topic")
     .description("Fetch a topic page (name, views, discussions), or with --notes list its notes.")
-    .argument("<pageId>", "the topic page id, as in xiaohongshu.com/page/topics/<pageId>", (v) =>
-      checkId("topic page id", v),
+    .argument("<pageId>", "the topic page id, or its URL xiaohongshu.com/page/topics/<pageId>", (v) =>
+      checkId("topic", v),
     )
     .option("--notes", "list the topic's notes instead of its info")
     .addOption(new Option("--sort <order>", "with --notes: note order (default general)").choices(TOPIC_SORTS))
@@ -20,7 +20,7 @@ export function register(program: Command): void {
   addListOptions(addOutputOptions(addClientOptions(cmd)))
     .addHelpText(
       "after",
-      "\nExamples:\n  xhs topic 5c1cc866febed9000184b7c1\n  xhs topic 5c1cc866febed9000184b7c1 --notes --sort latest --limit 40",
+      "\nExamples:\n  xhs topic 5c1cc866febed9000184b7c1\n  xhs topic 'https://www.xiaohongshu.com/page/topics/5c1cc866febed9000184b7c1?naviHidden=yes'\n  xhs topic 5c1cc866febed9000184b7c1 --notes --sort latest --limit 40",
     )
     .action(async (pageId, opts, command) => {
       const ctx = contextOf(command);
