@@ -133,12 +133,15 @@ async function openRun(
   if (!request.plan) throw new CrawlSetupError("no plan: give a plan file or seeds, or --resume a run");
   const plan = request.plan;
   const planKey = planHash(plan);
-  if (!request.fresh) {
-    const [unfinished] = await store.listRuns({ planKey, status: UNFINISHED, limit: 1 });
-    if (unfinished) return { run: unfinished, plan, resumed: true };
-  }
-  const run = await store.createRun({ id: newRunId(), planKey, plan, status: "running" });
-  return { run, plan, resumed: false };
+  // One transaction: two processes starting the same plan at once find (or make) one run, not two.
+  return store.transaction(async () => {
+    if (!request.fresh) {
+      const [unfinished] = await store.listRuns({ planKey, status: UNFINISHED, limit: 1 });
+      if (unfinished) return { run: unfinished, plan, resumed: true };
+    }
+    const run = await store.createRun({ id: newRunId(), planKey, plan, status: "running" });
+    return { run, plan, resumed: false };
+  });
 }
 
 /** Lease owners of this process whose session is running (a session of this pid not in it has ended). */
