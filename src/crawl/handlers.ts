@@ -343,7 +343,8 @@ const comments: Handler = async (ctx) => {
           stop = true;
           if ((cut || page.hasMore) && !stats.commentsCapped.includes(p.noteId)) stats.commentsCapped.push(p.noteId);
         }
-        if (known && page.items.some((c) => known.has(c.id))) {
+        // A pinned comment may sit on top of a newest-first list however old it is: it says nothing about the rest.
+        if (known && page.items.some((c) => known.has(c.id) && c.pinned !== true)) {
           stats.stoppedEarly.push({ key: ctx.job.key, reason: "incremental", pages: state.pages });
           stop = true;
         }

@@ -8,9 +8,11 @@ import { describe, expect, it } from "vitest";
 import { runCrawl } from "../../src/crawl/engine.js";
 import { normalizePlan, type PlanFile } from "../../src/crawl/plan.js";
 import { renderReport } from "../../src/crawl/report.js";
+import type { Comment } from "../../src/model/types.js";
 import type { WorldNote } from "../../src/simulator/world/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { simClient } from "../client/sim-helpers.js";
+import { buildWorld, createFakeClient } from "./fake-client.js";
 
 const SEEDS = [1, 2, 3];
 
@@ -77,5 +79,28 @@ describe("comment completeness: newest first versus the relevance order", () => 
     const plan = normalizePlan({ seeds: { notes: [note.id] }, expand: { comments: { maxPerNote: 5 } } }, "t");
     const { report } = await s.run(runCrawl({ client: s.xhs, store, queue: store }, { plan }));
     expect(report.comments[0]).toMatchObject({ capped: true, missing: null });
+  });
+});
+
+describe("incremental comment lists and pinned comments", () => {
+  it("a pinned comment already stored, on top of the newest-first list, does not stop the list", async () => {
+    const world = buildWorld({ notes: 1, users: 1, topLevelComments: 4, repliesPerComment: 0 });
+    const noteId = world.notes[0]!.id;
+    const store = openSqliteStore(":memory:");
+    const plan = normalizePlan(
+      { seeds: { notes: [noteId] }, expand: { comments: { maxPerNote: 100, replies: false } }, incremental: true },
+      "t",
+    );
+    const opts = { world, commentPageSize: 3 };
+    await runCrawl({ client: createFakeClient(opts), store, queue: store }, { plan });
+    expect(await store.countComments(noteId)).toBe(4);
+    // The author pins an old comment (shown on top), and four new comments arrive.
+    const old = world.comments.get(noteId)!;
+    const fresh: Comment[] = [1, 2, 3, 4].map((k) => ({ ...old[1]!, id: `${noteId}n${k}`, text: `新 ${k}` }));
+    world.comments.set(noteId, [{ ...old[3]!, pinned: true }, ...fresh, ...old.filter((_, i) => i !== 3)]);
+    const second = await runCrawl({ client: createFakeClient(opts), store, queue: store }, { plan });
+    expect(await store.countComments(noteId)).toBe(8);
+    // It still stops early, at the first page with a known comment that is not pinned (page 2 of 3).
+    expect(second.report.stoppedEarly).toEqual([expect.objectContaining({ reason: "incremental", pages: 2 })]);
   });
 });
