@@ -88,7 +88,15 @@ export {
   UserRefSchema,
   UserSchema,
 } from "./model/types.js";
-export { type ParsedRef, parseNoteRef, parseRef, parseUserRef } from "./refs/parse-ref.js";
+export { type IdKind, isId } from "./refs/ids.js";
+export {
+  MAX_REF_LENGTH,
+  type ParsedRef,
+  parseNoteRef,
+  parseRef,
+  parseTopicRef,
+  parseUserRef,
+} from "./refs/parse-ref.js";
 
 // Offline parsing of saved answers, and reference parsing at no cost.
 export { type NormalizeOptions, type NormalizeResult, normalize, pickRequested } from "./series/normalize.js";
