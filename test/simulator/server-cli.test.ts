@@ -2,6 +2,7 @@
  * `xhs mock`: prints its URL on stdout, serves until the abort signal (Ctrl-C), closes cleanly; explains
  * every option in --help; refuses bad values and non-loopback hosts with exit code 2.
  */
+import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { main } from "../../src/cli/main.js";
@@ -72,6 +73,7 @@ describe("xhs mock", () => {
       "--host",
       "--port",
       "--allow-remote",
+      "--allow-host",
       "--seed",
       "--size",
       "--faults",
@@ -97,9 +99,39 @@ describe("xhs mock", () => {
     [["--quirk", "nope=off"], /quirk|name/],
     [["--faults", "no-such-profile"], /no built-in profile/],
     [["--host", "0.0.0.0"], /--allow-remote/],
+    [["--allow-host", "evil.com@127.0.0.1"], /host name/],
   ])("refuses %j with exit code 2", async (args, message) => {
     const { code, stderr } = await runMock(args);
     expect(code).toBe(EXIT.usage);
     expect(stderr).toMatch(message);
+  });
+
+  it("answers loopback and --allow-host names, and refuses other Host names with 403", async () => {
+    const statusFor = (url: string, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const u = new URL(url);
+        request({ host: u.hostname, port: u.port, path: "/__sim/health", headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on("error", reject)
+          .end();
+      });
+    const seen: Record<string, number> = {};
+    const { code } = await runMock(
+      ["--port", "0", "--size", "tiny", "--allow-host", "Sim.Internal", "--allow-host", "mock.test"],
+      async (url) => {
+        for (const host of ["127.0.0.1", "sim.internal:8787", "mock.test", "rebind.attacker.example"]) {
+          seen[host] = await statusFor(url, host);
+        }
+      },
+    );
+    expect(code).toBe(EXIT.ok);
+    expect(seen).toEqual({
+      "127.0.0.1": 200,
+      "sim.internal:8787": 200,
+      "mock.test": 200,
+      "rebind.attacker.example": 403,
+    });
   });
 });

@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-
 import { BUILT_IN_PROFILES, FaultProfileError, loadFaultProfile } from "../../simulator/fault-profile.js";
 import { startSimulator } from "../../simulator/index.js";
 import { DEFAULT_QUIRKS, type Quirks } from "../../simulator/quirks.js";
-import { isLoopbackHost } from "../../transport/hosts.js";
+import { isLoopbackHost, normalizeHost } from "../../transport/hosts.js";
 import { contextOf } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
@@ -55,6 +55,13 @@ function collectQuirk(value: string, previous: Partial<Quirks> | undefined): Par
   return { ...(previous ?? {}), [name]: m[2] === "on" };
 }
 
+/** `--allow-host <name>` (repeatable): a host name the simulator answers besides loopback and IP addresses. */
+function collectHost(value: string, previous: string[] | undefined): string[] {
+  const host = normalizeHost(value);
+  if (host === undefined) throw new InvalidArgumentError(`expected a host name such as sim.internal, got "${value}".`);
+  return [...(previous ?? []), host];
+}
+
 export function register(program: Command): void {
   program
     .command("mock")
@@ -65,6 +72,11 @@ export function register(program: Command): void {
     .option("--host <host>", "interface to listen on; a non-loopback one needs --allow-remote", "127.0.0.1")
     .option("--port <port>", "port to listen on; 0 = any free port (the URL is printed)", parsePort, 0)
     .option("--allow-remote", "allow a non-loopback --host (anyone who can reach it can use the simulator)")
+    .option(
+      "--allow-host <name>",
+      "Host header name answered besides loopback, IP addresses and --host (repeatable; others get 403, a DNS rebinding guard)",
+      collectHost,
+    )
     .option("--seed <n>", "world and fault seed: the same seed gives the same world and the same faults", parseSeed, 1)
     .addOption(
       new Option("--size <size>", "world size: tiny (fast start), default, or large (a note with 100k+ comments)")
@@ -136,6 +148,7 @@ Examples:
       const sim = await startSimulator({
         host: opts.host,
         port: opts.port,
+        ...(opts.allowHost ? { allowedHosts: opts.allowHost } : {}),
         seed: opts.seed,
         size: opts.size,
         quirks,
