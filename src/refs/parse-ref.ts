@@ -58,8 +58,20 @@ function clip(input: string): string {
   return input.length > 80 ? `${input.slice(0, 77)}…` : input;
 }
 
+/** What /\s/ matches: ASCII and Unicode spaces, line and paragraph separators, the BOM. */
 function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a);
+  if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0) return true;
+  if (c < 0x1680) return false;
+  return (
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 function hasSpace(text: string, meter: Meter): boolean {

@@ -340,3 +340,20 @@ describe("parseRef: bounded, linear work", () => {
     );
   });
 });
+
+describe("parseRef: what counts as one token", () => {
+  it("splits on every character /\\s/ matches, as before (share text needs two words)", () => {
+    let seen = 0;
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      if (!/\s/.test(ch)) continue;
+      seen++;
+      expect(parseRef(`小红书${ch}看看`), `U+${c.toString(16)}`).toEqual({
+        kind: "share_text",
+        text: `小红书${ch}看看`,
+      });
+    }
+    expect(seen).toBeGreaterThanOrEqual(25);
+    expect(() => parseRef("小红书看看")).toThrow(/not a note id, note URL or share link/);
+  });
+});
