@@ -2,8 +2,11 @@
  * JSON-RPC batches on /mcp: each tool call in a batch counts for the per-client rate limit and the
  * daily cap, and a batch larger than the bound is refused before anything runs.
  */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_MCP_MAX_BATCH } from "../../src/mcp/http.js";
+import { createMcpServer } from "../../src/mcp/tools.js";
 import { PROBLEM_TYPES } from "../../src/server/problem.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
 import { createFakeClock } from "../../src/transport/clock.js";
@@ -97,5 +100,26 @@ describe("JSON-RPC batches on /mcp", () => {
     });
     expect(res.status).toBe(400);
     expect((await json<{ error: { code: number } }>(res)).error.code).toBe(-32700);
+  });
+});
+
+describe("MCP sessions (as over stdio)", () => {
+  it("concurrent tool calls on one session are held to the daily cap", async () => {
+    const r = rig({ runtime: { maxCostPerDayUsd: 0.05 } });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const server = createMcpServer(r.runtime);
+    await server.connect(serverSide);
+    const client = new Client({ name: "cap-test", version: "1.0.0" });
+    await client.connect(clientSide);
+    const results = (await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        client.callTool({ name: "search_notes", arguments: { q: `${GUIDE.keywords[i % 3]} ${i}`, limit: 40 } }),
+      ),
+    )) as { isError?: boolean; content: { text: string }[] }[];
+    await client.close();
+    expect(results.some((x) => x.isError && /spending-cap/.test(x.content[0]!.text))).toBe(true);
+    const { totals } = r.sim.ledger.snapshot();
+    expect(totals.costUsd).toBeGreaterThan(0);
+    expect(totals.costUsd).toBeLessThanOrEqual(0.05 + 1e-9);
   });
 });
