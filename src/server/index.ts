@@ -1,6 +1,12 @@
 /** `xhs serve`: the HTTP API (and MCP at /mcp) over one client. */
 export { type AppOptions, createApp } from "./app.js";
-export { AnswerCache, type CacheOutcome, DEFAULT_CACHE_BYTES, DEFAULT_TTL_SEC } from "./cache.js";
+export {
+  AnswerCache,
+  type CacheOutcome,
+  DEFAULT_CACHE_BYTES,
+  DEFAULT_NEGATIVE_TTL_SEC,
+  DEFAULT_TTL_SEC,
+} from "./cache.js";
 export { createExecutor, type Executor, type ListAnswer } from "./executor.js";
 export { ServerMetrics } from "./metrics.js";
 export { buildOpenApi } from "./openapi.js";

@@ -30,6 +30,7 @@ export {
   type LedgerOptions,
   percentile,
   type Reservation,
+  type SpendGate,
 } from "./ledger.js";
 export { DEFAULT_ENDPOINT_QPS, RateLimiter, Semaphore, TokenBucket } from "./rate-limiter.js";
 export { rawCall } from "./raw.js";
