@@ -12,7 +12,7 @@ export function register(program: Command): void {
       checkRef("note", v),
     )
     .addOption(
-      new Option("--type <type>", "the note's type if you know it (saves a call; a wrong one is corrected)").choices(["image", "video"] as const),
+      new Option("--type <type>", "the note's type, a hint that saves a call").choices(["image", "video"] as const),
     );
   addOutputOptions(addClientOptions(cmd))
     .addHelpText(
