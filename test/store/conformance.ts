@@ -459,7 +459,7 @@ export function runStoreConformance(name: string, makeFactory: () => BackendFact
         await expect(queue.complete(b!)).rejects.toBeInstanceOf(LeaseLostError);
         await queue.checkpoint(a!, { cursor: "p2", itemsSoFar: 20 });
         await queue.complete(a!);
-        // Without a run, a renewal covers the owner's leases in every run (r2's expired one is not its any more? it is: nobody took it).
+        // Without a run, a renewal covers the owner's leases in every run: r2's lapsed lease is still w1's (nobody took it).
         expect(await queue.renewLeases("w1", { ttlMs: TTL })).toBe(1);
         await expect(queue.lease("r1", { ttlMs: 0 })).rejects.toThrow(/positive/);
       });
