@@ -66,11 +66,11 @@ function exited(child: ChildProcess): Promise<{ code: number | null; stdout: str
   return new Promise((done) => child.on("exit", (code) => done({ code, stdout, stderr })));
 }
 
-describe("two crawls on one database", () => {
+describe.each([5, 3])("two crawls on one database (seed %i)", (seed) => {
   let sim: RunningSimulator;
   let dir: string;
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, seed: 5, size: "tiny", faults: "healthy", rateLimit: 0 });
+    sim = await startSimulator({ port: 0, seed, size: "tiny", faults: "healthy", rateLimit: 0 });
     dir = mkdtempSync(join(tmpdir(), "xhs-two-"));
     writeFileSync(join(dir, "plan.yaml"), PLAN);
   });
