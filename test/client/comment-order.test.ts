@@ -83,6 +83,26 @@ describe("comment lists default to the complete order", () => {
     });
   }
 
+  it("the model marks the pinned comment (first in the relevance order) and the note author's comments", async () => {
+    for (const seed of SEEDS) {
+      const s = setup(seed);
+      const note = [...s.sim.world.notes()].find(
+        (n) =>
+          !n.deleted && n.commentsL1 > 10 && n.commentsL1 < 300 && s.sim.world.comments(n.id).some((c) => c.pinned),
+      )!;
+      const truth = new Map(s.sim.world.comments(note.id).map((c) => [c.id, c]));
+      const relevance = await s.run(s.xhs.comments.list(note.id, { sort: "default", limit: 10 }).collect(10));
+      expect(relevance[0]).toMatchObject({ id: s.sim.world.comments(note.id, "relevance")[0]!.id, pinned: true });
+      const all = await s.run(s.xhs.comments.list(note.id).collect(1000));
+      expect(all).toHaveLength(note.commentsL1);
+      for (const c of all) {
+        expect(c.pinned).toBe(truth.get(c.id)!.pinned);
+        expect(c.byNoteAuthor).toBe(truth.get(c.id)!.userId === note.userId);
+      }
+      expect(all.filter((c) => c.pinned)).toHaveLength(1);
+    }
+  });
+
   it("App V1 is asked for sort_strategy=2 (newest) with no sort, 1 when the relevance order is asked", async () => {
     const s = setup(7);
     await s.run(s.xhs.comments.list(s.note.id, { series: ["app_v1"], limit: 25 }).collect(25));

@@ -66,7 +66,7 @@ describe("App V2 comment paging: default versus latest_v2", () => {
         // Nothing invented: every id is one of the note's comments; the first page is the plain relevance order.
         const all = new Set(latest);
         expect(relevance.every((id) => all.has(id))).toBe(true);
-        const ranked = core.world.comments(note.id, "most_liked").map((c) => c.id);
+        const ranked = core.world.comments(note.id, "relevance").map((c) => c.id);
         expect(relevance.slice(0, 10)).toEqual(ranked.slice(0, 10));
         // Deterministic: the same seed pages the same way.
         expect(pageAll(core, note.id, "default")).toEqual(relevance);
@@ -77,9 +77,32 @@ describe("App V2 comment paging: default versus latest_v2", () => {
   it("with the quirk off, default pages through every comment once, in relevance order", () => {
     const core = createSimulatorCore({ seed: 3, size: "tiny", quirks: { defaultSortPagingDrift: false } });
     for (const note of busyNotes(core, 2)) {
-      expect(pageAll(core, note.id, "default")).toEqual(core.world.comments(note.id, "most_liked").map((c) => c.id));
+      expect(pageAll(core, note.id, "default")).toEqual(core.world.comments(note.id, "relevance").map((c) => c.id));
     }
   });
+});
+
+describe("the relevance order (default) shows the pinned comment first", () => {
+  for (const seed of SEEDS) {
+    it(`seed ${seed}: pinned first, then the others most liked first; like_count keeps plain likes order`, () => {
+      const core = createSimulatorCore({ seed, size: "tiny", quirks: { defaultSortPagingDrift: false } });
+      const notes = [...core.world.notes()].filter((n) => !n.deleted && n.commentsL1 > 12);
+      const withPin = notes.filter((n) => core.world.comments(n.id).some((c) => c.pinned));
+      expect(withPin.length).toBeGreaterThan(0);
+      for (const note of withPin.slice(0, 5)) {
+        const relevance = core.world.comments(note.id, "relevance");
+        const liked = core.world.comments(note.id, "most_liked");
+        const pinned = relevance[0]!;
+        expect(pinned.pinned).toBe(true);
+        expect(relevance.slice(1).map((c) => c.id)).toEqual(liked.filter((c) => !c.pinned).map((c) => c.id));
+        expect(new Set(relevance.map((c) => c.id)).size).toBe(note.commentsL1);
+        const first = call(core, "app_v2/get_note_comments", { note_id: note.id, sort_strategy: "default" });
+        expect(first.data.data.comments[0].id).toBe(pinned.id);
+        const byLikes = call(core, "app_v2/get_note_comments", { note_id: note.id, sort_strategy: "like_count" });
+        expect(byLikes.data.data.comments.map((c: Json) => c.id)).toEqual(liked.slice(0, 10).map((c) => c.id));
+      }
+    });
+  }
 });
 
 describe("pinned and note-author comments are marked", () => {

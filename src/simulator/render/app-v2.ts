@@ -9,8 +9,9 @@
  *   Page size 20. A cursor that is not a known note id gives an empty page. Private favourites: an empty page.
  * - get_note_comments: `cursor` is the plain id of the page's last comment (the 2026-08 probe's form); `index`
  *   is accepted and ignored; the JSON form {"cursor","index","pageArea"} is also accepted on input.
- *   Page size 10; one reply preview per comment. sort_strategy: latest_v2 → newest first; like_count and
- *   default → most liked first; default past page 1 loses and repeats comments (quirk defaultSortPagingDrift).
+ *   Page size 10; one reply preview per comment. sort_strategy: latest_v2 → newest first; like_count → most
+ *   liked first; default → the pinned comment, then most liked; default past page 1 loses and repeats comments
+ *   (quirk defaultSortPagingDrift).
  *   show_tags_v2 marks pinned ("user_top") and note-author ("is_author") comments; show_tags stays empty.
  *   pageArea FOLDED → an empty page (the world folds no comments).
  * - get_note_sub_comments: same cursor rule; page size 10, oldest first; an unknown comment id (such as the
@@ -673,7 +674,7 @@ export function servedSearch(ctx: RenderContext, keyword: string, filters: Searc
 }
 
 function commentOrder(sort: string): CommentOrder {
-  return sort === "latest_v2" ? "latest" : "most_liked";
+  return sort === "latest_v2" ? "latest" : sort === "default" ? "relevance" : "most_liked";
 }
 
 // ------------------------------------------------------------------ endpoints

@@ -211,16 +211,29 @@ export class NoteThreads {
     return rng.bool(0.1) ? this.note.userId : this.ctx.userAt(rng.int(0, 0x7fffffff)).id;
   }
 
-  /** Top-level comment indexes in an order: latest (index order) or most liked (cached permutation). */
+  /**
+   * Top-level comment indexes in an order: latest (index order), most liked (cached permutation), or relevance
+   * (the pinned comment first, then the most liked others).
+   */
   orderIndex(order: CommentOrder, position: number): number {
     if (order === "latest") return position;
-    return this.likeSorted().order[position] ?? -1;
+    const { order: liked, rank } = this.likeSorted();
+    const pinned = this.pinnedIndex;
+    if (order === "most_liked" || pinned < 0) return liked[position] ?? -1;
+    if (position === 0) return pinned;
+    const q = position - 1;
+    return liked[q < (rank[pinned] ?? 0) ? q : q + 1] ?? -1;
   }
 
   /** Position of top-level comment `index` in an order. */
   positionOf(order: CommentOrder, index: number): number {
     if (order === "latest") return index;
-    return this.likeSorted().rank[index] ?? -1;
+    const { rank } = this.likeSorted();
+    const position = rank[index] ?? -1;
+    const pinned = this.pinnedIndex;
+    if (order === "most_liked" || pinned < 0 || position < 0) return position;
+    if (index === pinned) return 0;
+    return position < (rank[pinned] ?? 0) ? position + 1 : position;
   }
 
   private likeSorted(): { order: Int32Array; rank: Int32Array } {

@@ -176,7 +176,8 @@ export interface SearchFilters {
   time?: "all" | "day" | "week" | "half_year";
 }
 
-export type CommentOrder = "latest" | "most_liked";
+/** `relevance`: App V2's `default` order, the pinned comment first, then most liked. */
+export type CommentOrder = "latest" | "most_liked" | "relevance";
 
 export type TopicOrder = "hot" | "time" | "trend";
 
