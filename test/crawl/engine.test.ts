@@ -297,8 +297,23 @@ describe("crawl engine", () => {
     const store = openSqliteStore(":memory:", { clock: { now: () => nowMs } });
     const ticks = new Set<() => void>();
     const seen: { state?: string; taken?: number } = {};
-    let thief: Promise<void> | null = null;
-    const fake = createFakeClient({ world: buildWorld(), latencyMs: 300 });
+    let runId = "";
+    const fake = createFakeClient({
+      world: buildWorld(),
+      // The note's only call lasts five minutes of the store's clock, with a heartbeat every 20 s; meanwhile
+      // another worker of the run asks for jobs.
+      during: async () => {
+        for (let i = 0; i < 15; i++) {
+          nowMs += 20_000;
+          for (const tick of ticks) tick();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        seen.state = (await store.getJob(runId, "note:bb0000000000000000000002"))?.state;
+        const taken = await store.lease(runId, { owner: "thief", limit: 10 });
+        seen.taken = taken.length;
+        for (const job of taken) await store.complete(job); // (so that a failing test ends)
+      },
+    });
     const result = await runCrawl(
       {
         client: fake,
@@ -309,23 +324,12 @@ describe("crawl engine", () => {
           ticks.add(tick);
           return () => ticks.delete(tick);
         },
-        onRunOpened: (runId) => {
-          thief = (async () => {
-            await new Promise((resolve) => setTimeout(resolve, 50)); // the note's call is in flight
-            // Five minutes of the store's clock pass, with a heartbeat every 20 s.
-            for (let i = 0; i < 15; i++) {
-              nowMs += 20_000;
-              for (const tick of ticks) tick();
-              await new Promise((resolve) => setImmediate(resolve));
-            }
-            seen.state = (await store.getJob(runId, "note:bb0000000000000000000002"))?.state;
-            seen.taken = (await store.lease(runId, { owner: "thief", limit: 10 })).length;
-          })();
+        onRunOpened: (id) => {
+          runId = id;
         },
       },
       { plan: plan({ seeds: { notes: ["bb0000000000000000000002"] } }), concurrency: 1 },
     );
-    await thief;
     expect(seen).toEqual({ state: "leased", taken: 0 });
     expect(result.status).toBe("completed");
     expect(fake.calls).toHaveLength(1);

@@ -149,6 +149,8 @@ export interface FakeClientOptions extends FakeWorldOptions {
   fail?: (call: { n: number; capability: Capability; id: string }) => XhsError | null;
   /** Real milliseconds each call takes (default: none, answered in a microtask). */
   latencyMs?: number;
+  /** Awaited before a call is answered (1-based call number): a call in flight for as long as the test needs. */
+  during?: (call: { n: number; capability: Capability; id: string }) => Promise<void>;
 }
 
 export interface FakeClient extends XhsClient {
@@ -179,7 +181,9 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     else await Promise.resolve();
     calls.push({ capability, id });
-    const error = options.fail?.({ n: calls.length, capability, id }) ?? null;
+    const n = calls.length;
+    if (options.during) await options.during({ n, capability, id });
+    const error = options.fail?.({ n, capability, id }) ?? null;
     const event: AttemptEvent = {
       at: FETCHED_AT,
       capability,
