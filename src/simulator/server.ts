@@ -612,16 +612,16 @@ function serveHttp(
         },
       );
   };
-  if (method === "GET" || method === "HEAD") {
-    req.resume(); // drain any body so keep-alive works
-    run(undefined);
-    return;
-  }
   const limit = guard.maxBodyBytes;
   const tooLarge = `Request body larger than ${limit} bytes.`;
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) {
     refuse(req, res, 413, tooLarge);
+    return;
+  }
+  if (method === "GET" || method === "HEAD") {
+    req.resume(); // drain any (small) body so keep-alive works
+    run(undefined);
     return;
   }
   // Read up to the limit, then stop keeping chunks and answer 413: memory stays bounded whatever is sent.

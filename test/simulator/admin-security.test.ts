@@ -232,6 +232,8 @@ describe("request bodies are bounded", () => {
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body)).toMatchObject({ detail: { code: 413 } });
     expect(r.sent).toBe(0);
+    const get = await raw(sim.url, { path: "/__sim/health", headers: { "content-length": String(560 * 1024 * 1024) } });
+    expect(get.status).toBe(413);
   });
 
   it("a streamed body (no length) is cut at 1 MiB with 413; the simulator keeps serving", async () => {
