@@ -59,8 +59,11 @@ export interface CrawlDeps {
   /** Ctrl-C: in-flight jobs are given back, the run is saved as interrupted. */
   signal?: AbortSignal;
   onProgress?: (progress: CrawlProgress) => void;
-  /** Told the run id once the run is opened, before the first call (e.g. to tag raw answers). */
-  onRunOpened?: (runId: string, resumed: boolean) => void;
+  /**
+   * Told the run id once the run is opened, before the first call (e.g. to tag raw answers), and how many
+   * other workers (processes) hold jobs of the run at that moment: this session works alongside them.
+   */
+  onRunOpened?: (runId: string, resumed: boolean, info: { otherWorkers: number }) => void;
   /**
    * Runs `tick` every `everyMs` until the returned function is called: the lease heartbeat. Default: an
    * unref'd setInterval. Tests with a fake clock pass their own.
@@ -191,7 +194,6 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   const { client, store, queue } = deps;
   const { run, plan, resumed } = await openRun(store, request);
   const runId = run.id;
-  deps.onRunOpened?.(runId, resumed);
   const owner = newOwner();
   const maxFailures = request.maxJobFailures ?? 3;
   const sleep: Sleep = deps.sleep ?? systemSleep;
@@ -203,9 +205,12 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   // of this host that has died (kill -9, crash) go back to pending at once, checkpoints kept; those of
   // another host's dead process are taken when they expire.
   const owners = new Set((await queue.listJobs(runId, { state: "leased" })).map((job) => job.leaseOwner));
+  let otherWorkers = 0;
   for (const other of owners) {
     if (other !== null && ownerIsDead(other)) await queue.recoverLeases(runId, { owner: other });
+    else otherWorkers += 1;
   }
+  deps.onRunOpened?.(runId, resumed, { otherWorkers });
 
   let stats = loadStats(run.stats);
   await store.transaction(async () => {

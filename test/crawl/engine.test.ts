@@ -262,6 +262,7 @@ describe("crawl engine", () => {
     const a = createFakeClient({ world, latencyMs: 3 });
     const b = createFakeClient({ world, latencyMs: 3 });
     let second: ReturnType<typeof runCrawl> | null = null;
+    let joined = 0;
     const first = runCrawl(
       {
         client: a,
@@ -269,7 +270,17 @@ describe("crawl engine", () => {
         queue: store,
         // B starts while A holds leases on jobs in flight (the live process of the issue).
         onProgress: () => {
-          second ??= runCrawl({ client: b, store, queue: store }, { plan: plan(BASIC), pollMs: 2 });
+          second ??= runCrawl(
+            {
+              client: b,
+              store,
+              queue: store,
+              onRunOpened: (_id, _resumed, info) => {
+                joined = info.otherWorkers;
+              },
+            },
+            { plan: plan(BASIC), pollMs: 2 },
+          );
         },
       },
       { plan: plan(BASIC), pollMs: 2 },
@@ -278,6 +289,7 @@ describe("crawl engine", () => {
     const rb = await (second as ReturnType<typeof runCrawl> | null);
     expect(rb?.resumed).toBe(true);
     expect(rb?.runId).toBe(ra.runId);
+    expect(joined).toBe(1);
     // Every paid call once: together they paid what one crawl pays, and B did part of it.
     expect(a.calls.length + b.calls.length).toBe(reference.fake.calls.length);
     expect(b.calls.length).toBeGreaterThan(0);

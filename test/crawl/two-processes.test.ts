@@ -111,6 +111,7 @@ describe.each([5, 3])("two crawls on one database (seed %i)", (seed) => {
       `two processes: reference ${referenceCalls} calls; second started after ${callsAtSecondStart}; together ${total}`,
     );
     expect(reportB.runId).toBe(reportA.runId);
+    expect(b.stderr).toMatch(/is being crawled by another process too/);
     expect(total).toBe(referenceCalls);
 
     const store = openSqliteStore(join(dir, "shared.db"), { readOnly: true });

@@ -217,8 +217,15 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
           signal: ctx.signal,
           ...(logger ? { logger } : {}),
           onProgress: (p) => progress.setProgress(p.runJobsFinished, p.runJobsKnown),
-          onRunOpened: (runId, resumed) => {
+          onRunOpened: (runId, resumed, { otherWorkers }) => {
             raw?.setRunId(runId);
+            if (otherWorkers > 0) {
+              // Said even on a pipe: two crawls on one run is worth knowing about.
+              ctx.stderr.write(
+                `Run ${runId} in ${options.db} is being crawled by another process too: this one takes only the jobs it does not hold, and waits for its last ones\n`,
+              );
+              return;
+            }
             if (!ctx.stderr.isTTY && !flags.json) return;
             ctx.stderr.write(`${resumed ? "Resuming" : "Starting"} run ${runId} into ${options.db}\n`);
           },
