@@ -15,8 +15,8 @@ const CN = "https://api.tikhub.dev";
 const GLOBAL = "https://api.tikhub.io";
 
 /** A fetch that records the origin of every request and answers from the simulator. */
-function recordingFetch(): { fetch: typeof globalThis.fetch; origins: string[] } {
-  const sim = createSimulator({ size: "tiny", rateLimit: 0 });
+function recordingFetch(seed = 1): { fetch: typeof globalThis.fetch; origins: string[] } {
+  const sim = createSimulator({ size: "tiny", rateLimit: 0, seed });
   const origins: string[] = [];
   const fetch = ((input: string | URL | Request, init?: RequestInit) => {
     origins.push(new URL(input instanceof Request ? input.url : String(input)).origin);
@@ -59,10 +59,12 @@ describe("choosing the base URL", () => {
 
 describe("the library", () => {
   it.each([
-    ["cn", CN],
-    ["global", GLOBAL],
-  ] as const)("region %s sends every call to %s", async (region, origin) => {
-    const rec = recordingFetch();
+    ["cn", CN, 1],
+    ["global", GLOBAL, 1],
+    ["cn", CN, 5],
+    ["global", GLOBAL, 9],
+  ] as const)("region %s sends every call to %s (world seed %i)", async (region, origin, seed) => {
+    const rec = recordingFetch(seed);
     const xhs = createClient({ apiKey: TEST_KEY, fetch: rec.fetch, region, qps: 0 });
     const note = await xhs.notes.get(NOTE);
     expect(note.id).toBe(NOTE);
