@@ -13,8 +13,8 @@
  */
 import type { EndpointSpec } from "../catalog/types.js";
 import type { Note, NoteType, Series } from "../model/types.js";
-import type { XhsError } from "../transport/errors.js";
-import { emptyPayloadError, isEmptyPayload, type PageAnswer, wrongItemError } from "./answers.js";
+import { UpstreamError, type XhsError } from "../transport/errors.js";
+import { emptyPayloadError, isEmptyPayload, isInconclusiveAnswer, type PageAnswer, wrongItemError } from "./answers.js";
 import type { HealthBoard } from "./health.js";
 import type { Route } from "./router.js";
 import { type Attempt, type AttemptPlanner, healthOf, type Outcome, type Verdict } from "./run-failover.js";
@@ -53,6 +53,10 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
   private readonly tried = new Set<string>();
   /** Series given up on, with the type knowledge at that time (a new type can make them worth asking again). */
   private readonly blocked = new Map<Series, NoteType | null>();
+  /** Whether every failed answer so far said nothing either way (empty, inner failure): see `next`. */
+  private onlyInconclusive = true;
+  /** Whether App V1 was already asked whether a video note still exists (see `next`). */
+  private existenceChecked = false;
   /** Paid calls made, for the "count how many calls each path costs" check. */
   calls = 0;
 
@@ -96,22 +100,42 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
       if (this.blocked.has(series) && this.blocked.get(series) === this.type) continue;
       const endpoint = this.endpointFor(bySeries.get(series)!);
       if (!endpoint) continue;
-      this.tried.add(endpoint.name);
       this.blocked.delete(series);
-      return {
-        series,
-        endpoint,
-        run: (ctx) => {
-          this.calls++;
-          return this.input.call(endpoint, ctx);
-        },
-      };
+      return this.attempt(series, endpoint);
+    }
+    // A video note every series that serves videos answered with nothing either way (empty, "服务异常"):
+    // App V1 cannot serve it, but it can say whether the note still exists ("笔记状态异常" for a deleted
+    // note: not found now instead of a second round that pays for the same answers). Its answer about a
+    // live video note is never returned (no video URL); asked at most once per call.
+    if (this.type === "video" && this.onlyInconclusive && !this.existenceChecked && busy.size === 0) {
+      for (const series of order) {
+        // A series with no video endpoint at all (App V1): it answers a video note, without its video URL.
+        const { endpoints } = bySeries.get(series)!;
+        if (endpoints.some((e) => servesType(e, "video"))) continue;
+        const endpoint = endpoints.find((e) => !this.tried.has(e.name));
+        if (!endpoint) continue;
+        this.existenceChecked = true;
+        return this.attempt(series, endpoint);
+      }
     }
     return null;
   }
 
+  private attempt(series: Series, endpoint: EndpointSpec): Attempt<PageAnswer<Note>> {
+    this.tried.add(endpoint.name);
+    return {
+      series,
+      endpoint,
+      run: (ctx) => {
+        this.calls++;
+        return this.input.call(endpoint, ctx);
+      },
+    };
+  }
+
   judge(attempt: Attempt<PageAnswer<Note>>, outcome: Outcome<PageAnswer<Note>>): Verdict<Note> {
     const { endpoint, series } = attempt;
+    if (!outcome.ok && !isInconclusiveAnswer(outcome.error)) this.onlyInconclusive = false;
     const empty = !outcome.ok && isEmptyPayload(outcome.error);
     if (outcome.ok || empty) {
       const note = outcome.ok ? outcome.value.items.find((n) => n.id === this.input.noteId) : undefined;
@@ -130,8 +154,15 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
         return { reject: error, health: "failure" };
       }
       if (!isComplete(note)) {
+        const existenceCheck = this.type === "video";
         // e.g. App V1 on a video note: right note, no video URL. Learn the type, never return it.
         this.learn(note.type);
+        if (existenceCheck) {
+          // App V1 asked whether a video note exists (see `next`): it does, and this series cannot serve it.
+          // A passing failure, so the series that can get their second round.
+          const message = `${endpoint.name}: note ${note.id} exists, but this series gives no video URL`;
+          return { reject: new UpstreamError(message, { endpoint: endpoint.name, series }), health: "success" };
+        }
         return {
           reject: wrongItemError(endpoint, `answered ${note.id} as a ${note.type} note without its video URL`),
           health: "success",

@@ -45,6 +45,37 @@ describe("deleted notes and unknown topics end as not found, once", () => {
       expect(paid(setup)).toBe(4);
     });
 
+    it(`seed ${seed}: a deleted note known to be a video: App V1 is asked whether it exists, NotFoundError after 3 calls`, async () => {
+      const setup = simClient("healthy", { seed });
+      const deleted = setup.sim.world.notes().find((n) => n.deleted && n.type === "video");
+      if (!deleted) throw new Error("no deleted video note in this world");
+      const error = await setup.run(setup.xhs.notes.get(deleted.id, { type: "video" })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(setup.events.map((e) => e.endpoint)).toEqual([
+        "app_v2/get_video_note_detail",
+        "app_v2/get_video_note_detail",
+        "app/get_note_info",
+      ]);
+      expect(paid(setup)).toBe(3);
+    });
+
+    it(`seed ${seed}: a live video note whose App V2 answers 服务异常 at first: App V1 says it exists, the second round serves it`, async () => {
+      const setup = simClient(
+        { outages: [{ endpoint: "app_v2/get_video_note_detail", kind: "inner_failure", fromCall: 0, toCall: 2 }] },
+        { seed },
+      );
+      const video = live(setup, "video");
+      const note = await setup.run(setup.xhs.notes.get(video.id, { type: "video" }));
+      expect(note).toMatchObject({ id: video.id, type: "video", source: "app_v2" });
+      expect(note.video).not.toBeNull();
+      expect(setup.events.map((e) => e.endpoint)).toEqual([
+        "app_v2/get_video_note_detail",
+        "app_v2/get_video_note_detail",
+        "app/get_note_info",
+        "app_v2/get_video_note_detail",
+      ]);
+    });
+
     it(`seed ${seed}: the comments of a deleted bare-id note: NotFoundError after 2 paid calls`, async () => {
       const setup = simClient("healthy", { seed });
       const deleted = setup.sim.world.notes().find((n) => n.deleted)!;
