@@ -174,7 +174,8 @@ export function register(program: Command): void {
   addClientOptions(cmd)
     .addHelpText(
       "after",
-      "\nExample:\n  xhs probe --note 'https://www.xiaohongshu.com/explore/<id>?xsec_token=…' --user <uid> --keyword 露营 --topic <pageId>",
+      "\nExamples:\n  xhs probe --note 697c0eee000000000a03c308 --user 61b46d790000000010008153 --keyword 露营 --topic 5c1cc866febed9000184b7c1\n" +
+        "  xhs probe --note 'https://www.xiaohongshu.com/explore/<id>?xsec_token=…' --comment <commentId>   # also the Web V3 comment endpoints",
     )
     .action(async (opts, command) => {
       const ctx = contextOf(command);
