@@ -227,7 +227,7 @@ function describeFsError(error: unknown): string {
 }
 
 /** Where an `-o` path really writes: a regular file (or a new one) is replaced atomically; anything else directly. */
-type OutputTarget = { kind: "atomic"; path: string } | { kind: "direct"; path: string };
+type OutputTarget = { kind: "atomic"; path: string; mode: number | null } | { kind: "direct"; path: string };
 
 /** An already-open descriptor (`/dev/stdout`, `/dev/fd/63` from `>(cmd)`, `/proc/self/fd/1`): never renamed over. */
 function isDescriptorPath(p: string): boolean {
@@ -247,7 +247,8 @@ async function outputTarget(target: string): Promise<OutputTarget> {
   for (let hops = 0; hops < 40; hops++) {
     if (isDescriptorPath(current)) return { kind: "direct", path: target };
     const link = await lstat(current).catch(() => null);
-    if (!link?.isSymbolicLink()) return { kind: "atomic", path: current };
+    // A file replaced keeps its permissions (a private 0600 export stays private).
+    if (!link?.isSymbolicLink()) return { kind: "atomic", path: current, mode: info ? info.mode & 0o777 : null };
     current = path.resolve(path.dirname(current), await readlink(current));
   }
   throw new UsageError(`cannot write to ${target}: too many levels of symbolic links.`);
@@ -273,7 +274,7 @@ export async function openAtomicFile(target: string, redact: (text: string) => s
   const temp = path.join(dir, `.${path.basename(final)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   let handle: FileHandle;
   try {
-    handle = await open(temp, "wx", 0o644);
+    handle = await open(temp, "wx", where.mode ?? 0o644);
   } catch (error) {
     throw new UsageError(`cannot write to ${target}: ${describeFsError(error)}.`);
   }
@@ -289,6 +290,7 @@ export async function openAtomicFile(target: string, redact: (text: string) => s
       await handle.write(redact(text));
     },
     commit: async () => {
+      if (where.mode !== null) await handle.chmod(where.mode); // exactly the old mode, whatever the umask
       await handle.sync();
       await close();
       await rename(temp, final);

@@ -1,6 +1,7 @@
 // Output formats: CSV escaping and BOM, tables with Chinese text, format choice, atomic files.
 import { execFileSync } from "node:child_process";
 import {
+  chmodSync,
   createReadStream,
   existsSync,
   lstatSync,
@@ -204,6 +205,21 @@ describe("-o onto what is not a plain file", () => {
     expect(readlinkSync(path.join(dir, "link.json"))).toBe("real.json");
     expect(readFileSync(path.join(dir, "real.json"), "utf8")).toBe("new");
     expect(readdirSync(dir).sort()).toEqual(["link.json", "real.json"]);
+  });
+
+  it("a file replaced keeps its permissions; a new one is 0644", async () => {
+    const dir = tempDir();
+    const target = path.join(dir, "private.jsonl");
+    writeFileSync(target, "old");
+    chmodSync(target, 0o600);
+    const file = await openAtomicFile(target, (t) => t);
+    await file.write("new");
+    await file.commit();
+    expect(readFileSync(target, "utf8")).toBe("new");
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    const fresh = await openAtomicFile(path.join(dir, "fresh.jsonl"), (t) => t);
+    await fresh.commit();
+    expect(statSync(path.join(dir, "fresh.jsonl")).mode & 0o777).toBe(0o644 & ~process.umask());
   });
 
   it("a dangling symlink creates its target; a chain of links is followed to the end", async () => {
