@@ -8,19 +8,25 @@
 //   XHS_MUTATE_REPORT the base name of the report files (default: "all")
 // `--concurrency N` on the command line overrides the default of 1 (two cores, shared).
 
-/** The modules under mutation testing, each scored on its own in docs/mutation.md. */
-export const MODULES = [
-  "src/model/counts.ts",
-  "src/model/times.ts",
-  "src/model/urls.ts",
-  "src/store/merge.ts",
-  "src/transport/classify.ts",
-];
+/**
+ * The modules under mutation testing, each scored on its own in docs/mutation.md, with the test files run
+ * against its mutants: the module's own tests (and the normalizers' for the model helpers they use), not the
+ * whole suite, whose run takes more than five minutes on one core. A score is then what those tests catch.
+ */
+export const TESTS = {
+  "src/model/counts.ts": ["test/model/**/*.test.ts", "test/series/**/*.test.ts"],
+  "src/model/times.ts": ["test/model/**/*.test.ts", "test/series/**/*.test.ts"],
+  "src/model/urls.ts": ["test/model/**/*.test.ts", "test/series/**/*.test.ts"],
+  "src/store/merge.ts": ["test/store/**/*.test.ts"],
+  "src/transport/classify.ts": ["test/transport/**/*.test.ts"],
+};
+export const MODULES = Object.keys(TESTS);
 
 /** The score each module must reach (docs/mutation.md marks those below it). */
 export const GOAL = 85;
 
 const mutate = process.env.XHS_MUTATE ? process.env.XHS_MUTATE.split(",") : MODULES;
+const testFiles = [...new Set(mutate.flatMap((module) => TESTS[module] ?? []))];
 const report = process.env.XHS_MUTATE_REPORT ?? "all";
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
@@ -29,16 +35,21 @@ export default {
   testRunner: "vitest",
   vitest: { configFile: "vitest.config.ts", related: true },
   checkers: ["typescript"],
+  // The checker compiles the modules and what they import (tsconfig.mutate.json lists MODULES), not the whole
+  // tree: a type error in work in progress elsewhere does not stop a run.
   tsconfigFile: "tsconfig.mutate.json",
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: "perTest",
   mutate,
+  testFiles,
   concurrency: 1,
   incremental: true,
   incrementalFile: `reports/mutation/${report}.incremental.json`,
   reporters: ["clear-text", "progress", "json"],
   jsonReporter: { fileName: `reports/mutation/${report}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
+  // The sandbox is made private (mkdtemp, 0700); a store test reads it as the user "nobody" (read-only folder).
+  buildCommand: "chmod go+rx .",
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
   timeoutMS: 10_000,

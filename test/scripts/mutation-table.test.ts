@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { moduleScore, renderTable } from "../../scripts/mutation-table.js";
+import { MODULES } from "../../stryker.config.mjs";
 
 const mutants = (counts: Record<string, number>) =>
   Object.entries(counts).flatMap(([status, n]) => Array.from({ length: n }, () => ({ status })));
@@ -37,5 +39,12 @@ describe("mutation scores table", () => {
     expect(table).toContain("| `b.ts` | 2 | 0 | 1 | 0 | 0 | 0 | 66.7 % (below goal) |");
     expect(table).toContain("| `c.ts` | not measured yet |");
     expect(table).toContain("Goal: ≥ 85 % per module.");
+  });
+});
+
+describe("mutation configuration", () => {
+  it("type-checks exactly the modules it mutates (tsconfig.mutate.json lists stryker.config.mjs MODULES)", () => {
+    const tsconfig = JSON.parse(readFileSync(new URL("../../tsconfig.mutate.json", import.meta.url), "utf8"));
+    expect([...tsconfig.files].sort()).toEqual([...MODULES].sort());
   });
 });
