@@ -3,6 +3,7 @@
  * arrives, and whether it counts as a change (a store writes only changed records).
  */
 import { describe, expect, it } from "vitest";
+import type { Comment, Note } from "../../src/model/types.js";
 import { mergeComment, mergeNote, mergeTopic, mergeUser } from "../../src/store/merge.js";
 import { comment, note, T0, T1, T2, topic, user, userRef } from "./fixtures.js";
 
@@ -90,6 +91,14 @@ describe("notes", () => {
     const a = note("n1", { text: null, textTruncated: true, fetchedAt: T0 });
     const b = note("n1", { text: null, textTruncated: true, fetchedAt: T1 });
     expect(mergeNote(a, b).merged).toMatchObject({ text: null, textTruncated: true });
+  });
+
+  it("keeps the full record's flag when neither record has text (no cut body was kept)", () => {
+    const full = note("n1", { text: null, textTruncated: false, fetchedAt: T0 });
+    const hit = note("n1", { text: null, textTruncated: true, fetchedAt: T1 });
+    for (const merged of [mergeNote(full, hit).merged, mergeNote(hit, full).merged]) {
+      expect(merged).toMatchObject({ text: null, textTruncated: false });
+    }
   });
 
   it("keeps the stored author's nickname, avatar and red id when a newer fetch of the same author lacks them", () => {
@@ -186,6 +195,23 @@ describe("notes", () => {
     const stored = note("n1", { ipLocation: null });
     expect(mergeNote(stored, note("n1", { ipLocation: "上海", fetchedAt: T1 })).changed).toBe(true);
     expect(mergeNote(stored, note("n1", { ipLocation: null, fetchedAt: T1 })).changed).toBe(false);
+  });
+});
+
+describe("unchanged records as JSON sees them (a key holding undefined is absent)", () => {
+  it("a stored record with extra keys holding undefined, merged with the same fetch, is unchanged", () => {
+    const stored = { ...note("n1"), legacy: undefined, author: { ...userRef("u1"), extra: undefined } } as Note;
+    expect(mergeNote(stored, note("n1", { fetchedAt: T1 })).changed).toBe(false);
+    expect(mergeNote(stored, note("n1", { fetchedAt: T1, ipLocation: "上海" })).changed).toBe(true);
+  });
+
+  it("a comment stored before pinned and byNoteAuthor existed is unchanged by the same comment without them", () => {
+    const { pinned: _p, byNoteAuthor: _b, ...before } = comment("c1", "n1");
+    const old = before as Comment;
+    const { merged, changed } = mergeComment(old, { ...old, fetchedAt: T1 });
+    expect(changed).toBe(false);
+    expect(merged.pinned ?? null).toBeNull();
+    expect(mergeComment(old, comment("c1", "n1", { pinned: true, fetchedAt: T1 })).changed).toBe(true);
   });
 });
 
