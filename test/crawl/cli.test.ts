@@ -82,6 +82,8 @@ describe("xhs export and runs: the database", () => {
       ["crawl", "--note", NOTE, "--db", "app.sqlite"],
       ["export", "notes", "--db", "app.sqlite"],
       ["runs", "list", "--db", "app.sqlite"],
+      // The demo deletes its previous database: never someone else's.
+      ["demo", "--db", "app.sqlite"],
     ]) {
       const result = await rig.run(args, { cwd: dir });
       expect(result.code, args.join(" ")).toBe(EXIT.usage);
