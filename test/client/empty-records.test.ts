@@ -4,7 +4,9 @@
  * second round) and never returns a record without identifying content.
  */
 import { describe, expect, it } from "vitest";
+import type { XhsClient } from "../../src/client/types.js";
 import type { Series } from "../../src/model/types.js";
+import type { World } from "../../src/simulator/world/world.js";
 import { AllSeriesFailedError } from "../../src/transport/errors.js";
 import { simClient } from "./sim-helpers.js";
 
@@ -63,5 +65,33 @@ describe("empty user and topic answers are not data", () => {
       const error = await setup.run(setup.xhs.topics.get(topic.pageId)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AllSeriesFailedError);
     });
+  }
+});
+
+/**
+ * The other capabilities, checked for the same hole: each one's first answer is an empty payload; the call
+ * fails over (or asks again) and still returns the subject's items, never an empty success.
+ */
+describe("every other capability: one empty answer is not taken for data", () => {
+  type Ask = (xhs: XhsClient, world: World) => Promise<unknown[]>;
+  const liveImage = (w: World) => w.notes().find((n) => !n.deleted && !n.webRestricted && n.commentsL1 >= 3)!;
+  const busyUser = (w: World) => w.users().find((u) => w.userNotes(u.id).length > 3)!;
+  const cases: [string, Ask][] = [
+    ["app_v2/get_user_posted_notes", (x, w) => x.users.notes(busyUser(w).id).collect(3)],
+    ["app_v2/get_note_comments", (x, w) => x.comments.list(liveImage(w).id).collect(3)],
+    ["app_v2/search_notes", (x, w) => x.search.notes(liveImage(w).title.slice(0, 2)).collect(3)],
+    ["app_v2/search_users", (x, w) => x.search.users(busyUser(w).nickname.slice(0, 2)).collect(3)],
+    ["app_v2/get_topic_feed", (x, w) => x.topics.notes(w.topics()[0]!.pageId).collect(3)],
+    ["app/extract_share_info", async (x, w) => [await x.links.resolve(w.shortLink("note", liveImage(w).shortCode))]],
+  ];
+  for (const seed of [1, 3]) {
+    for (const [endpoint, ask] of cases) {
+      it(`seed ${seed}: ${endpoint} answering an empty payload first`, async () => {
+        const setup = simClient({ outages: [{ endpoint, kind: "empty_payload", fromCall: 0, toCall: 1 }] }, { seed });
+        const got = await setup.run(ask(setup.xhs, setup.sim.world));
+        expect(got.length).toBeGreaterThan(0);
+        expect(setup.events[0]).toMatchObject({ endpoint, outcome: "upstream" });
+      });
+    }
   }
 });
