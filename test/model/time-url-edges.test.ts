@@ -1,0 +1,84 @@
+/** The edges of time and URL parsing: unit and range boundaries, the forms a digit string may take. */
+import { describe, expect, it } from "vitest";
+import { isoFromEpochMs, timeFromObjectId, toIsoTime } from "../../src/model/times.js";
+import { noteUrl, userUrl, xsecTokenFromUrl } from "../../src/model/urls.js";
+
+describe("toIsoTime edges", () => {
+  it("reads 1e12 as milliseconds (2001), just below it as seconds, and nothing from 1e15 ms on", () => {
+    expect(toIsoTime(1e12)).toBe("2001-09-09T01:46:40.000Z");
+    expect(toIsoTime(1e12 - 1)).toBe("+033658-09-27T01:46:39.000Z"); // seconds, in ms just under the 1e15 cap
+    expect(toIsoTime(999_999_999_999_999)).toBe(new Date(999_999_999_999_999).toISOString());
+    expect(toIsoTime(1e15)).toBeNull();
+  });
+
+  it("keeps milliseconds of fractional seconds, rounded", () => {
+    expect(toIsoTime(1705104003.4567)).toBe("2024-01-13T00:00:03.457Z");
+    expect(toIsoTime("1705104003.5")).toBe("2024-01-13T00:00:03.500Z");
+    expect(toIsoTime(" 1705104003 ")).toBe("2024-01-13T00:00:03.000Z");
+    expect(toIsoTime(1)).toBe("1970-01-01T00:00:01.000Z");
+  });
+
+  it.each([["1705104003x"], ["x1705104003"], ["1705104003."], [".5"], ["1,705,104,003"], ["-1705104003"], ["1e9"]])(
+    "%j is not a time",
+    (input) => {
+      expect(toIsoTime(input)).toBeNull();
+    },
+  );
+});
+
+describe("isoFromEpochMs outside its fast range", () => {
+  it("formats negative and fractional instants as Date does", () => {
+    expect(isoFromEpochMs(-1)).toBe("1969-12-31T23:59:59.999Z");
+    expect(isoFromEpochMs(1.5)).toBe(new Date(1.5).toISOString());
+    expect(isoFromEpochMs(86_400_000 * 365 + 0.25)).toBe(new Date(86_400_000 * 365 + 0.25).toISOString());
+  });
+});
+
+describe("timeFromObjectId edges", () => {
+  const NOW = Date.parse("2026-01-01T00:00:00.000Z");
+  const idAt = (seconds: number) => `${seconds.toString(16).padStart(8, "0")}0000000000000000`;
+
+  it("accepts 2013-01-01 and a day into the future, nothing earlier or later", () => {
+    expect(timeFromObjectId(idAt(1_356_998_400), NOW)).toBe("2013-01-01T00:00:00.000Z");
+    expect(timeFromObjectId(idAt(1_356_998_399), NOW)).toBeNull();
+    const dayAhead = NOW / 1000 + 86_400;
+    expect(timeFromObjectId(idAt(dayAhead), NOW)).toBe("2026-01-02T00:00:00.000Z");
+    expect(timeFromObjectId(idAt(dayAhead + 1), NOW)).toBeNull();
+  });
+
+  it("wants exactly 24 lower-case hex characters", () => {
+    const id = idAt(1_700_000_000);
+    expect(timeFromObjectId(id, NOW)).toBe(new Date(1_700_000_000_000).toISOString());
+    expect(timeFromObjectId(`${id}0`, NOW)).toBeNull();
+    expect(timeFromObjectId(`x${id}`, NOW)).toBeNull();
+    expect(timeFromObjectId(id.slice(1), NOW)).toBeNull();
+    expect(
+      timeFromObjectId(
+        id
+          .toUpperCase()
+          .replace(/^(.{8})/, "$1")
+          .replace("65", "6A"),
+        NOW,
+      ),
+    ).toBeNull();
+  });
+
+  it("uses the current time as the default horizon", () => {
+    expect(timeFromObjectId(idAt(Math.floor(Date.now() / 1000)))).not.toBeNull();
+    expect(timeFromObjectId(idAt(Math.floor(Date.now() / 1000) + 3 * 86_400))).toBeNull();
+  });
+});
+
+describe("URL edges", () => {
+  it("escapes ids and leaves an empty token out", () => {
+    expect(noteUrl("a/b c")).toBe("https://www.xiaohongshu.com/explore/a%2Fb%20c");
+    expect(noteUrl("n1", "")).toBe("https://www.xiaohongshu.com/explore/n1");
+    expect(userUrl("u/1")).toBe("https://www.xiaohongshu.com/user/profile/u%2F1");
+  });
+
+  it("reads an empty xsec_token as none", () => {
+    expect(xsecTokenFromUrl("https://www.xiaohongshu.com/explore/n1?xsec_token=")).toBeNull();
+    expect(xsecTokenFromUrl("https://www.xiaohongshu.com/explore/n1?xsec_token=T&xsec_token=U")).toBe("T");
+    expect(xsecTokenFromUrl("")).toBeNull();
+  });
+});
