@@ -4,7 +4,7 @@
  * local server (every call may cost money; DNS rebinding and plain cross-site GETs are the threats).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { isLoopbackHost } from "../transport/hosts.js";
+import { fetchSiteAllowed, isLoopbackHost, originAllowed } from "../transport/hosts.js";
 
 /** Loopback hosts: one rule with the simulator's (src/transport/hosts.ts). */
 export { isLoopbackHost };
@@ -43,43 +43,5 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   return timingSafeEqual(digest(match[1]!), digest(token));
 }
 
-/** Origins always allowed: pages served from loopback (a local tool), any port. */
-function isLoopbackOrigin(origin: string): boolean {
-  try {
-    const url = new URL(origin);
-    return (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHost(url.hostname);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Fetch Metadata: a browser names where a request comes from in `Sec-Fetch-Site`, also when it sends
- * no Origin (an `<img>`, a link, a form GET, a `no-cors` fetch), and a page can make any of those reach
- * this server. Pass: no header (curl, SDKs, MCP clients, old browsers: the Origin check still applies),
- * `none` (typed in the address bar), `same-origin`, and a request from another site that names an
- * allowed Origin (a CORS call from a loopback page or an `--allow-origin` app). Every other request
- * from another site (`cross-site`, and `same-site`: another port or subdomain) is refused.
- */
-export function fetchSiteAllowed(
-  site: string | undefined,
-  origin: string | undefined,
-  allowed: readonly string[],
-): boolean {
-  if (site === undefined || site === "") return true;
-  const s = site.trim().toLowerCase();
-  if (s === "none" || s === "same-origin") return true;
-  return origin !== undefined && origin !== "" && originAllowed(origin, allowed);
-}
-
-/**
- * Requests without an Origin (curl, SDKs, MCP clients) pass; a browser's Origin must be loopback or
- * listed in `allowed` (exact origins such as https://app.example.com, or "*" for any).
- */
-export function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
-  if (origin === undefined || origin === "") return true;
-  if (allowed.includes("*")) return true;
-  if (origin === "null") return false;
-  if (isLoopbackOrigin(origin)) return true;
-  return allowed.some((a) => a.replace(/\/+$/, "").toLowerCase() === origin.toLowerCase());
-}
+/** The browser checks (Origin, Fetch Metadata): one rule with the simulator's (src/transport/hosts.ts). */
+export { fetchSiteAllowed, originAllowed };

@@ -18,7 +18,7 @@ import { API_PREFIX, endpointByPath } from "../catalog/endpoints.js";
 import type { EndpointSpec } from "../catalog/types.js";
 import type { Clock, Sleep } from "../client/types.js";
 import { systemSleep } from "../transport/clock.js";
-import { hostOfHeader, isLoopbackHost, normalizeHost } from "../transport/hosts.js";
+import { fetchSiteAllowed, hostOfHeader, isLoopbackHost, normalizeHost, originAllowed } from "../transport/hosts.js";
 import { ADMIN_PREFIX, handleAdmin } from "./admin.js";
 import { BillingLedger, keyId, type PriceTable } from "./billing.js";
 import {
@@ -490,24 +490,14 @@ function httpGuard(listenHost: string, options: ListenOptions): HttpGuard {
 }
 
 /**
- * A browser's request from another site is refused: by its Origin when it sends one (loopback pages
- * and the simulator's own host pass), else by `Sec-Fetch-Site` (an `<img>` or no-cors GET sends no Origin).
- * Clients that are not browsers send neither and pass.
+ * A browser's request from another site is refused, by the server's rule (src/transport/hosts.ts) with
+ * no extra origins: an Origin must be a loopback page, and `Sec-Fetch-Site` (sent also without an Origin,
+ * by an `<img>` or a no-cors GET) must be none or same-origin unless that Origin passes. Clients that are
+ * not browsers send neither and pass.
  */
 function browserRequestAllowed(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== "") {
-    if (origin === "null") return false;
-    try {
-      const url = new URL(origin);
-      if (url.protocol !== "http:" && url.protocol !== "https:") return false;
-      const host = normalizeHost(url.hostname);
-      return host !== undefined && (isLoopbackHost(host) || host === hostOfHeader(req.headers.host));
-    } catch {
-      return false;
-    }
-  }
-  return req.headers["sec-fetch-site"] !== "cross-site";
+  return originAllowed(origin, []) && fetchSiteAllowed(req.headers["sec-fetch-site"], origin, []);
 }
 
 export interface Listening {

@@ -196,22 +196,28 @@ describe("the HTTP server checks Host and Origin like xhs serve", () => {
     expect((await raw(sim.url, { headers: { host: "bad host" } })).status).toBe(403);
   });
 
-  it("refuses cross-site browser requests, by Origin or by Sec-Fetch-Site", async () => {
+  it("refuses cross-site browser requests, by Origin or by Sec-Fetch-Site, as xhs serve does", async () => {
     const refused: Record<string, string>[] = [
       { origin: "https://evil.example" },
       { origin: "null" },
       { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" },
+      { "sec-fetch-site": "same-site" },
+      { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
     ];
     for (const headers of refused) {
-      expect((await raw(sim.url, { method: "POST", path: "/__sim/reset", headers })).status).toBe(403);
+      const r = await raw(sim.url, { method: "POST", path: "/__sim/reset", headers });
+      expect(r.status, JSON.stringify(headers)).toBe(403);
     }
     const allowed: Record<string, string>[] = [
       { origin: "http://localhost:3000" },
+      { origin: "http://127.0.0.1:5173", "sec-fetch-site": "cross-site", "sec-fetch-mode": "cors" },
       { "sec-fetch-site": "same-origin" },
+      { "sec-fetch-site": "none" },
       {},
     ];
     for (const headers of allowed) {
-      expect((await raw(sim.url, { method: "POST", path: "/__sim/reset", headers })).status).toBe(200);
+      const r = await raw(sim.url, { method: "POST", path: "/__sim/reset", headers });
+      expect(r.status, JSON.stringify(headers)).toBe(200);
     }
   });
 });

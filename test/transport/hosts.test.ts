@@ -3,8 +3,14 @@
  * accepts (IPv4-mapped IPv6 included) is loopback; look-alike names and other addresses are not.
  */
 import { describe, expect, it } from "vitest";
-import { isLoopbackHost as serverIsLoopbackHost } from "../../src/server/security.js";
-import { hostOfHeader, isLoopbackHost, normalizeHost } from "../../src/transport/hosts.js";
+import * as server from "../../src/server/security.js";
+import {
+  fetchSiteAllowed,
+  hostOfHeader,
+  isLoopbackHost,
+  normalizeHost,
+  originAllowed,
+} from "../../src/transport/hosts.js";
 
 const LOOPBACK = [
   "localhost",
@@ -47,8 +53,14 @@ describe("isLoopbackHost", () => {
   it.each(NOT_LOOPBACK)("%s is not", (host) => {
     expect(isLoopbackHost(host)).toBe(false);
   });
-  it("is the very function the HTTP server uses", () => {
-    expect(serverIsLoopbackHost).toBe(isLoopbackHost);
+  it("is the very function the HTTP server uses, as are its browser checks", () => {
+    expect(server.isLoopbackHost).toBe(isLoopbackHost);
+    expect(server.originAllowed).toBe(originAllowed);
+    expect(server.fetchSiteAllowed).toBe(fetchSiteAllowed);
+  });
+  it("a page on an IPv4-mapped loopback origin is a loopback page", () => {
+    expect(originAllowed("http://[::ffff:127.0.0.1]:3000", [])).toBe(true);
+    expect(originAllowed("http://[::ffff:10.0.0.1]:3000", [])).toBe(false);
   });
 });
 
