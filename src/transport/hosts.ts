@@ -1,7 +1,8 @@
 /**
- * Which host names mean "this machine". One rule for the HTTP server and the simulator (where each may
- * listen without a guard, and which `Host` headers each accepts against DNS rebinding), so the two
- * cannot drift apart. A neutral module: the library imports neither src/server nor src/simulator.
+ * Which host names mean "this machine", and which browser requests come from another site. One rule
+ * for the HTTP server and the simulator (where each may listen without a guard, which `Host` headers
+ * each accepts against DNS rebinding, which Origin / Sec-Fetch-Site it refuses), so the two cannot
+ * drift apart. A neutral module: the library imports neither src/server nor src/simulator.
  */
 import { BlockList, isIP } from "node:net";
 
