@@ -124,3 +124,23 @@ describe("the CLI: exit 2 and nothing paid for a malformed id; the topic URL wor
     expect(JSON.parse(good.stdout)).toMatchObject({ kind: "note", id: NOTE, url: expect.stringContaining(NOTE) });
   });
 });
+
+describe("the help examples of topic, replies and resolve work on the simulator's default world", () => {
+  const rig = simRig();
+  for (const command of ["topic", "replies", "resolve"]) {
+    it(`xhs ${command} --help`, async () => {
+      const help = await rig.run([command, "--help"]);
+      const examples = help.stdout
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line.startsWith(`xhs ${command} `));
+      expect(examples.length).toBeGreaterThan(0);
+      for (const example of examples) {
+        // Shell words: split on spaces, single quotes removed (the examples quote one URL each).
+        const argv = (example.match(/'[^']*'|\S+/g) ?? []).slice(1).map((w) => w.replace(/^'|'$/g, ""));
+        const r = await rig.run(argv);
+        expect(r.code, `${example}: ${r.stderr}`).toBe(0);
+      }
+    });
+  }
+});

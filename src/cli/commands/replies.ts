@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .argument("<noteRef>", "the note's id, URL, share text or short link", (v) => checkRef("note", v))
     .argument("<commentId>", "the top-level comment's id", (v) => checkId("comment", v));
   addListOptions(addOutputOptions(addClientOptions(cmd)))
-    .addHelpText("after", "\nExample:\n  xhs replies 68f4e9bf000000000700b8f7 68f599c1000000001b0249a5 --jsonl")
+    .addHelpText("after", "\nExample:\n  xhs replies 699916e6000000001d0253da 69b72f8e000a530000838073 --jsonl")
     .action(async (noteRef, commentId, opts, command) => {
       await runList(contextOf(command), opts, "comment", (client, list) =>
         client.comments.replies(noteRef, commentId, list),

@@ -17,7 +17,7 @@ export function register(program: Command): void {
       return v.trim();
     });
   addOutputOptions(addClientOptions(cmd))
-    .addHelpText("after", "\nExample:\n  xhs resolve 'http://xhslink.com/m/AbCdEf' --json")
+    .addHelpText("after", "\nExample:\n  xhs resolve 'http://xhslink.com/a/1xhllrdTJC' --json")
     .action(async (text, opts, command) => {
       await runSingle(contextOf(command), opts, "link", (client, call) => client.links.resolve(text, call));
     });
