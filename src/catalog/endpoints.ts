@@ -5,6 +5,7 @@
  * (see docs/reference-conflicts.md for every place they disagree and what was chosen).
  */
 import type { Series } from "../model/types.js";
+import { MAX_REF_LENGTH } from "../refs/parse-ref.js";
 import type { EndpointSpec, ParamSpec } from "./types.js";
 
 export const API_PREFIX = "/api/v1/xiaohongshu/";
@@ -29,7 +30,10 @@ const int = (name: string, description: string, extra: Partial<ParamSpec> = {}):
 const required = { required: true } as const;
 
 const noteId = str("note_id", "Note id (24 lowercase hex characters).", { default: "", format: "note" });
-const shareText = str("share_text", "A Xiaohongshu share link or share text (App or Web).", { default: "" });
+const shareText = str("share_text", "A Xiaohongshu share link or share text (App or Web).", {
+  default: "",
+  maxLength: MAX_REF_LENGTH,
+});
 const userId = str("user_id", "User id (24-32 lowercase hex characters).", { default: "", format: "user" });
 
 export const SEARCH_SORTS_APP = [
@@ -249,12 +253,14 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   }),
   entry("app_v1", "get_user_id_and_xsec_token", {
     capability: "resolveUser",
-    params: [str("share_link", "A user profile share link (long or short).", required)],
+    params: [
+      str("share_link", "A user profile share link (long or short).", { required: true, maxLength: MAX_REF_LENGTH }),
+    ],
     pagination: "none",
   }),
   entry("app_v1", "extract_share_info", {
     capability: "resolveNote",
-    params: [str("share_link", "A note share link or share text.", required)],
+    params: [str("share_link", "A note share link or share text.", { required: true, maxLength: MAX_REF_LENGTH })],
     pagination: "none",
   }),
 

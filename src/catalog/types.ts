@@ -40,6 +40,8 @@ export interface ParamSpec {
    * wrong id like a good one. Only on parameters a caller supplies; cursors echoed from answers are not checked.
    */
   format?: ParamFormat;
+  /** Longest string value accepted (share text and links: MAX_REF_LENGTH, the ref parser's bound). */
+  maxLength?: number;
   description: string;
 }
 

@@ -62,6 +62,9 @@ export function validateParams(
     if (param.enum && !param.enum.map(String).includes(normalized)) {
       fail(`parameter "${name}" must be one of ${describeAllowed(param)}; got ${JSON.stringify(text)}`);
     }
+    if (param.maxLength !== undefined && text.length > param.maxLength) {
+      fail(`parameter "${name}" is too long: ${text.length} characters, at most ${param.maxLength}`);
+    }
     if (param.format) {
       const problem = formatProblem(param.format, normalized);
       if (problem) fail(`parameter "${name}": ${problem}`);

@@ -156,4 +156,17 @@ describe("validateParams: ids of every kind, exactly, before any call", () => {
       xsec_token: "CB_x-Y9+/=",
     });
   });
+
+  it("refuses share text or a share link longer than the ref parser's bound (4,096 characters)", () => {
+    const long = `http://xhslink.com/a/${"x".repeat(4100)}`;
+    expect(
+      invalid(() => validateParams(endpoint("app_v2/get_image_note_detail"), { share_text: long })).message,
+    ).toMatch(/"share_text" is too long: 4121 characters, at most 4096/);
+    expect(invalid(() => validateParams(endpoint("app/extract_share_info"), { share_link: long })).message).toMatch(
+      /"share_link" is too long/,
+    );
+    expect(validateParams(endpoint("app/extract_share_info"), { share_link: "http://xhslink.com/a/AbC" })).toEqual({
+      share_link: "http://xhslink.com/a/AbC",
+    });
+  });
 });
