@@ -174,6 +174,13 @@ describe("interpretPage: inner failures that say nothing either way", () => {
     expect((error as NotFoundAnswer).explicit).toBe(false);
   });
 
+  it("服务异常 is a topic vote on App V2 only: a series that gained topic info would need a clearer answer", () => {
+    const otherSeries = { ...endpoint("app_v2/get_topic_info"), name: "app/get_topic_info", series: "app_v1" as const };
+    const normalizers = fixedPage([], { ok: false, reason: "inner_failure", message: "服务异常", notFound: false });
+    const error = thrown(() => interpretPage(otherSeries, { normalizers })({}, META));
+    expect(error).toBeInstanceOf(InnerFailureAnswer);
+  });
+
   it("an inner failure without a message: no vote, no dangling colon, no upstream message", () => {
     const normalizers = fixedPage([], { ok: false, reason: "inner_failure", message: null, notFound: false });
     for (const name of ["app_v2/get_topic_info", "app/get_note_info"]) {
@@ -433,6 +440,22 @@ describe("uncontradictedNotFound", () => {
     const error = uncontradictedNotFound("note n1", new Set<Series>(["app_v2", "app_v1"]), last);
     expect(error?.message).toBe("note n1: not found (said by app_v2 and app_v1; web_v3 answered nothing either way)");
     expect(error?.series).toBe("app_v1");
+  });
+
+  it("voters whose last error is no longer a vote: still not found, with no vote's context", () => {
+    const last = new Map<Series, XhsError>([
+      ["app_v1", new UpstreamError("502", { series: "app_v1", httpStatus: 502 })],
+      ["app_v2", inner("app_v2")],
+    ]);
+    const error = uncontradictedNotFound("note n1", new Set<Series>(["app_v1"]), last);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect([error?.endpoint, error?.series, error?.httpStatus, error?.requestId, error?.cause]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it("a series whose error names none is shown as ?", () => {
