@@ -29,14 +29,15 @@ export const MODULES = Object.keys(TESTS);
 export const GOAL = 85;
 
 const mutate = process.env.XHS_MUTATE ? process.env.XHS_MUTATE.split(",") : MODULES;
-const testFiles = [...new Set(mutate.flatMap((module) => TESTS[module] ?? []))];
+// Read by scripts/vitest.mutate.config.ts in Stryker's test-runner processes, which inherit the environment.
+process.env.XHS_MUTATE_TESTS = [...new Set(mutate.flatMap((module) => TESTS[module] ?? []))].join(",");
 const report = process.env.XHS_MUTATE_REPORT ?? "all";
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   packageManager: "npm",
   testRunner: "vitest",
-  vitest: { configFile: "vitest.config.ts", related: true },
+  vitest: { configFile: "scripts/vitest.mutate.config.ts", related: true },
   checkers: ["typescript"],
   // The checker compiles the modules and what they import (tsconfig.mutate.json lists MODULES), not the whole
   // tree: a type error in work in progress elsewhere does not stop a run.
@@ -44,7 +45,6 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: "perTest",
   mutate,
-  testFiles,
   concurrency: 1,
   incremental: true,
   incrementalFile: `reports/mutation/${report}.incremental.json`,

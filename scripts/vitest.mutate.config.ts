@@ -1,0 +1,18 @@
+/**
+ * The vitest configuration Stryker runs: the project's, with `include` narrowed to the test files of the
+ * modules being mutated (XHS_MUTATE_TESTS, set by stryker.config.mjs). Not Stryker's own `testFiles`
+ * option: with it, Stryker 9.6.1 activates static mutants after the module has loaded, so every mutant of a
+ * module-level constant (a regex, a table) is reported as survived (stryker-js issue #6144).
+ */
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+import base from "../vitest.config.js";
+
+const include = process.env.XHS_MUTATE_TESTS?.split(",").filter((glob) => glob !== "");
+
+// Spread, not mergeConfig: mergeConfig concatenates arrays, so the project's include would stay.
+export default defineConfig({
+  ...base,
+  root: fileURLToPath(new URL("..", import.meta.url)),
+  test: { ...base.test, ...(include && include.length > 0 ? { include } : {}) },
+});
