@@ -135,3 +135,14 @@ describe("parseCount's one-scan path for compact counts", () => {
     );
   });
 });
+
+describe("parseCount at the edge of exact integers", () => {
+  it("keeps 2^53 − 1 itself, as a number or from a compact display, and nothing above", () => {
+    expect(parseCount(Number.MAX_SAFE_INTEGER)).toEqual({ value: Number.MAX_SAFE_INTEGER, approx: false });
+    expect(parseCount(Number.MAX_SAFE_INTEGER + 2)).toEqual({ value: null, approx: false });
+    // 900719925474099 × 10^-7 × 10^8 lands on 2^53 − 1 in floating point, by either path.
+    expect(parsed("90071992.5474099亿")).toEqual({ value: Number.MAX_SAFE_INTEGER, approx: true, regex: false });
+    expect(parseCount(" 90071992.5474099亿")).toEqual({ value: Number.MAX_SAFE_INTEGER, approx: true });
+    expect(parsed("90071992.5474100亿")).toEqual({ value: null, approx: false, regex: false });
+  });
+});
