@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GOAL, MODULES } from "../stryker.config.mjs";
-import { type ModuleScore, type MutationReport, moduleScore, renderTable } from "./mutation-table.js";
+import { keepNotes, type ModuleScore, type MutationReport, moduleScore, renderTable } from "./mutation-table.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TABLE = join(ROOT, "docs/mutation.md");
@@ -32,7 +32,8 @@ function writeTable(): void {
     const score = moduleScore(JSON.parse(readFileSync(path, "utf8")) as MutationReport, module);
     if (score !== null) scores.set(module, score);
   }
-  writeFileSync(TABLE, renderTable(MODULES, scores, GOAL));
+  const previous = existsSync(TABLE) ? readFileSync(TABLE, "utf8") : undefined;
+  writeFileSync(TABLE, keepNotes(renderTable(MODULES, scores, GOAL), previous));
   console.log(`mutate: wrote ${TABLE}`);
 }
 

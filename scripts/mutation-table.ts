@@ -62,7 +62,7 @@ export function renderTable(
     "# Mutation scores",
     "",
     "Written by `npm run mutate` (or `npm run mutate:table`, from the last reports) from Stryker's JSON reports in",
-    "`reports/mutation/`; do not edit by hand. Score = (killed + timed out) / (killed + timed out + survived + no",
+    "`reports/mutation/`; edit only the notes at the end. Score = (killed + timed out) / (killed + timed out + survived + no",
     "coverage). *Equivalent* counts the mutants marked `// Stryker disable … : <reason>` in the code; *not typed*",
     `those the TypeScript checker rejects. Goal: ≥ ${goal} % per module.`,
     "",
@@ -71,4 +71,13 @@ export function renderTable(
     ...rows,
     "",
   ].join("\n");
+}
+
+/** The hand-written part of docs/mutation.md: from this heading on, a rewrite keeps the text as it is. */
+export const NOTES_HEADING = "## Notes";
+
+/** The new table followed by the notes section of the previous file, if it had one. */
+export function keepNotes(table: string, previous: string | undefined): string {
+  const at = previous?.indexOf(`\n${NOTES_HEADING}\n`) ?? -1;
+  return at < 0 || previous === undefined ? table : `${table}\n${previous.slice(at + 1)}`;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { moduleScore, renderTable } from "../../scripts/mutation-table.js";
+import { keepNotes, moduleScore, renderTable } from "../../scripts/mutation-table.js";
 import { MODULES } from "../../stryker.config.mjs";
 
 const mutants = (counts: Record<string, number>) =>
@@ -39,6 +39,17 @@ describe("mutation scores table", () => {
     expect(table).toContain("| `b.ts` | 2 | 0 | 1 | 0 | 0 | 0 | 66.7 % (below goal) |");
     expect(table).toContain("| `c.ts` | not measured yet |");
     expect(table).toContain("Goal: ≥ 85 % per module.");
+  });
+});
+
+describe("mutation notes", () => {
+  it("keeps the hand-written notes of the previous file under a new table", () => {
+    const previous = "# Mutation scores\n\n| old |\n\n## Notes\n\n- counts.ts: bounds are equivalent.\n";
+    expect(keepNotes("# Mutation scores\n\n| new |\n", previous)).toBe(
+      "# Mutation scores\n\n| new |\n\n## Notes\n\n- counts.ts: bounds are equivalent.\n",
+    );
+    expect(keepNotes("| new |\n", "| old |\n")).toBe("| new |\n");
+    expect(keepNotes("| new |\n", undefined)).toBe("| new |\n");
   });
 });
 
