@@ -10,11 +10,12 @@
  * Raw answers of the baselines are read with xhs-kit's own normalizers (the most charitable reader there
  * is); whatever the baseline presented as success and holds no right data counts as wrong.
  */
-import type { Comment, Note } from "../model/types.js";
+import type { Comment, Note, Series } from "../model/types.js";
 import { normalize } from "../series/normalize.js";
 import type { NormalizedItem } from "../series/types.js";
 import type { World } from "../simulator/world/world.js";
 import { isXhsError } from "../transport/errors.js";
+import type { BenchProfile } from "./profiles.js";
 import type { StrategyAnswer } from "./strategies/types.js";
 import type { BenchRequest } from "./workload.js";
 
@@ -130,4 +131,33 @@ function failureTag(reason: string): string {
   if (kind && !kind.includes("/")) return kind;
   if (/HTTP (\d+)/.test(reason)) return `http_${/HTTP (\d+)/.exec(reason)?.[1]}`;
   return "error";
+}
+
+/** A profile's series that never answer (an outage from the first call on, with no end). */
+export function downSeries(profile: BenchProfile): Set<Series> {
+  const down = new Set<Series>();
+  for (const o of profile.faults.outages ?? []) {
+    const always = o.fromCall === 0 && o.toCall === undefined && o.afterMs === undefined && o.from === undefined;
+    if (always && o.series !== undefined) down.add(o.series);
+  }
+  return down;
+}
+
+/**
+ * The series that can serve a request correctly, from the world's truth and the profile's lasting outages:
+ * every series serves lists and image notes; a video note needs its video URL, which App V1 never gives
+ * (tikhub-api.md: the guide); Web V3 does not show a note hidden from the web (its detail and comments).
+ * A failure is "unservable" when this is empty: no strategy could have answered it.
+ */
+export function servingSeries(world: World, request: BenchRequest, profile: BenchProfile): Series[] {
+  const down = downSeries(profile);
+  const all: Series[] = ["app_v2", "app_v1", "web_v3"];
+  let can: Series[] = all;
+  if ("noteId" in request) {
+    const note = world.note(request.noteId);
+    if (!note || note.deleted) return [];
+    if (note.webRestricted) can = can.filter((s) => s !== "web_v3");
+    if (request.kind.startsWith("note-") && note.type === "video") can = can.filter((s) => s !== "app_v1");
+  }
+  return can.filter((s) => !down.has(s));
 }

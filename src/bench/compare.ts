@@ -5,12 +5,12 @@
  */
 import { performance } from "node:perf_hooks";
 import { createSimulator, type Simulator } from "../simulator/index.js";
-import { judge, type Outcome } from "./checker.js";
+import { judge, type Outcome, servingSeries } from "./checker.js";
 import { type BenchProfile, DOCUMENTED_QPS } from "./profiles.js";
 import type { BenchTime } from "./scaled-time.js";
 import { percentile, round } from "./stats.js";
 import { STRATEGIES } from "./strategies/index.js";
-import type { StrategyName } from "./strategies/types.js";
+import type { StrategyAnswer, StrategyName } from "./strategies/types.js";
 import { type BenchRequest, buildWorkload, REQUEST_KINDS, type RequestKind } from "./workload.js";
 
 export interface CompareOptions {
@@ -24,6 +24,8 @@ export interface CompareOptions {
   time: BenchTime;
   profiles: readonly BenchProfile[];
   strategies: readonly StrategyName[];
+  /** Keep each wrong or failed answer of the cells (CellResult.incidents), for the multi-seed report. */
+  incidents?: boolean;
   /** Told when a cell starts and ends (progress on stderr). */
   onCell?: (cell: CellResult | { profile: string; strategy: StrategyName; starting: true }) => void;
 }
@@ -37,6 +39,20 @@ export interface Tally {
   p99Ms: number;
 }
 
+/** One answer that was not correct: which request, what the checker said, what the strategy said. */
+export interface Incident {
+  index: number;
+  kind: RequestKind;
+  /** The note id, user id or keyword asked about. */
+  subject: string;
+  outcome: "wrong" | "failed";
+  reason: string;
+  /** The series that could have served it (the world's truth and the profile's lasting outages). */
+  servableBy: string[];
+  /** The strategy's failure message (shortened), or what it handed over ("3 items, hasMore false"). */
+  detail: string;
+}
+
 export interface CellResult {
   profile: string;
   strategy: StrategyName;
@@ -44,6 +60,10 @@ export interface CellResult {
   correct: number;
   wrong: number;
   failed: number;
+  /** Failed requests no series could serve (servingSeries is empty): the right answer is a failure. */
+  failedUnservable?: number;
+  /** Every wrong or failed answer (only with CompareOptions.incidents). */
+  incidents?: Incident[];
   correctShare: number;
   wrongShare: number;
   /** Latency per request, virtual ms (all requests, failed ones included). */
@@ -75,7 +95,7 @@ export async function runCell(
   profile: BenchProfile,
   strategyName: StrategyName,
   workload: readonly BenchRequest[],
-  options: Pick<CompareOptions, "concurrency" | "time" | "seed">,
+  options: Pick<CompareOptions, "concurrency" | "time" | "seed" | "incidents">,
 ): Promise<CellResult> {
   sim.setFaults(profile.faults);
   sim.reset();
@@ -91,6 +111,8 @@ export async function runCell(
   const latencies: number[] = new Array(workload.length).fill(0);
   const outcomes: Outcome[] = new Array(workload.length).fill("failed");
   const reasons: Record<string, number> = {};
+  const incidents: Incident[] = [];
+  let failedUnservable = 0;
   let approxNotes: number | null = null;
   const started = performance.now();
   let next = 0;
@@ -108,6 +130,21 @@ export async function runCell(
       if (verdict.reason) {
         const key = `${verdict.outcome}:${verdict.reason}`;
         reasons[key] = (reasons[key] ?? 0) + 1;
+      }
+      if (verdict.outcome !== "correct") {
+        const servableBy = servingSeries(sim.world, request, profile);
+        if (verdict.outcome === "failed" && servableBy.length === 0) failedUnservable++;
+        if (options.incidents) {
+          incidents.push({
+            index: request.index,
+            kind: request.kind,
+            subject: "noteId" in request ? request.noteId : "userId" in request ? request.userId : request.keyword,
+            outcome: verdict.outcome,
+            reason: verdict.reason ?? "",
+            servableBy,
+            detail: describeAnswer(answer),
+          });
+        }
       }
     }
   };
@@ -136,6 +173,8 @@ export async function runCell(
     correct,
     wrong: count("wrong"),
     failed: count("failed"),
+    failedUnservable,
+    ...(options.incidents ? { incidents: incidents.sort((a, b) => a.index - b.index) } : {}),
     correctShare: round(correct / workload.length, 4),
     wrongShare: round(count("wrong") / workload.length, 4),
     p50Ms: Math.round(percentile(latencies, 0.5)),
@@ -153,6 +192,19 @@ export async function runCell(
     reasons,
     wallSeconds: round(wallSeconds, 1),
   };
+}
+
+function describeAnswer(answer: StrategyAnswer): string {
+  switch (answer.kind) {
+    case "failed":
+      return answer.reason.length > 400 ? `${answer.reason.slice(0, 397)}…` : answer.reason;
+    case "note":
+      return `note ${answer.note.id} (${answer.note.type})`;
+    case "page":
+      return `${answer.items.length} items, hasMore ${answer.hasMore}`;
+    case "raw":
+      return `raw answer of ${answer.endpoint}`;
+  }
 }
 
 /** Every strategy in every profile. */

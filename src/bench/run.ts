@@ -4,6 +4,9 @@
  *   node --expose-gc dist/bench/run.js [--quick] [--out DIR] [--requests N] [--seed N]
  *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server]
  *        [--scale X]   (run the comparison in real time × X instead of on the virtual clock)
+ *   node dist/bench/run.js --seeds N|a,b,c [--requests N] [--profiles a,b] [--strategies a,b] [--out DIR]
+ *        (the comparison only, once per world seed (N: seeds 1..N); writes results-seeds.md and
+ *        results-seeds.json: sums per strategy and profile, and every wrong answer with its seed and request)
  *   node dist/bench/run.js --render [--out DIR]   (rewrite results.md from results.json and ANALYSIS.md,
  *        after editing the analysis: no measurement is run)
  *
@@ -22,6 +25,7 @@ import { measureParseCost, type ParseCostResult } from "./parse-cost.js";
 import { BENCH_PROFILES } from "./profiles.js";
 import { type BenchResults, evaluateTargets, writeResults } from "./report.js";
 import { createScaledTime, createVirtualTime } from "./scaled-time.js";
+import { compareSeeds, parseSeeds, writeSeedsResults } from "./seeds.js";
 import { measureSimulatorThroughput } from "./simulator-throughput.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/types.js";
 import { type CommentStreamResult, measureCommentStream } from "./stream-comments.js";
@@ -41,6 +45,8 @@ export interface BenchRunOptions {
   scale: number | null;
   /** Only re-render results.md from the folder's results.json (and ANALYSIS.md). */
   render: boolean;
+  /** The comparison once per seed (results-seeds.*) instead of the full run; null = the full run. */
+  seeds: number[] | null;
   log: (line: string) => void;
 }
 
@@ -194,6 +200,7 @@ function parseCli(argv: string[]): BenchRunOptions {
       only: { type: "string" },
       scale: { type: "string" },
       render: { type: "boolean", default: false },
+      seeds: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -235,6 +242,7 @@ function parseCli(argv: string[]): BenchRunOptions {
     only: list(values.only, PARTS, "part") as Part[],
     scale,
     render: values.render ?? false,
+    seeds: values.seeds === undefined ? null : parseSeeds(values.seeds),
     log: (line) => process.stderr.write(`${line}\n`),
   };
 }
@@ -246,6 +254,32 @@ async function main(): Promise<void> {
   } catch (error) {
     process.stderr.write(`bench: ${(error as Error).message}\n`);
     process.exit(2);
+  }
+  if (options.seeds) {
+    if (options.render || options.scale !== null) {
+      process.stderr.write("bench: --seeds runs the comparison on the virtual clock; not with --render or --scale\n");
+      process.exit(2);
+    }
+    const seedResults = await compareSeeds(
+      {
+        seeds: options.seeds,
+        requests: options.requests,
+        concurrency: 4,
+        profiles: BENCH_PROFILES.filter((p) => options.profiles.includes(p.name)),
+        strategies: options.strategies,
+        log: options.log,
+      },
+      commit(),
+    );
+    mkdirSync(options.out, { recursive: true });
+    writeSeedsResults(options.out, seedResults);
+    for (const s of seedResults.sums) {
+      options.log(
+        `${s.strategy} / ${s.profile}: ${s.correct}/${s.requests} correct, ${s.wrong} wrong, ${s.failedUnservable} failed (unservable), ${s.failedOtherwise} failed otherwise, ${s.billablePerCorrect} billable/correct`,
+      );
+    }
+    options.log(`results: ${join(options.out, "results-seeds.md")}`);
+    return;
   }
   const results = options.render
     ? (JSON.parse(readFileSync(join(options.out, "results.json"), "utf8")) as BenchResults)
