@@ -98,7 +98,8 @@ function buildList<T extends NormalizedItem>(
     setup.ordering === "stable" && keepsOrder && !listRoutes.every(keepsOrder) ? "relevance" : setup.ordering;
   const checks = new Map(listRoutes.map((r) => [r.endpoint.name, setup.check?.(r.endpoint)]));
   const def: ListDefinition<T> = {
-    expectsItems: setup.expectsItems,
+    // Known items: what the setup knows (a note's comment count) or this list answering items before.
+    expectsItems: () => setup.expectsItems?.() === true || ctx.knowledge.listHadItems(setup.key),
     expectsNone: setup.expectsNone,
     emptyNamesSubject: setup.emptyNamesSubject,
     capability: setup.capability,
@@ -108,7 +109,10 @@ function buildList<T extends NormalizedItem>(
     ordering,
     idOf: (item) => item.id,
     check: (items, endpoint) => checks.get(endpoint.name)?.(items),
-    onItems: (items) => ctx.knowledge.learn(items),
+    onItems: (items) => {
+      ctx.knowledge.learn(items);
+      if (items.length > 0) ctx.knowledge.rememberListItems(setup.key);
+    },
     bloomBytes: setup.bloomBytes,
   };
   return new ListPaginator<T>(def, ctx, options);
@@ -177,6 +181,7 @@ export function userNotes(ctx: ClientContext, ref: string, options: ListOptions 
         ordering: "stable",
         params: () => ({ user_id: id }),
         check: (endpoint) => authoredBy(endpoint, id),
+        expectsItems: () => ctx.knowledge.userHasNotes(id),
       },
       options,
     );

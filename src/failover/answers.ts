@@ -172,6 +172,13 @@ export class EmptyPageAnswer extends UpstreamError {
   }
 }
 
+/**
+ * An answer about the right thing from a series (or endpoint) that cannot serve it: App V1 on a video note (no
+ * video URL), App V2's video endpoint on an image note (other notes). It teaches the type, says the thing
+ * exists, and is no reason to stop another round for the series that failed in passing (worthAnotherRound).
+ */
+export class CannotServeHere extends WrongItemError {}
+
 /** A 200 with an inner failure that does not say "not found" ("服务异常"…): a fault, or a thing that is gone. */
 export class InnerFailureAnswer extends UpstreamError {}
 

@@ -1,6 +1,7 @@
 /**
  * What the client learns for free from the answers it already paid for: each note's xsec_token and
- * type, each user's xsec_token. Web V3 note detail, comments and replies need the note's token, and
+ * type, each user's xsec_token, which users have notes and which lists had items (so an empty first page
+ * of theirs is taken for the fault it is). Web V3 note detail, comments and replies need the note's token, and
  * knowing a note's type saves the image-then-video probe on App V2 (one paid call).
  *
  * Bounded (least recently set entries are dropped first) so a long crawl cannot grow it without limit.
@@ -46,12 +47,31 @@ export class ClientKnowledge {
   private readonly noteTypes: BoundedMap<NoteType>;
   /** Each note's comment count as last seen (an empty first comment page is then a fault when > 0). */
   private readonly noteCommentCounts: BoundedMap<number>;
+  /** Users known to have posted notes (a note of theirs was seen, or their record counted notes). */
+  private readonly usersWithNotes: BoundedMap<true>;
+  /** Lists (by their key: capability, subject, filters) that have answered items (an empty first page is then a fault). */
+  private readonly listsWithItems: BoundedMap<true>;
 
   constructor(capacity = DEFAULT_KNOWLEDGE_CAPACITY) {
     this.noteTokens = new BoundedMap(capacity);
     this.userTokens = new BoundedMap(capacity);
     this.noteTypes = new BoundedMap(capacity);
     this.noteCommentCounts = new BoundedMap(capacity);
+    this.usersWithNotes = new BoundedMap(capacity);
+    this.listsWithItems = new BoundedMap(capacity);
+  }
+
+  /** Whether the user is known to have posted notes: a note of theirs was seen, or their record counted some. */
+  userHasNotes(userId: string): boolean {
+    return this.usersWithNotes.get(userId) === true;
+  }
+
+  /** Whether this list (its key) has answered items before in this client. */
+  listHadItems(key: string): boolean {
+    return this.listsWithItems.get(key) === true;
+  }
+  rememberListItems(key: string): void {
+    this.listsWithItems.set(key, true);
   }
 
   /** The note's comment count as last seen in a note record, or undefined. */
@@ -89,8 +109,10 @@ export class ClientKnowledge {
         this.rememberNoteToken(item.id, item.xsecToken);
         this.noteTypes.set(item.id, item.type);
         this.rememberNoteCommentCount(item.id, item.stats.comments);
+        if (item.author?.id) this.usersWithNotes.set(item.author.id, true);
       } else if (isUser(item)) {
         this.rememberUserToken(item.id, item.xsecToken);
+        if ((item.noteCount ?? 0) > 0) this.usersWithNotes.set(item.id, true);
       } else if (isComment(item)) {
         // Comments carry no token; nothing to learn.
       } else if ("kind" in item && (item.kind === "note" || item.kind === "user")) {

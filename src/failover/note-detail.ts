@@ -13,8 +13,15 @@
  */
 import type { EndpointSpec } from "../catalog/types.js";
 import type { Note, NoteType, Series } from "../model/types.js";
-import { UpstreamError, type XhsError } from "../transport/errors.js";
-import { emptyPayloadError, isEmptyPayload, isInconclusiveAnswer, type PageAnswer, wrongItemError } from "./answers.js";
+import type { XhsError } from "../transport/errors.js";
+import {
+  CannotServeHere,
+  emptyPayloadError,
+  isEmptyPayload,
+  isInconclusiveAnswer,
+  NotFoundAnswer,
+  type PageAnswer,
+} from "./answers.js";
 import type { HealthBoard } from "./health.js";
 import type { Route } from "./router.js";
 import { type Attempt, type AttemptPlanner, healthOf, type Outcome, type Verdict } from "./run-failover.js";
@@ -53,7 +60,10 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
   private readonly tried = new Set<string>();
   /** Series given up on, with the type knowledge at that time (a new type can make them worth asking again). */
   private readonly blocked = new Map<Series, NoteType | null>();
-  /** Whether every failed answer so far said nothing either way (empty, inner failure): see `next`. */
+  /**
+   * Whether every failed answer so far said nothing either way (empty, inner failure) or was a not-found vote
+   * that needs confirming: see `next`.
+   */
   private onlyInconclusive = true;
   /** Whether App V1 was already asked whether a video note still exists (see `next`). */
   private existenceChecked = false;
@@ -103,9 +113,10 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
       this.blocked.delete(series);
       return this.attempt(series, endpoint);
     }
-    // A video note every series that serves videos answered with nothing either way (empty, "服务异常"):
-    // App V1 cannot serve it, but it can say whether the note still exists ("笔记状态异常" for a deleted
-    // note: not found now instead of a second round that pays for the same answers). Its answer about a
+    // A video note every series that serves videos answered with nothing either way (empty, "服务异常") or
+    // with a vote that needs confirming ("当前笔记暂时无法浏览"): App V1 cannot serve it, but it can say whether
+    // the note still exists ("笔记状态异常" for a deleted note: not found now instead of a second round that
+    // pays for the same answers; a live note: no "not found" from one unconfirmed vote). Its answer about a
     // live video note is never returned (no video URL); asked at most once per call.
     if (this.type === "video" && this.onlyInconclusive && !this.existenceChecked && busy.size === 0) {
       for (const series of order) {
@@ -135,7 +146,10 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
 
   judge(attempt: Attempt<PageAnswer<Note>>, outcome: Outcome<PageAnswer<Note>>): Verdict<Note> {
     const { endpoint, series } = attempt;
-    if (!outcome.ok && !isInconclusiveAnswer(outcome.error)) this.onlyInconclusive = false;
+    // A vote that needs confirming leaves the existence check open: "当前笔记暂时无法浏览" is also Web V3's
+    // answer for a live note hidden from the web, and App V1 is the only series left that can tell.
+    const vote = !outcome.ok && outcome.error instanceof NotFoundAnswer && !outcome.error.explicit;
+    if (!outcome.ok && !isInconclusiveAnswer(outcome.error) && !vote) this.onlyInconclusive = false;
     const empty = !outcome.ok && isEmptyPayload(outcome.error);
     if (outcome.ok || empty) {
       const note = outcome.ok ? outcome.value.items.find((n) => n.id === this.input.noteId) : undefined;
@@ -161,10 +175,13 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
           // App V1 asked whether a video note exists (see `next`): it does, and this series cannot serve it.
           // A passing failure, so the series that can get their second round.
           const message = `${endpoint.name}: note ${note.id} exists, but this series gives no video URL`;
-          return { reject: new UpstreamError(message, { endpoint: endpoint.name, series }), health: "success" };
+          return { reject: new CannotServeHere(message, { endpoint: endpoint.name, series }), health: "success" };
         }
         return {
-          reject: wrongItemError(endpoint, `answered ${note.id} as a ${note.type} note without its video URL`),
+          reject: new CannotServeHere(
+            `${endpoint.name}: answered ${note.id} as a ${note.type} note without its video URL`,
+            { endpoint: endpoint.name, series },
+          ),
           health: "success",
         };
       }
@@ -176,7 +193,10 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
       // The video endpoint answers other notes for an image note: the note is an image note, whatever the
       // type was thought to be (a wrong `type` option is a hint the answer corrects, not a reason to fail).
       this.learn("image");
-      return { reject: error, health: "neutral" };
+      return {
+        reject: new CannotServeHere(error.message, { endpoint: endpoint.name, series, cause: error }),
+        health: "neutral",
+      };
     }
     this.blocked.set(series, this.type);
     return { reject: error, health: healthOf(error) };

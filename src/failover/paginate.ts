@@ -8,7 +8,8 @@
  * - Relevance-ranked lists (search, comments by relevance): the new series cannot promise the same order,
  *   so already-yielded items are dropped (Bloom filter) and the list says it is degraded.
  * - An empty *first* page is suspect: another series is asked (or the same one again, when it is the only
- *   one) before concluding that the list is empty; two empty first answers make an empty list.
+ *   one) before concluding that the list is empty; every eligible series must answer empty (two answers
+ *   where an empty answer names its subject), and none may when the client knows the subject has items.
  * - An empty *later* page ends the list (App V2 search has no has_more), unless the page before said
  *   has_more: true; then it is taken for a fault and the list continues on another series.
  * - The cursor (base64url JSON, a few KB at most) records the series, its native next-page parameters,
@@ -40,7 +41,7 @@ import { BloomFilter, DEFAULT_BLOOM_BYTES } from "./bloom.js";
 import { CURSOR_VERSION, decodeCursor, encodeCursor, type ListCursorState } from "./cursor.js";
 import { failureScope, type HealthBoard, type ScopedBreaker } from "./health.js";
 import type { DriftSink, NormalizerLookup, SeriesPort } from "./port.js";
-import { FAILOVER_ROUNDS, failedOnlyInPassing, healthOf, ROUND_PAUSE_MS } from "./run-failover.js";
+import { FAILOVER_ROUNDS, healthOf, ROUND_PAUSE_MS, worthAnotherRound } from "./run-failover.js";
 
 export interface ListRoute {
   series: Series;
@@ -355,7 +356,7 @@ export class ListWalker<T extends NormalizedItem> {
         return await this.fillOnce(signal);
       } catch (error) {
         const sleep = this.env.sleep;
-        if (!sleep || round >= FAILOVER_ROUNDS || !failedOnlyInPassing(error) || signal?.aborted) throw error;
+        if (!sleep || round >= FAILOVER_ROUNDS || !worthAnotherRound(error) || signal?.aborted) throw error;
         await sleep(ROUND_PAUSE_MS, signal);
       }
     }
@@ -433,7 +434,7 @@ export class ListWalker<T extends NormalizedItem> {
             // An empty first page is suspect: two answers must agree before the list is taken as empty
             // (or one, when the client already knew the subject had none: two pieces of evidence agree).
             this.state.e++;
-            if (this.state.e >= 2 || this.confirmsKnownEmptiness(empty)) {
+            if (this.state.e >= this.emptiesNeeded() || this.confirmsKnownEmptiness(empty)) {
               this.done = true;
               return false;
             }
@@ -465,6 +466,19 @@ export class ListWalker<T extends NormalizedItem> {
       this.pending = this.select(answer.items);
     }
     return true;
+  }
+
+  /**
+   * How many empty first answers must agree before the list is empty. Where a genuine empty answer names its
+   * subject (comments), a fault that passed that test is rare: two. Elsewhere (search, a user's notes) an
+   * empty-payload fault looks exactly like a genuine empty list, and two series failing silently in the same
+   * way happen (about 1 list in 400 at 5 % empty payloads): every eligible series must agree, at least two
+   * answers (the only series is asked twice). A third series costs one call, and only for a list that is
+   * really empty.
+   */
+  private emptiesNeeded(): number {
+    if (this.def.emptyNamesSubject === true) return 2;
+    return Math.max(2, new Set(this.def.routes.map((r) => r.series)).size);
   }
 
   /**

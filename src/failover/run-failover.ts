@@ -24,7 +24,7 @@ import {
   UpstreamError,
   type XhsError,
 } from "../transport/errors.js";
-import { NotFoundAnswer, uncontradictedNotFound } from "./answers.js";
+import { CannotServeHere, NotFoundAnswer, uncontradictedNotFound } from "./answers.js";
 import { failureScope, type HealthBoard, isHealthFailure } from "./health.js";
 
 export interface AttemptRunContext {
@@ -295,13 +295,22 @@ function soleVote(error: unknown): Series | null {
   return only instanceof NotFoundError && only.series !== undefined ? only.series : null;
 }
 
-/** Every series failed, each for a passing reason (no not-found vote, wrong item or fatal error): worth another round. */
-export function failedOnlyInPassing(error: unknown): error is AllSeriesFailedError {
-  return (
-    error instanceof AllSeriesFailedError &&
-    error.attempts.length > 0 &&
-    error.attempts.every((e) => PASSING_KINDS.has(e.kind) && !(e instanceof NotFoundError))
-  );
+/**
+ * Every series failed, and another round may serve: at least one series failed for a passing reason (5xx,
+ * timeout, empty payload, "服务异常"…), and nothing said the request cannot be served. A not-found vote that
+ * did not end the call (not explicit, and contradicted by a passing failure elsewhere: "当前笔记暂时无法浏览"
+ * is also Web V3's answer for a note hidden from the web) and an answer that only taught that this series
+ * cannot serve the thing (`CannotServeHere`: App V1 on a video note, App V2's video endpoint on an image
+ * note) do not stop it: the series that failed in passing get their second chance. An explicit not-found,
+ * a wrong item or a fatal error does: asking again would only pay again.
+ */
+export function worthAnotherRound(error: unknown): error is AllSeriesFailedError {
+  if (!(error instanceof AllSeriesFailedError) || error.attempts.length === 0) return false;
+  const suggestedVote = (e: XhsError) => e instanceof NotFoundAnswer && !e.explicit;
+  const passing = (e: XhsError) =>
+    PASSING_KINDS.has(e.kind) && !(e instanceof NotFoundError) && !(e instanceof CannotServeHere);
+  const harmless = (e: XhsError) => passing(e) || suggestedVote(e) || e instanceof CannotServeHere;
+  return error.attempts.every(harmless) && error.attempts.some(passing);
 }
 
 /** Failover rounds by default (1 = no second round) and the pause between them, in ms. */
@@ -312,7 +321,8 @@ export const ROUND_PAUSE_MS = 1_000;
  * `runFailover` with one more round (by default) when every series failed for passing reasons: a burst of
  * faults on every series at once is far more likely than a real outage, and a round costs only the calls it
  * makes. A fresh planner each round (what the first round learned, e.g. a note's type, is in the client's
- * knowledge by then). No new round after a wrong item or a fatal error: asking again would only pay again.
+ * knowledge by then). No new round after a wrong item, an explicit not-found or a fatal error, nor when no series
+ * failed in passing (see worthAnotherRound): asking again would only pay again.
  * A not-found vote from the only series that could be asked gets one: that series saying it again is the
  * confirmation a second series would give elsewhere (NotFoundError). Rounds are `backoffMs` apart.
  */
@@ -338,7 +348,7 @@ export async function runFailoverRounds<T, R>(
         });
       }
       voted = vote;
-      if ((vote === null && !failedOnlyInPassing(error)) || round >= rounds || options.signal?.aborted) throw error;
+      if ((vote === null && !worthAnotherRound(error)) || round >= rounds || options.signal?.aborted) throw error;
       await options.sleep(options.backoffMs ?? ROUND_PAUSE_MS, options.signal);
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createClientWith } from "../../src/client/create-client.js";
 import { createFakeClock } from "../../src/transport/clock.js";
-import { AuthError, UpstreamError } from "../../src/transport/errors.js";
+import { AuthError, NotFoundError, UpstreamError } from "../../src/transport/errors.js";
 import { fakeNormalizers, fakePort, type Handler, hexId, note } from "./fakes.js";
 
 const ID = hexId(1);
@@ -153,5 +153,97 @@ describe("notes.get: note type detection and paid-call economy", () => {
       "app_v2/get_image_note_detail",
     ]);
     expect(calls[0]!.params).toEqual({ share_link: "http://xhslink.com/a/AbC123" });
+  });
+});
+
+describe("notes.get: a second round is not stopped by answers that only say a series cannot serve", () => {
+  const URL_WITH_TOKEN = `https://www.xiaohongshu.com/explore/${ID}?xsec_token=tok`;
+  const hiddenFromWeb = () => ({
+    items: [],
+    status: { ok: false as const, reason: "inner_failure" as const, message: "当前笔记暂时无法浏览", notFound: false },
+  });
+  /** Answers `first` on the first call, then `then` on every later call. */
+  function firstThen(first: () => ReturnType<Handler>, then: () => ReturnType<Handler>): Handler {
+    let calls = 0;
+    return () => (++calls === 1 ? first() : then());
+  }
+
+  it("a video note of unknown type: App V2 empty, App V1 without the video URL, Web V3 empty: the second round serves it", async () => {
+    // Seed-free form of a bench finding (mixed-30, quirks): App V1's answer (the right note, no video URL)
+    // counted as a wrong item, which stopped the second round although App V2 and Web V3 had only failed in passing.
+    const video = note(ID, { type: "video" });
+    const { xhs, fake, endpoints } = client({
+      "app_v2/get_image_note_detail": () => ({ items: [] }),
+      "app_v2/get_video_note_detail": firstThen(
+        () => ({ items: [] }),
+        () => ({ items: [video] }),
+      ),
+      "app/get_note_info": () => ({ items: [note(ID, { type: "video", source: "app_v1", video: false })] }),
+      "web_v3/fetch_note_detail": () => ({ items: [] }),
+    });
+    const settled = xhs.notes.get(URL_WITH_TOKEN).catch((e: unknown) => e);
+    await fake.runAll();
+    expect(await settled).toMatchObject({ id: ID, type: "video" });
+    expect(endpoints().at(-1)).toBe("app_v2/get_video_note_detail");
+  });
+
+  it("an image note of unknown type: the video endpoint's other notes do not stop the second round", async () => {
+    // Bench finding (mixed-30): image endpoint empty (a fault), video endpoint other notes, App V1 504, Web V3 5xx.
+    const { xhs, fake, endpoints } = client({
+      "app_v2/get_image_note_detail": firstThen(
+        () => ({ items: [] }),
+        () => ({ items: [note(ID)] }),
+      ),
+      "app_v2/get_video_note_detail": () => ({ items: [note(OTHER, { type: "video" })] }),
+      "app/get_note_info": firstThen(
+        () => new UpstreamError("HTTP 504"),
+        () => new UpstreamError("HTTP 504"),
+      ),
+      "web_v3/fetch_note_detail": () => new UpstreamError("HTTP 502"),
+    });
+    const settled = xhs.notes.get(URL_WITH_TOKEN).catch((e: unknown) => e);
+    await fake.runAll();
+    expect(await settled).toMatchObject({ id: ID, type: "image" });
+    expect(endpoints().filter((e) => e === "app_v2/get_video_note_detail")).toHaveLength(1);
+  });
+
+  it("a video note hidden from the web whose App V2 answered empty: App V1 says it exists, so no 'not found'; the second round serves it", async () => {
+    // Bench finding (mixed-30): Web V3's "当前笔记暂时无法浏览" next to App V2's empty payload was taken as an
+    // uncontradicted vote, and a live note was reported as not found.
+    const video = note(ID, { type: "video" });
+    const { xhs, fake, endpoints } = client({
+      "app_v2/get_video_note_detail": firstThen(
+        () => ({ items: [] }),
+        () => ({ items: [video] }),
+      ),
+      "app/get_note_info": () => ({ items: [note(ID, { type: "video", source: "app_v1", video: false })] }),
+      "web_v3/fetch_note_detail": hiddenFromWeb,
+    });
+    const settled = xhs.notes.get(URL_WITH_TOKEN, { type: "video" }).catch((e: unknown) => e);
+    await fake.runAll();
+    expect(await settled).toMatchObject({ id: ID, type: "video" });
+    expect(endpoints().slice(0, 3)).toEqual([
+      "app_v2/get_video_note_detail",
+      "web_v3/fetch_note_detail",
+      "app/get_note_info",
+    ]);
+  });
+
+  it("a deleted video note still ends as not found: App V1's 笔记状态异常 confirms Web V3's vote (3 calls)", async () => {
+    const { xhs, fake, endpoints } = client({
+      "app_v2/get_video_note_detail": () => ({
+        items: [],
+        status: { ok: false, reason: "inner_failure", message: "服务异常", notFound: false },
+      }),
+      "app/get_note_info": () => ({
+        items: [],
+        status: { ok: false, reason: "inner_failure", message: "笔记状态异常，请稍后查看", notFound: false },
+      }),
+      "web_v3/fetch_note_detail": hiddenFromWeb,
+    });
+    const settled = xhs.notes.get(URL_WITH_TOKEN, { type: "video" }).catch((e: unknown) => e);
+    await fake.runAll();
+    expect(await settled).toBeInstanceOf(NotFoundError);
+    expect(endpoints()).toHaveLength(3);
   });
 });

@@ -185,14 +185,76 @@ describe("lists across failover", () => {
     expect(large.reasons.some((r) => /may come again/.test(r))).toBe(true);
   });
 
-  it("an empty first page is confirmed by a second series before the list is taken as empty", async () => {
+  it("two series answering an empty first page is not enough: the third series' items win (search)", async () => {
+    // Seed-free form of a bench finding (mixed-30, quirks): App V2 and App V1 both answered an empty payload
+    // with success, and the search was handed over empty while the world had notes for the keyword.
+    const found = notes(3, "web_v3");
     const { xhs, endpoints } = client({
       "app_v2/search_notes": () => ({ items: [] }),
       "app/search_notes": () => ({ items: [] }),
-      "web_v3/fetch_search_notes": () => ({ items: [note(hexId(5))] }),
+      "web_v3/fetch_search_notes": paged(found, 5),
     });
-    expect(await xhs.search.notes("nothing").collect(10)).toEqual([]);
-    expect(endpoints()).toEqual(["app_v2/search_notes", "app/search_notes"]);
+    expect(ids(await xhs.search.notes("眼影").collect(10))).toEqual(ids(found));
+    expect(endpoints()).toEqual(["app_v2/search_notes", "app/search_notes", "web_v3/fetch_search_notes"]);
+  });
+
+  it("the same for a user's notes: two silent empties, then the third series' notes", async () => {
+    const list = notes(2, "web_v3");
+    const { xhs } = client({
+      "app_v2/get_user_posted_notes": () => ({ items: [] }),
+      "app/get_user_notes": () => ({ items: [] }),
+      "web_v3/fetch_user_notes": paged(list, 5),
+    });
+    expect(ids(await xhs.users.notes(USER).collect(10))).toEqual(ids(list));
+  });
+
+  it("a list every eligible series answers empty is empty: 3 calls with three series, 2 with two", async () => {
+    const empty = () => ({ items: [] });
+    const three = client({
+      "app_v2/search_notes": empty,
+      "app/search_notes": empty,
+      "web_v3/fetch_search_notes": empty,
+    });
+    expect(await three.xhs.search.notes("nothing").collect(10)).toEqual([]);
+    expect(three.endpoints()).toEqual(["app_v2/search_notes", "app/search_notes", "web_v3/fetch_search_notes"]);
+    const two = client({ "app_v2/search_notes": empty, "app/search_notes": empty });
+    expect(await two.xhs.search.notes("nothing", { series: ["app_v2", "app_v1"] }).collect(10)).toEqual([]);
+    expect(two.endpoints()).toEqual(["app_v2/search_notes", "app/search_notes"]);
+  });
+
+  it("a keyword that found notes before: every series answering empty later is a failure, never an empty list", async () => {
+    const found = notes(2, "app_v2");
+    let calls = 0;
+    const { xhs, fake } = client({
+      "app_v2/search_notes": (params, ctx) => (++calls === 1 ? paged(found, 5)(params, ctx) : { items: [] }),
+      "app/search_notes": () => ({ items: [] }),
+      "web_v3/fetch_search_notes": () => ({ items: [] }),
+    });
+    expect(ids(await xhs.search.notes("口红").collect(10))).toEqual(ids(found));
+    const again = xhs.search.notes("口红").collect(10);
+    const settled = again.catch((e: unknown) => e);
+    await fake.runAll();
+    expect(await settled).toBeInstanceOf(AllSeriesFailedError);
+    // Another keyword, never seen with results, may still be empty.
+    expect(await xhs.search.notes("无人问津").collect(10)).toEqual([]);
+  });
+
+  it("a user seen as the author of a note: empty answers for their notes are a failure, not an empty list", async () => {
+    const { xhs, fake } = client({
+      "app_v2/search_notes": paged(notes(1, "app_v2"), 5),
+      "app_v2/get_user_posted_notes": () => ({ items: [] }),
+      "app/get_user_notes": () => ({ items: [] }),
+      "web_v3/fetch_user_notes": () => ({ items: [] }),
+    });
+    await xhs.search.notes("k").collect(1);
+    const settled = xhs.users
+      .notes(USER)
+      .collect(10)
+      .catch((e: unknown) => e);
+    await fake.runAll();
+    expect(await settled).toBeInstanceOf(AllSeriesFailedError);
+    // A user never seen: three empty answers make an empty list.
+    expect(await xhs.users.notes(hexId(902)).collect(10)).toEqual([]);
   });
 
   it("an empty first page on one series and items on the next: the items win", async () => {
@@ -420,6 +482,31 @@ describe("empty first page with a known count", () => {
     });
     expect(await xhs.comments.list(NOTE).collect(10)).toEqual([]);
     expect(endpoints()).toEqual(["app_v2/get_note_comments", "app/get_note_comments"]);
+  });
+});
+
+describe("comments with App V2 down", () => {
+  it("a web-hidden note's comments: App V1's empty fault and Web V3's vote get a second round, where App V1 serves", async () => {
+    // Seed-free form of a bench finding (primary-down): App V2 timed out, App V1 answered an empty payload
+    // (no author named: a fault), Web V3 said "当前笔记暂时无法浏览" (the note is hidden from the web, not
+    // gone); the list failed although App V1 serves comments.
+    const top = [comment(hexId(2101), NOTE), comment(hexId(2102), NOTE)];
+    let v1 = 0;
+    const { xhs, fake, endpoints } = client({
+      "app_v2/get_note_comments": () => new TimeoutError("no answer within 30000 ms"),
+      "app/get_note_comments": (params, ctx) => (++v1 === 1 ? { items: [] } : paged(top, 5)(params, ctx)),
+      "web_v3/fetch_note_comments": () => ({
+        items: [],
+        status: { ok: false, reason: "inner_failure", message: "当前笔记暂时无法浏览", notFound: false },
+      }),
+    });
+    const settled = xhs.comments
+      .list(`https://www.xiaohongshu.com/explore/${NOTE}?xsec_token=tok`)
+      .collect(10)
+      .catch((e: unknown) => e);
+    await fake.runAll();
+    expect(ids((await settled) as Comment[])).toEqual(ids(top));
+    expect(endpoints().filter((e) => e === "app/get_note_comments")).toHaveLength(2);
   });
 });
 

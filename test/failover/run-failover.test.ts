@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
-import { NotFoundAnswer } from "../../src/failover/answers.js";
+import { CannotServeHere, InnerFailureAnswer, NotFoundAnswer } from "../../src/failover/answers.js";
 import { HealthBoard } from "../../src/failover/health.js";
 import { type Attempt, listPlanner, runFailover, runFailoverRounds } from "../../src/failover/run-failover.js";
 import type { Series } from "../../src/model/types.js";
@@ -14,6 +14,7 @@ import {
   PaymentRequiredError,
   TimeoutError,
   UpstreamError,
+  WrongItemError,
   type XhsError,
 } from "../../src/transport/errors.js";
 
@@ -298,17 +299,55 @@ describe("runFailoverRounds", () => {
     expect(fake.sleeps).toContain(1_000);
   });
 
-  it("does not pay for another round after a not-found vote", async () => {
+  it("a vote that needs confirming, next to a passing failure, gets another round (a web-hidden note whose App V2 had a 5xx)", async () => {
+    // Seed-free form of a bench finding (primary-5xx): Web V3's "当前笔记暂时无法浏览" is also its answer for a
+    // live note hidden from the web; App V2 failed in passing and was never asked again.
+    const { fake, options } = setup();
+    const log: string[] = [];
+    const script = {
+      app_v2: flaky(1, () => new UpstreamError("HTTP 502"), "the note"),
+      web_v3: fail(new NotFoundAnswer("暂时无法浏览", false, "当前笔记暂时无法浏览")),
+    };
+    const pending = runFailoverRounds(() => listPlanner(attempts(script, log)), options);
+    await fake.runAll();
+    expect(await pending).toMatchObject({ value: "the note", series: "app_v2" });
+    expect(log).toEqual(["app_v2", "web_v3 (failover)", "app_v2"]);
+  });
+
+  it("a vote next to answers that said nothing either way ends as not found, with no other round", async () => {
     const { options } = setup();
     const log: string[] = [];
     const script = {
-      app_v2: fail(new UpstreamError("服务异常")),
-      app_v1: fail(new NotFoundAnswer("note deleted", false, null)),
+      app_v2: fail(new InnerFailureAnswer("服务异常")),
+      app_v1: fail(new NotFoundAnswer("note deleted", false, "笔记状态异常")),
+    };
+    await expect(runFailoverRounds(() => listPlanner(attempts(script, log)), options)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(log).toEqual(["app_v2", "app_v1 (failover)"]);
+  });
+
+  it("does not pay for another round when no series failed in passing (a vote and a series that cannot serve)", async () => {
+    const { options } = setup();
+    const log: string[] = [];
+    const script = {
+      app_v1: fail(new CannotServeHere("video note without its video URL")),
+      web_v3: fail(new NotFoundAnswer("暂时无法浏览", false, "当前笔记暂时无法浏览")),
     };
     await expect(runFailoverRounds(() => listPlanner(attempts(script, log)), options)).rejects.toBeInstanceOf(
       AllSeriesFailedError,
     );
-    expect(log).toEqual(["app_v2", "app_v1 (failover)"]);
+    expect(log).toEqual(["app_v1", "web_v3 (failover)"]);
+  });
+
+  it("does not pay for another round after an explicit not-found or a wrong item", async () => {
+    for (const final of [new NotFoundAnswer("已删除", true, "已删除"), new WrongItemError("another user")]) {
+      const { options } = setup();
+      const log: string[] = [];
+      const script = { app_v2: fail(new UpstreamError("HTTP 502")), app_v1: fail(final) };
+      await expect(runFailoverRounds(() => listPlanner(attempts(script, log)), options)).rejects.toThrow();
+      expect(log).toEqual(["app_v2", "app_v1 (failover)"]);
+    }
   });
 
   it("stops after the rounds allowed and says every series failed", async () => {
