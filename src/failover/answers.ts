@@ -96,7 +96,8 @@ export function interpretPage<T extends NormalizedItem>(
         { ...where, upstreamMessage: message ?? undefined },
       );
     }
-    const empty = (!status.ok && status.reason === "empty") || page.items.length === 0;
+    // An inner failure was thrown above: a status that is not ok here says "empty".
+    const empty = !status.ok || page.items.length === 0;
     // Thrown so the ledger records it as a failure; the router and the paginator decide what it means
     // (the transport does not retry it: an empty answer is more often "not here" than jitter).
     if (empty) {
@@ -152,7 +153,8 @@ function countField(payload: Record<string, unknown>): number | null {
 /** Reads the evidence from the envelope's inner payload (`data.data`), tolerant of anything. */
 export function readEmptyEvidence(raw: unknown): EmptyEvidence {
   const obj = (v: unknown): Record<string, unknown> | null =>
-    typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    // null is an "object" and returned as itself.
+    typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown> | null) : null;
   const wrapper = obj(obj(raw)?.["data"]);
   const payload = wrapper ? obj(wrapper["data"]) : null;
   if (!payload) return { reportedCount: null, namesSubject: null };
