@@ -58,6 +58,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
+    // Stryker disable next-line BlockStatement: an empty catch block returns undefined as well
   } catch {
     return undefined;
   }
@@ -97,12 +98,14 @@ function validationDetails(body: unknown): { params: string[]; text: string } {
  * `X-RateLimit-Reset` (seconds from now, or an epoch time in seconds when it is that large).
  */
 export function retryAfterSeconds(headers: Headers, nowMs: number): number | undefined {
+  // Stryker disable next-line MethodExpression: Headers.get already strips a value's surrounding whitespace
   const retryAfter = headers.get("retry-after")?.trim();
   if (retryAfter) {
     if (/^\d+(?:\.\d+)?$/.test(retryAfter)) return Number(retryAfter);
     const at = Date.parse(retryAfter);
     if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - nowMs) / 1000));
   }
+  // Stryker disable next-line MethodExpression: Headers.get already strips a value's surrounding whitespace
   const reset = headers.get("x-ratelimit-reset")?.trim();
   if (reset && /^\d+(?:\.\d+)?$/.test(reset)) {
     const value = Number(reset);

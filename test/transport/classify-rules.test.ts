@@ -202,6 +202,8 @@ describe("classify: 429 and the wait it asks for", () => {
   it("reads Retry-After as seconds (decimals too, spaces trimmed) or as an HTTP date, rounded up", () => {
     const wait = (headers: Record<string, string>) => retryAfterSeconds(new Headers(headers), NOW);
     expect(wait({ "retry-after": " 1.5 " })).toBe(1.5);
+    // Two decimals are seconds too, never a date ("1.25" parses as a date in V8).
+    expect(wait({ "retry-after": "1.25" })).toBe(1.25);
     expect(wait({ "retry-after": new Date(NOW + 12_000).toUTCString() })).toBe(12);
     expect(wait({ "retry-after": new Date(NOW + 12_000).toUTCString(), "x-ratelimit-reset": "99" })).toBe(12);
     // HTTP dates have whole seconds: 11.2 s from now is read as 12 (ceil), never as 11.
@@ -212,6 +214,8 @@ describe("classify: 429 and the wait it asks for", () => {
   it("never gives NaN: a garbage Retry-After falls back to X-RateLimit-Reset, or to no wait known", () => {
     const wait = (headers: Record<string, string>) => retryAfterSeconds(new Headers(headers), NOW);
     expect(wait({ "retry-after": "soon" })).toBeUndefined();
+    expect(wait({ "retry-after": "x5" })).toBeUndefined();
+    expect(wait({ "retry-after": "x5", "x-ratelimit-reset": "x5" })).toBeUndefined();
     expect(wait({ "retry-after": "soon", "x-ratelimit-reset": "4" })).toBe(4);
     expect(wait({ "retry-after": "   ", "x-ratelimit-reset": "4" })).toBe(4);
     expect(fail(429, {}, { "retry-after": "soon" }).retryAfterSec).toBeUndefined();
@@ -220,6 +224,7 @@ describe("classify: 429 and the wait it asks for", () => {
   it("reads X-RateLimit-Reset as seconds from now, or as an epoch time in seconds above 1e9", () => {
     const wait = (headers: Record<string, string>) => retryAfterSeconds(new Headers(headers), NOW);
     expect(wait({ "x-ratelimit-reset": " 2.5 " })).toBe(2.5);
+    expect(wait({ "x-ratelimit-reset": "2.25" })).toBe(2.25);
     expect(wait({ "x-ratelimit-reset": "1000000000" })).toBe(1_000_000_000);
     expect(wait({ "x-ratelimit-reset": String(NOW / 1000 + 30) })).toBe(30);
     expect(wait({ "x-ratelimit-reset": String(NOW / 1000 + 29.2) })).toBe(30);
@@ -253,6 +258,18 @@ describe("classify: upstream failures and what is retried", () => {
       expect(e.message).toBe(`web_v3/note (HTTP 400): endpoint deprecated by TikHub: ${said}`);
     }
     expect(fail(400, { detail: "no longer here" }).retryable).toBe(true);
+  });
+
+  it.each([
+    "Fail to parse share link",
+    "could not resolve the url",
+    "Couldnot extract the link",
+    "Unable   to \t parse share text",
+    "Failed to recognise the share link",
+  ])("a 400 saying %j is a share link TikHub cannot parse: bad input, not jitter", (said) => {
+    const e = fail(400, { detail: said });
+    expect(e).toBeInstanceOf(InvalidInputError);
+    expect(e.message).toBe(`web_v3/note (HTTP 400): TikHub cannot parse the share link: ${said.replace(/\s+/g, " ")}`);
   });
 
   it("a 404 is not retried and points at the base URL when one is known", () => {
