@@ -168,17 +168,18 @@ describe("stats", () => {
     const ledger = new Ledger();
     ledger.record(event());
     ledger.record(event({ retry: 1, billable: false, costUsd: 0, outcome: "timeout", httpStatus: null }));
+    ledger.record(event({ retry: 2 }));
     ledger.record(event({ failover: true, series: "app_v1", endpoint: "app/search_notes" }));
     ledger.record(event({ failover: true, retry: 1, series: "app_v1", endpoint: "app/search_notes" }));
     const stats = ledger.stats();
-    expect(stats).toMatchObject({ calls: 4, billableCalls: 3, costUsd: 0.03, retries: 2, failovers: 1 });
+    expect(stats).toMatchObject({ calls: 5, billableCalls: 4, costUsd: 0.04, retries: 3, failovers: 1 });
     expect(stats.bySeries.app_v2).toMatchObject({
-      calls: 2,
-      ok: 1,
+      calls: 3,
+      ok: 2,
       failed: 1,
-      billableCalls: 1,
-      costUsd: 0.01,
-      retries: 1,
+      billableCalls: 2,
+      costUsd: 0.02,
+      retries: 2,
       failovers: 0,
     });
     expect(stats.bySeries.app_v1).toMatchObject({
