@@ -1,6 +1,6 @@
 /** The edges of time and URL parsing: unit and range boundaries, the forms a digit string may take. */
-import { describe, expect, it } from "vitest";
-import { isoFromEpochMs, timeFromObjectId, toIsoTime } from "../../src/model/times.js";
+import { describe, expect, it, vi } from "vitest";
+import { isoFromEpochMs, isoToUnixSeconds, timeFromObjectId, toIsoTime } from "../../src/model/times.js";
 import { noteUrl, userUrl, xsecTokenFromUrl } from "../../src/model/urls.js";
 
 describe("toIsoTime edges", () => {
@@ -14,6 +14,7 @@ describe("toIsoTime edges", () => {
   it("keeps milliseconds of fractional seconds, rounded", () => {
     expect(toIsoTime(1705104003.4567)).toBe("2024-01-13T00:00:03.457Z");
     expect(toIsoTime("1705104003.5")).toBe("2024-01-13T00:00:03.500Z");
+    expect(toIsoTime("1705104003.25")).toBe("2024-01-13T00:00:03.250Z");
     expect(toIsoTime(" 1705104003 ")).toBe("2024-01-13T00:00:03.000Z");
     expect(toIsoTime(1)).toBe("1970-01-01T00:00:01.000Z");
   });
@@ -24,6 +25,33 @@ describe("toIsoTime edges", () => {
       expect(toIsoTime(input)).toBeNull();
     },
   );
+});
+
+describe("isoFromEpochMs's arithmetic path", () => {
+  // Its reason to exist is cost (Date's formatter is ~10× slower), so the contract is that it answers
+  // every integer from 0 to year 10000 without Date: a spy on toISOString shows when Date was asked.
+  it("formats integers from 0 to the last millisecond of year 9999 without Date", () => {
+    const viaDate = vi.spyOn(Date.prototype, "toISOString");
+    try {
+      for (const ms of [0, 1, 86_399_999, 86_400_000, 1_705_104_003_457, 253_402_300_799_999]) {
+        const iso = isoFromEpochMs(ms);
+        expect(viaDate).not.toHaveBeenCalled();
+        expect(iso).toBe(new Date(ms).toISOString());
+        viaDate.mockClear();
+      }
+      isoFromEpochMs(253_402_300_800_000);
+      expect(viaDate).toHaveBeenCalledTimes(1);
+    } finally {
+      viaDate.mockRestore();
+    }
+  });
+});
+
+describe("isoToUnixSeconds", () => {
+  it("gives whole Unix seconds of an ISO time, rounded down", () => {
+    expect(isoToUnixSeconds("2024-01-13T00:00:03.999Z")).toBe(1_705_104_003);
+    expect(isoToUnixSeconds("1970-01-01T00:00:00.000Z")).toBe(0);
+  });
 });
 
 describe("isoFromEpochMs outside its fast range", () => {
