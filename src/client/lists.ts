@@ -16,7 +16,7 @@ import {
   TOPIC_SORTS,
 } from "../catalog/filters.js";
 import type { Capability, EndpointSpec } from "../catalog/types.js";
-import { wrongItemError } from "../failover/answers.js";
+import { CannotServeHere, wrongItemError } from "../failover/answers.js";
 import { type ListDefinition, ListPaginator, type ListRoute } from "../failover/paginate.js";
 import { type FilterRequest, requireRoutes } from "../failover/router.js";
 import { ThreadPaginator } from "../failover/threads.js";
@@ -24,10 +24,11 @@ import type { Comment, Note, Series, User } from "../model/types.js";
 import { checkId } from "../refs/ids.js";
 import { parseTopicRef } from "../refs/parse-ref.js";
 import type { NormalizedItem } from "../series/types.js";
-import { InvalidInputError } from "../transport/errors.js";
+import { AllSeriesFailedError, InvalidInputError, NotFoundError } from "../transport/errors.js";
 import type { ClientContext } from "./context.js";
 import { checkKeyword } from "./keyword.js";
 import { resolveRef } from "./links.js";
+import { getNote, getUser } from "./records.js";
 import type { CommentListOptions, ListOptions, Paginator, SearchNotesOptions, TopicNotesOptions } from "./types.js";
 
 function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[]): void {
@@ -65,6 +66,10 @@ interface ListSetup<T extends NormalizedItem> {
   bloomBytes?: number;
   /** The subject is known to have items (an empty first page is then a fault). */
   expectsItems?: () => boolean;
+  /** Asks whether the subject exists (see ListDefinition.askExists). */
+  askExists?: (signal?: AbortSignal) => Promise<boolean | null>;
+  /** Asks the subject's record whether it has items (see ListDefinition.askHasItems). */
+  askHasItems?: (signal?: AbortSignal) => Promise<boolean | null>;
   /** The subject is known to have no items (see ListDefinition.expectsNone). */
   expectsNone?: () => boolean;
   /** A genuine empty answer names its subject (see ListDefinition.emptyNamesSubject). */
@@ -101,6 +106,8 @@ function buildList<T extends NormalizedItem>(
     // Known items: what the setup knows (a note's comment count) or this list answering items before.
     expectsItems: () => setup.expectsItems?.() === true || ctx.knowledge.listHadItems(setup.key),
     expectsNone: setup.expectsNone,
+    askHasItems: setup.askHasItems,
+    askExists: setup.askExists,
     emptyNamesSubject: setup.emptyNamesSubject,
     capability: setup.capability,
     key: setup.key,
@@ -182,6 +189,11 @@ export function userNotes(ctx: ClientContext, ref: string, options: ListOptions 
         params: () => ({ user_id: id }),
         check: (endpoint) => authoredBy(endpoint, id),
         expectsItems: () => ctx.knowledge.userHasNotes(id),
+        // Empty answers from two series: the user's record says whether they posted notes (one call).
+        askHasItems: async (signal) => {
+          const user = await getUser(ctx, id, signal ? { signal } : {});
+          return user.noteCount === null ? null : user.noteCount > 0;
+        },
       },
       options,
     );
@@ -267,6 +279,20 @@ function commentList(
       expectsItems: () => (ctx.knowledge.noteCommentCount(noteId) ?? 0) > 0,
       expectsNone: () => ctx.knowledge.noteCommentCount(noteId) === 0,
       emptyNamesSubject: true,
+      // Web V3's "当前笔记暂时无法浏览" next to empty answers: is the note gone, or hidden from the web?
+      askExists: async (signal) => {
+        try {
+          await getNote(ctx, noteId, signal ? { signal } : {});
+          return true;
+        } catch (error) {
+          if (error instanceof NotFoundError) return false;
+          // A series that answered the note but cannot serve it (App V1, a video note): it exists.
+          if (error instanceof AllSeriesFailedError && error.attempts.some((e) => e instanceof CannotServeHere)) {
+            return true;
+          }
+          throw error;
+        }
+      },
     },
     options,
   );

@@ -165,6 +165,19 @@ export function readEmptyEvidence(raw: unknown): EmptyEvidence {
   };
 }
 
+/** Web V3's answer for a deleted note, and also for a live note hidden from the web or a wrong token. */
+const HIDDEN_OR_GONE = /暂时无法浏览/;
+
+/** Whether an error is a not-found vote that a live note hidden from the web also gets (Web V3's "暂时无法浏览"). */
+export function mayBeHiddenNotGone(error: XhsError | undefined): boolean {
+  return (
+    error instanceof NotFoundAnswer &&
+    !error.explicit &&
+    error.upstreamMessage !== null &&
+    HIDDEN_OR_GONE.test(error.upstreamMessage)
+  );
+}
+
 /** A 200 with an empty page, with what the answer says about its subject (see EmptyEvidence). */
 export class EmptyPageAnswer extends UpstreamError {
   readonly evidence: EmptyEvidence;

@@ -33,6 +33,7 @@ import {
   EmptyPageAnswer,
   interpretPage,
   isEmptyPayload,
+  mayBeHiddenNotGone,
   NotFoundAnswer,
   type PageAnswer,
   uncontradictedNotFound,
@@ -78,6 +79,20 @@ export interface ListDefinition<T extends NormalizedItem> {
    * 0): one empty first answer that is evidence of emptiness then ends the list, without a second opinion.
    */
   expectsNone?: (() => boolean) | undefined;
+  /**
+   * Another source's word on whether the subject has items (a user's record and its note count): asked at
+   * most once, when empty first answers would end the list. True makes those answers faults (the list fails
+   * over, and fails rather than end empty); false lets them end it; null (cannot tell) leaves the rule of
+   * every eligible series. Asked after two empty answers (the record is the independent opinion a third
+   * series would give).
+   */
+  askHasItems?: ((signal?: AbortSignal) => Promise<boolean | null>) | undefined;
+  /**
+   * Whether the list's subject exists (a note, for its comments): true, false (not found) or null (cannot
+   * tell). Asked at most once, only before a "not found" resting on votes a live thing hidden from the web
+   * also gets (see stillExists); true keeps the list open (it fails, and gets its second round).
+   */
+  askExists?: ((signal?: AbortSignal) => Promise<boolean | null>) | undefined;
   /**
    * True when a genuine empty answer of this list names its subject (comments: the note's `user_id`):
    * an empty answer that does not is an empty-payload fault and is no evidence that the list is empty.
@@ -152,6 +167,10 @@ export class ListWalker<T extends NormalizedItem> {
    * hit on an unseen id could only be a false positive, and believing it would drop an item never given).
    */
   private readonly prior: BloomFilter | null = null;
+  /** What `askExists` answered (undefined: not asked). */
+  private askedExists: boolean | null | undefined;
+  /** What `askHasItems` answered (undefined: not asked); true makes every empty first page a fault. */
+  private askedHasItems: boolean | null | undefined;
   /** Whether `prior` is sparse enough to drop on for a relevance list (see yieldedEarlier). */
   private readonly priorSparse: boolean = false;
 
@@ -258,7 +277,7 @@ export class ListWalker<T extends NormalizedItem> {
   }
 
   /** Leaves the current series for the next eligible one, or throws when none is left. */
-  private failOver(error: XhsError): void {
+  private async failOver(error: XhsError, signal?: AbortSignal): Promise<void> {
     if (!this.beforeFailures) {
       this.beforeFailures = { state: structuredClone(this.state), bloom: this.bloom.toBase64() };
     }
@@ -277,7 +296,7 @@ export class ListWalker<T extends NormalizedItem> {
         this.state.p === 0 && this.state.y === 0
           ? uncontradictedNotFound(this.def.subject, this.notFound, this.lastErrors)
           : null;
-      if (concluded) throw concluded;
+      if (concluded && !(await this.stillExists(signal))) throw concluded;
       const attempts = [...this.lastErrors.values()];
       // Resume later from where the list stood before this chain of failures, on the same series.
       const saved = this.beforeFailures;
@@ -397,7 +416,7 @@ export class ListWalker<T extends NormalizedItem> {
         const error = toXhsError(caught, route);
         if (error instanceof SlowProbe) {
           // The probe runs on and tells its breaker; this list moves on.
-          this.failOver(error);
+          await this.failOver(error, signal);
           continue;
         }
         if (isEmptyPayload(error)) {
@@ -417,7 +436,7 @@ export class ListWalker<T extends NormalizedItem> {
               });
             }
           }
-          this.failOver(error);
+          await this.failOver(error, signal);
           continue;
         }
       }
@@ -428,27 +447,35 @@ export class ListWalker<T extends NormalizedItem> {
           if (this.state.y === 0) {
             if (!this.isEvidenceOfEmptiness(empty)) {
               // The subject has items (or the answer is a bare fault): a fault, not the end. Another series.
-              this.failOver(empty);
+              await this.failOver(empty, signal);
               continue;
             }
             // An empty first page is suspect: two answers must agree before the list is taken as empty
             // (or one, when the client already knew the subject had none: two pieces of evidence agree).
             this.state.e++;
             if (this.state.e >= this.emptiesNeeded() || this.confirmsKnownEmptiness(empty)) {
-              this.done = true;
-              return false;
+              if (await this.subjectSaysItems(signal)) {
+                // The subject's own record counts items: the empty answers were faults.
+                await this.failOver(empty, signal);
+                continue;
+              }
+              // (A record that could not tell leaves the rule of every eligible series.)
+              if (this.state.e >= this.emptiesNeeded() || this.confirmsKnownEmptiness(empty)) {
+                this.done = true;
+                return false;
+              }
             }
             const other = this.def.routes.some((r) => r.series !== route.series && !this.state.f.includes(r.series));
-            if (other) this.failOver(empty);
+            if (other) await this.failOver(empty, signal);
             continue;
           }
           // A new series that has nothing where the list had items: it cannot continue the list.
-          this.failOver(empty);
+          await this.failOver(empty, signal);
           continue;
         }
         if (this.state.h === true) {
           // The previous page promised more: an empty page here is a fault, not the end.
-          this.failOver(empty);
+          await this.failOver(empty, signal);
           continue;
         }
         this.done = true;
@@ -474,10 +501,12 @@ export class ListWalker<T extends NormalizedItem> {
    * empty-payload fault looks exactly like a genuine empty list, and two series failing silently in the same
    * way happen (about 1 list in 400 at 5 % empty payloads): every eligible series must agree, at least two
    * answers (the only series is asked twice). A third series costs one call, and only for a list that is
-   * really empty.
+   * really empty. A list that can ask its subject's record (askHasItems) asks it after two instead, and
+   * needs every series only when the record could not tell.
    */
   private emptiesNeeded(): number {
     if (this.def.emptyNamesSubject === true) return 2;
+    if (this.def.askHasItems && this.askedHasItems !== null) return 2;
     return Math.max(2, new Set(this.def.routes.map((r) => r.series)).size);
   }
 
@@ -492,9 +521,43 @@ export class ListWalker<T extends NormalizedItem> {
     return namesSubject === true || reportedCount === 0;
   }
 
+  /**
+   * Whether the subject was shown to exist although every not-found vote was one that a live thing hidden from
+   * the web also gets ("当前笔记暂时无法浏览"): `askExists`, asked once. False when there is no such check,
+   * another kind of vote, or no answer (a failure to tell leaves the vote standing).
+   */
+  private async stillExists(signal?: AbortSignal): Promise<boolean> {
+    if (!this.def.askExists) return false;
+    const votes = [...this.notFound].map((series) => this.lastErrors.get(series));
+    if (votes.length === 0 || !votes.every(mayBeHiddenNotGone)) return false;
+    if (this.askedExists === undefined) {
+      try {
+        this.askedExists = await this.def.askExists(signal);
+      } catch (error) {
+        if (isXhsError(error) && error.fatal) throw error;
+        this.askedExists = null;
+      }
+    }
+    return this.askedExists === true;
+  }
+
+  /** Asks `askHasItems` once; true when the subject has items. A failure to tell (not fatal) is "cannot tell". */
+  private async subjectSaysItems(signal?: AbortSignal): Promise<boolean> {
+    if (!this.def.askHasItems) return false;
+    if (this.askedHasItems === undefined) {
+      try {
+        this.askedHasItems = await this.def.askHasItems(signal);
+      } catch (error) {
+        if (isXhsError(error) && error.fatal) throw error;
+        this.askedHasItems = null;
+      }
+    }
+    return this.askedHasItems === true;
+  }
+
   /** Whether an empty first page may count toward "the list is empty" (two such answers end it). */
   private isEvidenceOfEmptiness(empty: UpstreamError): boolean {
-    if (this.def.expectsItems?.() === true) return false;
+    if (this.def.expectsItems?.() === true || this.askedHasItems === true) return false;
     if (empty instanceof EmptyPageAnswer) {
       const { reportedCount, namesSubject } = empty.evidence;
       if (reportedCount !== null && reportedCount > 0) return false;

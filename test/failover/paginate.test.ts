@@ -6,12 +6,13 @@ import { createFakeClock } from "../../src/transport/clock.js";
 import {
   AllSeriesFailedError,
   InvalidInputError,
+  NotFoundError,
   PaymentRequiredError,
   TimeoutError,
   UpstreamError,
   type XhsError,
 } from "../../src/transport/errors.js";
-import { comment, type FakeAnswer, fakeNormalizers, fakePort, type Handler, hexId, note } from "./fakes.js";
+import { comment, type FakeAnswer, fakeNormalizers, fakePort, type Handler, hexId, note, user } from "./fakes.js";
 
 const USER = hexId(900);
 const NOTE = hexId(901);
@@ -198,14 +199,72 @@ describe("lists across failover", () => {
     expect(endpoints()).toEqual(["app_v2/search_notes", "app/search_notes", "web_v3/fetch_search_notes"]);
   });
 
-  it("the same for a user's notes: two silent empties, then the third series' notes", async () => {
+  it("the same for a user's notes whose record cannot tell: two silent empties, then the third series' notes", async () => {
     const list = notes(2, "web_v3");
     const { xhs } = client({
       "app_v2/get_user_posted_notes": () => ({ items: [] }),
       "app/get_user_notes": () => ({ items: [] }),
+      "app_v2/get_user_info": () => ({ items: [{ ...user(USER), noteCount: null }] }),
       "web_v3/fetch_user_notes": paged(list, 5),
     });
     expect(ids(await xhs.users.notes(USER).collect(10))).toEqual(ids(list));
+  });
+
+  it("a user's notes empty on two series: the user's record decides (notes counted: the third series serves them)", async () => {
+    // Seed-free form of a bench finding (quirks, seed 23): App V2, App V1 and Web V3 all answered an empty
+    // payload for a user with notes; the user's note count (ndiscovery) says otherwise.
+    const list = notes(2, "web_v3");
+    const { xhs, endpoints } = client({
+      "app_v2/get_user_posted_notes": () => ({ items: [] }),
+      "app/get_user_notes": () => ({ items: [] }),
+      "app_v2/get_user_info": () => ({ items: [user(USER)] }),
+      "web_v3/fetch_user_notes": paged(list, 5),
+    });
+    expect(ids(await xhs.users.notes(USER).collect(10))).toEqual(ids(list));
+    expect(endpoints()).toEqual([
+      "app_v2/get_user_posted_notes",
+      "app/get_user_notes",
+      "app_v2/get_user_info",
+      "web_v3/fetch_user_notes",
+    ]);
+  });
+
+  it("a user whose record counts notes, and every series answering empty: a failure, never an empty list", async () => {
+    const { xhs, fake } = client({
+      "app_v2/get_user_posted_notes": () => ({ items: [] }),
+      "app/get_user_notes": () => ({ items: [] }),
+      "web_v3/fetch_user_notes": () => ({ items: [] }),
+      "app_v2/get_user_info": () => ({ items: [user(USER)] }),
+    });
+    const settled = xhs.users
+      .notes(USER)
+      .collect(10)
+      .catch((e: unknown) => e);
+    await fake.runAll();
+    expect(await settled).toBeInstanceOf(AllSeriesFailedError);
+  });
+
+  it("a user whose record counts 0 notes: two empty answers end the list; a record that cannot tell: every series", async () => {
+    const none = client({
+      "app_v2/get_user_posted_notes": () => ({ items: [] }),
+      "app/get_user_notes": () => ({ items: [] }),
+      "app_v2/get_user_info": () => ({ items: [{ ...user(USER), noteCount: 0 }] }),
+    });
+    expect(await none.xhs.users.notes(USER).collect(10)).toEqual([]);
+    expect(none.endpoints()).toEqual(["app_v2/get_user_posted_notes", "app/get_user_notes", "app_v2/get_user_info"]);
+    const unreadable = client({
+      "app_v2/get_user_posted_notes": () => ({ items: [] }),
+      "app/get_user_notes": () => ({ items: [] }),
+      "web_v3/fetch_user_notes": () => ({ items: [] }),
+      "app_v2/get_user_info": () => ({ items: [{ ...user(USER), noteCount: null }] }),
+    });
+    expect(await unreadable.xhs.users.notes(USER).collect(10)).toEqual([]);
+    expect(unreadable.endpoints()).toEqual([
+      "app_v2/get_user_posted_notes",
+      "app/get_user_notes",
+      "app_v2/get_user_info",
+      "web_v3/fetch_user_notes",
+    ]);
   });
 
   it("a list every eligible series answers empty is empty: 3 calls with three series, 2 with two", async () => {
@@ -245,6 +304,7 @@ describe("lists across failover", () => {
       "app_v2/get_user_posted_notes": () => ({ items: [] }),
       "app/get_user_notes": () => ({ items: [] }),
       "web_v3/fetch_user_notes": () => ({ items: [] }),
+      "app_v2/get_user_info": () => ({ items: [{ ...user(hexId(902)), noteCount: 0 }] }),
     });
     await xhs.search.notes("k").collect(1);
     const settled = xhs.users
@@ -253,7 +313,7 @@ describe("lists across failover", () => {
       .catch((e: unknown) => e);
     await fake.runAll();
     expect(await settled).toBeInstanceOf(AllSeriesFailedError);
-    // A user never seen: three empty answers make an empty list.
+    // A user never seen, whose record counts no notes: an empty list.
     expect(await xhs.users.notes(hexId(902)).collect(10)).toEqual([]);
   });
 
@@ -507,6 +567,64 @@ describe("comments with App V2 down", () => {
     await fake.runAll();
     expect(ids((await settled) as Comment[])).toEqual(ids(top));
     expect(endpoints().filter((e) => e === "app/get_note_comments")).toHaveLength(2);
+  });
+});
+
+describe("comments: a not-found vote a web-hidden note also gets", () => {
+  const hiddenFromWeb = () => ({
+    items: [],
+    status: { ok: false as const, reason: "inner_failure" as const, message: "当前笔记暂时无法浏览", notFound: false },
+  });
+  const url = `https://www.xiaohongshu.com/explore/${NOTE}?xsec_token=tok`;
+  /** An empty comment answer naming no note author (App V2's shell for a missing note, or a fault). */
+  const shell = () => ({ items: [], data: { data: { user_id: "", comments: [] } } }) as FakeAnswer;
+
+  it("App V2 and App V1 empty, Web V3 暂时无法浏览: the note's detail shows it exists, and the second round serves the comments", async () => {
+    // Seed-free form of a bench finding (quirks, seed 11): two empty-payload faults next to Web V3's answer for a
+    // note hidden from the web were taken as an uncontradicted "not found".
+    const top = [comment(hexId(2201), NOTE)];
+    let v2 = 0;
+    const { xhs, fake, endpoints } = client({
+      "app_v2/get_note_comments": (params, ctx) => (++v2 === 1 ? shell() : paged(top, 5)(params, ctx)),
+      "app/get_note_comments": shell,
+      "web_v3/fetch_note_comments": hiddenFromWeb,
+      "app_v2/get_image_note_detail": () => ({ items: [note(NOTE)] }),
+    });
+    const settled = xhs.comments
+      .list(url)
+      .collect(10)
+      .catch((e: unknown) => e);
+    await fake.runAll();
+    expect(ids((await settled) as Comment[])).toEqual(ids(top));
+    expect(endpoints().slice(0, 4)).toEqual([
+      "app_v2/get_note_comments",
+      "app/get_note_comments",
+      "web_v3/fetch_note_comments",
+      "app_v2/get_image_note_detail",
+    ]);
+  });
+
+  it("the same answers for a deleted note: its detail says not found, and so does the list", async () => {
+    const { xhs, fake } = client({
+      "app_v2/get_note_comments": shell,
+      "app/get_note_comments": shell,
+      "web_v3/fetch_note_comments": hiddenFromWeb,
+      "app_v2/get_image_note_detail": () => ({
+        items: [],
+        status: { ok: false, reason: "inner_failure", message: "服务异常", notFound: false },
+      }),
+      "app/get_note_info": () => ({
+        items: [],
+        status: { ok: false, reason: "inner_failure", message: "笔记状态异常，请稍后查看", notFound: false },
+      }),
+      "web_v3/fetch_note_detail": hiddenFromWeb,
+    });
+    const settled = xhs.comments
+      .list(url)
+      .collect(10)
+      .catch((e: unknown) => e);
+    await fake.runAll();
+    expect(await settled).toBeInstanceOf(NotFoundError);
   });
 });
 
