@@ -42,7 +42,7 @@ import { BloomFilter, DEFAULT_BLOOM_BYTES } from "./bloom.js";
 import { CURSOR_VERSION, decodeCursor, encodeCursor, type ListCursorState } from "./cursor.js";
 import { failureScope, type HealthBoard, type ScopedBreaker } from "./health.js";
 import type { DriftSink, NormalizerLookup, SeriesPort } from "./port.js";
-import { FAILOVER_ROUNDS, healthOf, ROUND_PAUSE_MS, worthAnotherRound } from "./run-failover.js";
+import { anotherRound, FAILOVER_ROUNDS, healthOf, ROUND_PAUSE_MS } from "./run-failover.js";
 
 export interface ListRoute {
   series: Series;
@@ -375,7 +375,7 @@ export class ListWalker<T extends NormalizedItem> {
         return await this.fillOnce(signal);
       } catch (error) {
         const sleep = this.env.sleep;
-        if (!sleep || round >= FAILOVER_ROUNDS || !worthAnotherRound(error) || signal?.aborted) throw error;
+        if (!sleep || !anotherRound(error, round, FAILOVER_ROUNDS) || signal?.aborted) throw error;
         await sleep(ROUND_PAUSE_MS, signal);
       }
     }

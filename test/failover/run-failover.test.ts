@@ -350,6 +350,34 @@ describe("runFailoverRounds", () => {
     }
   });
 
+  it("a third round after two rounds of faults; none after a round where a series timed out", async () => {
+    // Seed-free form of a bench finding (primary-5xx, mixed-30): the only series able to serve a web-hidden video
+    // note failed in passing in both rounds.
+    const faults = setup();
+    const log: string[] = [];
+    const script = {
+      app_v2: flaky(2, () => new UpstreamError("HTTP 500"), "the note"),
+      web_v3: fail(new NotFoundAnswer("暂时无法浏览", false, "当前笔记暂时无法浏览")),
+    };
+    const pending = runFailoverRounds(() => listPlanner(attempts(script, log)), faults.options);
+    await faults.fake.runAll();
+    expect(await pending).toMatchObject({ value: "the note" });
+    expect(log.filter((l) => l.startsWith("app_v2"))).toHaveLength(3);
+
+    const hung = setup();
+    const hungLog: string[] = [];
+    const slow = {
+      app_v2: flaky(2, () => new TimeoutError("no answer within 30000 ms"), "the note"),
+      web_v3: fail(new NotFoundAnswer("暂时无法浏览", false, "当前笔记暂时无法浏览")),
+    };
+    const settled = runFailoverRounds(() => listPlanner(attempts(slow, hungLog)), hung.options).catch(
+      (e: unknown) => e,
+    );
+    await hung.fake.runAll();
+    expect(await settled).toBeInstanceOf(AllSeriesFailedError);
+    expect(hungLog.filter((l) => l.startsWith("app_v2"))).toHaveLength(2);
+  });
+
   it("stops after the rounds allowed and says every series failed", async () => {
     const { fake, options } = setup();
     const log: string[] = [];
