@@ -15,11 +15,12 @@ describe("resolving a link TikHub cannot parse", () => {
     it(`ends with InvalidInputError after one call, no wait, no retry, no other series (seed ${seed})`, async () => {
       const { xhs, run, events, fake } = simClient("healthy", { seed, size: "tiny" });
       const start = fake.clock.now();
-      for (const resolve of [
+      const resolves: (() => Promise<unknown>)[] = [
         () => xhs.links.resolve("http://xhslink.com/a/NoSuchCode1"),
         () => xhs.notes.get("看看 http://xhslink.com/a/NoSuchCode2 复制本条信息"),
         () => xhs.users.get("https://xhslink.com/m/NoSuchCode3"),
-      ]) {
+      ];
+      for (const resolve of resolves) {
         const before = events.length;
         const error = await run(resolve()).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(InvalidInputError);

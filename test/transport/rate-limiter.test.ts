@@ -198,7 +198,10 @@ describe("through the transport", () => {
     });
     const spec = endpoint("app_v2/get_user_info");
     const calls = Array.from({ length: 10 }, (_, i) =>
-      transport.executeOnSeries(spec, { user_id: i.toString(16).padStart(24, "0") }, (b) => b, { capability: "user", failover: false }),
+      transport.executeOnSeries(spec, { user_id: i.toString(16).padStart(24, "0") }, (b) => b, {
+        capability: "user",
+        failover: false,
+      }),
     );
     await fake.runAll();
     await Promise.all(calls);
