@@ -39,7 +39,9 @@ describe("xhs crawl: the progress bar", () => {
       );
       expect(result.code, result.stderr).toBe(EXIT.ok);
       const drawn = frames(result.stderr);
-      expect(drawn.length).toBeGreaterThan(3);
+      // How many frames are drawn depends on the bar's redraw rate and the machine's speed; what is
+      // asserted is that none overflows, the last one is full, and its total is the run's jobs.
+      expect(drawn.length).toBeGreaterThan(0);
       for (const [value, total] of drawn) expect(value).toBeLessThanOrEqual(total);
       const [lastValue, lastTotal] = drawn.at(-1) ?? [0, 0];
       expect(lastValue).toBe(lastTotal);
