@@ -57,6 +57,8 @@ describe("isoToUnixSeconds", () => {
 describe("isoFromEpochMs outside its fast range", () => {
   it("formats negative and fractional instants as Date does", () => {
     expect(isoFromEpochMs(-1)).toBe("1969-12-31T23:59:59.999Z");
+    // Before year 0 the ISO form has a signed six-digit year, which only Date writes.
+    expect(isoFromEpochMs(Date.parse("-000001-06-01T00:00:00.000Z"))).toBe("-000001-06-01T00:00:00.000Z");
     expect(isoFromEpochMs(1.5)).toBe(new Date(1.5).toISOString());
     expect(isoFromEpochMs(86_400_000 * 365 + 0.25)).toBe(new Date(86_400_000 * 365 + 0.25).toISOString());
   });
