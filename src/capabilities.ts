@@ -19,7 +19,7 @@ import type {
 } from "./client/types.js";
 import { CommentSchema, NoteSchema, ResolvedLinkSchema, TopicSchema, UserSchema } from "./model/types.js";
 import { checkId } from "./refs/ids.js";
-import { parseRef, parseTopicRef, type RefKind } from "./refs/parse-ref.js";
+import { MAX_REF_LENGTH, parseRef, parseTopicRef, type RefKind } from "./refs/parse-ref.js";
 
 /** Default and maximum `limit` of one list request. Every upstream page costs money, so both stay small. */
 export const DEFAULT_LIST_LIMIT = 20;
@@ -50,7 +50,7 @@ function ref(kind: RefKind, description: string) {
     .string()
     .trim()
     .min(1, `give a ${kind} id, URL or share link`)
-    .max(2048, "a reference is at most 2048 characters")
+    .max(MAX_REF_LENGTH, `a reference is at most ${MAX_REF_LENGTH} characters`)
     .superRefine((value, ctx) => {
       try {
         const parsed = parseRef(value, kind);

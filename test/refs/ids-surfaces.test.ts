@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { capabilityByName } from "../../src/capabilities.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { MAX_REF_LENGTH } from "../../src/refs/parse-ref.js";
 import { GUIDE } from "../../src/simulator/world/world.js";
 import { InvalidInputError, NotFoundError } from "../../src/transport/errors.js";
 import { simRig } from "../cli/helpers.js";
@@ -70,6 +71,15 @@ describe("the server's and MCP's input schemas use the same rules", () => {
     expect(replies.safeParse({ ref: NOTE.toUpperCase(), commentId: "68f599c1000000001b0249a5" }).success).toBe(false);
     expect(topic.safeParse({ id: TOPIC_URL }).success).toBe(true);
     expect(topic.safeParse({ id: "nonsense" }).success).toBe(false);
+    // The schemas bound a ref where the parser does (MAX_REF_LENGTH), not tighter: long share text passes.
+    const shareText = `${"看看这个笔记".repeat(500)} https://www.xiaohongshu.com/explore/${NOTE}`;
+    expect(shareText.length).toBeGreaterThan(2048);
+    expect(shareText.length).toBeLessThanOrEqual(MAX_REF_LENGTH);
+    expect(replies.safeParse({ ref: shareText, commentId: "68f599c1000000001b0249a5" }).success).toBe(true);
+    expect(
+      replies.safeParse({ ref: `${"x".repeat(MAX_REF_LENGTH)} ${NOTE}`, commentId: "68f599c1000000001b0249a5" })
+        .success,
+    ).toBe(false);
   });
 });
 
