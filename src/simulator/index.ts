@@ -47,6 +47,7 @@ export {
   type RateLimit,
 } from "./fault-profile.js";
 export { FaultEngine } from "./faults.js";
+export { GUIDE, WORLD_NOW } from "./world/world.js";
 export {
   type BucketLimit,
   DEFAULT_ENDPOINT_RATE_LIMITS,
