@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .option("-o, --output <file>", "write to FILE (atomically) instead of stdout")
     .addHelpText(
       "after",
-      "\nExamples:\n  xhs export notes --format csv -o notes.csv\n  xhs export comments --run 3 --format jsonl | jq .text\n  xhs export users --since 2026-01-01 --db crawl.db --format json",
+      "\nExamples:\n  xhs export notes --format csv -o notes.csv\n  xhs export comments --run <id from xhs runs list> --format jsonl | jq .text\n  xhs export users --since 2026-01-01 --db crawl.db --format json",
     )
     .action(async (kind, opts, command) => {
       const ctx = contextOf(command);
