@@ -133,3 +133,12 @@ describe("I/O errors", () => {
     expect(describeError(new TypeError("x is undefined")).exitCode).toBe(EXIT.internal);
   });
 });
+
+describe("usage errors on a terminal", () => {
+  it("commander's own messages do not pass escape sequences from an argument to the terminal", async () => {
+    const r = await runCli(["search", "notes", "露营", "--limit", "\u001b]0;pwned\u0007\u001b[2J5"]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toContain("--limit");
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+});
