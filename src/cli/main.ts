@@ -27,7 +27,7 @@ import { register as registerUserNotes } from "./commands/user-notes.js";
 import { attachContext, type CliContext, type CliIo, createContext, isClosedPipeError } from "./context.js";
 import { describeError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
-import { terminalText } from "./terminal-text.js";
+import { terminalLines } from "./terminal-text.js";
 
 export type { CliContext, CliIo } from "./context.js";
 
@@ -57,7 +57,7 @@ Environment:
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
       // commander quotes the offending argument back; it may hold escape sequences meant for the terminal.
-      outputError: (text, write) => write(text.split("\n").map(terminalText).join("\n")),
+      outputError: (text, write) => write(terminalLines(text)),
     });
   attachContext(program, ctx);
   registerNote(program);

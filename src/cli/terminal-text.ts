@@ -26,3 +26,8 @@ const BIDI = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
 export function terminalText(text: string): string {
   return text.replace(ESCAPE_SEQUENCES, "").replace(LINE_BREAKS, " ").replace(CONTROLS, "").replace(BIDI, "");
 }
+
+/** `terminalText` line by line: multi-line text (a report) keeps its line breaks. */
+export function terminalLines(text: string): string {
+  return text.split("\n").map(terminalText).join("\n");
+}

@@ -26,7 +26,7 @@ import {
   renderTable,
   resolveFormat,
 } from "../../src/cli/output.js";
-import { terminalText } from "../../src/cli/terminal-text.js";
+import { terminalLines, terminalText } from "../../src/cli/terminal-text.js";
 import { makeNote, memorySink, parseCsv } from "./helpers.js";
 
 function tempDir(): string {
@@ -296,6 +296,11 @@ describe("text drawn on a terminal", () => {
     expect(terminalText("露营 ⛺️ — ok")).toBe("露营 ⛺️ — ok");
     // An unterminated OSC swallows the rest rather than leaving half a sequence.
     expect(terminalText("ok\u001b]0;title without end")).toBe("ok");
+  });
+
+  it("terminalLines filters a multi-line report line by line and keeps its line breaks", () => {
+    const line = "x\u001b]0;pwned\u0007y\u001b[2Jz\u202e!";
+    expect(terminalLines(`Run report\n  failed: ${line}\n\t${line}`)).toBe("Run report\n  failed: xyz!\n xyz!");
   });
 
   it("tables and field lists carry no control character; JSON keeps the text as it came", async () => {

@@ -23,6 +23,7 @@ import {
   parsePositiveInt,
 } from "../options.js";
 import { startProgress } from "../progress.js";
+import { terminalLines } from "../terminal-text.js";
 
 export const DEFAULT_DB = "xhs.db";
 
@@ -250,7 +251,7 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
     }
     const report = result.report;
     if (flags.json) await writeText(ctx.stdout, `${JSON.stringify(report, null, 2)}\n`);
-    else await writeText(ctx.stdout, renderReport(report));
+    else await writeText(ctx.stdout, terminalLines(renderReport(report)));
     const hints: string[] = [];
     if (report.status !== "completed") {
       const how = `xhs crawl --resume ${report.runId} --db ${options.db}`;
@@ -260,7 +261,9 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
       else if (report.stopReason)
         hints.push(`Stopped: ${report.stopMessage ?? report.stopReason}. Fix it, then continue with: ${how}`);
     } else if (report.failedJobs.length > 0) {
-      hints.push(`${report.failedJobs.length} job(s) failed after retries (listed above); the rest is complete.`);
+      hints.push(
+        `${report.failedJobs.length} job(s) failed (listed above, each with its reason); the rest is complete.`,
+      );
     }
     if (options.epilogue) hints.push(options.epilogue(report, options.db));
     if (hints.length > 0) await writeText(ctx.stderr, `${hints.join("\n")}\n`);

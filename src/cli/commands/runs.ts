@@ -8,6 +8,7 @@ import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { parsePositiveInt } from "../options.js";
+import { terminalLines } from "../terminal-text.js";
 import { DEFAULT_DB } from "./crawl.js";
 
 /** Opens an existing database for reading only: looking at runs never creates or changes a file. */
@@ -102,7 +103,7 @@ export function register(program: Command): void {
         const report = await buildReport(store, store, runId);
         await writeText(
           ctx.stdout,
-          opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { maxNotes: 50 }),
+          opts.json ? `${JSON.stringify(report, null, 2)}\n` : terminalLines(renderReport(report, { maxNotes: 50 })),
         );
       } finally {
         await store.close();
