@@ -13,6 +13,7 @@ import {
   interpretPage,
   isEmptyPayload,
   isInconclusiveAnswer,
+  mayBeHiddenNotGone,
   NotFoundAnswer,
   readEmptyEvidence,
   uncontradictedNotFound,
@@ -489,6 +490,23 @@ describe("uncontradictedNotFound", () => {
       ]);
       expect(uncontradictedNotFound("note n1", new Set<Series>(["app_v1"]), last)).toBeNull();
     }
+  });
+});
+
+describe("mayBeHiddenNotGone: a vote a live note hidden from the web also gets", () => {
+  it("Web V3's 暂时无法浏览, as interpretPage makes it, is one", () => {
+    const error = thrown(() => interpretRaw("web_v3/fetch_note_detail", innerFailure("当前笔记暂时无法浏览")));
+    expect(mayBeHiddenNotGone(error as XhsError)).toBe(true);
+  });
+
+  it("an explicit vote, another suggested message, a vote without a message or any other error is not", () => {
+    const hidden = "当前笔记暂时无法浏览";
+    expect(mayBeHiddenNotGone(new NotFoundAnswer("gone", true, hidden))).toBe(false);
+    expect(mayBeHiddenNotGone(new NotFoundAnswer("gone?", false, "笔记状态异常"))).toBe(false);
+    expect(mayBeHiddenNotGone(new NotFoundAnswer("gone?", false, null))).toBe(false);
+    expect(mayBeHiddenNotGone(new NotFoundError(hidden))).toBe(false);
+    expect(mayBeHiddenNotGone(new InnerFailureAnswer(hidden, { upstreamMessage: hidden }))).toBe(false);
+    expect(mayBeHiddenNotGone(undefined)).toBe(false);
   });
 });
 
