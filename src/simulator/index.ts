@@ -47,7 +47,6 @@ export {
   type RateLimit,
 } from "./fault-profile.js";
 export { FaultEngine } from "./faults.js";
-export { GUIDE, WORLD_NOW } from "./world/world.js";
 export {
   type BucketLimit,
   DEFAULT_ENDPOINT_RATE_LIMITS,
@@ -62,6 +61,7 @@ export {
   SimulatorService,
   type SimulatorServiceOptions,
 } from "./server.js";
+export { GUIDE, WORLD_NOW } from "./world/world.js";
 
 export interface SimulatorOptions extends SimulatorCoreOptions, SimulatorServiceOptions {
   /** Seed of the world and of the fault draws. Default 1. */
