@@ -10,7 +10,7 @@ import { type CellResult, compareStrategies, type Incident } from "./compare.js"
 import type { BenchProfile } from "./profiles.js";
 import { createVirtualTime } from "./scaled-time.js";
 import { round } from "./stats.js";
-import type { StrategyName } from "./strategies/types.js";
+import { STRATEGY_NAMES, type StrategyName } from "./strategies/types.js";
 
 export interface SeedsOptions {
   seeds: readonly number[];
@@ -181,6 +181,12 @@ function seedsArgument(seeds: readonly number[]): string {
   return seeds.every((s, i) => s === i + 1) ? String(seeds.length) : seeds.join(",");
 }
 
+/** The `--strategies` argument, when not every strategy ran. */
+function strategiesArgument(r: SeedsResults): string {
+  const ran = [...new Set(r.sums.map((s) => s.strategy))];
+  return ran.length === STRATEGY_NAMES.length ? "" : ` --strategies ${ran.join(",")}`;
+}
+
 /** The shown incidents per strategy and profile, at most this many (the JSON has them all). */
 const MAX_LISTED = 40;
 
@@ -188,7 +194,7 @@ export function renderSeedsMarkdown(r: SeedsResults): string {
   const out: string[] = [];
   out.push("# xhs-kit benchmark: the comparison over many world seeds", "");
   out.push(
-    `Produced by \`node dist/bench/run.js --seeds ${seedsArgument(r.seeds)}\` on ${r.finishedAt.slice(0, 10)} ` +
+    `Produced by \`node dist/bench/run.js --seeds ${seedsArgument(r.seeds)}${strategiesArgument(r)}\` on ${r.finishedAt.slice(0, 10)} ` +
       `(commit ${r.commit ?? "unknown"}), ${r.realSeconds} s of real time. Seeds ${seedList(r.seeds)} ` +
       `(${r.seeds.length} worlds, ${r.worldSize} size); ${r.requestsPerCell} requests per strategy, profile and seed, ` +
       `${r.concurrency} at a time, on the virtual clock. Each seed is a new world, workload and set of faults.`,
