@@ -22,6 +22,9 @@ export const TESTS = {
   "src/failover/answers.ts": ["test/failover/**/*.test.ts"],
   "src/server/spend-guard.ts": ["test/server/spend-cap.test.ts", "test/server/spend-guard.test.ts"],
   "src/transport/ledger.ts": ["test/transport/ledger-*.test.ts", "test/transport/transport.test.ts"],
+  "src/refs/parse-ref.ts": ["test/refs/**/*.test.ts"],
+  "src/refs/ids.ts": ["test/refs/**/*.test.ts"],
+  "src/transport/backoff.ts": ["test/transport/backoff.test.ts", "test/transport/transport.test.ts"],
 };
 export const MODULES = Object.keys(TESTS);
 
