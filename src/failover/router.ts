@@ -50,7 +50,8 @@ export interface Route {
 
 export interface RoutePlan {
   routes: Route[];
-  skipped: { series: Series; reason: string }[];
+  /** Series left out and why; `filter` when only a filter it cannot honour kept it out. */
+  skipped: { series: Series; reason: string; filter?: true }[];
 }
 
 /** Removes duplicates and unknown names, keeping the caller's order. */
@@ -69,7 +70,7 @@ export function normalizeOrder(order: readonly Series[] | undefined): Series[] {
 
 export function planRoutes(request: RouteRequest): RoutePlan {
   const routes: Route[] = [];
-  const skipped: { series: Series; reason: string }[] = [];
+  const skipped: RoutePlan["skipped"] = [];
   for (const series of normalizeOrder(request.order)) {
     let endpoints = endpointsFor(request.capability, series);
     if (endpoints.length === 0) {
@@ -99,7 +100,7 @@ export function planRoutes(request: RouteRequest): RoutePlan {
       if (mapped === null) {
         const reason = `${series} cannot honour ${filter.name}=${filter.value}`;
         if (!request.acceptDegraded) {
-          skipped.push({ series, reason });
+          skipped.push({ series, reason, filter: true });
           honoured = false;
           break;
         }
@@ -119,7 +120,10 @@ export function requireRoutes(request: RouteRequest): Route[] {
   const plan = planRoutes(request);
   if (plan.routes.length === 0) {
     const why = plan.skipped.map((s) => s.reason).join("; ");
-    const hint = request.filters?.length ? " (pass acceptDegraded: true to accept a series without the filter)" : "";
+    // The hint only where accepting a degraded series would have left one to ask.
+    const hint = plan.skipped.some((s) => s.filter)
+      ? " (pass acceptDegraded: true to accept a series without the filter)"
+      : "";
     throw new InvalidInputError(`No series can serve ${request.capability}: ${why}${hint}`);
   }
   return plan.routes;

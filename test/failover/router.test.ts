@@ -47,7 +47,9 @@ describe("router: eligible series per capability", () => {
     const filters = [{ name: "sort", table: SEARCH_SORT_MAP, value: "most_commented", neutral: "general" }];
     const strict = planRoutes({ capability: "searchNotes", filters });
     expect(seriesOf(strict)).toEqual(["app_v2", "app_v1"]);
-    expect(strict.skipped).toEqual([{ series: "web_v3", reason: "web_v3 cannot honour sort=most_commented" }]);
+    expect(strict.skipped).toEqual([
+      { series: "web_v3", reason: "web_v3 cannot honour sort=most_commented", filter: true },
+    ]);
     expect(strict.routes[0]!.filterParams).toEqual({ sort_type: "comment_descending" });
 
     const lenient = planRoutes({ capability: "searchNotes", filters, acceptDegraded: true });
@@ -75,5 +77,21 @@ describe("router: eligible series per capability", () => {
       /no endpoint for searchUsers/,
     );
     expect(() => requireRoutes({ capability: "user", order: ["app_v9" as never] })).toThrow(/Unknown series/);
+  });
+
+  it("suggests accepting degraded results only when a filter is what left no series", () => {
+    const filters = [{ name: "sort", table: SEARCH_SORT_MAP, value: "most_commented", neutral: "general" }];
+    expect(() => requireRoutes({ capability: "searchNotes", filters, order: ["web_v3"] })).toThrow(/acceptDegraded/);
+    // A missing xsec_token is the reason here: no filter to give up would change that.
+    const comments = [{ name: "sort", table: COMMENT_SORT_MAP, value: "latest", neutral: "default" }];
+    let error: unknown;
+    try {
+      requireRoutes({ capability: "comments", filters: comments, order: ["web_v3"] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toMatch(/xsec_token/);
+    expect((error as Error).message).not.toMatch(/acceptDegraded/);
   });
 });
