@@ -94,6 +94,13 @@ function validationDetails(body: unknown): { params: string[]; text: string } {
 }
 
 /**
+ * An HTTP-date in any of its three forms (RFC 9110 §5.6.7): IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT",
+ * RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT" and asctime "Sun Nov  6 08:49:37 1994".
+ */
+const HTTP_DATE =
+  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]+day, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+
+/**
  * Seconds to wait before retrying a 429, from `Retry-After` (integer seconds or an HTTP date) or
  * `X-RateLimit-Reset` (seconds from now, or an epoch time in seconds when it is that large).
  */
@@ -102,8 +109,11 @@ export function retryAfterSeconds(headers: Headers, nowMs: number): number | und
   const retryAfter = headers.get("retry-after")?.trim();
   if (retryAfter) {
     if (/^\d+(?:\.\d+)?$/.test(retryAfter)) return Number(retryAfter);
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - nowMs) / 1000));
+    // Only an HTTP-date goes to Date.parse, which also reads "-3" or "+5" as a date years ago (a wait of 0: retry at once).
+    if (HTTP_DATE.test(retryAfter)) {
+      const at = Date.parse(retryAfter);
+      if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - nowMs) / 1000));
+    }
   }
   // Stryker disable next-line MethodExpression: Headers.get already strips a value's surrounding whitespace
   const reset = headers.get("x-ratelimit-reset")?.trim();

@@ -211,6 +211,23 @@ describe("classify: 429 and the wait it asks for", () => {
     expect(wait({ "retry-after": new Date(NOW - 60_000).toUTCString() })).toBe(0);
   });
 
+  it("reads an HTTP-date in all three forms of RFC 9110 and nothing else as a date (\"-3\" is not 'retry now')", () => {
+    const wait = (headers: Record<string, string>) => retryAfterSeconds(new Headers(headers), NOW);
+    const at = new Date(NOW + 90_000);
+    const [day, date, month, year, time] = at.toUTCString().split(" ") as [string, string, string, string, string];
+    const longDay = new Intl.DateTimeFormat("en-US", { weekday: "long", timeZone: "UTC" }).format(at);
+    expect(wait({ "retry-after": `${longDay}, ${date}-${month}-${year.slice(2)} ${time} GMT` })).toBe(90);
+    const asctimeDay = String(at.getUTCDate()).padStart(2, " ");
+    expect(wait({ "retry-after": `${day.slice(0, 3)} ${month} ${asctimeDay} ${time} ${year}` })).toBe(90);
+    // Date.parse takes each of these as some date in the past, which made the wait 0.
+    for (const value of ["-3", "+5", "-0.5", "1.2.3", "3 days", "2026-12-03", "12/03/2026", "Thu Dec 03 2026"]) {
+      expect(wait({ "retry-after": value }), value).toBeUndefined();
+      expect(wait({ "retry-after": value, "x-ratelimit-reset": "4" }), value).toBe(4);
+    }
+    expect(fail(429, {}, { "retry-after": "-3" }).retryAfterSec).toBeUndefined();
+    expect(wait({ "retry-after": "Thu, 31 Foo 2026 11:20:00 GMT" })).toBeUndefined();
+  });
+
   it("never gives NaN: a garbage Retry-After falls back to X-RateLimit-Reset, or to no wait known", () => {
     const wait = (headers: Record<string, string>) => retryAfterSeconds(new Headers(headers), NOW);
     expect(wait({ "retry-after": "soon" })).toBeUndefined();
