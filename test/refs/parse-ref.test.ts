@@ -357,3 +357,61 @@ describe("parseRef: what counts as one token", () => {
     expect(() => parseRef("小红书看看")).toThrow(/not a note id, note URL or share link/);
   });
 });
+
+describe("parseRef: where an id or a URL ends (issue #17, survivors 8 and 9 of the December list)", () => {
+  it("never takes an id with something glued after it as the id (a paid call would go out with it)", () => {
+    for (const ref of [`${NOTE} 看看`, `${NOTE}?xsec_token=x`, `${NOTE}.`, `${NOTE}x`, `${NOTE})`]) {
+      expect(() => parseRef(ref), ref).toThrow(InvalidInputError);
+    }
+    // A note URL in a sentence: the ")" and "." belong to the sentence, the id is whole.
+    for (const ref of [
+      `https://www.xiaohongshu.com/explore/${NOTE})`,
+      `(see https://www.xiaohongshu.com/explore/${NOTE}).`,
+      `看这个 https://www.xiaohongshu.com/explore/${NOTE}. 好看`,
+      `看这个 https://www.xiaohongshu.com/explore/${NOTE}!`,
+    ]) {
+      expect(parseRef(ref), ref).toEqual({ kind: "note", id: NOTE, xsecToken: null });
+    }
+  });
+
+  it("reads a note link without www, with m., in any letter case, or with http:// in share text for free", () => {
+    for (const host of ["xiaohongshu.com", "m.xiaohongshu.com", "WWW.XiaoHongShu.com", "http://rednote.com"]) {
+      const text = `小红书 看看 ${host}/explore/${NOTE}?xsec_token=T1 好看`;
+      expect(parseRef(text), text).toEqual({ kind: "note", id: NOTE, xsecToken: "T1" });
+    }
+    const glued = `看看这个xiaohongshu.com/user/profile/${USER}。`;
+    expect(parseRef(glued, "user")).toEqual({ kind: "user", id: USER, xsecToken: null });
+  });
+
+  it("keeps a short link's own scheme and www. from share text (what is resolved is what was shared)", () => {
+    expect(parseRef("小红书 www.xhslink.com/a/AbC 看看")).toMatchObject({
+      kind: "short_link",
+      url: "https://www.xhslink.com/a/AbC",
+    });
+    expect(parseRef("小红书 HTTP://XHSLINK.CN/AbC 看看")).toMatchObject({
+      kind: "short_link",
+      url: "http://xhslink.cn/AbC",
+    });
+    // "m." is no short-link host: the link is read from xhslink.com on.
+    expect(parseRef("小红书 m.xhslink.com/a/AbC 看看")).toMatchObject({ url: "https://xhslink.com/a/AbC" });
+    // A host with no path is no link.
+    expect(parseRef("小红书 xhslink.com 看看")).toEqual({ kind: "share_text", text: "小红书 xhslink.com 看看" });
+  });
+
+  it("keeps a token's last '.', ')', '?' or '!' when the URL is given alone, drops them in prose", () => {
+    for (const end of [".", ")", "?", "!", "*", "'"]) {
+      const url = `https://www.xiaohongshu.com/explore/${NOTE}?xsec_token=AB${end}`;
+      expect(parseRef(url), url).toEqual({ kind: "note", id: NOTE, xsecToken: `AB${end}` });
+      expect(parseRef(`看 ${url} 小红书`), url).toEqual({ kind: "note", id: NOTE, xsecToken: "AB" });
+    }
+    const several = `看 https://www.xiaohongshu.com/explore/${NOTE}?xsec_token=AB=).!? 小红书`;
+    expect(parseRef(several)).toEqual({ kind: "note", id: NOTE, xsecToken: "AB=" });
+  });
+
+  it("stops a URL at the first character that cannot be in one (CJK, space, quote marks)", () => {
+    for (const after of ["好看", " 好看", '"', "<", "，"]) {
+      const text = `小红书 https://www.xiaohongshu.com/explore/${NOTE}?xsec_token=T2${after}x`;
+      expect(parseRef(text), text).toEqual({ kind: "note", id: NOTE, xsecToken: "T2" });
+    }
+  });
+});
