@@ -226,6 +226,10 @@ describe("classify: 429 and the wait it asks for", () => {
     }
     expect(fail(429, {}, { "retry-after": "-3" }).retryAfterSec).toBeUndefined();
     expect(wait({ "retry-after": "Thu, 31 Foo 2026 11:20:00 GMT" })).toBeUndefined();
+    // asctime with a two-digit day; the whole value must be the date (Date.parse reads all three of these).
+    expect(wait({ "retry-after": "Fri Jan 16 12:00:00 2026" })).toBe(15 * 86_400);
+    expect(wait({ "retry-after": "x Thu, 01 Jan 2026 12:01:30 GMT" })).toBeUndefined();
+    expect(wait({ "retry-after": "Thu, 01 Jan 2026 12:01:30 GMT+0800" })).toBeUndefined();
   });
 
   it("never gives NaN: a garbage Retry-After falls back to X-RateLimit-Reset, or to no wait known", () => {
