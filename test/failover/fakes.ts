@@ -2,9 +2,11 @@
  * Small fakes for the failover layer: a scripted series port (no HTTP, no transport) whose "raw answer"
  * is already a normalized page, and record factories.
  */
+import { createClientWith } from "../../src/client/create-client.js";
 import type { AttemptContext, NormalizerLookup, SeriesPort } from "../../src/failover/port.js";
 import type { Comment, Note, NoteType, Series, User } from "../../src/model/types.js";
 import type { AnswerStatus, NextPageParams, NormalizedItem } from "../../src/series/types.js";
+import { createFakeClock } from "../../src/transport/clock.js";
 import type { XhsError } from "../../src/transport/errors.js";
 
 export interface FakeAnswer {
@@ -138,4 +140,16 @@ export function comment(
 /** 24-hex ids that parseRef accepts. */
 export function hexId(n: number): string {
   return n.toString(16).padStart(24, "0").replace(/^0/, "a");
+}
+
+/** A client over `fakePort(handlers)` on a fake clock: the calls it made, and their endpoints in order. */
+export function fakeClient(handlers: Record<string, Handler>) {
+  const fake = createFakeClock();
+  const { port, calls } = fakePort(handlers);
+  const xhs = createClientWith({
+    port,
+    normalizers: fakeNormalizers,
+    options: { clock: fake.clock, sleep: fake.sleep },
+  });
+  return { xhs, calls, fake, endpoints: () => calls.map((c) => c.endpoint) };
 }

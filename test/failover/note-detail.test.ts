@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createClientWith } from "../../src/client/create-client.js";
-import { createFakeClock } from "../../src/transport/clock.js";
 import { AuthError, NotFoundError, UpstreamError } from "../../src/transport/errors.js";
-import { fakeNormalizers, fakePort, type Handler, hexId, note } from "./fakes.js";
+import { fakeClient, type Handler, hexId, note } from "./fakes.js";
 
 const ID = hexId(1);
 const OTHER = hexId(2);
 
-function client(handlers: Record<string, Handler>) {
-  const fake = createFakeClock();
-  const { port, calls } = fakePort(handlers);
-  const xhs = createClientWith({
-    port,
-    normalizers: fakeNormalizers,
-    options: { clock: fake.clock, sleep: fake.sleep },
-  });
-  return { xhs, calls, fake, endpoints: () => calls.map((c) => c.endpoint) };
-}
+const client = fakeClient;
 
 describe("notes.get: note type detection and paid-call economy", () => {
   it("unknown type, image note: one call on App V2's image endpoint", async () => {

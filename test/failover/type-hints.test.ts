@@ -3,23 +3,12 @@
  * answers may correct; a type learned from an answer is trusted (an empty answer for it is a fault).
  */
 import { describe, expect, it } from "vitest";
-import { createClientWith } from "../../src/client/create-client.js";
-import { createFakeClock } from "../../src/transport/clock.js";
-import { fakeNormalizers, fakePort, type Handler, hexId, note } from "./fakes.js";
+import { fakeClient, hexId, note } from "./fakes.js";
 
 const ID = hexId(1);
 const OTHER = hexId(2);
 
-function client(handlers: Record<string, Handler>) {
-  const fake = createFakeClock();
-  const { port, calls } = fakePort(handlers);
-  const xhs = createClientWith({
-    port,
-    normalizers: fakeNormalizers,
-    options: { clock: fake.clock, sleep: fake.sleep },
-  });
-  return { xhs, endpoints: () => calls.map((c) => c.endpoint) };
-}
+const client = fakeClient;
 
 describe("a type option is a hint", () => {
   it("hinted video, the video endpoint answers other notes: the image endpoint answers the note", async () => {
