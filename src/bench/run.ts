@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: builds, then runs every measurement and writes bench/results.md and bench/results.json.
  *
- *   node --expose-gc dist/bench/run.js [--quick] [--out DIR] [--requests N] [--seed N]
+ *   node --expose-gc .bench-dist/bench/run.js [--quick] [--out DIR] [--requests N] [--seed N]
  *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server]
  *        [--scale X]   (run the comparison in real time × X instead of on the virtual clock)
- *   node dist/bench/run.js --seeds N|a,b,c [--requests N] [--profiles a,b] [--strategies a,b] [--out DIR]
+ *   node .bench-dist/bench/run.js --seeds N|a,b,c [--requests N] [--profiles a,b] [--strategies a,b] [--out DIR]
  *        (the comparison only, once per world seed (N: seeds 1..N); writes results-seeds.md and
  *        results-seeds.json: sums per strategy and profile, and every wrong answer with its seed and request)
- *   node dist/bench/run.js --render [--out DIR]   (rewrite results.md from results.json and ANALYSIS.md,
+ *   node .bench-dist/bench/run.js --render [--out DIR]   (rewrite results.md from results.json and ANALYSIS.md,
  *        after editing the analysis: no measurement is run)
  *
  * --quick: small sizes (a minute or two), written to a temporary folder unless --out is given.

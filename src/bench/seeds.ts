@@ -194,7 +194,7 @@ export function renderSeedsMarkdown(r: SeedsResults): string {
   const out: string[] = [];
   out.push("# xhs-kit benchmark: the comparison over many world seeds", "");
   out.push(
-    `Produced by \`node dist/bench/run.js --seeds ${seedsArgument(r.seeds)}${strategiesArgument(r)}\` on ${r.finishedAt.slice(0, 10)} ` +
+    `Produced by \`node .bench-dist/bench/run.js --seeds ${seedsArgument(r.seeds)}${strategiesArgument(r)}\` on ${r.finishedAt.slice(0, 10)} ` +
       `(commit ${r.commit ?? "unknown"}), ${r.realSeconds} s of real time. Seeds ${seedList(r.seeds)} ` +
       `(${r.seeds.length} worlds, ${r.worldSize} size); ${r.requestsPerCell} requests per strategy, profile and seed, ` +
       `${r.concurrency} at a time, on the virtual clock. Each seed is a new world, workload and set of faults.`,
