@@ -101,17 +101,8 @@ export {
 // Offline parsing of saved answers, and reference parsing at no cost.
 export { type NormalizeOptions, type NormalizeResult, normalize, pickRequested } from "./series/normalize.js";
 export type { AnswerStatus, NormalizedPage, Normalizer } from "./series/types.js";
-// Persistence: the Store and JobQueue ports, the SQLite backend and streaming export (used by `xhs crawl`).
-export {
-  CSV_COLUMNS,
-  type ExportFormat,
-  type ExportOptions,
-  exportRecords,
-  type JobQueue,
-  openSqliteStore,
-  type SqliteStoreOptions,
-  type Store,
-} from "./store/index.js";
+// Persistence (Store, JobQueue, SQLite, export) is the `xhs-kit/store` entry, not re-exported here:
+// it loads better-sqlite3's native addon and csv-stringify, which a client alone never needs.
 // Time, injected (tests run on a fake clock).
 export { createFakeClock, type FakeClock } from "./transport/clock.js";
 // Errors.
