@@ -12,11 +12,11 @@ import type {
   CallOptions,
   CommentListOptions,
   ListOptions,
-  Paginator,
   SearchNotesOptions,
   TopicNotesOptions,
   XhsClient,
 } from "./client/types.js";
+import type { Paginator } from "./core/types.js";
 import { CommentSchema, NoteSchema, ResolvedLinkSchema, TopicSchema, UserSchema } from "./model/types.js";
 import { checkId } from "./refs/ids.js";
 import { MAX_REF_LENGTH, parseRef, parseTopicRef, type RefKind } from "./refs/parse-ref.js";

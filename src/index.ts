@@ -30,81 +30,24 @@ export {
   TOPIC_SORTS,
   type TopicSort,
 } from "./catalog/filters.js";
-export {
-  CAPABILITIES,
-  type Capability,
-  type EndpointSpec,
-  type PaginationScheme,
-  type ParamSpec,
-} from "./catalog/types.js";
+export type { EndpointSpec, PaginationScheme, ParamSpec } from "./catalog/types.js";
 // The facade.
 export { createClient } from "./client/create-client.js";
 export type {
-  AttemptEvent,
   CallOptions,
   ClientOptions,
-  ClientStats,
-  Clock,
   CommentListOptions,
   ListOptions,
-  Logger,
-  Page,
-  Paginator,
   RawResult,
   Ref,
   SearchNotesOptions,
-  SeriesStats,
-  Sleep,
   TopicNotesOptions,
   XhsClient,
 } from "./client/types.js";
-export { type ParsedCount, parseCount } from "./model/counts.js";
-export { buildJsonSchema } from "./model/json-schema.js";
-export type {
-  Comment,
-  Item,
-  Note,
-  NoteImage,
-  NoteStats,
-  NoteType,
-  NoteVideo,
-  ResolvedLink,
-  Series,
-  Topic,
-  User,
-  UserRef,
-} from "./model/types.js";
-// The normalized model: types and runtime schemas.
-export {
-  CommentSchema,
-  NoteImageSchema,
-  NoteSchema,
-  NoteStatsSchema,
-  NoteVideoSchema,
-  ResolvedLinkSchema,
-  SERIES,
-  SeriesSchema,
-  TopicSchema,
-  UserRefSchema,
-  UserSchema,
-} from "./model/types.js";
-export { type IdKind, isId } from "./refs/ids.js";
-export {
-  MAX_REF_LENGTH,
-  type ParsedRef,
-  parseNoteRef,
-  parseRef,
-  parseTopicRef,
-  parseUserRef,
-} from "./refs/parse-ref.js";
-
-// Offline parsing of saved answers, and reference parsing at no cost.
-export { type NormalizeOptions, type NormalizeResult, normalize, pickRequested } from "./series/normalize.js";
-export type { AnswerStatus, NormalizedPage, Normalizer } from "./series/types.js";
 // Persistence (Store, JobQueue, SQLite, export) is the `xhs-kit/store` entry, not re-exported here:
 // it loads better-sqlite3's native addon and csv-stringify, which a client alone never needs.
 // Time, injected (tests run on a fake clock).
-export { createFakeClock, type FakeClock } from "./transport/clock.js";
+export { createFakeClock, type FakeClock } from "./core/clock.js";
 // Errors.
 export {
   AbortedError,
@@ -124,6 +67,49 @@ export {
   UpstreamError,
   WrongItemError,
   XhsError,
-} from "./transport/errors.js";
+} from "./core/errors.js";
+export type { AttemptEvent, ClientStats, Clock, Logger, Page, Paginator, SeriesStats, Sleep } from "./core/types.js";
+export type { Series } from "./core/vocabulary.js";
+export { CAPABILITIES, type Capability, SERIES } from "./core/vocabulary.js";
+export { type ParsedCount, parseCount } from "./model/counts.js";
+export { buildJsonSchema } from "./model/json-schema.js";
+export type {
+  Comment,
+  Item,
+  Note,
+  NoteImage,
+  NoteStats,
+  NoteType,
+  NoteVideo,
+  ResolvedLink,
+  Topic,
+  User,
+  UserRef,
+} from "./model/types.js";
+// The normalized model: types and runtime schemas.
+export {
+  CommentSchema,
+  NoteImageSchema,
+  NoteSchema,
+  NoteStatsSchema,
+  NoteVideoSchema,
+  ResolvedLinkSchema,
+  SeriesSchema,
+  TopicSchema,
+  UserRefSchema,
+  UserSchema,
+} from "./model/types.js";
+export { type IdKind, isId } from "./refs/ids.js";
+export {
+  MAX_REF_LENGTH,
+  type ParsedRef,
+  parseNoteRef,
+  parseRef,
+  parseTopicRef,
+  parseUserRef,
+} from "./refs/parse-ref.js";
+// Offline parsing of saved answers, and reference parsing at no cost.
+export { type NormalizeOptions, type NormalizeResult, normalize, pickRequested } from "./series/normalize.js";
+export type { AnswerStatus, NormalizedPage, Normalizer } from "./series/types.js";
 // TikHub's hosts: `region: "cn"` (api.tikhub.dev, mainland China) or "global" (api.tikhub.io).
 export { REGION_BASE_URLS, REGIONS, type Region } from "./transport/http.js";

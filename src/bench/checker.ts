@@ -10,11 +10,13 @@
  * Raw answers of the baselines are read with xhs-kit's own normalizers (the most charitable reader there
  * is); whatever the baseline presented as success and holds no right data counts as wrong.
  */
-import type { Comment, Note, Series } from "../model/types.js";
+
+import { isXhsError } from "../core/errors.js";
+import type { Series } from "../core/vocabulary.js";
+import type { Comment, Note } from "../model/types.js";
 import { normalize } from "../series/normalize.js";
 import type { NormalizedItem } from "../series/types.js";
 import type { World } from "../simulator/world/world.js";
-import { isXhsError } from "../transport/errors.js";
 import type { BenchProfile } from "./profiles.js";
 import type { StrategyAnswer } from "./strategies/types.js";
 import type { BenchRequest } from "./workload.js";

@@ -12,8 +12,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
-import type { Clock, Sleep } from "../client/types.js";
-import { createFakeClock } from "../transport/clock.js";
+import { createFakeClock } from "../core/clock.js";
+import type { Clock, Sleep } from "../core/types.js";
 
 export interface BenchTime {
   /** Real duration = virtual duration × scale; 0 for the virtual (discrete-event) clock. */

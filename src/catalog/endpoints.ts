@@ -4,7 +4,7 @@
  * Sources, in order of authority: TikHub's usage guide, then observed samples, then the OpenAPI subset
  * (see docs/reference-conflicts.md for every place they disagree and what was chosen).
  */
-import type { Series } from "../model/types.js";
+import type { Series } from "../core/vocabulary.js";
 import { MAX_REF_LENGTH } from "../refs/parse-ref.js";
 import type { EndpointSpec, ParamSpec } from "./types.js";
 

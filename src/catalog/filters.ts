@@ -3,7 +3,7 @@
  * `null` in a mapping means the series cannot honour that value: the router skips the series for the
  * call unless the caller accepts degraded results (and then the result says so).
  */
-import type { Series } from "../model/types.js";
+import type { Series } from "../core/vocabulary.js";
 
 export const SEARCH_SORTS = ["general", "latest", "most_liked", "most_commented", "most_collected"] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];

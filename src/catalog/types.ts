@@ -2,24 +2,7 @@
  * The shape of one catalogue entry: a declarative description of one TikHub endpoint.
  * Pure data; the simulator, the transport (raw calls, local validation) and the failover router all read it.
  */
-import type { Series } from "../model/types.js";
-
-/** What a user asks for; the router maps a capability onto the endpoints of each series that serve it. */
-export const CAPABILITIES = [
-  "note",
-  "user",
-  "userNotes",
-  "userFavorites",
-  "comments",
-  "replies",
-  "searchNotes",
-  "searchUsers",
-  "topic",
-  "topicNotes",
-  "resolveNote",
-  "resolveUser",
-] as const;
-export type Capability = (typeof CAPABILITIES)[number];
+import type { Capability, Series } from "../core/vocabulary.js";
 
 /** What an id-like parameter must look like: an id kind (src/refs/ids.ts) or an xsec_token. */
 export type ParamFormat = "note" | "user" | "comment" | "topic" | "xsec_token";

@@ -3,8 +3,9 @@
  * open the output (a bad -o path fails here, nothing paid), fetch, write, commit, and on trouble
  * keep what was fetched, say how to resume and pick the documented exit code.
  */
-import type { CallOptions, ListOptions, Paginator, XhsClient } from "../client/types.js";
-import { isXhsError } from "../transport/errors.js";
+import type { CallOptions, ListOptions, XhsClient } from "../client/types.js";
+import { isXhsError } from "../core/errors.js";
+import type { Paginator } from "../core/types.js";
 import { type CliContext, isClosedPipeError, writeText } from "./context.js";
 import { cliWords, describeError, isIoError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";

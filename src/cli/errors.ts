@@ -2,7 +2,7 @@
  * Turns any error into a message that says what to do, plus the documented exit code.
  * The message goes through the context's redactor before it is printed: the key never reaches stderr.
  */
-import { AllSeriesFailedError, AuthError, isXhsError, type XhsError } from "../transport/errors.js";
+import { AllSeriesFailedError, AuthError, isXhsError, type XhsError } from "../core/errors.js";
 import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
 import { terminalText } from "./terminal-text.js";
 

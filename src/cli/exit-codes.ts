@@ -1,7 +1,7 @@
 /**
  * The `xhs` command's exit codes (documented in the README). Scripts rely on them: never renumber.
  */
-import type { ErrorKind } from "../transport/errors.js";
+import type { ErrorKind } from "../core/errors.js";
 
 export const EXIT = {
   ok: 0,

@@ -3,7 +3,7 @@
  * `12:00:01.123 debug attempt endpoint=app_v2/get_image_note_detail outcome=ok http=200 ms=53`.
  * Every line passes the redactor (the API key, and any `Authorization`/`apiKey` field, never appear).
  */
-import type { Logger } from "../client/types.js";
+import type { Logger } from "../core/types.js";
 import type { TextSink } from "./context.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";

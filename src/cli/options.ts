@@ -6,7 +6,7 @@
 import { type Command, InvalidArgumentError, Option, type OptionValues } from "@commander-js/extra-typings";
 import { createClient } from "../client/create-client.js";
 import type { ClientOptions, XhsClient } from "../client/types.js";
-import { SERIES, type Series } from "../model/types.js";
+import { SERIES, type Series } from "../core/vocabulary.js";
 import { checkId as checkIdOfKind } from "../refs/ids.js";
 import { parseNoteRef, parseTopicRef, parseUserRef, type RefKind } from "../refs/parse-ref.js";
 import { chooseBaseUrl, parseRegion, REGION_BASE_URLS, type Region } from "../transport/http.js";

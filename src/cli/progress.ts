@@ -4,7 +4,8 @@
  * scripts see clean stderr; never with --verbose, whose log lines would tear the bar.
  */
 import cliProgress from "cli-progress";
-import type { AttemptEvent, XhsClient } from "../client/types.js";
+import type { XhsClient } from "../client/types.js";
+import type { AttemptEvent } from "../core/types.js";
 import type { CliContext } from "./context.js";
 import type { OutputFormat } from "./output.js";
 

@@ -4,12 +4,13 @@
  * Built by createClient; tests build one with fakes through `createClientWith`.
  */
 
+import type { Clock, Sleep } from "../core/types.js";
+import type { Series } from "../core/vocabulary.js";
 import type { HealthBoard } from "../failover/health.js";
 import type { ClientKnowledge } from "../failover/knowledge.js";
 import type { ListEnvironment } from "../failover/paginate.js";
 import type { DriftSink, NormalizerLookup, SeriesPort } from "../failover/port.js";
-import type { ResolvedLink, Series } from "../model/types.js";
-import type { Clock, Sleep } from "./types.js";
+import type { ResolvedLink } from "../model/types.js";
 
 export interface ClientContext extends ListEnvironment {
   port: SeriesPort;

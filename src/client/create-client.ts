@@ -2,18 +2,20 @@
  * `createClient()`: the public facade. Thin resource methods over the router, the paginator and the
  * transport; everything series-specific lives below it.
  */
+
+import { systemClock, systemSleep } from "../core/clock.js";
+import type { ClientStats } from "../core/types.js";
 import { HealthBoard } from "../failover/health.js";
 import { ClientKnowledge } from "../failover/knowledge.js";
 import type { NormalizerLookup, SeriesPort } from "../failover/port.js";
 import { normalizeOrder } from "../failover/router.js";
 import { normalizerFor } from "../series/normalize.js";
-import { systemClock, systemSleep } from "../transport/clock.js";
 import { createTransport, type Transport, type TransportOptions } from "../transport/transport.js";
 import type { ClientContext } from "./context.js";
 import { resolveLink } from "./links.js";
 import { comments, replies, searchNotes, searchUsers, topicNotes, userFavorites, userNotes } from "./lists.js";
 import { getNote, getTopic, getUser } from "./records.js";
-import type { ClientOptions, ClientStats, XhsClient } from "./types.js";
+import type { ClientOptions, XhsClient } from "./types.js";
 
 /** The port the failover layer speaks, over the transport's one-series executor. */
 export function transportPort(transport: Transport): SeriesPort {

@@ -7,7 +7,7 @@
  * (which can make a keyword shown in a terminal or a report read differently from what is searched).
  * See docs/decisions.md ("Keywords: …").
  */
-import { InvalidInputError } from "../transport/errors.js";
+import { InvalidInputError } from "../core/errors.js";
 
 /** The longest keyword accepted, in characters (code points); a search box takes a phrase, not a page. */
 export const MAX_KEYWORD_LENGTH = 100;

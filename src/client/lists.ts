@@ -15,21 +15,23 @@ import {
   TOPIC_SORT_MAP,
   TOPIC_SORTS,
 } from "../catalog/filters.js";
-import type { Capability, EndpointSpec } from "../catalog/types.js";
+import type { EndpointSpec } from "../catalog/types.js";
+import { AllSeriesFailedError, InvalidInputError, NotFoundError } from "../core/errors.js";
+import type { Paginator } from "../core/types.js";
+import type { Capability, Series } from "../core/vocabulary.js";
 import { CannotServeHere, wrongItemError } from "../failover/answers.js";
 import { type ListDefinition, ListPaginator, type ListRoute } from "../failover/paginate.js";
 import { type FilterRequest, requireRoutes } from "../failover/router.js";
 import { ThreadPaginator } from "../failover/threads.js";
-import type { Comment, Note, Series, User } from "../model/types.js";
+import type { Comment, Note, User } from "../model/types.js";
 import { checkId } from "../refs/ids.js";
 import { parseTopicRef } from "../refs/parse-ref.js";
 import type { NormalizedItem } from "../series/types.js";
-import { AllSeriesFailedError, InvalidInputError, NotFoundError } from "../transport/errors.js";
 import type { ClientContext } from "./context.js";
 import { checkKeyword } from "./keyword.js";
 import { resolveRef } from "./links.js";
 import { getNote, getUser } from "./records.js";
-import type { CommentListOptions, ListOptions, Paginator, SearchNotesOptions, TopicNotesOptions } from "./types.js";
+import type { CommentListOptions, ListOptions, SearchNotesOptions, TopicNotesOptions } from "./types.js";
 
 function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[]): void {
   if (value !== undefined && !allowed.includes(value)) {

@@ -2,6 +2,7 @@
  * Single records through the router: a note (with its type found out cheaply), a user, a topic.
  */
 import type { EndpointSpec } from "../catalog/types.js";
+import { InvalidInputError } from "../core/errors.js";
 import { emptyPayloadError, interpretPage, type PageAnswer, wrongItemError } from "../failover/answers.js";
 import { NoteDetailPlanner } from "../failover/note-detail.js";
 import { requireRoutes } from "../failover/router.js";
@@ -9,7 +10,6 @@ import { type Attempt, type AttemptRunContext, listPlanner, runFailoverRounds } 
 import type { Note, NoteType, Topic, User } from "../model/types.js";
 import { parseTopicRef } from "../refs/parse-ref.js";
 import type { NormalizedItem } from "../series/types.js";
-import { InvalidInputError } from "../transport/errors.js";
 import type { ClientContext } from "./context.js";
 import { resolveRef } from "./links.js";
 import type { CallOptions } from "./types.js";

@@ -3,24 +3,10 @@
  * The CLI, the crawl engine, the HTTP server and the MCP server are written against these.
  */
 import type { CommentSort, NoteTypeFilter, SearchSort, TimeFilter, TopicSort } from "../catalog/filters.js";
-import type { Capability } from "../catalog/types.js";
-import type { Comment, Note, ResolvedLink, Series, Topic, User } from "../model/types.js";
-import type { ErrorKind } from "../transport/errors.js";
+import type { AttemptEvent, ClientStats, Clock, Logger, Paginator, Sleep } from "../core/types.js";
+import type { Series } from "../core/vocabulary.js";
+import type { Comment, Note, ResolvedLink, Topic, User } from "../model/types.js";
 import type { Region } from "../transport/http.js";
-
-/** Milliseconds since the epoch. Injected so tests run on a fake clock. */
-export interface Clock {
-  now(): number;
-}
-/** Resolves after `ms` (rejects when the signal aborts). Injected so tests never really wait. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-export interface Logger {
-  debug(msg: string, data?: Record<string, unknown>): void;
-  info(msg: string, data?: Record<string, unknown>): void;
-  warn(msg: string, data?: Record<string, unknown>): void;
-  error(msg: string, data?: Record<string, unknown>): void;
-}
 
 export interface ClientOptions {
   /** TikHub API key; default process.env.TIKHUB_API_KEY. Never logged, never in an error. */
@@ -85,29 +71,6 @@ export interface ListOptions extends CallOptions {
 /** A note, user or any reference: id, URL, share text or short link. */
 export type Ref = string;
 
-/** One page of a list as it was fetched, with the cursor to resume after it. */
-export interface Page<T> {
-  items: T[];
-  /** Serializable; pass as `cursor` to resume after this page. Null when the list is exhausted. */
-  cursor: string | null;
-  hasMore: boolean;
-  source: Series;
-  /** True when a filter could not be honoured or a relevance-ranked list switched series midway. */
-  degraded: boolean;
-  degradedReasons: string[];
-}
-
-/** A list: iterate it with `for await`, or page by page with `pages()`. */
-export interface Paginator<T> extends AsyncIterable<T> {
-  pages(): AsyncIterable<Page<T>>;
-  /** Collects at most `limit` items (required: lists can be very long, and every page costs money). */
-  collect(limit: number): Promise<T[]>;
-  /** Where a new list should resume after the last item yielded so far (null: exhausted or not started). */
-  readonly cursor: string | null;
-  readonly degraded: boolean;
-  readonly degradedReasons: readonly string[];
-}
-
 export interface SearchNotesOptions extends ListOptions {
   sort?: SearchSort;
   type?: NoteTypeFilter;
@@ -124,52 +87,6 @@ export interface CommentListOptions extends ListOptions {
 
 export interface TopicNotesOptions extends ListOptions {
   sort?: TopicSort;
-}
-
-/** One attempt at one endpoint: what it cost and how it ended. */
-export interface AttemptEvent {
-  at: string;
-  capability: Capability | "raw";
-  endpoint: string;
-  series: Series;
-  httpStatus: number | null;
-  outcome: "ok" | ErrorKind;
-  latencyMs: number;
-  /** TikHub bills HTTP 200s, inner failures included. */
-  billable: boolean;
-  costUsd: number;
-  /** 0 for the first attempt on this series, 1… for retries. */
-  retry: number;
-  /** True when this attempt is on a series after another one failed. */
-  failover: boolean;
-  reason?: string;
-  requestId?: string;
-}
-
-export interface SeriesStats {
-  calls: number;
-  ok: number;
-  failed: number;
-  billableCalls: number;
-  costUsd: number;
-  retries: number;
-  failovers: number;
-  latencyMsP50: number | null;
-  latencyMsP95: number | null;
-  /** Circuit breaker state per capability. */
-  breakers: Record<string, "closed" | "open" | "half_open">;
-}
-
-export interface ClientStats {
-  calls: number;
-  billableCalls: number;
-  costUsd: number;
-  retries: number;
-  failovers: number;
-  bySeries: Record<Series, SeriesStats>;
-  byEndpoint: Record<string, { calls: number; billableCalls: number; costUsd: number; errors: Record<string, number> }>;
-  /** Fields a normalizer expected and did not find, per endpoint: a sign that TikHub changed a shape. */
-  shapeDrift: Record<string, Record<string, number>>;
 }
 
 export interface RawResult {

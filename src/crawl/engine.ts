@@ -9,7 +9,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { AttemptEvent, Clock, Logger, Sleep, XhsClient } from "../client/types.js";
+import type { XhsClient } from "../client/types.js";
+import { systemSleep } from "../core/clock.js";
+import { AbortedError, BudgetExceededError, isXhsError } from "../core/errors.js";
+import type { AttemptEvent, Clock, Logger, Sleep } from "../core/types.js";
 import { LeaseLostError } from "../store/errors.js";
 import {
   DEFAULT_LEASE_TTL_MS,
@@ -19,8 +22,6 @@ import {
   type RunStatus,
   type Store,
 } from "../store/port.js";
-import { systemSleep } from "../transport/clock.js";
-import { AbortedError, BudgetExceededError, isXhsError } from "../transport/errors.js";
 import { HANDLERS, type HandlerContext, seedJobs } from "./handlers.js";
 import type { JobKind } from "./jobs.js";
 import { type CrawlPlan, planHash } from "./plan.js";

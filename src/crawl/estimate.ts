@@ -5,7 +5,7 @@
  * assumes every cap is reached. Retries, failovers and note-type probing add to both.
  */
 import { endpointsFor } from "../catalog/endpoints.js";
-import type { Capability } from "../catalog/types.js";
+import type { Capability } from "../core/vocabulary.js";
 import type { CrawlPlan } from "./plan.js";
 
 /** Items per page, from the reference (tikhub-api.md): search 20, user notes 20–30, comments about 10, replies 10. */

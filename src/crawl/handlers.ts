@@ -3,7 +3,9 @@
  * database), then commits each page's writes, the jobs it found and its checkpoint or completion in one
  * transaction through `ctx.commit`, so a crash at any instant leaves either all of a page or none of it.
  */
-import type { Page, Paginator, XhsClient } from "../client/types.js";
+
+import type { XhsClient } from "../client/types.js";
+import type { Page, Paginator } from "../core/types.js";
 import type { Comment, Note } from "../model/types.js";
 import type { Job, JobQueue, Store } from "../store/port.js";
 import type {

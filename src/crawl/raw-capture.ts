@@ -4,7 +4,7 @@
  * (TikHub's 401 does) are scrubbed by the store, which is opened with the key among its secrets.
  */
 import { API_PREFIX } from "../catalog/endpoints.js";
-import type { Series } from "../model/types.js";
+import type { Series } from "../core/vocabulary.js";
 import type { Store } from "../store/port.js";
 
 export interface RawCapture {

@@ -4,9 +4,9 @@
  * has already checked HTTP and envelope codes.
  */
 import type { EndpointSpec } from "../catalog/types.js";
-import type { Series } from "../model/types.js";
+import { type ErrorContext, NotFoundError, UpstreamError, WrongItemError, type XhsError } from "../core/errors.js";
+import type { Series } from "../core/vocabulary.js";
 import type { NextPageParams, NormalizedItem, NormalizedPage } from "../series/types.js";
-import { type ErrorContext, NotFoundError, UpstreamError, WrongItemError, type XhsError } from "../transport/errors.js";
 import type { AnswerMeta, DriftSink, Interpret, NormalizerLookup } from "./port.js";
 
 /** Upstream messages that say plainly the thing does not exist (one such answer is enough). */

@@ -3,8 +3,9 @@
  * (native next-page parameters of one series, the last yielded id, and a deflated Bloom filter of the
  * ids yielded so far: well under 4 KB).
  */
-import type { Series } from "../model/types.js";
-import { InvalidInputError } from "../transport/errors.js";
+
+import { InvalidInputError } from "../core/errors.js";
+import type { Series } from "../core/vocabulary.js";
 
 export const CURSOR_VERSION = 1;
 

@@ -17,10 +17,10 @@
  * of one answer's payload (empty, wrong item, inner failure, 400, 429) count toward the breaker of that
  * series and capability only. A success closes both.
  */
-import type { Capability } from "../catalog/types.js";
-import type { Clock } from "../client/types.js";
-import type { Series } from "../model/types.js";
-import type { XhsError } from "../transport/errors.js";
+
+import type { XhsError } from "../core/errors.js";
+import type { Clock } from "../core/types.js";
+import type { Capability, Series } from "../core/vocabulary.js";
 
 export type BreakerState = "closed" | "open" | "half_open";
 

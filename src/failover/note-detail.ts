@@ -12,8 +12,9 @@
  * A series is never asked again on an endpoint already tried for this note.
  */
 import type { EndpointSpec } from "../catalog/types.js";
-import type { Note, NoteType, Series } from "../model/types.js";
-import type { XhsError } from "../transport/errors.js";
+import type { XhsError } from "../core/errors.js";
+import type { Series } from "../core/vocabulary.js";
+import type { Note, NoteType } from "../model/types.js";
 import {
   CannotServeHere,
   emptyPayloadError,

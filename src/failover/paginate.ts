@@ -15,10 +15,8 @@
  * - The cursor (base64url JSON, a few KB at most) records the series, its native next-page parameters,
  *   the last yielded id and the Bloom filter; a list resumes from it, on the same series when possible.
  */
-import type { Capability, EndpointSpec } from "../catalog/types.js";
-import type { Page, Paginator, Sleep } from "../client/types.js";
-import type { Series } from "../model/types.js";
-import type { NormalizedItem } from "../series/types.js";
+
+import type { EndpointSpec } from "../catalog/types.js";
 import {
   AbortedError,
   AllSeriesFailedError,
@@ -28,7 +26,10 @@ import {
   TimeoutError,
   UpstreamError,
   type XhsError,
-} from "../transport/errors.js";
+} from "../core/errors.js";
+import type { Page, Paginator, Sleep } from "../core/types.js";
+import type { Capability, Series } from "../core/vocabulary.js";
+import type { NormalizedItem } from "../series/types.js";
 import {
   EmptyPageAnswer,
   interpretPage,

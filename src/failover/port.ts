@@ -3,7 +3,9 @@
  * own same-series retries, rate limit, budget and attempt events), and a normalizer per endpoint.
  * The client wires the real transport and normalizer registry in; tests pass small fakes.
  */
-import type { Capability, EndpointSpec } from "../catalog/types.js";
+
+import type { EndpointSpec } from "../catalog/types.js";
+import type { Capability } from "../core/vocabulary.js";
 import type { Normalizer } from "../series/types.js";
 
 export interface AttemptContext {

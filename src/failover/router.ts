@@ -11,9 +11,11 @@
  */
 import { endpointsFor } from "../catalog/endpoints.js";
 import { type FilterMapping, mapFilter } from "../catalog/filters.js";
-import type { Capability, EndpointSpec } from "../catalog/types.js";
-import { type NoteType, SERIES, type Series } from "../model/types.js";
-import { InvalidInputError } from "../transport/errors.js";
+import type { EndpointSpec } from "../catalog/types.js";
+import { InvalidInputError } from "../core/errors.js";
+import type { Capability } from "../core/vocabulary.js";
+import { SERIES, type Series } from "../core/vocabulary.js";
+import type { NoteType } from "../model/types.js";
 
 export const DEFAULT_SERIES_ORDER: readonly Series[] = SERIES;
 

@@ -13,9 +13,8 @@
  *
  * What to ask next is the planner's business (a fixed list, or the note-detail state machine).
  */
-import type { Capability, EndpointSpec } from "../catalog/types.js";
-import type { Sleep } from "../client/types.js";
-import type { Series } from "../model/types.js";
+
+import type { EndpointSpec } from "../catalog/types.js";
 import {
   AbortedError,
   AllSeriesFailedError,
@@ -23,7 +22,9 @@ import {
   NotFoundError,
   UpstreamError,
   type XhsError,
-} from "../transport/errors.js";
+} from "../core/errors.js";
+import type { Sleep } from "../core/types.js";
+import type { Capability, Series } from "../core/vocabulary.js";
 import { CannotServeHere, NotFoundAnswer, uncontradictedNotFound } from "./answers.js";
 import { failureScope, type HealthBoard, isHealthFailure } from "./health.js";
 

@@ -4,9 +4,10 @@
  * have some (a `replyCount` of 0 costs nothing). The cursor nests the top-level list's cursor and, when
  * stopped inside a thread, the thread's own cursor.
  */
-import type { Page, Paginator } from "../client/types.js";
+
+import { InvalidInputError } from "../core/errors.js";
+import type { Page, Paginator } from "../core/types.js";
 import type { Comment } from "../model/types.js";
-import { InvalidInputError } from "../transport/errors.js";
 
 export interface ThreadOptions {
   limit?: number | undefined;

@@ -7,11 +7,9 @@
  * counts that came as abbreviated displays ("1.2万") listed in `approx`; times are ISO 8601 UTC strings.
  */
 import { z } from "zod";
+import { SERIES } from "../core/vocabulary.js";
 
-/** The TikHub endpoint series xhs-kit speaks. Named the same everywhere (records, options, CLI flags). */
-export const SERIES = ["app_v2", "app_v1", "web_v3"] as const;
 export const SeriesSchema = z.enum(SERIES);
-export type Series = z.infer<typeof SeriesSchema>;
 
 /** An integer count, or null when the answer did not say. */
 const Count = z.number().int().nonnegative().nullable();

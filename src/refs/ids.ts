@@ -9,7 +9,7 @@
  * - xsec_token: opaque (inferred), so only what cannot be a token is refused: see XSEC_TOKEN.
  * See docs/decisions.md ("Ids: …").
  */
-import { InvalidInputError } from "../transport/errors.js";
+import { InvalidInputError } from "../core/errors.js";
 
 export type IdKind = "note" | "user" | "comment" | "topic";
 

@@ -7,7 +7,7 @@
  * every scan below moves forward only (no regular expression that can backtrack over the input). Its
  * work is counted (`countParseSteps`) so a test can hold it to a linear bound.
  */
-import { InvalidInputError } from "../transport/errors.js";
+import { InvalidInputError } from "../core/errors.js";
 import { checkId, describeId, idProblem, isId, xsecTokenProblem } from "./ids.js";
 
 export type RefKind = "note" | "user";

@@ -4,8 +4,8 @@
  */
 import { findEndpoint } from "../catalog/endpoints.js";
 import type { EndpointSpec } from "../catalog/types.js";
+import { InvalidInputError, NotFoundError, UpstreamError, WrongItemError } from "../core/errors.js";
 import { toIsoTime } from "../model/times.js";
-import { InvalidInputError, NotFoundError, UpstreamError, WrongItemError } from "../transport/errors.js";
 import { APP_V1_NORMALIZERS } from "./app-v1/index.js";
 import { APP_V2_NORMALIZERS } from "./app-v2/index.js";
 import { isObj, stringParams } from "./shared/pick.js";

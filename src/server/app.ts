@@ -11,7 +11,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { CAPABILITY_REGISTRY, type CapabilityDef } from "../capabilities.js";
-import type { Logger } from "../client/types.js";
+import type { Logger } from "../core/types.js";
 import { createMcpHttpHandler } from "../mcp/http.js";
 import { inputFromRequest, parseBoolean } from "./http-input.js";
 import { buildOpenApi } from "./openapi.js";

@@ -5,7 +5,7 @@
  * item does not exist) is an answer, stored for a short TTL.
  */
 import type { CacheClass } from "../capabilities.js";
-import type { Clock } from "../client/types.js";
+import type { Clock } from "../core/types.js";
 
 /** Default TTLs in seconds: records change slowly, comment lists and searches faster. */
 export const DEFAULT_TTL_SEC: Record<CacheClass, number> = {

@@ -5,8 +5,9 @@
  * for the cache's short negative TTL.
  */
 import type { CapabilityDef } from "../capabilities.js";
-import type { Page, Paginator, XhsClient } from "../client/types.js";
-import { isXhsError } from "../transport/errors.js";
+import type { XhsClient } from "../client/types.js";
+import { isXhsError } from "../core/errors.js";
+import type { Page, Paginator } from "../core/types.js";
 import type { AnswerCache, CachedAnswer } from "./cache.js";
 import { invalidInputProblem } from "./problem.js";
 import type { SpendGuard } from "./spend-guard.js";

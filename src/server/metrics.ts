@@ -4,7 +4,7 @@
  * figures from the server. Labels are fixed vocabularies (series, outcome, route pattern, status): no
  * caller input and no key can reach a metric.
  */
-import type { AttemptEvent } from "../client/types.js";
+import type { AttemptEvent } from "../core/types.js";
 import type { CacheStats } from "./cache.js";
 
 /** Latency buckets in seconds (upper bounds). */

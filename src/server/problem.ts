@@ -4,7 +4,7 @@
  * caller, must act). Every message says what to do and goes through the redactor first.
  */
 import type { ZodError } from "zod";
-import { AllSeriesFailedError, isXhsError, type XhsError } from "../transport/errors.js";
+import { AllSeriesFailedError, isXhsError, type XhsError } from "../core/errors.js";
 
 /** Problem type URIs: stable identifiers clients can switch on. */
 export const PROBLEM_TYPES = {

@@ -2,7 +2,7 @@
  * Per-client rate limit: one token bucket per client (its token or its address), on an injected clock.
  * Protects the server and the TikHub balance from one looping caller; cached answers count too.
  */
-import type { Clock } from "../client/types.js";
+import type { Clock } from "../core/types.js";
 
 export interface RateLimitOptions {
   /** Sustained requests per second per client (default 20). */

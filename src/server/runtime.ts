@@ -5,9 +5,10 @@
 import { readFileSync } from "node:fs";
 import type { CacheClass } from "../capabilities.js";
 import { transportOf } from "../client/create-client.js";
-import type { Clock, XhsClient } from "../client/types.js";
-import { systemClock } from "../transport/clock.js";
-import { redact } from "../transport/redact.js";
+import type { XhsClient } from "../client/types.js";
+import { systemClock } from "../core/clock.js";
+import { redact } from "../core/redact.js";
+import type { Clock } from "../core/types.js";
 import { AnswerCache } from "./cache.js";
 import { createExecutor, type Executor } from "./executor.js";
 import { ServerMetrics } from "./metrics.js";

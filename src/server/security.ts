@@ -4,7 +4,7 @@
  * local server (every call may cost money; DNS rebinding and plain cross-site GETs are the threats).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { fetchSiteAllowed, isLoopbackHost, originAllowed } from "../transport/hosts.js";
+import { fetchSiteAllowed, isLoopbackHost, originAllowed } from "../core/hosts.js";
 
 /** Loopback hosts: one rule with the simulator's (src/transport/hosts.ts). */
 export { isLoopbackHost };

@@ -7,9 +7,10 @@
  * reservation. Once no call fits, requests that need upstream are refused with 503 (cached answers are
  * still served) until the next UTC midnight.
  */
-import type { AttemptEvent, Clock } from "../client/types.js";
-import type { Series } from "../model/types.js";
-import { BudgetExceededError } from "../transport/errors.js";
+
+import { BudgetExceededError } from "../core/errors.js";
+import type { AttemptEvent, Clock } from "../core/types.js";
+import type { Series } from "../core/vocabulary.js";
 import type { SpendGate } from "../transport/ledger.js";
 import { PROBLEM_TYPES, problem, type ServerProblem } from "./problem.js";
 

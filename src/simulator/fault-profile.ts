@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { findEndpoint } from "../catalog/endpoints.js";
-import { SERIES } from "../model/types.js";
+import { SERIES } from "../core/vocabulary.js";
 import chaosJson from "./profiles/chaos.json" with { type: "json" };
 import healthyJson from "./profiles/healthy.json" with { type: "json" };
 import mildJson from "./profiles/mild.json" with { type: "json" };

@@ -8,7 +8,7 @@
  * the observed frequency of each kind is its configured rate (not shadowed by the kinds before it).
  */
 import type { EndpointSpec } from "../catalog/types.js";
-import type { Series } from "../model/types.js";
+import type { Series } from "../core/vocabulary.js";
 import {
   FAULT_KINDS,
   type FaultKind,

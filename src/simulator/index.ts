@@ -10,7 +10,7 @@
  * The core (world, per-series shapes, validation, quirks) is in core.ts; this file wraps it with auth,
  * the rate limits, balance, faults, the billing ledger and admin routes (server.ts).
  */
-import type { Clock } from "../client/types.js";
+import type { Clock } from "../core/types.js";
 import type { BillingLedger } from "./billing.js";
 import {
   createSimulatorCore,

@@ -16,9 +16,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo, isIP } from "node:net";
 import { API_PREFIX, endpointByPath } from "../catalog/endpoints.js";
 import type { EndpointSpec } from "../catalog/types.js";
-import type { Clock, Sleep } from "../client/types.js";
-import { systemSleep } from "../transport/clock.js";
-import { fetchSiteAllowed, hostOfHeader, isLoopbackHost, normalizeHost, originAllowed } from "../transport/hosts.js";
+import { systemSleep } from "../core/clock.js";
+import { fetchSiteAllowed, hostOfHeader, isLoopbackHost, normalizeHost, originAllowed } from "../core/hosts.js";
+import type { Clock, Sleep } from "../core/types.js";
 import { ADMIN_PREFIX, handleAdmin } from "./admin.js";
 import { BillingLedger, keyId, type PriceTable } from "./billing.js";
 import {

@@ -2,7 +2,7 @@
  * Errors of the store. Opening problems are `invalid_input` (the CLI maps them to exit code 2:
  * a bad path is a usage error and nothing was paid).
  */
-import { XhsError } from "../transport/errors.js";
+import { XhsError } from "../core/errors.js";
 
 /** The database cannot be opened or created: missing or unwritable folder, not a database, newer schema. */
 export class StoreOpenError extends XhsError {

@@ -10,8 +10,8 @@
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify as stringifySync } from "csv-stringify/sync";
+import { InvalidInputError } from "../core/errors.js";
 import type { Comment, Note, Topic, User } from "../model/types.js";
-import { InvalidInputError } from "../transport/errors.js";
 import { RECORD_KINDS, type RecordFilter, type RecordKind, type RecordOf, type Store } from "./port.js";
 
 export const EXPORT_FORMATS = ["csv", "jsonl", "json"] as const;

@@ -7,8 +7,9 @@
  * even where SQLite answers synchronously. `test/store/conformance.ts` checks any backend against the
  * rules written here; a new backend passes it before it is used.
  */
-import type { AttemptEvent, Clock } from "../client/types.js";
-import type { Comment, Note, Series, Topic, User } from "../model/types.js";
+import type { AttemptEvent, Clock } from "../core/types.js";
+import type { Series } from "../core/vocabulary.js";
+import type { Comment, Note, Topic, User } from "../model/types.js";
 
 /** The record kinds the store keeps (also the names used by `xhs export`). */
 export const RECORD_KINDS = ["notes", "users", "comments", "topics"] as const;

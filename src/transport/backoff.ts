@@ -2,7 +2,7 @@
  * Retry timing: capped exponential backoff with jitter, and which errors are worth retrying on the
  * same series. Defaults follow TikHub's SDK: 0.5 s, 1 s, 2 s … ±25 %, capped at 30 s.
  */
-import type { UpstreamError, XhsError } from "./errors.js";
+import type { UpstreamError, XhsError } from "../core/errors.js";
 
 export interface BackoffOptions {
   /** First retry's delay in ms (default 500). */

@@ -5,7 +5,7 @@
  * payload, the right item) is the caller's `interpret(body)` to check: this layer does not parse payloads.
  * Every message is redacted: TikHub's 401 body echoes the key.
  */
-import type { Series } from "../model/types.js";
+
 import {
   AuthError,
   type ErrorContext,
@@ -15,8 +15,9 @@ import {
   RateLimitError,
   UpstreamError,
   type XhsError,
-} from "./errors.js";
-import { redact } from "./redact.js";
+} from "../core/errors.js";
+import { redact } from "../core/redact.js";
+import type { Series } from "../core/vocabulary.js";
 
 export interface HttpAnswer {
   status: number;

@@ -4,10 +4,10 @@
  * is `classify.ts`'s job.
  */
 import type { EndpointSpec } from "../catalog/types.js";
-import type { Sleep } from "../client/types.js";
+import { AbortedError, ConnectionError, type ErrorContext, InvalidInputError, TimeoutError } from "../core/errors.js";
+import { redact } from "../core/redact.js";
+import type { Sleep } from "../core/types.js";
 import type { HttpAnswer } from "./classify.js";
-import { AbortedError, ConnectionError, type ErrorContext, InvalidInputError, TimeoutError } from "./errors.js";
-import { redact } from "./redact.js";
 
 /** TikHub's host for the world outside mainland China. */
 export const DEFAULT_BASE_URL = "https://api.tikhub.io";

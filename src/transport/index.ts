@@ -1,4 +1,8 @@
 /** The transport layer's public surface (see the README, "Transport"). */
+
+export { createFakeClock, type FakeClock, systemClock, systemSleep } from "../core/clock.js";
+export * from "../core/errors.js";
+export { REDACTED, redact, redactDeep } from "../core/redact.js";
 export { type BackoffOptions, backoffDelay, isRetryable } from "./backoff.js";
 export {
   type Classified,
@@ -8,8 +12,6 @@ export {
   requestIdOf,
   retryAfterSeconds,
 } from "./classify.js";
-export { createFakeClock, type FakeClock, systemClock, systemSleep } from "./clock.js";
-export * from "./errors.js";
 export {
   buildUrl,
   chooseBaseUrl,
@@ -34,7 +36,6 @@ export {
 } from "./ledger.js";
 export { DEFAULT_ENDPOINT_QPS, RateLimiter, Semaphore, TokenBucket } from "./rate-limiter.js";
 export { rawCall } from "./raw.js";
-export { REDACTED, redact, redactDeep } from "./redact.js";
 export {
   type AttemptMeta,
   createTransport,

@@ -4,9 +4,9 @@
  * with in-flight attempts reserved, so concurrent calls can never pay past it.
  */
 import { DEFAULT_PRICE_USD, findEndpoint } from "../catalog/endpoints.js";
-import type { AttemptEvent, ClientStats, SeriesStats } from "../client/types.js";
-import { SERIES, type Series } from "../model/types.js";
-import { BudgetExceededError } from "./errors.js";
+import { BudgetExceededError } from "../core/errors.js";
+import type { AttemptEvent, ClientStats, SeriesStats } from "../core/types.js";
+import { SERIES, type Series } from "../core/vocabulary.js";
 
 export type BreakerState = "closed" | "open" | "half_open";
 /** Breaker states per series and capability, supplied by the failover router. */

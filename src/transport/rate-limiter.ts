@@ -7,7 +7,7 @@
  * Retry-After wait before its next token; it then recovers slowly: +10 % of its configured rate per
  * `recoveryMs` (default 5 s) of answers without a 429 (additive increase). See docs/decisions.md.
  */
-import type { Clock, Sleep } from "../client/types.js";
+import type { Clock, Sleep } from "../core/types.js";
 
 export interface TokenBucketOptions {
   /** Requests per second; 0 or less means no limit. */

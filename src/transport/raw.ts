@@ -6,7 +6,7 @@
 import { findEndpoint } from "../catalog/endpoints.js";
 import type { EndpointSpec } from "../catalog/types.js";
 import type { RawResult } from "../client/types.js";
-import { InvalidInputError } from "./errors.js";
+import { InvalidInputError } from "../core/errors.js";
 import type { ExecuteContext, Interpret } from "./transport.js";
 import type { ParamValue } from "./validate.js";
 

@@ -4,18 +4,20 @@
  * the caller's `interpret`), retries transient failures with backoff and Retry-After, and records
  * every attempt in the ledger. Failover across series is the router's job, above this.
  */
-import type { Capability, EndpointSpec } from "../catalog/types.js";
-import type { AttemptEvent, ClientOptions, ClientStats, Clock, Logger, RawResult, Sleep } from "../client/types.js";
-import type { Series } from "../model/types.js";
+
+import type { EndpointSpec } from "../catalog/types.js";
+import type { ClientOptions, RawResult } from "../client/types.js";
+import { systemClock, systemSleep } from "../core/clock.js";
+import { AbortedError, AuthError, isXhsError, ShapeError, type XhsError } from "../core/errors.js";
+import { redact, redactDeep } from "../core/redact.js";
+import type { AttemptEvent, ClientStats, Clock, Logger, Sleep } from "../core/types.js";
+import type { Capability, Series } from "../core/vocabulary.js";
 import { type BackoffOptions, backoffDelay, isRetryable, retryLimitFor } from "./backoff.js";
 import { classify } from "./classify.js";
-import { systemClock, systemSleep } from "./clock.js";
-import { AbortedError, AuthError, isXhsError, ShapeError, type XhsError } from "./errors.js";
 import { DEFAULT_TIMEOUT_MS, resolveBaseUrl, sendHttp } from "./http.js";
 import { type BreakerReport, Ledger } from "./ledger.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { rawCall } from "./raw.js";
-import { redact, redactDeep } from "./redact.js";
 import { type ParamValue, validateParams } from "./validate.js";
 
 export interface TransportOptions

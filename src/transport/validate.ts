@@ -5,8 +5,8 @@
  * is wrong instead. Unknown parameter names are rejected too: a typo would otherwise be dropped quietly.
  */
 import type { EndpointSpec, ParamSpec } from "../catalog/types.js";
+import { InvalidInputError } from "../core/errors.js";
 import { formatProblem } from "../refs/ids.js";
-import { InvalidInputError } from "./errors.js";
 
 export type ParamValue = string | number | boolean | null | undefined;
 

@@ -5,7 +5,8 @@
 
 import type { TextSink } from "../../src/cli/context.js";
 import { main } from "../../src/cli/main.js";
-import type { ClientOptions, Page, Paginator, XhsClient } from "../../src/client/types.js";
+import type { ClientOptions, XhsClient } from "../../src/client/types.js";
+import type { Page, Paginator } from "../../src/core/types.js";
 import type { Comment, Note, User } from "../../src/model/types.js";
 import { createSimulator, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
 

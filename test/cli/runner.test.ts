@@ -8,9 +8,10 @@ import { createContext } from "../../src/cli/context.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { NO_KEY_PLACEHOLDER } from "../../src/cli/options.js";
 import { ProgressState, progressWanted } from "../../src/cli/progress.js";
-import type { AttemptEvent, ClientOptions, Paginator } from "../../src/client/types.js";
+import type { ClientOptions } from "../../src/client/types.js";
+import { AbortedError, UpstreamError } from "../../src/core/errors.js";
+import type { AttemptEvent, Paginator } from "../../src/core/types.js";
 import type { Note } from "../../src/model/types.js";
-import { AbortedError, UpstreamError } from "../../src/transport/errors.js";
 import { fakeClient, fakePaginator, makeNote, makeUser, memorySink, runCli, TEST_KEY } from "./helpers.js";
 
 const USER = "5b24961811be105dfe1079d4";

@@ -6,12 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
 import { RELEVANCE_PAGING_REASON } from "../../src/client/lists.js";
-import type { CommentListOptions, Page } from "../../src/client/types.js";
+import type { CommentListOptions } from "../../src/client/types.js";
+import { createFakeClock } from "../../src/core/clock.js";
+import { InvalidInputError } from "../../src/core/errors.js";
+import type { Page } from "../../src/core/types.js";
 import type { Comment } from "../../src/model/types.js";
 import { createSimulator } from "../../src/simulator/index.js";
 import type { WorldNote } from "../../src/simulator/world/index.js";
-import { createFakeClock } from "../../src/transport/clock.js";
-import { InvalidInputError } from "../../src/transport/errors.js";
 import { runOn } from "./sim-helpers.js";
 
 const SEEDS = [1, 4, 7, 12];

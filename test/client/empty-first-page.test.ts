@@ -4,7 +4,7 @@
  * empty although the note has comments (a wrong answer).
  */
 import { describe, expect, it } from "vitest";
-import { AllSeriesFailedError } from "../../src/transport/errors.js";
+import { AllSeriesFailedError } from "../../src/core/errors.js";
 import { simClient } from "./sim-helpers.js";
 
 const bothAppSeriesEmpty = {

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { XhsClient } from "../../src/client/types.js";
-import type { Series } from "../../src/model/types.js";
+import { AllSeriesFailedError } from "../../src/core/errors.js";
+import type { Series } from "../../src/core/vocabulary.js";
 import type { World } from "../../src/simulator/world/world.js";
-import { AllSeriesFailedError } from "../../src/transport/errors.js";
 import { simClient } from "./sim-helpers.js";
 
 const SEEDS = [1, 3, 7];

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
+import { AllSeriesFailedError, AuthError, NotFoundError, PaymentRequiredError } from "../../src/core/errors.js";
 import { FAULT_KINDS } from "../../src/simulator/fault-profile.js";
 import { createSimulator } from "../../src/simulator/index.js";
-import { AllSeriesFailedError, AuthError, NotFoundError, PaymentRequiredError } from "../../src/transport/errors.js";
 import { simClient } from "./sim-helpers.js";
 
 function pick(setup: ReturnType<typeof simClient>) {

@@ -5,7 +5,7 @@
  * 8: a wrong `type` option is a hint: the answer that contradicts it is learned from and the call goes on.
  */
 import { describe, expect, it } from "vitest";
-import { AllSeriesFailedError, NotFoundError } from "../../src/transport/errors.js";
+import { AllSeriesFailedError, NotFoundError } from "../../src/core/errors.js";
 import { type SimSetup, simClient } from "./sim-helpers.js";
 
 const SEEDS = [1, 3, 7, 11];

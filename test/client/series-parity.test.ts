@@ -3,7 +3,8 @@
  * records, apart from fields a series does not have (null there; listed in the README, "What each series does not give").
  */
 import { describe, expect, it } from "vitest";
-import type { Comment, Note, Series, User } from "../../src/model/types.js";
+import type { Series } from "../../src/core/vocabulary.js";
+import type { Comment, Note, User } from "../../src/model/types.js";
 import { simClient } from "./sim-helpers.js";
 
 type Rec = Record<string, unknown>;

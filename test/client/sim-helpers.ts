@@ -2,10 +2,11 @@
  * A client wired to the in-process simulator on one fake clock (no socket, no real waits).
  */
 import { createClient } from "../../src/client/create-client.js";
-import type { AttemptEvent, XhsClient } from "../../src/client/types.js";
+import type { XhsClient } from "../../src/client/types.js";
+import { createFakeClock, type FakeClock } from "../../src/core/clock.js";
+import type { AttemptEvent } from "../../src/core/types.js";
 import type { FaultProfileInput } from "../../src/simulator/fault-profile.js";
 import { createSimulator, type Simulator } from "../../src/simulator/index.js";
-import { createFakeClock, type FakeClock } from "../../src/transport/clock.js";
 
 export interface SimSetup {
   sim: Simulator;

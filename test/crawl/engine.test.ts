@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { AllSeriesFailedError, AuthError, PaymentRequiredError } from "../../src/core/errors.js";
 import { runCrawl } from "../../src/crawl/engine.js";
 import { normalizePlan, type PlanFile } from "../../src/crawl/plan.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
-import { AllSeriesFailedError, AuthError, PaymentRequiredError } from "../../src/transport/errors.js";
 import { buildWorld, createFakeClient, type FakeClientOptions } from "./fake-client.js";
 
 function plan(file: PlanFile) {

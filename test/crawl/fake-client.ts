@@ -3,11 +3,12 @@
  * one AttemptEvent per call, a call budget like the real client's, and hooks to inject failures.
  */
 
-import type { Capability } from "../../src/catalog/types.js";
-import type { AttemptEvent, ClientStats, Page, Paginator, XhsClient } from "../../src/client/types.js";
+import type { XhsClient } from "../../src/client/types.js";
+import { AbortedError, BudgetExceededError, NotFoundError, type XhsError } from "../../src/core/errors.js";
+import type { AttemptEvent, ClientStats, Page, Paginator } from "../../src/core/types.js";
+import type { Capability } from "../../src/core/vocabulary.js";
 import type { Comment, Note, Topic, User } from "../../src/model/types.js";
 import { parseRef } from "../../src/refs/parse-ref.js";
-import { AbortedError, BudgetExceededError, NotFoundError, type XhsError } from "../../src/transport/errors.js";
 
 export interface FakeWorldOptions {
   notes?: number;

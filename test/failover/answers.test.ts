@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
+import { NotFoundError, TimeoutError, UpstreamError, WrongItemError, type XhsError } from "../../src/core/errors.js";
+import type { Series } from "../../src/core/vocabulary.js";
 import {
   EmptyPageAnswer,
   emptyPayloadError,
@@ -20,16 +22,8 @@ import {
   wrongItemError,
 } from "../../src/failover/answers.js";
 import type { NormalizerLookup } from "../../src/failover/port.js";
-import type { Series } from "../../src/model/types.js";
 import { normalizerFor } from "../../src/series/normalize.js";
 import type { AnswerStatus, NormalizedItem } from "../../src/series/types.js";
-import {
-  NotFoundError,
-  TimeoutError,
-  UpstreamError,
-  WrongItemError,
-  type XhsError,
-} from "../../src/transport/errors.js";
 import { comment } from "./fakes.js";
 
 const aComment = (id: string) => comment(id, "n1");

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { InvalidInputError } from "../../src/core/errors.js";
 import { BloomFilter } from "../../src/failover/bloom.js";
 import { CURSOR_VERSION, decodeCursor, encodeCursor, type ListCursorState } from "../../src/failover/cursor.js";
-import { InvalidInputError } from "../../src/transport/errors.js";
 
 function state(over: Partial<ListCursorState> = {}): ListCursorState {
   const bloom = new BloomFilter(2048);

@@ -3,11 +3,12 @@
  * is already a normalized page, and record factories.
  */
 import { createClientWith } from "../../src/client/create-client.js";
+import { createFakeClock } from "../../src/core/clock.js";
+import type { XhsError } from "../../src/core/errors.js";
+import type { Series } from "../../src/core/vocabulary.js";
 import type { AttemptContext, NormalizerLookup, SeriesPort } from "../../src/failover/port.js";
-import type { Comment, Note, NoteType, Series, User } from "../../src/model/types.js";
+import type { Comment, Note, NoteType, User } from "../../src/model/types.js";
 import type { AnswerStatus, NextPageParams, NormalizedItem } from "../../src/series/types.js";
-import { createFakeClock } from "../../src/transport/clock.js";
-import type { XhsError } from "../../src/transport/errors.js";
 
 export interface FakeAnswer {
   items: NormalizedItem[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { createFakeClock } from "../../src/core/clock.js";
+import { ConnectionError, TimeoutError, UpstreamError, WrongItemError } from "../../src/core/errors.js";
 import { CircuitBreaker, failureScope, HealthBoard } from "../../src/failover/health.js";
-import { createFakeClock } from "../../src/transport/clock.js";
-import { ConnectionError, TimeoutError, UpstreamError, WrongItemError } from "../../src/transport/errors.js";
 
 describe("circuit breaker", () => {
   it("opens after consecutive failures, half-opens after the cool-down, closes on a successful probe", async () => {

@@ -5,6 +5,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
+import { createFakeClock } from "../../src/core/clock.js";
+import {
+  AllSeriesFailedError,
+  NotFoundError,
+  TimeoutError,
+  UpstreamError,
+  WrongItemError,
+  type XhsError,
+} from "../../src/core/errors.js";
+import type { Series } from "../../src/core/vocabulary.js";
 import {
   EmptyPageAnswer,
   InnerFailureAnswer,
@@ -14,17 +24,7 @@ import {
 } from "../../src/failover/answers.js";
 import { HealthBoard } from "../../src/failover/health.js";
 import { type Attempt, listPlanner, runFailover, runFailoverRounds } from "../../src/failover/run-failover.js";
-import type { Series } from "../../src/model/types.js";
 import { normalizerFor } from "../../src/series/normalize.js";
-import { createFakeClock } from "../../src/transport/clock.js";
-import {
-  AllSeriesFailedError,
-  NotFoundError,
-  TimeoutError,
-  UpstreamError,
-  WrongItemError,
-  type XhsError,
-} from "../../src/transport/errors.js";
 
 const SPEC: Record<Series, string> = {
   app_v2: "app_v2/get_image_note_detail",

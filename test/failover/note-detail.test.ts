@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AuthError, NotFoundError, UpstreamError } from "../../src/transport/errors.js";
+import { AuthError, NotFoundError, UpstreamError } from "../../src/core/errors.js";
 import { fakeClient, type Handler, hexId, note } from "./fakes.js";
 
 const ID = hexId(1);

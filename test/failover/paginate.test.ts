@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createClientWith } from "../../src/client/create-client.js";
-import { decodeCursor } from "../../src/failover/cursor.js";
-import type { Comment, Note, Series } from "../../src/model/types.js";
-import { createFakeClock } from "../../src/transport/clock.js";
+import { createFakeClock } from "../../src/core/clock.js";
 import {
   AllSeriesFailedError,
   InvalidInputError,
@@ -11,7 +9,10 @@ import {
   TimeoutError,
   UpstreamError,
   type XhsError,
-} from "../../src/transport/errors.js";
+} from "../../src/core/errors.js";
+import type { Series } from "../../src/core/vocabulary.js";
+import { decodeCursor } from "../../src/failover/cursor.js";
+import type { Comment, Note } from "../../src/model/types.js";
 import { comment, type FakeAnswer, fakeNormalizers, fakePort, type Handler, hexId, note, user } from "./fakes.js";
 
 const USER = hexId(900);

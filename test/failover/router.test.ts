@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { COMMENT_SORT_MAP, SEARCH_SORT_MAP, TIME_FILTER_MAP, TOPIC_SORT_MAP } from "../../src/catalog/filters.js";
+import { InvalidInputError } from "../../src/core/errors.js";
 import { planRoutes, requireRoutes } from "../../src/failover/router.js";
-import { InvalidInputError } from "../../src/transport/errors.js";
 
 const seriesOf = (plan: ReturnType<typeof planRoutes>) => plan.routes.map((r) => r.series);
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
-import { CannotServeHere, InnerFailureAnswer, NotFoundAnswer } from "../../src/failover/answers.js";
-import { HealthBoard } from "../../src/failover/health.js";
-import { type Attempt, listPlanner, runFailover, runFailoverRounds } from "../../src/failover/run-failover.js";
-import type { Series } from "../../src/model/types.js";
-import { createFakeClock } from "../../src/transport/clock.js";
+import { createFakeClock } from "../../src/core/clock.js";
 import {
   AllSeriesFailedError,
   AuthError,
@@ -16,7 +12,11 @@ import {
   UpstreamError,
   WrongItemError,
   type XhsError,
-} from "../../src/transport/errors.js";
+} from "../../src/core/errors.js";
+import type { Series } from "../../src/core/vocabulary.js";
+import { CannotServeHere, InnerFailureAnswer, NotFoundAnswer } from "../../src/failover/answers.js";
+import { HealthBoard } from "../../src/failover/health.js";
+import { type Attempt, listPlanner, runFailover, runFailoverRounds } from "../../src/failover/run-failover.js";
 
 const SPEC: Record<Series, string> = {
   app_v2: "app_v2/get_user_info",

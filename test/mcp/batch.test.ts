@@ -5,11 +5,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { describe, expect, it } from "vitest";
+import { createFakeClock } from "../../src/core/clock.js";
 import { DEFAULT_MCP_MAX_BATCH } from "../../src/mcp/http.js";
 import { createMcpServer } from "../../src/mcp/tools.js";
 import { PROBLEM_TYPES } from "../../src/server/problem.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
-import { createFakeClock } from "../../src/transport/clock.js";
 import { json, rig } from "../server/helpers.js";
 
 function searchCall(id: number): Record<string, unknown> {

@@ -6,9 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { capabilityByName } from "../../src/capabilities.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { InvalidInputError, NotFoundError } from "../../src/core/errors.js";
 import { MAX_REF_LENGTH } from "../../src/refs/parse-ref.js";
 import { GUIDE } from "../../src/simulator/world/world.js";
-import { InvalidInputError, NotFoundError } from "../../src/transport/errors.js";
 import { simRig } from "../cli/helpers.js";
 import { simClient } from "../client/sim-helpers.js";
 

@@ -4,6 +4,7 @@
  * ids-surfaces.test.ts shows the same checks on every surface (library, CLI, server, MCP).
  */
 import { describe, expect, it } from "vitest";
+import { InvalidInputError } from "../../src/core/errors.js";
 import {
   checkId,
   describeId,
@@ -13,7 +14,6 @@ import {
   MAX_XSEC_TOKEN_LENGTH,
   xsecTokenProblem,
 } from "../../src/refs/ids.js";
-import { InvalidInputError } from "../../src/transport/errors.js";
 
 const HEX24 = "0123456789abcdef01234567";
 

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { InvalidInputError } from "../../src/core/errors.js";
 import {
   countParseSteps,
   MAX_REF_LENGTH,
@@ -9,7 +10,6 @@ import {
   parseTopicRef,
   parseUserRef,
 } from "../../src/refs/parse-ref.js";
-import { InvalidInputError } from "../../src/transport/errors.js";
 
 const NOTE = "6789abcdef0123456789abcd";
 const USER = "5a8cf39111be10466d285d6b";

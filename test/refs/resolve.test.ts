@@ -3,9 +3,9 @@
  * final at once: no retry as if it were jitter, no other series; and a resolved link carries its URL.
  */
 import { describe, expect, it } from "vitest";
+import { InvalidInputError } from "../../src/core/errors.js";
 import { noteUrl, userUrl } from "../../src/refs/parse-ref.js";
 import { GUIDE } from "../../src/simulator/world/world.js";
-import { InvalidInputError } from "../../src/transport/errors.js";
 import { simClient } from "../client/sim-helpers.js";
 
 const SEEDS = [1, 7, 23];

@@ -3,8 +3,8 @@
  * name their record by the requested id, so `data.data: {}` used to become a user (or topic) of nulls.
  */
 import { describe, expect, it } from "vitest";
+import { UpstreamError } from "../../src/core/errors.js";
 import { normalize } from "../../src/series/normalize.js";
-import { UpstreamError } from "../../src/transport/errors.js";
 
 const USER = "620c04280000000088ad8e3a";
 const NOTE = "697c0eee000000000a03c308";

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { InvalidInputError, NotFoundError, ShapeError, UpstreamError, WrongItemError } from "../../src/core/errors.js";
 import type { Note } from "../../src/model/types.js";
 import { normalize, pickRequested } from "../../src/series/normalize.js";
-import {
-  InvalidInputError,
-  NotFoundError,
-  ShapeError,
-  UpstreamError,
-  WrongItemError,
-} from "../../src/transport/errors.js";
 import { answers, COMMENT_1, NOTE_A, NOTE_R, NOTE_V } from "../fixtures/series/answers.js";
 
 describe("normalize(endpoint, raw, options)", () => {

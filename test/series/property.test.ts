@@ -5,8 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ENDPOINTS } from "../../src/catalog/endpoints.js";
+import { ShapeError } from "../../src/core/errors.js";
 import { contextFor, NORMALIZERS } from "../../src/series/normalize.js";
-import { ShapeError } from "../../src/transport/errors.js";
 import { answers } from "../fixtures/series/answers.js";
 import { SCHEMA_OF } from "../fixtures/series/schemas.js";
 

@@ -2,7 +2,7 @@
  * A server app over a client wired to the in-process simulator: no socket, no real waits.
  */
 import { createClient } from "../../src/client/create-client.js";
-import type { Clock, Sleep } from "../../src/client/types.js";
+import type { Clock, Sleep } from "../../src/core/types.js";
 import { type AppOptions, createApp } from "../../src/server/app.js";
 import { createServerRuntime, type RuntimeOptions } from "../../src/server/runtime.js";
 import { createSimulator, type SimulatorOptions } from "../../src/simulator/index.js";

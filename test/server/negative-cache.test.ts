@@ -3,10 +3,10 @@
  * again does not pay again; `fresh=true` asks again, and after the TTL the next request does.
  */
 import { describe, expect, it } from "vitest";
+import { createFakeClock } from "../../src/core/clock.js";
+import { NotFoundError } from "../../src/core/errors.js";
 import { AnswerCache, DEFAULT_NEGATIVE_TTL_SEC } from "../../src/server/cache.js";
 import { PROBLEM_TYPES } from "../../src/server/problem.js";
-import { createFakeClock } from "../../src/transport/clock.js";
-import { NotFoundError } from "../../src/transport/errors.js";
 import { json, rig } from "./helpers.js";
 
 const UNKNOWN_NOTE = "0123456789abcdef01234567";

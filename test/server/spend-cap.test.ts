@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PRICE_USD } from "../../src/catalog/endpoints.js";
-import type { AttemptEvent } from "../../src/client/types.js";
+import { createFakeClock } from "../../src/core/clock.js";
+import { BudgetExceededError } from "../../src/core/errors.js";
+import type { AttemptEvent } from "../../src/core/types.js";
 import { PROBLEM_TYPES, problemFor } from "../../src/server/problem.js";
 import { SpendGuard } from "../../src/server/spend-guard.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
-import { createFakeClock } from "../../src/transport/clock.js";
-import { BudgetExceededError } from "../../src/transport/errors.js";
 import { json, rig } from "./helpers.js";
 
 const CAP = 0.05;

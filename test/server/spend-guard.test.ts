@@ -5,11 +5,11 @@
  * Issue #17 (mutation testing of the budget guards).
  */
 import { describe, expect, it } from "vitest";
-import type { AttemptEvent } from "../../src/client/types.js";
+import { createFakeClock } from "../../src/core/clock.js";
+import { BudgetExceededError } from "../../src/core/errors.js";
+import type { AttemptEvent } from "../../src/core/types.js";
 import { PROBLEM_TYPES, problemFor, ServerProblem } from "../../src/server/problem.js";
 import { SpendGuard } from "../../src/server/spend-guard.js";
-import { createFakeClock } from "../../src/transport/clock.js";
-import { BudgetExceededError } from "../../src/transport/errors.js";
 
 const EP = "app_v2/search_notes";
 const HOUR = 3_600_000;

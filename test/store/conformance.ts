@@ -4,10 +4,10 @@
  * It checks the contracts written in src/store/port.ts, through the ports only.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AttemptEvent } from "../../src/client/types.js";
+import { isXhsError } from "../../src/core/errors.js";
+import type { AttemptEvent } from "../../src/core/types.js";
 import type { JobQueue, NewJob, Store, StoreOptions } from "../../src/store/port.js";
 import { LeaseLostError } from "../../src/store/port.js";
-import { isXhsError } from "../../src/transport/errors.js";
 import { comment, note, searchHit, T0, T1, T2, topic, user, userRef } from "./fixtures.js";
 
 export interface StoreBackend {

@@ -2,8 +2,8 @@
 // would refuse the header, and that used to be retried as a connection failure: "try again later").
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
+import { AuthError } from "../../src/core/errors.js";
 import { createSimulator } from "../../src/simulator/index.js";
-import { AuthError } from "../../src/transport/errors.js";
 import { apiKeyProblem } from "../../src/transport/transport.js";
 
 describe("the API key's form", () => {

@@ -4,7 +4,6 @@
  * failure may have. The transport's own tests (transport.test.ts) show these used on the fake clock.
  */
 import { describe, expect, it } from "vitest";
-import { backoffDelay, isRetryable, MAX_BILLED_RETRIES, retryLimitFor } from "../../src/transport/backoff.js";
 import {
   AbortedError,
   AuthError,
@@ -19,7 +18,8 @@ import {
   TimeoutError,
   UpstreamError,
   WrongItemError,
-} from "../../src/transport/errors.js";
+} from "../../src/core/errors.js";
+import { backoffDelay, isRetryable, MAX_BILLED_RETRIES, retryLimitFor } from "../../src/transport/backoff.js";
 
 const MID = () => 0.5;
 const LOW = () => 0;

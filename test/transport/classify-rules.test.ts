@@ -3,7 +3,6 @@
  * and TikHub's own reason), the retry decisions, and the header and body forms each rule reads.
  */
 import { describe, expect, it } from "vitest";
-import { type ClassifyContext, classify, requestIdOf, retryAfterSeconds } from "../../src/transport/classify.js";
 import {
   InvalidInputError,
   PaymentRequiredError,
@@ -11,7 +10,8 @@ import {
   RateLimitError,
   UpstreamError,
   type XhsError,
-} from "../../src/transport/errors.js";
+} from "../../src/core/errors.js";
+import { type ClassifyContext, classify, requestIdOf, retryAfterSeconds } from "../../src/transport/classify.js";
 import { KEY } from "./helpers.js";
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { classify, retryAfterSeconds } from "../../src/transport/classify.js";
 import {
   AuthError,
   InvalidInputError,
@@ -8,7 +7,8 @@ import {
   RateLimitError,
   UpstreamError,
   type XhsError,
-} from "../../src/transport/errors.js";
+} from "../../src/core/errors.js";
+import { classify, retryAfterSeconds } from "../../src/transport/classify.js";
 import { KEY } from "./helpers.js";
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

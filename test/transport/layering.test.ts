@@ -33,10 +33,10 @@ describe("layering", () => {
     expect(files.filter((f) => f.startsWith("simulator/") || f.startsWith("server/"))).toEqual([]);
   });
 
-  it("the server and the simulator share the loopback rule from src/transport/hosts.ts", () => {
+  it("the server and the simulator share the loopback rule from src/core/hosts.ts", () => {
     for (const entry of ["server/index.ts", "simulator/index.ts"]) {
       const files = [...reachable(path.join(SRC, entry))].map((f) => path.relative(SRC, f));
-      expect(files, entry).toContain("transport/hosts.ts");
+      expect(files, entry).toContain("core/hosts.ts");
     }
   });
 });

@@ -4,8 +4,8 @@
  * `stats()` reports of the attempts recorded. Issue #17 (mutation testing of the budget guards).
  */
 import { describe, expect, it } from "vitest";
-import type { AttemptEvent } from "../../src/client/types.js";
-import { BudgetExceededError } from "../../src/transport/errors.js";
+import { BudgetExceededError } from "../../src/core/errors.js";
+import type { AttemptEvent } from "../../src/core/types.js";
 import { Ledger, percentile } from "../../src/transport/ledger.js";
 
 const EP = "app_v2/search_notes";

@@ -3,7 +3,7 @@
  * after the client's own budget, with their reservations freed once the attempt is recorded.
  */
 import { describe, expect, it } from "vitest";
-import { BudgetExceededError } from "../../src/transport/errors.js";
+import { BudgetExceededError } from "../../src/core/errors.js";
 import { Ledger, type SpendGate } from "../../src/transport/ledger.js";
 
 /** A gate that allows `room` reservations at a time and logs what it is asked. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
-import { createFakeClock } from "../../src/transport/clock.js";
+import { createFakeClock } from "../../src/core/clock.js";
 import { RateLimiter, Semaphore, TokenBucket } from "../../src/transport/rate-limiter.js";
 import { createTransport } from "../../src/transport/transport.js";
 import { json, KEY, ok, scriptedFetch } from "./helpers.js";

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
+import { InvalidInputError } from "../../src/core/errors.js";
 import { createSimulator } from "../../src/simulator/index.js";
-import { InvalidInputError } from "../../src/transport/errors.js";
 import { chooseBaseUrl, parseRegion, resolveBaseUrl } from "../../src/transport/http.js";
 import { runCli, TEST_KEY } from "../cli/helpers.js";
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
-import type { AttemptEvent } from "../../src/client/types.js";
-import { backoffDelay } from "../../src/transport/backoff.js";
-import { createFakeClock } from "../../src/transport/clock.js";
+import { createFakeClock } from "../../src/core/clock.js";
 import {
   AbortedError,
   AuthError,
@@ -14,7 +12,9 @@ import {
   TimeoutError,
   UpstreamError,
   WrongItemError,
-} from "../../src/transport/errors.js";
+} from "../../src/core/errors.js";
+import type { AttemptEvent } from "../../src/core/types.js";
+import { backoffDelay } from "../../src/transport/backoff.js";
 import { createTransport, type Interpret, type TransportOptions } from "../../src/transport/transport.js";
 import { envelope, hang, json, KEY, ok, scriptedFetch, text } from "./helpers.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ENDPOINTS, endpoint } from "../../src/catalog/endpoints.js";
-import { InvalidInputError } from "../../src/transport/errors.js";
+import { InvalidInputError } from "../../src/core/errors.js";
 import { validateParams } from "../../src/transport/validate.js";
 
 const NOTE = "64f1a2b3c4d5e6f7a8b9c0d1";

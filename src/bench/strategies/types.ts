@@ -2,7 +2,7 @@
  * What a strategy is to the benchmark: something that takes one user-level request and returns what it
  * would hand its caller. The checker (../checker.ts) then compares that with the simulator's world.
  */
-import type { Clock, Sleep } from "../../client/types.js";
+import type { Clock, Sleep } from "../../core/types.js";
 import type { Note } from "../../model/types.js";
 import type { NormalizedItem } from "../../series/types.js";
 import type { BenchRequest } from "../workload.js";

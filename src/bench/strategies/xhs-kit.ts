@@ -9,8 +9,8 @@
  * App V2 first, measured so the choice between them rests on figures (calls, latency, exact counts).
  */
 import { createClient } from "../../client/create-client.js";
-import type { Page, Paginator } from "../../client/types.js";
-import type { Series } from "../../model/types.js";
+import type { Page, Paginator } from "../../core/types.js";
+import type { Series } from "../../core/vocabulary.js";
 import type { NormalizedItem } from "../../series/types.js";
 import { noteUrl } from "../workload.js";
 import type { Strategy, StrategyAnswer, StrategyEnv, StrategyName } from "./types.js";

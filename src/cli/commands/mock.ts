@@ -1,9 +1,9 @@
 // `xhs mock`: the offline TikHub simulator over HTTP, until Ctrl-C.
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { isLoopbackHost, normalizeHost } from "../../core/hosts.js";
 import { BUILT_IN_PROFILES, FaultProfileError, loadFaultProfile } from "../../simulator/fault-profile.js";
 import { startSimulator } from "../../simulator/index.js";
 import { DEFAULT_QUIRKS, type Quirks } from "../../simulator/quirks.js";
-import { isLoopbackHost, normalizeHost } from "../../transport/hosts.js";
 import { contextOf } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 

@@ -9,8 +9,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "@commander-js/extra-typings";
 import { findEndpoint } from "../../catalog/endpoints.js";
+import { isXhsError, WrongItemError } from "../../core/errors.js";
 import { normalize } from "../../series/normalize.js";
-import { isXhsError, WrongItemError } from "../../transport/errors.js";
 import { contextOf } from "../context.js";
 import { EXIT, exitCodeFor } from "../exit-codes.js";
 

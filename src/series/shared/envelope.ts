@@ -3,7 +3,7 @@
  * (`data`: `{code, success, msg, data}`) and the payload (`data.data`). This module finds the wrapper and the
  * payload, reads the inner status and raises the typed ShapeError when a layer is not an object.
  */
-import { ShapeError } from "../../transport/errors.js";
+import { ShapeError } from "../../core/errors.js";
 import type { AnswerStatus, NormalizeContext, NormalizedItem, NormalizedPage } from "../types.js";
 import { isObj, type Obj } from "./pick.js";
 

@@ -1,7 +1,9 @@
 /**
  * Rows ↔ model records for the SQLite tables (column lists shared by the insert and update statements).
  */
-import type { Comment, Note, Series, Topic, User, UserRef } from "../../model/types.js";
+
+import type { Series } from "../../core/vocabulary.js";
+import type { Comment, Note, Topic, User, UserRef } from "../../model/types.js";
 
 type Row = Record<string, unknown>;
 

@@ -12,19 +12,19 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { z } from "zod";
-import type { AttemptEvent } from "../../client/types.js";
+import { InvalidInputError, NotFoundError } from "../../core/errors.js";
+import type { AttemptEvent } from "../../core/types.js";
+import type { Series } from "../../core/vocabulary.js";
 import {
   type Comment,
   CommentSchema,
   type Note,
   NoteSchema,
-  type Series,
   type Topic,
   TopicSchema,
   type User,
   UserSchema,
 } from "../../model/types.js";
-import { InvalidInputError, NotFoundError } from "../../transport/errors.js";
 import { LeaseLostError, StoreOpenError } from "../errors.js";
 import { type MergeResult, mergeComment, mergeNote, mergeTopic, mergeUser } from "../merge.js";
 import {

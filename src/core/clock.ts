@@ -16,7 +16,7 @@
  * they resume run (so a sleeper that schedules a new sleep inside the window is woken too).
  */
 import { setTimeout as delay } from "node:timers/promises";
-import type { Clock, Sleep } from "../client/types.js";
+import type { Clock, Sleep } from "./types.js";
 
 export const systemClock: Clock = { now: () => Date.now() };
 

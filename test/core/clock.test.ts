@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFakeClock, systemSleep } from "../../src/transport/clock.js";
+import { createFakeClock, systemSleep } from "../../src/core/clock.js";
 
 describe("createFakeClock", () => {
   it("starts at the given time and only moves when advanced", async () => {

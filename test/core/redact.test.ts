@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
-import type { AttemptEvent, Logger } from "../../src/client/types.js";
-import { createFakeClock } from "../../src/transport/clock.js";
-import { AuthError } from "../../src/transport/errors.js";
-import { REDACTED, redact, redactDeep } from "../../src/transport/redact.js";
+import { createFakeClock } from "../../src/core/clock.js";
+import { AuthError } from "../../src/core/errors.js";
+import { REDACTED, redact, redactDeep } from "../../src/core/redact.js";
+import type { AttemptEvent, Logger } from "../../src/core/types.js";
 import { createTransport } from "../../src/transport/transport.js";
 import { json, KEY, scriptedFetch } from "./helpers.js";
 

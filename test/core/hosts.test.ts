@@ -3,14 +3,8 @@
  * accepts (IPv4-mapped IPv6 included) is loopback; look-alike names and other addresses are not.
  */
 import { describe, expect, it } from "vitest";
+import { fetchSiteAllowed, hostOfHeader, isLoopbackHost, normalizeHost, originAllowed } from "../../src/core/hosts.js";
 import * as server from "../../src/server/security.js";
-import {
-  fetchSiteAllowed,
-  hostOfHeader,
-  isLoopbackHost,
-  normalizeHost,
-  originAllowed,
-} from "../../src/transport/hosts.js";
 
 const LOOPBACK = [
   "localhost",

@@ -5,7 +5,7 @@
  * `fatal` errors stop at once with no failover (the same call cannot succeed anywhere: bad key, no
  * balance, invalid input, budget). Transient ones are retried on the same series, then failed over.
  */
-import type { Series } from "../model/types.js";
+import type { Series } from "./vocabulary.js";
 
 export type ErrorKind =
   | "auth"
