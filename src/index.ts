@@ -38,7 +38,6 @@ export type {
   ClientOptions,
   CommentListOptions,
   ListOptions,
-  RawResult,
   Ref,
   SearchNotesOptions,
   TopicNotesOptions,
@@ -113,3 +112,4 @@ export { type NormalizeOptions, type NormalizeResult, normalize, pickRequested }
 export type { AnswerStatus, NormalizedPage, Normalizer } from "./series/types.js";
 // TikHub's hosts: `region: "cn"` (api.tikhub.dev, mainland China) or "global" (api.tikhub.io).
 export { REGION_BASE_URLS, REGIONS, type Region } from "./transport/http.js";
+export type { RawResult } from "./transport/raw.js";

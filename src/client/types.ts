@@ -6,41 +6,13 @@ import type { CommentSort, NoteTypeFilter, SearchSort, TimeFilter, TopicSort } f
 import type { AttemptEvent, ClientStats, Clock, Logger, Paginator, Sleep } from "../core/types.js";
 import type { Series } from "../core/vocabulary.js";
 import type { Comment, Note, ResolvedLink, Topic, User } from "../model/types.js";
-import type { Region } from "../transport/http.js";
+import type { RawResult } from "../transport/raw.js";
+import type { ConnectionOptions } from "../transport/transport.js";
 
-export interface ClientOptions {
-  /** TikHub API key; default process.env.TIKHUB_API_KEY. Never logged, never in an error. */
-  apiKey?: string;
-  /**
-   * Where calls go. Default: `region`'s host, else process.env.TIKHUB_BASE_URL, else TIKHUB_REGION's host,
-   * else https://api.tikhub.io. Overrides `region` (a local simulator, a proxy).
-   */
-  baseUrl?: string;
-  /**
-   * TikHub's host for where you are: "global" (https://api.tikhub.io) or "cn" (https://api.tikhub.dev,
-   * mainland China, where api.tikhub.io is unreachable). Default process.env.TIKHUB_REGION, else global.
-   * Anything else is an InvalidInputError from createClient.
-   */
-  region?: Region;
-  fetch?: typeof globalThis.fetch;
-  clock?: Clock;
-  sleep?: Sleep;
-  logger?: Logger;
-  /** Per-attempt timeout in ms (default 30 000). */
-  timeoutMs?: number;
-  /** Retries per series for transient failures (default 2, so 3 attempts). */
-  maxRetries?: number;
-  /** Client-side rate limit in requests per second (default 10, lowered on 429). 0 = no limit. */
-  qps?: number;
-  /** Concurrent requests at most (default 4). */
-  concurrency?: number;
+/** How the client connects, retries and spends (`TransportOptions`), plus how it chooses among series. */
+export interface ClientOptions extends ConnectionOptions {
   /** Series order for every capability (default app_v2, app_v1, web_v3). */
   series?: Series[];
-  /** USD per call by endpoint name, over the catalogue's defaults. */
-  prices?: Record<string, number>;
-  /** Stop before paying for more than this many calls / USD (BudgetExceededError). */
-  maxCalls?: number;
-  maxCostUsd?: number;
   /** Fire a second series after this many ms without an answer (off by default: it costs money). */
   hedgeAfterMs?: number;
   /**
@@ -48,8 +20,6 @@ export interface ClientOptions {
    * (default 30 000), and how long a half-open probe runs alone before the next series is asked too (default 2 000).
    */
   breaker?: { failureThreshold?: number; coolDownMs?: number; probeHedgeMs?: number };
-  /** Every attempt, as it ends. */
-  onEvent?: (event: AttemptEvent) => void;
 }
 
 /** Options every call takes. */
@@ -87,13 +57,6 @@ export interface CommentListOptions extends ListOptions {
 
 export interface TopicNotesOptions extends ListOptions {
   sort?: TopicSort;
-}
-
-export interface RawResult {
-  endpoint: string;
-  httpStatus: number;
-  body: unknown;
-  requestId: string | null;
 }
 
 export interface XhsClient {

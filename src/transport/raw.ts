@@ -5,10 +5,17 @@
  */
 import { findEndpoint } from "../catalog/endpoints.js";
 import type { EndpointSpec } from "../catalog/types.js";
-import type { RawResult } from "../client/types.js";
 import { InvalidInputError } from "../core/errors.js";
 import type { ExecuteContext, Interpret } from "./transport.js";
 import type { ParamValue } from "./validate.js";
+
+/** An endpoint's answer as TikHub sent it (the `raw` escape hatch). */
+export interface RawResult {
+  endpoint: string;
+  httpStatus: number;
+  body: unknown;
+  requestId: string | null;
+}
 
 type Execute = <T>(
   spec: EndpointSpec,

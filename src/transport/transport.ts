@@ -6,7 +6,6 @@
  */
 
 import type { EndpointSpec } from "../catalog/types.js";
-import type { ClientOptions, RawResult } from "../client/types.js";
 import { systemClock, systemSleep } from "../core/clock.js";
 import { AbortedError, AuthError, isXhsError, ShapeError, type XhsError } from "../core/errors.js";
 import { redact, redactDeep } from "../core/redact.js";
@@ -14,31 +13,49 @@ import type { AttemptEvent, ClientStats, Clock, Logger, Sleep } from "../core/ty
 import type { Capability, Series } from "../core/vocabulary.js";
 import { type BackoffOptions, backoffDelay, isRetryable, retryLimitFor } from "./backoff.js";
 import { classify } from "./classify.js";
-import { DEFAULT_TIMEOUT_MS, resolveBaseUrl, sendHttp } from "./http.js";
+import { DEFAULT_TIMEOUT_MS, type Region, resolveBaseUrl, sendHttp } from "./http.js";
 import { type BreakerReport, Ledger } from "./ledger.js";
 import { RateLimiter } from "./rate-limiter.js";
-import { rawCall } from "./raw.js";
+import { type RawResult, rawCall } from "./raw.js";
 import { type ParamValue, validateParams } from "./validate.js";
 
-export interface TransportOptions
-  extends Pick<
-    ClientOptions,
-    | "apiKey"
-    | "baseUrl"
-    | "region"
-    | "fetch"
-    | "clock"
-    | "sleep"
-    | "logger"
-    | "timeoutMs"
-    | "maxRetries"
-    | "qps"
-    | "concurrency"
-    | "prices"
-    | "maxCalls"
-    | "maxCostUsd"
-    | "onEvent"
-  > {
+/** What a caller sets about connecting, retrying and spending; the client's options extend these. */
+export interface ConnectionOptions {
+  /** TikHub API key; default process.env.TIKHUB_API_KEY. Never logged, never in an error. */
+  apiKey?: string;
+  /**
+   * Where calls go. Default: `region`'s host, else process.env.TIKHUB_BASE_URL, else TIKHUB_REGION's host,
+   * else https://api.tikhub.io. Overrides `region` (a local simulator, a proxy).
+   */
+  baseUrl?: string;
+  /**
+   * TikHub's host for where you are: "global" (https://api.tikhub.io) or "cn" (https://api.tikhub.dev,
+   * mainland China, where api.tikhub.io is unreachable). Default process.env.TIKHUB_REGION, else global.
+   * Anything else is an InvalidInputError from createClient.
+   */
+  region?: Region;
+  fetch?: typeof globalThis.fetch;
+  clock?: Clock;
+  sleep?: Sleep;
+  logger?: Logger;
+  /** Per-attempt timeout in ms (default 30 000). */
+  timeoutMs?: number;
+  /** Retries per series for transient failures (default 2, so 3 attempts). */
+  maxRetries?: number;
+  /** Client-side rate limit in requests per second (default 10, lowered on 429). 0 = no limit. */
+  qps?: number;
+  /** Concurrent requests at most (default 4). */
+  concurrency?: number;
+  /** USD per call by endpoint name, over the catalogue's defaults. */
+  prices?: Record<string, number>;
+  /** Stop before paying for more than this many calls / USD (BudgetExceededError). */
+  maxCalls?: number;
+  maxCostUsd?: number;
+  /** Every attempt, as it ends. */
+  onEvent?: (event: AttemptEvent) => void;
+}
+
+export interface TransportOptions extends ConnectionOptions {
   /** [0, 1) source for backoff jitter (default Math.random); inject for exact delays in tests. */
   random?: () => number;
   backoff?: BackoffOptions;

@@ -5,7 +5,7 @@ import { AuthError } from "../../src/core/errors.js";
 import { REDACTED, redact, redactDeep } from "../../src/core/redact.js";
 import type { AttemptEvent, Logger } from "../../src/core/types.js";
 import { createTransport } from "../../src/transport/transport.js";
-import { json, KEY, scriptedFetch } from "./helpers.js";
+import { json, KEY, scriptedFetch } from "../transport/helpers.js";
 
 /** TikHub's 401 body echoes the key that was sent. */
 const ECHO_401 = {
