@@ -1,11 +1,14 @@
 /**
  * Crash and resume: `xhs crawl` (a spawned `node --import tsx` process) against a `startSimulator()`
- * URL is killed with SIGKILL at seeded random points (printed) and resumed each time. The final
- * database must hold the same notes, users, comments and topics as an uninterrupted crawl of the same
- * plan (by natural key, on content fields, no duplicates), and its ledger must agree with the
- * simulator's billing ledger to within the calls in flight at each kill.
+ * URL is killed with SIGKILL at points of its own progress and resumed each time. The points are drawn
+ * from a fixed list of seeds (each test names its seed, so a failure replays with `-t "seed N"`): the
+ * crawl is killed right after its k-th call ends, counted over all its processes from their `--verbose`
+ * attempt lines (see kill-on-progress.ts). The final database must hold the same notes, users, comments
+ * and topics as an uninterrupted crawl of the same plan (by natural key, on content fields, no
+ * duplicates), and its ledger must agree with the simulator's billing ledger to within the calls in
+ * flight at each kill.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,13 +17,22 @@ import { createClient } from "../../src/client/create-client.js";
 import { runCrawl } from "../../src/crawl/engine.js";
 import { loadPlanFile } from "../../src/crawl/plan.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
+import { Rng } from "../../src/simulator/world/random.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { watchAttempts } from "./kill-on-progress.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const ENTRY = join(REPO, "src/cli/main-entry.ts");
 const TSX = join(REPO, "node_modules/tsx/dist/esm/index.mjs");
 const KEY = "crash-test-key";
 const CONCURRENCY = 3;
+/**
+ * Each seed draws its own kill points; a fixed list, so every run of the suite kills at the same points.
+ * Four seeds of two kills: each process start costs seconds of module loading on a loaded machine, and
+ * the whole file should stay under a minute there.
+ */
+const SEEDS = [1, 2, 3, 4] as const;
+const KILLS_PER_SEED = 2;
 
 const PLAN = `
 name: crash test
@@ -35,19 +47,17 @@ expand:
   authorNotes: { limit: 6 }
 `;
 
-/** mulberry32: a tiny seeded PRNG, so the kill points can be replayed from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * Kill points as counts of calls ended over the whole crashed crawl, ascending, within the first 90 % of
+ * what an uninterrupted crawl calls (so each is reached before the crawl can finish).
+ */
+function killPoints(seed: number, referenceCalls: number): number[] {
+  const random = Rng.from("crash-resume", seed);
+  const last = Math.floor(referenceCalls * 0.9);
+  return Array.from({ length: KILLS_PER_SEED }, () => random.int(1, last)).sort((a, b) => a - b);
 }
 
-function spawnCrawl(sim: RunningSimulator, dir: string, db: string): ChildProcess {
+function spawnCrawl(sim: RunningSimulator, dir: string, db: string) {
   return spawn(
     process.execPath,
     [
@@ -62,18 +72,11 @@ function spawnCrawl(sim: RunningSimulator, dir: string, db: string): ChildProces
       sim.url,
       "--concurrency",
       String(CONCURRENCY),
+      // One stderr line per call ended: the progress the kill points count.
+      "--verbose",
     ],
     { cwd: dir, env: { ...process.env, TIKHUB_API_KEY: KEY }, stdio: ["ignore", "pipe", "pipe"] },
   );
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdout?.resume();
-  return new Promise((done) => child.on("exit", (code, signal) => done({ code, signal, stderr })));
 }
 
 const calls = (sim: RunningSimulator) => sim.ledger.snapshot().totals.calls;
@@ -99,22 +102,17 @@ async function contents(path: string): Promise<Record<string, Map<string, string
   return out;
 }
 
-describe("crash and resume (SIGKILL)", () => {
+describe("crash and resume (SIGKILL at the crawl's own progress)", () => {
   let sim: RunningSimulator;
   let dir: string;
+  let referenceCalls = 0;
+  let expected: Record<string, Map<string, string>>;
+
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, seed: 5, size: "tiny", faults: "healthy", rateLimit: 0 });
     dir = mkdtempSync(join(tmpdir(), "xhs-crash-"));
     writeFileSync(join(dir, "plan.yaml"), PLAN);
-  });
-  afterAll(async () => {
-    await sim?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("killed at seeded random points five times and resumed, ends with the same data as an uninterrupted crawl", async () => {
-    // The uninterrupted reference crawl: the same plan file through the same engine, in this process.
-    sim.reset();
+    // The uninterrupted reference crawl, once for every seed: the same plan file through the same engine.
     const referenceStore = openSqliteStore(join(dir, "reference.db"));
     const client = createClient({ apiKey: KEY, baseUrl: sim.url, concurrency: CONCURRENCY });
     const reference = await runCrawl(
@@ -123,72 +121,74 @@ describe("crash and resume (SIGKILL)", () => {
     );
     await referenceStore.close();
     expect(reference.status).toBe("completed");
-    const referenceCalls = calls(sim);
+    referenceCalls = calls(sim);
     expect(referenceCalls).toBeGreaterThan(15);
+    expected = await contents(join(dir, "reference.db"));
+  }, 60_000);
+  afterAll(async () => {
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
-    // The crawl that is killed again and again.
-    sim.reset();
-    const seed = Number(process.env["CRASH_SEED"] ?? Date.now() % 100_000);
-    const random = prng(seed);
-    // Five kill points spread over the crawl, as counts of calls the simulator has answered.
-    const points = Array.from({ length: 5 }, () => 2 + Math.floor(random() * referenceCalls * 0.9)).sort(
-      (a, b) => a - b,
-    );
-    const kills: { afterCalls: number; simCalls: number }[] = [];
-    let finished = false;
-    let runs = 0;
-    while (!finished && runs < 20) {
-      runs += 1;
-      const before = calls(sim);
-      // Kill somewhere in the next stretch of calls, while there is still work left (the first five runs).
-      const point = points[kills.length];
-      const killAt = point === undefined ? Number.POSITIVE_INFINITY : Math.max(point, before + 1);
-      const child = spawnCrawl(sim, dir, "crashed.db");
-      const done = exited(child);
-      const timer = setInterval(() => {
-        if (calls(sim) >= killAt && child.exitCode === null) {
-          child.kill("SIGKILL");
-          clearInterval(timer);
+  it.each(SEEDS)(
+    `seed %i: killed ${KILLS_PER_SEED} times at seeded points and resumed, ends with the same data as an uninterrupted crawl`,
+    async (seed) => {
+      sim.reset();
+      const db = `crashed-${seed}.db`;
+      const points = killPoints(seed, referenceCalls);
+      // Calls ended over all processes so far, as their attempt lines counted them.
+      let attemptsSeen = 0;
+      const killedAt: number[] = [];
+      let finished = false;
+      for (let runs = 0; !finished && runs < KILLS_PER_SEED + 3; runs += 1) {
+        const point = points[killedAt.length];
+        // A point this crawl has passed already (two close points) kills the next process at its first call.
+        const killAfter = point === undefined ? undefined : Math.max(point - attemptsSeen, 1);
+        const result = await watchAttempts(spawnCrawl(sim, dir, db), killAfter);
+        if (result.signal === "SIGKILL") {
+          expect(result.killed, `seed ${seed}: killed by someone else`).toBe(true);
+          killedAt.push(attemptsSeen + (killAfter ?? 0));
+        } else {
+          expect(result.code, `seed ${seed}: ${result.stderr}`).toBe(0);
+          finished = true;
         }
-      }, 2);
-      const result = await done;
-      clearInterval(timer);
-      if (result.signal === "SIGKILL") {
-        kills.push({ afterCalls: killAt - before, simCalls: calls(sim) });
-      } else {
-        expect(result.code, result.stderr).toBe(0);
-        finished = true;
+        attemptsSeen += result.attempts;
       }
-    }
-    console.log(
-      `crash test: seed ${seed} (CRASH_SEED=${seed} replays it); uninterrupted crawl ${referenceCalls} calls; ` +
-        `kill points ${points.join(", ")}; killed at simulator calls ${kills.map((k) => k.simCalls).join(", ")}; total ${calls(sim)}`,
-    );
-    expect(finished).toBe(true);
-    expect(kills.length).toBeGreaterThanOrEqual(5);
+      console.log(
+        `crash test seed ${seed} (-t "seed ${seed}" replays it): uninterrupted crawl ${referenceCalls} calls; ` +
+          `kill points ${points.join(", ")}; killed after calls ${killedAt.join(", ")}; ` +
+          `simulator answered ${calls(sim)}, the crawl saw ${attemptsSeen} end`,
+      );
+      expect(finished, `seed ${seed}: the resumed crawl finishes`).toBe(true);
+      // Every point was reached before the crawl could finish.
+      expect(killedAt).toHaveLength(points.length);
 
-    // Same records, by natural key and content, no duplicates.
-    const expected = await contents(join(dir, "reference.db"));
-    const actual = await contents(join(dir, "crashed.db"));
-    for (const kind of ["notes", "users", "comments", "topics"] as const) {
-      expect([...(actual[kind]?.keys() ?? [])].sort(), kind).toEqual([...(expected[kind]?.keys() ?? [])].sort());
-      for (const [id, content] of expected[kind] ?? []) expect(actual[kind]?.get(id), `${kind} ${id}`).toBe(content);
-    }
+      // Same records, by natural key and content, no duplicates.
+      const actual = await contents(join(dir, db));
+      for (const kind of ["notes", "users", "comments", "topics"] as const) {
+        expect([...(actual[kind]?.keys() ?? [])].sort(), `seed ${seed}: ${kind}`).toEqual(
+          [...(expected[kind]?.keys() ?? [])].sort(),
+        );
+        for (const [id, content] of expected[kind] ?? [])
+          expect(actual[kind]?.get(id), `seed ${seed}: ${kind} ${id}`).toBe(content);
+      }
 
-    // The ledger: every billed call the process saw is recorded; only calls in flight at a kill may be missing.
-    const store = openSqliteStore(join(dir, "crashed.db"));
-    try {
-      const runsInDb = await store.listRuns();
-      expect(runsInDb).toHaveLength(1);
-      expect(runsInDb[0]?.status).toBe("completed");
-      const ours = await store.ledgerTotals({ runId: runsInDb[0]?.id as string });
-      const missing = billable(sim) - ours.billableCalls;
-      expect(missing).toBeGreaterThanOrEqual(0);
-      expect(missing).toBeLessThanOrEqual(kills.length * CONCURRENCY);
-      // Repeated calls were paid twice: the crashed crawl paid at least what the uninterrupted one did.
-      expect(billable(sim)).toBeGreaterThanOrEqual(referenceCalls);
-    } finally {
-      await store.close();
-    }
-  }, 120_000);
+      // The ledger: every billed call the process saw is recorded; only calls in flight at a kill may be missing.
+      const store = openSqliteStore(join(dir, db));
+      try {
+        const runsInDb = await store.listRuns();
+        expect(runsInDb).toHaveLength(1);
+        expect(runsInDb[0]?.status).toBe("completed");
+        const ours = await store.ledgerTotals({ runId: runsInDb[0]?.id as string });
+        const missing = billable(sim) - ours.billableCalls;
+        expect(missing).toBeGreaterThanOrEqual(0);
+        expect(missing).toBeLessThanOrEqual(killedAt.length * CONCURRENCY);
+        // Repeated calls were paid twice: the crashed crawl paid at least what the uninterrupted one did.
+        expect(billable(sim)).toBeGreaterThanOrEqual(referenceCalls);
+      } finally {
+        await store.close();
+      }
+    },
+    60_000,
+  );
 });
