@@ -20,7 +20,7 @@ export const TESTS = {
   "src/store/merge.ts": ["test/store/**/*.test.ts"],
   "src/transport/classify.ts": ["test/transport/**/*.test.ts"],
   "src/failover/answers.ts": ["test/failover/**/*.test.ts"],
-  "src/server/spend-guard.ts": ["test/server/spend-cap.test.ts", "test/server/spend-guard.test.ts"],
+  "src/service/spend-guard.ts": ["test/server/spend-cap.test.ts", "test/server/spend-guard.test.ts"],
   "src/transport/ledger.ts": ["test/transport/ledger-*.test.ts", "test/transport/transport.test.ts"],
   "src/refs/parse-ref.ts": ["test/refs/**/*.test.ts"],
   "src/refs/ids.ts": ["test/refs/**/*.test.ts"],

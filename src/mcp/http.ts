@@ -7,7 +7,7 @@
  * per-client rate limit), before anything runs. The daily cap is reserved per upstream call anyway.
  */
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import type { ServerRuntime } from "../server/runtime.js";
+import type { ServerRuntime } from "../service/runtime.js";
 import { createMcpServer } from "./tools.js";
 
 /** JSON-RPC messages one POST may carry at most (a batch); each tool call in it counts as a request. */

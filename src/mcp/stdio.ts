@@ -4,7 +4,7 @@
 
 import type { Readable, Writable } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { ServerRuntime } from "../server/runtime.js";
+import type { ServerRuntime } from "../service/runtime.js";
 import { createMcpServer } from "./tools.js";
 
 export interface StdioSession {

@@ -6,10 +6,10 @@
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { CAPABILITY_REGISTRY, type CapabilityDef } from "../capabilities.js";
-import type { ListAnswer } from "../server/executor.js";
-import { problemFor } from "../server/problem.js";
-import type { ServerRuntime } from "../server/runtime.js";
+import type { ListAnswer } from "../service/executor.js";
+import { CAPABILITY_REGISTRY, type CapabilityDef } from "../service/operations.js";
+import { problemFor } from "../service/problem.js";
+import type { ServerRuntime } from "../service/runtime.js";
 import { trimNotice, trimRecord } from "./trim.js";
 
 const INSTRUCTIONS =

@@ -3,8 +3,9 @@
  * many tokens and rarely help an agent; they are left out, and every answer says which fields were
  * left out and how to get them (the HTTP API, the CLI and the library return every field).
  */
-import type { RecordKind } from "../capabilities.js";
+
 import type { Comment, Note, ResolvedLink, Topic, User, UserRef } from "../model/types.js";
+import type { RecordKind } from "../service/operations.js";
 
 /** Characters of a note's text kept in a list (get_note returns the whole text). */
 export const LIST_TEXT_CHARS = 280;

@@ -10,14 +10,14 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { CAPABILITY_REGISTRY, type CapabilityDef } from "../capabilities.js";
 import type { Logger } from "../core/types.js";
 import { createMcpHttpHandler } from "../mcp/http.js";
+import { CAPABILITY_REGISTRY, type CapabilityDef } from "../service/operations.js";
+import { PROBLEM_TYPES, problem, problemFor, problemResponse } from "../service/problem.js";
+import type { ServerRuntime } from "../service/runtime.js";
 import { inputFromRequest, parseBoolean } from "./http-input.js";
 import { buildOpenApi } from "./openapi.js";
-import { PROBLEM_TYPES, problem, problemFor, problemResponse } from "./problem.js";
 import { ClientRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./rate-limit.js";
-import type { ServerRuntime } from "./runtime.js";
 import { bearerMatches, fetchSiteAllowed, isLoopbackHost, originAllowed } from "./security.js";
 
 export interface AppOptions {

@@ -4,8 +4,8 @@
  * Unknown and repeated parameters are refused, so a typo (`?keyword=`) never silently widens a paid call.
  */
 import { z } from "zod";
-import { type CapabilityDef, pathParams } from "../capabilities.js";
-import { PROBLEM_TYPES, problem } from "./problem.js";
+import { type CapabilityDef, pathParams } from "../service/operations.js";
+import { PROBLEM_TYPES, problem } from "../service/problem.js";
 
 /** HTTP-only query parameters, handled by the server rather than the capability. */
 export const SERVER_QUERY_PARAMS = ["fresh"] as const;

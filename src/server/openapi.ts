@@ -9,8 +9,8 @@ import {
   pathParams,
   RECORD_SCHEMAS,
   type RecordKind,
-} from "../capabilities.js";
-import { PROBLEM_TYPES } from "./problem.js";
+} from "../service/operations.js";
+import { PROBLEM_TYPES } from "../service/problem.js";
 
 const RECORD_NAMES: Record<RecordKind, string> = {
   note: "Note",

@@ -4,8 +4,8 @@
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { createServerRuntime, type RuntimeOptions, type ServerRuntime } from "../service/runtime.js";
 import { type AppOptions, createApp } from "./app.js";
-import { createServerRuntime, type RuntimeOptions, type ServerRuntime } from "./runtime.js";
 import { assertSafeBind } from "./security.js";
 
 export const DEFAULT_HOST = "127.0.0.1";

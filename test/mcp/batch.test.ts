@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
 import { DEFAULT_MCP_MAX_BATCH } from "../../src/mcp/http.js";
 import { createMcpServer } from "../../src/mcp/tools.js";
-import { PROBLEM_TYPES } from "../../src/server/problem.js";
+import { PROBLEM_TYPES } from "../../src/service/problem.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
 import { json, rig } from "../server/helpers.js";
 

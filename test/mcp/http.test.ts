@@ -4,9 +4,9 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CAPABILITY_REGISTRY } from "../../src/capabilities.js";
 import { createClient } from "../../src/client/create-client.js";
 import { type RunningServer, startServer } from "../../src/server/start.js";
+import { CAPABILITY_REGISTRY } from "../../src/service/operations.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
 import { callEveryTool, checkToolErrors } from "./tool-calls.js";
 

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CAPABILITY_REGISTRY } from "../../src/capabilities.js";
+import { CAPABILITY_REGISTRY } from "../../src/service/operations.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
 import { callEveryTool, checkToolErrors } from "./tool-calls.js";
 

@@ -4,7 +4,7 @@
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { expect } from "vitest";
-import { CAPABILITY_REGISTRY } from "../../src/capabilities.js";
+import { CAPABILITY_REGISTRY } from "../../src/service/operations.js";
 import type { World } from "../../src/simulator/world/index.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { capabilityByName } from "../../src/capabilities.js";
 import { PaymentRequiredError } from "../../src/core/errors.js";
 import { toolAnswer, toolError } from "../../src/mcp/tools.js";
 import { LIST_TEXT_CHARS } from "../../src/mcp/trim.js";
 import type { Note } from "../../src/model/types.js";
+import { capabilityByName } from "../../src/service/operations.js";
 
 const note: Note = {
   id: "697c0eee000000000a03c308",

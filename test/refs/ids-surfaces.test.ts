@@ -4,10 +4,10 @@
  * capability schemas the server and MCP use, and the CLI (exit 2). And `xhs topic` takes the topic URL.
  */
 import { describe, expect, it } from "vitest";
-import { capabilityByName } from "../../src/capabilities.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { InvalidInputError, NotFoundError } from "../../src/core/errors.js";
 import { MAX_REF_LENGTH } from "../../src/refs/parse-ref.js";
+import { capabilityByName } from "../../src/service/operations.js";
 import { GUIDE } from "../../src/simulator/world/world.js";
 import { simRig } from "../cli/helpers.js";
 import { simClient } from "../client/sim-helpers.js";

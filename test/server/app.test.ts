@@ -2,13 +2,13 @@
  * The HTTP API through `app.request()` (no socket) against the in-process simulator.
  */
 import { describe, expect, it } from "vitest";
-import { CAPABILITY_REGISTRY } from "../../src/capabilities.js";
 import { createFakeClock } from "../../src/core/clock.js";
 import { AllSeriesFailedError, TimeoutError, UpstreamError } from "../../src/core/errors.js";
 import type { Comment, Note, ResolvedLink, Topic, User } from "../../src/model/types.js";
-import type { ListAnswer } from "../../src/server/executor.js";
 import { openApiPath } from "../../src/server/openapi.js";
-import { PROBLEM_TYPES, problemFor } from "../../src/server/problem.js";
+import type { ListAnswer } from "../../src/service/executor.js";
+import { CAPABILITY_REGISTRY } from "../../src/service/operations.js";
+import { PROBLEM_TYPES, problemFor } from "../../src/service/problem.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
 import { API_KEY, json, rig } from "./helpers.js";
 

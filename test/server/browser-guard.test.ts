@@ -4,7 +4,7 @@
  * requests, typed URLs and non-browser clients pass.
  */
 import { describe, expect, it } from "vitest";
-import { PROBLEM_TYPES } from "../../src/server/problem.js";
+import { PROBLEM_TYPES } from "../../src/service/problem.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
 import { json, rig } from "./helpers.js";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
-import { AnswerCache } from "../../src/server/cache.js";
-import { ServerProblem } from "../../src/server/problem.js";
 import { ClientRateLimiter } from "../../src/server/rate-limit.js";
-import { SpendGuard } from "../../src/server/spend-guard.js";
+import { AnswerCache } from "../../src/service/answer-cache.js";
+import { ServerProblem } from "../../src/service/problem.js";
+import { SpendGuard } from "../../src/service/spend-guard.js";
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

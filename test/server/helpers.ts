@@ -4,7 +4,7 @@
 import { createClient } from "../../src/client/create-client.js";
 import type { Clock, Sleep } from "../../src/core/types.js";
 import { type AppOptions, createApp } from "../../src/server/app.js";
-import { createServerRuntime, type RuntimeOptions } from "../../src/server/runtime.js";
+import { createServerRuntime, type RuntimeOptions } from "../../src/service/runtime.js";
 import { createSimulator, type SimulatorOptions } from "../../src/simulator/index.js";
 
 export const API_KEY = "sk-test-server-key-0123456789abcdef";

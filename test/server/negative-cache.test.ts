@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
 import { NotFoundError } from "../../src/core/errors.js";
-import { AnswerCache, DEFAULT_NEGATIVE_TTL_SEC } from "../../src/server/cache.js";
-import { PROBLEM_TYPES } from "../../src/server/problem.js";
+import { AnswerCache, DEFAULT_NEGATIVE_TTL_SEC } from "../../src/service/answer-cache.js";
+import { PROBLEM_TYPES } from "../../src/service/problem.js";
 import { json, rig } from "./helpers.js";
 
 const UNKNOWN_NOTE = "0123456789abcdef01234567";

@@ -5,11 +5,11 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { CAPABILITY_REGISTRY, pathParams } from "../../src/capabilities.js";
 import { createContext } from "../../src/cli/context.js";
 import { buildProgram } from "../../src/cli/main.js";
 import { createMcpServer } from "../../src/mcp/tools.js";
-import { PROBLEM_TYPES } from "../../src/server/problem.js";
+import { CAPABILITY_REGISTRY, pathParams } from "../../src/service/operations.js";
+import { PROBLEM_TYPES } from "../../src/service/problem.js";
 import { rig } from "./helpers.js";
 
 const sink = { write: () => true };

@@ -8,8 +8,8 @@ import { DEFAULT_PRICE_USD } from "../../src/catalog/endpoints.js";
 import { createFakeClock } from "../../src/core/clock.js";
 import { BudgetExceededError } from "../../src/core/errors.js";
 import type { AttemptEvent } from "../../src/core/types.js";
-import { PROBLEM_TYPES, problemFor } from "../../src/server/problem.js";
-import { SpendGuard } from "../../src/server/spend-guard.js";
+import { PROBLEM_TYPES, problemFor } from "../../src/service/problem.js";
+import { SpendGuard } from "../../src/service/spend-guard.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
 import { json, rig } from "./helpers.js";
 

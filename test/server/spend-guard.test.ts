@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
 import { BudgetExceededError } from "../../src/core/errors.js";
 import type { AttemptEvent } from "../../src/core/types.js";
-import { PROBLEM_TYPES, problemFor, ServerProblem } from "../../src/server/problem.js";
-import { SpendGuard } from "../../src/server/spend-guard.js";
+import { PROBLEM_TYPES, problemFor, ServerProblem } from "../../src/service/problem.js";
+import { SpendGuard } from "../../src/service/spend-guard.js";
 
 const EP = "app_v2/search_notes";
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 // `xhs mcp`: the MCP server over stdio (for desktop agents), until the client disconnects or Ctrl-C.
 import type { Command } from "@commander-js/extra-typings";
 import { serveMcpOverStdio } from "../../mcp/stdio.js";
-import { createServerRuntime } from "../../server/runtime.js";
+import { createServerRuntime } from "../../service/runtime.js";
 import { contextOf } from "../context.js";
 import { addClientOptions, clientFromOptions } from "../options.js";
 import { describeDailyCap } from "./serve.js";

@@ -3,15 +3,15 @@
  * metrics fed by the client's attempt events, and the executor that ties them together.
  */
 import { readFileSync } from "node:fs";
-import type { CacheClass } from "../capabilities.js";
 import { transportOf } from "../client/create-client.js";
 import type { XhsClient } from "../client/types.js";
 import { systemClock } from "../core/clock.js";
 import { redact } from "../core/redact.js";
 import type { Clock } from "../core/types.js";
-import { AnswerCache } from "./cache.js";
+import { AnswerCache } from "./answer-cache.js";
 import { createExecutor, type Executor } from "./executor.js";
 import { ServerMetrics } from "./metrics.js";
+import type { CacheClass } from "./operations.js";
 import { SpendGuard } from "./spend-guard.js";
 
 export interface RuntimeOptions {

@@ -4,8 +4,9 @@
  * upstream call. Failures are never stored, so the next request tries again; a negative answer (the
  * item does not exist) is an answer, stored for a short TTL.
  */
-import type { CacheClass } from "../capabilities.js";
+
 import type { Clock } from "../core/types.js";
+import type { CacheClass } from "./operations.js";
 
 /** Default TTLs in seconds: records change slowly, comment lists and searches faster. */
 export const DEFAULT_TTL_SEC: Record<CacheClass, number> = {

@@ -4,11 +4,12 @@
  * shape a list as `{items, cursor, hasMore, degraded, degradedReasons}`. A not-found answer is cached
  * for the cache's short negative TTL.
  */
-import type { CapabilityDef } from "../capabilities.js";
+
 import type { XhsClient } from "../client/types.js";
 import { isXhsError } from "../core/errors.js";
 import type { Page, Paginator } from "../core/types.js";
-import type { AnswerCache, CachedAnswer } from "./cache.js";
+import type { AnswerCache, CachedAnswer } from "./answer-cache.js";
+import type { CapabilityDef } from "./operations.js";
 import { invalidInputProblem } from "./problem.js";
 import type { SpendGuard } from "./spend-guard.js";
 

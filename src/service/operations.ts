@@ -7,7 +7,7 @@
  * CLI's commands against it, so a capability missing from one surface fails the build.
  */
 import { z } from "zod";
-import { COMMENT_SORTS, NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS, TOPIC_SORTS } from "./catalog/filters.js";
+import { COMMENT_SORTS, NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS, TOPIC_SORTS } from "../catalog/filters.js";
 import type {
   CallOptions,
   CommentListOptions,
@@ -15,11 +15,11 @@ import type {
   SearchNotesOptions,
   TopicNotesOptions,
   XhsClient,
-} from "./client/types.js";
-import type { Paginator } from "./core/types.js";
-import { CommentSchema, NoteSchema, ResolvedLinkSchema, TopicSchema, UserSchema } from "./model/types.js";
-import { checkId } from "./refs/ids.js";
-import { MAX_REF_LENGTH, parseRef, parseTopicRef, type RefKind } from "./refs/parse-ref.js";
+} from "../client/types.js";
+import type { Paginator } from "../core/types.js";
+import { CommentSchema, NoteSchema, ResolvedLinkSchema, TopicSchema, UserSchema } from "../model/types.js";
+import { checkId } from "../refs/ids.js";
+import { MAX_REF_LENGTH, parseRef, parseTopicRef, type RefKind } from "../refs/parse-ref.js";
 
 /** Default and maximum `limit` of one list request. Every upstream page costs money, so both stay small. */
 export const DEFAULT_LIST_LIMIT = 20;
@@ -36,7 +36,7 @@ export const RECORD_SCHEMAS = {
   link: ResolvedLinkSchema,
 } as const;
 
-/** Cache classes: how fast each kind of answer goes stale (TTLs in src/server/cache.ts). */
+/** Cache classes: how fast each kind of answer goes stale (TTLs in src/service/answer-cache.ts). */
 export type CacheClass = "record" | "comments" | "list" | "search" | "link";
 
 // ---------------------------------------------------------------- input building blocks
