@@ -1,0 +1,165 @@
+/**
+ * The layer rules of docs/architecture.md, enforced: every relative import in src/ (static, dynamic and
+ * type-only) must go to a folder its layer's row allows, the table's rows may only name rows above them
+ * (so layers cannot form a cycle), every folder of src/ has a row, and no two sibling sub-folders import each
+ * other. The table is read from the doc itself, so the doc and the rule cannot drift apart.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const SRC = path.join(ROOT, "src");
+
+interface Layer {
+  name: string;
+  mayImport: string[];
+}
+
+/** The rows between the layers markers of docs/architecture.md. */
+function readLayers(markdown: string): Layer[] {
+  const block = markdown.split("<!-- layers:begin -->")[1]?.split("<!-- layers:end -->")[0];
+  if (block === undefined) throw new Error("docs/architecture.md has no layers table");
+  const rows = block
+    .split("\n")
+    .filter((line) => line.startsWith("| `"))
+    .map((line) => line.split("|").map((cell) => cell.trim()));
+  return rows.map((cells) => ({
+    name: (cells[1] as string).replaceAll("`", ""),
+    mayImport: (cells[2] as string)
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== ""),
+  }));
+}
+
+/** "client" for src/client/…, "index.ts" for src/index.ts. */
+function layerOf(relativeToSrc: string): string {
+  const [first] = relativeToSrc.split("/");
+  return first as string;
+}
+
+/** Relative module specifiers of one file, static, dynamic and type-only. */
+function importsOf(text: string): string[] {
+  return ts
+    .preProcessFile(text, true, true)
+    .importedFiles.map((file) => file.fileName)
+    .filter((name) => name.startsWith("."));
+}
+
+interface Violation {
+  file: string;
+  imports: string;
+  rule: string;
+}
+
+/** Every import of `files` (path relative to src → source text) that the layers do not allow. */
+export function layerViolations(files: Map<string, string>, layers: Layer[]): Violation[] {
+  const allowed = new Map(layers.map((layer) => [layer.name, new Set(layer.mayImport)]));
+  const out: Violation[] = [];
+  for (const [file, text] of files) {
+    const from = layerOf(file);
+    for (const specifier of importsOf(text)) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+      if (target.startsWith("..")) {
+        out.push({ file, imports: specifier, rule: "imports from outside src/" });
+        continue;
+      }
+      const to = layerOf(target);
+      if (to === from) continue;
+      const may = allowed.get(from);
+      if (may === undefined) out.push({ file, imports: specifier, rule: `${from} has no row in the layers table` });
+      else if (!may.has(to)) out.push({ file, imports: specifier, rule: `${from} may not import ${to}` });
+    }
+  }
+  return out;
+}
+
+/** Pairs of sibling folders (same parent, at any depth) whose files import each other's. */
+export function siblingCycles(files: Map<string, string>): string[] {
+  const edges = new Set<string>();
+  for (const [file, text] of files) {
+    for (const specifier of importsOf(text)) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+      const a = path.posix.dirname(file).split("/");
+      const b = path.posix.dirname(target).split("/");
+      // The first folders where the two paths part; a parent importing its own sub-folder is not a sibling edge.
+      let i = 0;
+      while (i < a.length && i < b.length && a[i] === b[i]) i++;
+      if (i < a.length && i < b.length) edges.add(`${a.slice(0, i + 1).join("/")} -> ${b.slice(0, i + 1).join("/")}`);
+    }
+  }
+  const cycles: string[] = [];
+  for (const edge of edges) {
+    const [a, b] = edge.split(" -> ") as [string, string];
+    if (a < b && edges.has(`${b} -> ${a}`)) cycles.push(`${a} <-> ${b}`);
+  }
+  return cycles;
+}
+
+function sourceFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".ts"))
+        files.set(path.relative(SRC, full).split(path.sep).join("/"), readFileSync(full, "utf8"));
+    }
+  };
+  walk(SRC);
+  return files;
+}
+
+const LAYERS = readLayers(readFileSync(path.join(ROOT, "docs/architecture.md"), "utf8"));
+
+describe("architecture (docs/architecture.md)", () => {
+  it("the layers table lists each folder once, and a row only names rows above it", () => {
+    const names = LAYERS.map((layer) => layer.name);
+    expect(names.length).toBeGreaterThan(10);
+    expect(new Set(names).size).toBe(names.length);
+    LAYERS.forEach((layer, row) => {
+      for (const target of layer.mayImport) {
+        expect(names.slice(0, row), `${layer.name} may import ${target}, which is not above it`).toContain(target);
+      }
+    });
+  });
+
+  it("every folder and top-level file of src/ has a row", () => {
+    const top = new Set([...sourceFiles().keys()].map(layerOf));
+    expect([...top].filter((name) => !LAYERS.some((layer) => layer.name === name))).toEqual([]);
+  });
+
+  it("every import in src/ goes where its layer's row allows", () => {
+    expect(layerViolations(sourceFiles(), LAYERS)).toEqual([]);
+  });
+
+  it("no two sibling folders import each other", () => {
+    expect(siblingCycles(sourceFiles())).toEqual([]);
+  });
+
+  it("the checks catch an upward import, a type-only one, a dynamic one and a sibling cycle", () => {
+    const files = new Map([
+      ["transport/http.ts", 'import { createClient } from "../client/create-client.js";'],
+      ["store/port.ts", 'import type { XhsClient } from "../client/types.js";'],
+      ["model/types.ts", 'const lazy = () => import("../server/index.js");'],
+      ["core/clock.ts", 'import { Ledger } from "../transport/ledger.js";'],
+      ["client/lists.ts", 'import { x } from "../../outside.js";'],
+      ["failover/router.ts", 'import { SERIES } from "../core/vocabulary.js";'],
+    ]);
+    expect(layerViolations(files, LAYERS).map((v) => v.rule)).toEqual([
+      "transport may not import client",
+      "store may not import client",
+      "model may not import server",
+      "core may not import transport",
+      "imports from outside src/",
+    ]);
+    const siblings = new Map([
+      ["simulator/render/a.ts", 'import { w } from "../world/w.js";'],
+      ["simulator/world/w.ts", 'import { a } from "../render/a.js";'],
+      ["simulator/index.ts", 'import { a } from "./render/a.js";'],
+    ]);
+    expect(siblingCycles(siblings)).toEqual(["simulator/render <-> simulator/world"]);
+  });
+});
