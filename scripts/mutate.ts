@@ -33,7 +33,7 @@ function writeTable(): void {
     if (score !== null) scores.set(module, score);
   }
   const previous = existsSync(TABLE) ? readFileSync(TABLE, "utf8") : undefined;
-  writeFileSync(TABLE, keepNotes(renderTable(MODULES, scores, GOAL), previous));
+  writeFileSync(TABLE, keepNotes(renderTable(MODULES, scores, GOAL, previous), previous));
   console.log(`mutate: wrote ${TABLE}`);
 }
 

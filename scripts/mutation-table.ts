@@ -46,15 +46,24 @@ export function moduleScore(report: MutationReport, module: string): ModuleScore
 
 const percent = (score: number | null): string => (score === null ? "–" : `${score.toFixed(1)} %`);
 
-/** docs/mutation.md: one row per module, "not measured" for a module without a report. */
+/** The row `previous` (the last docs/mutation.md) has for a module, if any. */
+function previousRow(previous: string | undefined, module: string): string | undefined {
+  return previous?.split("\n").find((line) => line.startsWith(`| \`${module}\` |`));
+}
+
+/**
+ * docs/mutation.md: one row per module. A module without a report here keeps its row from `previous`
+ * (reports are gitignored and each clone or machine holds only those it ran), else "not measured yet".
+ */
 export function renderTable(
   modules: readonly string[],
   scores: ReadonlyMap<string, ModuleScore>,
   goal: number,
+  previous?: string,
 ): string {
   const rows = modules.map((module) => {
     const s = scores.get(module);
-    if (s === undefined) return `| \`${module}\` | not measured yet | | | | | | |`;
+    if (s === undefined) return previousRow(previous, module) ?? `| \`${module}\` | not measured yet | | | | | | |`;
     const mark = s.score !== null && s.score >= goal ? "" : " (below goal)";
     return `| \`${module}\` | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} | ${s.ignored} | ${s.compileErrors} | ${percent(s.score)}${mark} |`;
   });

@@ -40,6 +40,19 @@ describe("mutation scores table", () => {
     expect(table).toContain("| `c.ts` | not measured yet |");
     expect(table).toContain("Goal: ≥ 85 % per module.");
   });
+
+  it("keeps the last row of a module this run has no report for (reports stay on the machine that ran them)", () => {
+    const scores = new Map([
+      ["a.ts", moduleScore({ files: { "a.ts": { mutants: mutants({ Killed: 9, Survived: 1 }) } } }, "a.ts")!],
+    ]);
+    const previous =
+      "| `a.ts` | 1 | 0 | 9 | 0 | 0 | 0 | 10.0 % (below goal) |\n| `b.ts` | 7 | 0 | 0 | 0 | 1 | 2 | 100.0 % |\n";
+    const table = renderTable(["a.ts", "b.ts", "c.ts"], scores, 85, previous);
+    expect(table).toContain("| `a.ts` | 9 | 0 | 1 | 0 | 0 | 0 | 90.0 % |");
+    expect(table).toContain("| `b.ts` | 7 | 0 | 0 | 0 | 1 | 2 | 100.0 % |");
+    expect(table).toContain("| `c.ts` | not measured yet |");
+    expect(table).not.toContain("10.0 %");
+  });
 });
 
 describe("mutation notes", () => {
