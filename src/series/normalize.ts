@@ -6,11 +6,11 @@ import { findEndpoint } from "../catalog/endpoints.js";
 import type { EndpointSpec } from "../catalog/types.js";
 import { InvalidInputError, NotFoundError, UpstreamError, WrongItemError } from "../core/errors.js";
 import { toIsoTime } from "../model/times.js";
-import { APP_V1_NORMALIZERS } from "./app-v1/index.js";
-import { APP_V2_NORMALIZERS } from "./app-v2/index.js";
+import { APP_V1_NORMALIZERS } from "./app_v1/normalizers.js";
+import { APP_V2_NORMALIZERS } from "./app_v2/normalizers.js";
 import { isObj, stringParams } from "./shared/pick.js";
 import type { NextPageParams, NormalizeContext, NormalizedItem, NormalizedPage, Normalizer } from "./types.js";
-import { WEB_V3_NORMALIZERS } from "./web-v3/index.js";
+import { WEB_V3_NORMALIZERS } from "./web_v3/normalizers.js";
 
 export const NORMALIZERS: Readonly<Record<string, Normalizer>> = {
   ...APP_V2_NORMALIZERS,

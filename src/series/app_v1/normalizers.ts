@@ -5,7 +5,7 @@
  * styles (tikhub-api.md §5). Never used for video notes (no video URL): the router's rule, not ours.
  */
 
-import { topicFeed } from "../app-v2/index.js";
+import { topicFeed } from "../app_v2/normalizers.js";
 import { page } from "../shared/envelope.js";
 import {
   buildComments,
