@@ -5,13 +5,11 @@
  * docs/reference-conflicts.md, so a new difference fails this test until it is decided and recorded.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ENDPOINTS } from "../../src/catalog/endpoints.js";
+import { referencePath } from "../support/reference.js";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const specPath = join(repoRoot, "../shared/reference/tikhub-openapi-xhs.json");
+const specPath = referencePath("tikhub-openapi-xhs.json");
 const haveSpec = existsSync(specPath);
 
 /** Parameters the guide adds that the subset does not list (docs/reference-conflicts.md). */
@@ -56,8 +54,4 @@ describe.skipIf(!haveSpec)("the catalogue agrees with TikHub's OpenAPI subset", 
       expect(extra, `${entry.name}: parameters not in the subset`).toEqual(GUIDE_ONLY_PARAMS[entry.name] ?? []);
     });
   }
-});
-
-describe.skipIf(haveSpec)("the catalogue against the OpenAPI subset (skipped)", () => {
-  it.skip("needs ../shared/reference/tikhub-openapi-xhs.json next to the repository: not found, skipped", () => {});
 });

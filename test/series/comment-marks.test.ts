@@ -3,12 +3,12 @@
  * tikhub-api.md §10), web payloads mark the author in `show_tags` (["is_author"]), older app payloads put both
  * markers in `show_tags`. A comment whose answer carries no tag list that could say has null, never false.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type Comment, CommentSchema } from "../../src/model/types.js";
 import { normalize } from "../../src/series/normalize.js";
+import { hasReference, referencePath } from "../support/reference.js";
 
 const NOTE = "68f4e9bf000000000700b8f7";
 const ROOT = "68f599c1000000001b0249a5";
@@ -153,10 +153,9 @@ describe("comment marks from the tag lists", () => {
   });
 });
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const SAMPLES = path.resolve(repoRoot, "../shared/reference/samples/tikhub/app_v2");
+const SAMPLES = referencePath("samples/tikhub/app_v2");
 
-describe.skipIf(!existsSync(SAMPLES))("comment marks in the real App V2 samples", () => {
+describe.skipIf(!hasReference("samples/tikhub/app_v2"))("comment marks in the real App V2 samples", () => {
   const sample = (file: string) => JSON.parse(readFileSync(path.join(SAMPLES, file), "utf8")) as unknown;
 
   it("get_note_comments-1: the first comment is pinned and by the note's author; the others are neither", () => {

@@ -5,18 +5,16 @@
  * resources App V1 lacks: user search and favourites); XHS web payloads wrapped in a Web V3 envelope.
  * The values asserted were read from the samples by hand.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
 import { contextFor, NORMALIZERS, normalize } from "../../src/series/normalize.js";
 import { SCHEMA_OF } from "../fixtures/series/schemas.js";
+import { hasReference, referencePath } from "../support/reference.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const SAMPLES = path.resolve(repoRoot, "../shared/reference/samples");
-const present = existsSync(SAMPLES);
-if (!present) console.warn(`reference samples not found at ${SAMPLES}: the sample manifest test is skipped`);
+const SAMPLES = referencePath("samples");
+const present = hasReference("samples");
 
 type Wrap = { series: "app_v1" | "app_v2" | "web_v3"; params: Record<string, string> } | null;
 interface Case {

@@ -5,11 +5,12 @@
  * compared with the closest one ("closest" mode: shared paths must agree in type and most of the sample's
  * paths must be present) and say so in their case name.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSimulatorCore } from "../../src/simulator/core.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
+import { hasReference, referencePath } from "../support/reference.js";
 import { SHAPE_ALLOWLIST } from "./shape-allowlist.js";
 
 type PathTypes = Map<string, Set<string>>;
@@ -57,9 +58,8 @@ function covered(path: string, entries: readonly string[]): boolean {
   return entries.some((e) => path === e || path.startsWith(`${e}.`) || path.startsWith(`${e}[]`));
 }
 
-const repoRoot = path.resolve(import.meta.dirname, "../..");
-const samples = path.resolve(repoRoot, "../shared/reference/samples");
-const haveSamples = existsSync(samples);
+const samples = referencePath("samples");
+const haveSamples = hasReference("samples");
 
 const core = createSimulatorCore({ seed: 1, size: "tiny" });
 const w = core.world;
@@ -369,10 +369,6 @@ describe.skipIf(!haveSamples)("answer shapes match the reference samples", () =>
       if (c.mode === "exact") expect(d.extra).toEqual([]);
     });
   }
-});
-
-describe.skipIf(haveSamples)("answer shapes (skipped)", () => {
-  it.skip("needs ../shared/reference/samples next to the repository: not found, shape tests skipped", () => {});
 });
 
 describe("shapes without any sample follow the documented fields", () => {
