@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "../client/create-client.js";
 import { runCrawl } from "../crawl/engine.js";
-import { normalizePlan } from "../crawl/plan.js";
+import { normalizePlan } from "../crawl/plan/normalize.js";
 import { createSimulator } from "../simulator/index.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import { benchProfile } from "./profiles.js";

@@ -24,7 +24,8 @@ import {
 } from "../store/port.js";
 import { HANDLERS, type HandlerContext, seedJobs } from "./handlers.js";
 import type { JobKind } from "./jobs.js";
-import { type CrawlPlan, planHash } from "./plan.js";
+import { planHash } from "./plan/hash.js";
+import type { CrawlPlan } from "./plan/types.js";
 import { buildReport, type RunReport } from "./report.js";
 import { cloneStats, loadStats, type RunStats, type StopReason } from "./statistics.js";
 

@@ -6,7 +6,7 @@
  */
 import { endpointsFor } from "../catalog/endpoints.js";
 import type { Capability } from "../core/vocabulary.js";
-import type { CrawlPlan } from "./plan.js";
+import type { CrawlPlan } from "./plan/types.js";
 
 /** Items per page, from the reference (tikhub-api.md): search 20, user notes 20–30, comments about 10, replies 10. */
 export const PAGE_SIZES = { search: 20, userNotes: 20, topicNotes: 20, comments: 10, replies: 10 } as const;

@@ -20,7 +20,7 @@ import type {
   UserPayload,
 } from "./jobs.js";
 import { keys, newJob, noteRef, refKey } from "./jobs.js";
-import type { CrawlPlan } from "./plan.js";
+import type { CrawlPlan } from "./plan/types.js";
 import { countUpserts, type RunStats } from "./statistics.js";
 
 /** Search is cut upstream at about 11–12 pages: a slice that runs dry at or past this many pages hit the cap. */

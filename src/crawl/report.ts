@@ -7,7 +7,7 @@
  */
 import type { CommentSort } from "../catalog/filters.js";
 import type { Job, JobQueue, JobState, RunStatus, Store } from "../store/port.js";
-import type { CrawlPlan } from "./plan.js";
+import type { CrawlPlan } from "./plan/types.js";
 import { type ItemCounts, loadStats, type SearchCapHit, type StopReason } from "./statistics.js";
 
 export interface SeriesLine {

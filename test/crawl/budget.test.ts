@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/core/errors.js";
 import { type CrawlBudget, runCrawl } from "../../src/crawl/engine.js";
-import { normalizePlan, type PlanFile } from "../../src/crawl/plan.js";
+import { normalizePlan } from "../../src/crawl/plan/normalize.js";
+import type { PlanFile } from "../../src/crawl/plan/schema.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { buildWorld, createFakeClient, type FakeClientOptions, type FakeWorld } from "./fake-client.js";
 

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { runCrawl } from "../../src/crawl/engine.js";
-import { normalizePlan, type PlanFile } from "../../src/crawl/plan.js";
+import { normalizePlan } from "../../src/crawl/plan/normalize.js";
+import type { PlanFile } from "../../src/crawl/plan/schema.js";
 import { renderReport } from "../../src/crawl/report.js";
 import type { Comment } from "../../src/model/types.js";
 import type { WorldNote } from "../../src/simulator/world/index.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AllSeriesFailedError, AuthError, PaymentRequiredError } from "../../src/core/errors.js";
 import { runCrawl } from "../../src/crawl/engine.js";
-import { normalizePlan, type PlanFile } from "../../src/crawl/plan.js";
+import { normalizePlan } from "../../src/crawl/plan/normalize.js";
+import type { PlanFile } from "../../src/crawl/plan/schema.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { buildWorld, createFakeClient, type FakeClientOptions } from "./fake-client.js";
 

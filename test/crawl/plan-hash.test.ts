@@ -6,7 +6,9 @@
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_PLAN } from "../../src/cli/commands/demo.js";
-import { loadPlanFile, normalizePlan, planHash } from "../../src/crawl/plan.js";
+import { planHash } from "../../src/crawl/plan/hash.js";
+import { loadPlanFile } from "../../src/crawl/plan/load.js";
+import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 

@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
 import { runCrawl } from "../../src/crawl/engine.js";
-import { loadPlanFile } from "../../src/crawl/plan.js";
+import { loadPlanFile } from "../../src/crawl/plan/load.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 

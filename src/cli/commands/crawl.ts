@@ -6,7 +6,11 @@ import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS } from "../../catalog/fil
 import { CrawlSetupError, runCrawl } from "../../crawl/engine.js";
 import { estimatePlan, renderEstimate } from "../../crawl/estimate.js";
 import { seedJobs } from "../../crawl/handlers.js";
-import { type CrawlPlan, loadPlanFile, normalizePlan, PlanError, type PlanFile } from "../../crawl/plan.js";
+import { loadPlanFile } from "../../crawl/plan/load.js";
+import { normalizePlan } from "../../crawl/plan/normalize.js";
+import { PlanError } from "../../crawl/plan/problems.js";
+import type { PlanFile } from "../../crawl/plan/schema.js";
+import type { CrawlPlan } from "../../crawl/plan/types.js";
 import { captureRawAnswers } from "../../crawl/raw-capture.js";
 import { type RunReport, renderReport } from "../../crawl/report.js";
 import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";

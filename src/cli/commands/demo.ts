@@ -3,7 +3,8 @@
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
-import { normalizePlan, type PlanFile } from "../../crawl/plan.js";
+import { normalizePlan } from "../../crawl/plan/normalize.js";
+import type { PlanFile } from "../../crawl/plan/schema.js";
 import type { RunReport } from "../../crawl/report.js";
 import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
