@@ -19,7 +19,7 @@ export const TESTS = {
   "src/model/urls.ts": ["test/model/**/*.test.ts"],
   "src/store/merge.ts": ["test/store/**/*.test.ts"],
   "src/transport/classify.ts": ["test/transport/**/*.test.ts"],
-  "src/failover/answers.ts": ["test/failover/**/*.test.ts"],
+  "src/failover/answer-verdicts.ts": ["test/failover/**/*.test.ts"],
   "src/service/spend-guard.ts": ["test/server/spend-cap.test.ts", "test/server/spend-guard.test.ts"],
   "src/transport/ledger.ts": ["test/transport/ledger-*.test.ts", "test/transport/transport.test.ts"],
   "src/refs/parse-ref.ts": ["test/refs/**/*.test.ts"],

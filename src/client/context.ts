@@ -7,9 +7,9 @@
 import type { Clock, Sleep } from "../core/types.js";
 import type { Series } from "../core/vocabulary.js";
 import type { HealthBoard } from "../failover/health.js";
-import type { ClientKnowledge } from "../failover/knowledge.js";
 import type { ListEnvironment } from "../failover/paginate.js";
 import type { DriftSink, NormalizerLookup, SeriesPort } from "../failover/port.js";
+import type { TokensAndHints } from "../failover/tokens-and-hints.js";
 import type { ResolvedLink } from "../model/types.js";
 
 export interface ClientContext extends ListEnvironment {
@@ -17,7 +17,7 @@ export interface ClientContext extends ListEnvironment {
   normalizers: NormalizerLookup;
   onDrift?: DriftSink | undefined;
   health: HealthBoard;
-  knowledge: ClientKnowledge;
+  knowledge: TokensAndHints;
   clock: Clock;
   sleep: Sleep;
   /** The client's series order (default app_v2, app_v1, web_v3). */

@@ -6,9 +6,9 @@
 import { systemClock, systemSleep } from "../core/clock.js";
 import type { ClientStats } from "../core/types.js";
 import { HealthBoard } from "../failover/health.js";
-import { ClientKnowledge } from "../failover/knowledge.js";
 import type { NormalizerLookup, SeriesPort } from "../failover/port.js";
 import { normalizeOrder } from "../failover/router.js";
+import { TokensAndHints } from "../failover/tokens-and-hints.js";
 import { normalizerFor } from "../series/normalize.js";
 import { createTransport, type Transport, type TransportOptions } from "../transport/transport.js";
 import type { ClientContext } from "./context.js";
@@ -60,7 +60,7 @@ export function createClientWith(parts: ClientParts): XhsClient & { readonly con
     normalizers: parts.normalizers,
     onDrift: transport ? (endpoint, path) => transport.recordDrift(endpoint, path) : undefined,
     health,
-    knowledge: new ClientKnowledge(),
+    knowledge: new TokensAndHints(),
     clock,
     sleep,
     order: normalizeOrder(options.series),

@@ -6,7 +6,7 @@
 import { endpoint as endpointNamed } from "../catalog/endpoints.js";
 import type { EndpointSpec } from "../catalog/types.js";
 import { InvalidInputError, isXhsError } from "../core/errors.js";
-import { emptyPayloadError, interpretPage } from "../failover/answers.js";
+import { emptyPayloadError, interpretPage } from "../failover/answer-verdicts.js";
 import { type Attempt, listPlanner, runFailover } from "../failover/run-failover.js";
 import type { Note, ResolvedLink, User } from "../model/types.js";
 import { noteUrl, parseRef, type RefKind, userUrl } from "../refs/parse-ref.js";

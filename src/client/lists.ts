@@ -19,10 +19,10 @@ import type { EndpointSpec } from "../catalog/types.js";
 import { AllSeriesFailedError, InvalidInputError, NotFoundError } from "../core/errors.js";
 import type { Paginator } from "../core/types.js";
 import type { Capability, Series } from "../core/vocabulary.js";
-import { CannotServeHere, wrongItemError } from "../failover/answers.js";
+import { CannotServeHere, wrongItemError } from "../failover/answer-verdicts.js";
+import { CommentThreadPaginator } from "../failover/comment-threads.js";
 import { type ListDefinition, ListPaginator, type ListRoute } from "../failover/paginate.js";
 import { type FilterRequest, requireRoutes } from "../failover/router.js";
-import { ThreadPaginator } from "../failover/threads.js";
 import type { Comment, Note, User } from "../model/types.js";
 import { checkId } from "../refs/ids.js";
 import { parseTopicRef } from "../refs/parse-ref.js";
@@ -337,7 +337,7 @@ export function comments(ctx: ClientContext, noteRef: string, options: CommentLi
     const token = xsecToken ?? ctx.knowledge.noteToken(id) ?? null;
     if (!options.withReplies) return commentList(ctx, id, token, options.sort, options);
     const { limit: _limit, cursor: _cursor, ...callOptions } = options;
-    return new ThreadPaginator({
+    return new CommentThreadPaginator({
       limit: options.limit,
       cursor: options.cursor,
       key: `threads:${id}:${options.sort ?? "-"}`,

@@ -3,7 +3,7 @@
  */
 import type { EndpointSpec } from "../catalog/types.js";
 import { InvalidInputError } from "../core/errors.js";
-import { emptyPayloadError, interpretPage, type PageAnswer, wrongItemError } from "../failover/answers.js";
+import { emptyPayloadError, interpretPage, type PageAnswer, wrongItemError } from "../failover/answer-verdicts.js";
 import { NoteDetailPlanner } from "../failover/note-detail.js";
 import { requireRoutes } from "../failover/router.js";
 import { type Attempt, type AttemptRunContext, listPlanner, runFailoverRounds } from "../failover/run-failover.js";

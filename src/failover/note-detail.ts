@@ -22,7 +22,7 @@ import {
   isInconclusiveAnswer,
   NotFoundAnswer,
   type PageAnswer,
-} from "./answers.js";
+} from "./answer-verdicts.js";
 import type { HealthBoard } from "./health.js";
 import type { Route } from "./router.js";
 import { type Attempt, type AttemptPlanner, healthOf, type Outcome, type Verdict } from "./run-failover.js";

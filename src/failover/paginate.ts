@@ -38,7 +38,7 @@ import {
   NotFoundAnswer,
   type PageAnswer,
   uncontradictedNotFound,
-} from "./answers.js";
+} from "./answer-verdicts.js";
 import { BloomFilter, DEFAULT_BLOOM_BYTES } from "./bloom.js";
 import { CURSOR_VERSION, decodeCursor, encodeCursor, type ListCursorState } from "./cursor.js";
 import { failureScope, type HealthBoard, type ScopedBreaker } from "./health.js";

@@ -25,7 +25,7 @@ import {
 } from "../core/errors.js";
 import type { Sleep } from "../core/types.js";
 import type { Capability, Series } from "../core/vocabulary.js";
-import { CannotServeHere, NotFoundAnswer, uncontradictedNotFound } from "./answers.js";
+import { CannotServeHere, NotFoundAnswer, uncontradictedNotFound } from "./answer-verdicts.js";
 import { failureScope, type HealthBoard, isHealthFailure } from "./health.js";
 
 export interface AttemptRunContext {

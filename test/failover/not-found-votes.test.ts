@@ -21,7 +21,7 @@ import {
   interpretPage,
   isInconclusiveAnswer,
   NotFoundAnswer,
-} from "../../src/failover/answers.js";
+} from "../../src/failover/answer-verdicts.js";
 import { HealthBoard } from "../../src/failover/health.js";
 import { type Attempt, listPlanner, runFailover, runFailoverRounds } from "../../src/failover/run-failover.js";
 import { normalizerFor } from "../../src/series/normalize.js";

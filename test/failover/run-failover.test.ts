@@ -14,7 +14,7 @@ import {
   type XhsError,
 } from "../../src/core/errors.js";
 import type { Series } from "../../src/core/vocabulary.js";
-import { CannotServeHere, InnerFailureAnswer, NotFoundAnswer } from "../../src/failover/answers.js";
+import { CannotServeHere, InnerFailureAnswer, NotFoundAnswer } from "../../src/failover/answer-verdicts.js";
 import { HealthBoard } from "../../src/failover/health.js";
 import { type Attempt, listPlanner, runFailover, runFailoverRounds } from "../../src/failover/run-failover.js";
 

@@ -17,7 +17,7 @@ const EXPLICIT_NOT_FOUND = /不存在|已删除|已被删除|被删除|注销|do
  */
 const SUGGESTED_NOT_FOUND = /暂时无法浏览|笔记状态异常|无法查看|not available/i;
 /**
- * App V2's answer to an id it does not know ("服务异常", tikhub-api.md §2), which is also its answer to many
+ * App V2's answer to an id it does not know ("服务异常", docs/reference-notes.md), which is also its answer to many
  * passing faults. A vote only on topic info, which no other series serves: a note or a user has a second
  * series to give a clearer answer, a topic has only App V2 asked again (see runFailoverRounds).
  */

@@ -10,7 +10,7 @@ import type { Comment, Note, NoteType, User } from "../model/types.js";
 import type { NormalizedItem } from "../series/types.js";
 
 /** Entries kept per map (default 50 000: about 5 MB at most). */
-export const DEFAULT_KNOWLEDGE_CAPACITY = 50_000;
+export const DEFAULT_TOKENS_AND_HINTS_CAPACITY = 50_000;
 
 class BoundedMap<V> {
   private readonly map = new Map<string, V>();
@@ -41,7 +41,8 @@ function isComment(item: NormalizedItem): item is Comment {
   return "noteId" in item && "rootId" in item;
 }
 
-export class ClientKnowledge {
+/** The tokens a call needs and the hints that make calls cheaper or empty pages suspect (see above). */
+export class TokensAndHints {
   private readonly noteTokens: BoundedMap<string>;
   private readonly userTokens: BoundedMap<string>;
   private readonly noteTypes: BoundedMap<NoteType>;
@@ -52,7 +53,7 @@ export class ClientKnowledge {
   /** Lists (by their key: capability, subject, filters) that have answered items (an empty first page is then a fault). */
   private readonly listsWithItems: BoundedMap<true>;
 
-  constructor(capacity = DEFAULT_KNOWLEDGE_CAPACITY) {
+  constructor(capacity = DEFAULT_TOKENS_AND_HINTS_CAPACITY) {
     this.noteTokens = new BoundedMap(capacity);
     this.userTokens = new BoundedMap(capacity);
     this.noteTypes = new BoundedMap(capacity);

@@ -9,7 +9,7 @@ import { InvalidInputError } from "../core/errors.js";
 import type { Page, Paginator } from "../core/types.js";
 import type { Comment } from "../model/types.js";
 
-export interface ThreadOptions {
+export interface CommentThreadOptions {
   limit?: number | undefined;
   cursor?: string | undefined;
   key: string;
@@ -18,7 +18,7 @@ export interface ThreadOptions {
   replies(commentId: string, cursor: string | undefined, limit: number | undefined): Paginator<Comment>;
 }
 
-interface ThreadCursor {
+interface CommentThreadCursor {
   v: 1;
   k: string;
   /** The top-level list's cursor (after the last top-level comment yielded); null when not started. */
@@ -29,10 +29,10 @@ interface ThreadCursor {
   t: { id: string; c: string | null; n: number } | null;
 }
 
-function decode(cursor: string, key: string): ThreadCursor {
-  let state: ThreadCursor;
+function decode(cursor: string, key: string): CommentThreadCursor {
+  let state: CommentThreadCursor;
   try {
-    state = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as ThreadCursor;
+    state = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as CommentThreadCursor;
   } catch {
     throw new InvalidInputError("The cursor is not a cursor xhs-kit made (not base64url JSON)");
   }
@@ -42,7 +42,7 @@ function decode(cursor: string, key: string): ThreadCursor {
   return state;
 }
 
-export class ThreadPaginator implements Paginator<Comment> {
+export class CommentThreadPaginator implements Paginator<Comment> {
   private outer: Paginator<Comment>;
   private outerIterator: AsyncIterator<Comment> | null = null;
   private outerDone = false;
@@ -51,7 +51,7 @@ export class ThreadPaginator implements Paginator<Comment> {
   private readonly reasons = new Set<string>();
   private started = false;
 
-  constructor(private readonly options: ThreadOptions) {
+  constructor(private readonly options: CommentThreadOptions) {
     this.outer = this.resetTo(options.cursor);
   }
 
@@ -78,7 +78,7 @@ export class ThreadPaginator implements Paginator<Comment> {
     const outerCursor = this.outer.cursor;
     const exhausted = this.outerDone && this.thread === null;
     if (exhausted) return null;
-    const state: ThreadCursor = {
+    const state: CommentThreadCursor = {
       v: 1,
       k: this.options.key,
       o: outerCursor,

@@ -1,5 +1,5 @@
 /**
- * The failover verdicts of src/failover/answers.ts, through its exported functions: which upstream answers
+ * The failover verdicts of src/failover/answer-verdicts.ts, through its exported functions: which upstream answers
  * are not-found votes (explicit or to be confirmed), which are inconclusive, what an empty answer says about
  * its subject (its evidence), what an empty-payload message may show, and when one vote is not contradicted.
  * Issue #17 (mutation survivors 2, 3, 10, 14 of the December list).
@@ -20,7 +20,7 @@ import {
   readEmptyEvidence,
   uncontradictedNotFound,
   wrongItemError,
-} from "../../src/failover/answers.js";
+} from "../../src/failover/answer-verdicts.js";
 import type { NormalizerLookup } from "../../src/failover/port.js";
 import { normalizerFor } from "../../src/series/normalize.js";
 import type { AnswerStatus, NormalizedItem } from "../../src/series/types.js";
