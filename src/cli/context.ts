@@ -3,6 +3,7 @@
  * `main(argv, io)` builds one per run, so tests inject streams, env and fetch without patching globals.
  */
 import type { ClientOptions, XhsClient } from "../client/types.js";
+import { createRedactor } from "../core/redact.js";
 
 /** A stream the CLI writes text to (process.stdout, a file, or a test buffer). */
 export interface TextSink {
@@ -52,27 +53,6 @@ export interface CliContext {
   readonly outputFailure: { closed: true } | { closed: false; error: Error } | undefined;
   /** Records that the output failed and aborts the command (`signal` fires), so no more is paid. */
   outputFailed(error: unknown): void;
-}
-
-const REDACTED = "[redacted]";
-/** Shorter secrets would turn ordinary text into "[redacted]"; real TikHub keys are far longer. */
-const MIN_SECRET_LENGTH = 4;
-
-export function makeRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const list = secrets.filter((s): s is string => typeof s === "string" && s.trim().length >= MIN_SECRET_LENGTH);
-  // Longest first, so a key that contains another secret is replaced whole.
-  list.sort((a, b) => b.length - a.length);
-  if (list.length === 0) return (text) => text;
-  return (text) => {
-    let out = text;
-    for (const secret of list) {
-      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-      // The same key percent-encoded (e.g. echoed inside a URL).
-      const encoded = encodeURIComponent(secret);
-      if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join(REDACTED);
-    }
-    return out;
-  };
 }
 
 const CLOSED_PIPE_CODES = new Set(["EPIPE", "ERR_STREAM_DESTROYED", "ECONNRESET"]);
@@ -140,7 +120,7 @@ function redactingSink(sink: TextSink, redact: (text: string) => string, onFailu
 }
 
 export function createContext(io: CliIo, signal: AbortSignal, abort: (reason: unknown) => void = () => {}): CliContext {
-  const redact = makeRedactor([io.env["TIKHUB_API_KEY"]]);
+  const redact = createRedactor([io.env["TIKHUB_API_KEY"]]);
   let outputFailure: CliContext["outputFailure"];
   const outputFailed = (error: unknown) => {
     if (outputFailure !== undefined) return;

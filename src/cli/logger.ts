@@ -3,15 +3,14 @@
  * `12:00:01.123 debug attempt endpoint=app_v2/get_image_note_detail outcome=ok http=200 ms=53`.
  * Every line passes the redactor (the API key, and any `Authorization`/`apiKey` field, never appear).
  */
+import { createRedactor, isSecretField, REDACTED } from "../core/redact.js";
 import type { Logger } from "../core/types.js";
 import type { TextSink } from "./context.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-/** Field names whose values are secrets whatever they hold. */
-const SECRET_FIELD = /^(authorization|api[-_]?key|apikey|token|x-api-key|password|secret)$/i;
-/** A bearer credential anywhere in a string. */
-const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+/** Credential shapes (Bearer, the 令牌为 echo) are hidden whatever redactor the caller passes. */
+const hideCredentials = createRedactor();
 
 export interface CliLoggerOptions {
   level?: LogLevel;
@@ -24,7 +23,7 @@ function formatValue(value: unknown): string {
   if (typeof value === "string") return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
   if (value instanceof Error) return JSON.stringify(value.message);
   try {
-    return JSON.stringify(value, (key, v) => (SECRET_FIELD.test(key) ? "[redacted]" : v)) ?? String(value);
+    return JSON.stringify(value, (key, v) => (isSecretField(key) ? REDACTED : v)) ?? String(value);
   } catch {
     return String(value);
   }
@@ -38,9 +37,9 @@ export function createCliLogger(sink: TextSink, options: CliLoggerOptions = {}):
     if (RANK[level] < min) return;
     const fields = Object.entries(data ?? {})
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${SECRET_FIELD.test(k) ? "[redacted]" : formatValue(v)}`);
+      .map(([k, v]) => `${k}=${isSecretField(k) ? REDACTED : formatValue(v)}`);
     const line = [now().toISOString().slice(11, 23), level, msg, ...fields].join(" ");
-    sink.write(`${redact(line).replace(BEARER, "$1[redacted]")}\n`);
+    sink.write(`${hideCredentials(redact(line))}\n`);
   };
   return {
     debug: (msg, data) => log("debug", msg, data),

@@ -1,12 +1,27 @@
 /**
- * Key redaction. TikHub's 401 body echoes the submitted key ("您提交的API令牌为 <KEY>"), so every text
- * that may carry an upstream body (error messages, log lines) goes through `redact` first.
+ * The one redactor. TikHub's 401 body echoes the submitted key ("您提交的API令牌为 <KEY>"), so every text
+ * that may carry an upstream body (error messages, log lines, stored rows, CLI output) goes through it.
+ * Rules, the union of what the store, the CLI, its logger and the transport each used to apply:
+ * each secret and its URL-encoded form, Bearer credentials, the "令牌为"/"token:" echo, `api_key=`-style
+ * assignments, and whole values under secret-named fields.
  */
 
+/** The one marker that stands where a secret was. */
 export const REDACTED = "[REDACTED]";
 
-/** Secrets shorter than this are not searched for (replacing "a" everywhere would garble text). */
-const MIN_SECRET_LENGTH = 6;
+/**
+ * Secrets shorter than this are not searched for (replacing "a" everywhere would garble text). 4 is the
+ * lowest any surface used (the CLI's): a higher floor would let a short key through where it is hidden today.
+ */
+export const MIN_SECRET_LENGTH = 4;
+
+/** Field names whose values are secrets whatever they hold. */
+const SECRET_FIELD = /^(authorization|api[-_]?key|apikey|token|x-api-key|password|secret)$/i;
+
+/** True for a field name whose value is a secret whatever it holds (`authorization`, `apiKey`, …). */
+export function isSecretField(name: string): boolean {
+  return SECRET_FIELD.test(name);
+}
 
 /**
  * A credential value: token characters (RFC 6750's b64token: letters, digits, `-._~+/`, then `=`
@@ -26,39 +41,57 @@ const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   ),
 ];
 
+/** Replaces each known secret, and anything shaped like a credential, with {@link REDACTED}. */
+export type Redactor = (text: string) => string;
+
+type Secrets = readonly (string | undefined | null)[];
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Replaces each secret, and anything shaped like a credential, with "[REDACTED]". */
-export function redact(text: string, secrets: readonly (string | undefined | null)[] = []): string {
-  let out = text;
+/** Builds the redactor for these secrets once (the needles are sorted and compiled up front). */
+export function createRedactor(secrets: Secrets = []): Redactor {
+  const needles = new Set<string>();
   for (const secret of secrets) {
-    if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
-    out = out.replace(new RegExp(escapeRegExp(secret), "g"), REDACTED);
+    if (typeof secret !== "string" || secret.trim().length < MIN_SECRET_LENGTH) continue;
+    needles.add(secret);
     // The key can also travel URL-encoded (a query string, a cookie).
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.replace(new RegExp(escapeRegExp(encoded), "g"), REDACTED);
+    needles.add(encodeURIComponent(secret));
   }
-  for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, `$1${REDACTED}`);
-  return out;
+  // Longest first, so a key that contains another secret is replaced whole.
+  const sorted = [...needles].sort((a, b) => b.length - a.length);
+  const needlePattern = sorted.length > 0 ? new RegExp(sorted.map(escapeRegExp).join("|"), "g") : undefined;
+  return (text) => {
+    let out = needlePattern ? text.replace(needlePattern, REDACTED) : text;
+    for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, `$1${REDACTED}`);
+    return out;
+  };
 }
 
-/** Redacts every string inside a JSON-like value (objects, arrays), returning a copy; cycles become "[Circular]". */
-export function redactDeep<T>(value: T, secrets: readonly (string | undefined | null)[] = []): T {
+/** One-off form of {@link createRedactor}: prefer building the redactor once where it is called often. */
+export function redact(text: string, secrets: Secrets = []): string {
+  return createRedactor(secrets)(text);
+}
+
+/** Redacts every string inside a JSON-like value with `redactor`, returning a copy; cycles become "[Circular]". */
+export function redactValue<T>(value: T, redactor: Redactor): T {
   const seen = new WeakSet<object>();
   const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return redact(v, secrets);
+    if (typeof v === "string") return redactor(v);
     if (v === null || typeof v !== "object") return v;
     if (seen.has(v)) return "[Circular]";
     seen.add(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v instanceof Error) return redact(`${v.name}: ${v.message}`, secrets);
+    if (v instanceof Error) return redactor(`${v.name}: ${v.message}`);
     const out: Record<string, unknown> = {};
-    for (const [k, inner] of Object.entries(v)) {
-      out[k] = /^(authorization|api[_-]?key|apikey|token)$/i.test(k) ? REDACTED : walk(inner);
-    }
+    for (const [k, inner] of Object.entries(v)) out[k] = isSecretField(k) ? REDACTED : walk(inner);
     return out;
   };
   return walk(value) as T;
+}
+
+/** Redacts every string inside a JSON-like value (objects, arrays), returning a copy; cycles become "[Circular]". */
+export function redactDeep<T>(value: T, secrets: Secrets = []): T {
+  return redactValue(value, createRedactor(secrets));
 }

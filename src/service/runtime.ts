@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { transportOf } from "../client/create-client.js";
 import type { XhsClient } from "../client/types.js";
 import { systemClock } from "../core/clock.js";
-import { redact } from "../core/redact.js";
+import { createRedactor } from "../core/redact.js";
 import type { Clock } from "../core/types.js";
 import { AnswerCache } from "./answer-cache.js";
 import { createExecutor, type Executor } from "./executor.js";
@@ -71,7 +71,7 @@ export function createServerRuntime(options: RuntimeOptions): ServerRuntime {
   const removeGate = transportOf(options.client)?.ledger.addGate(spend);
   const controller = new AbortController();
   const executor = createExecutor({ client: options.client, cache, spend, signal: controller.signal });
-  const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string" && s.length >= 4);
+  const redact = createRedactor(options.secrets ?? []);
   return {
     client: options.client,
     executor,
@@ -80,7 +80,7 @@ export function createServerRuntime(options: RuntimeOptions): ServerRuntime {
     metrics,
     clock,
     version: packageVersion(),
-    redact: (text) => redact(text, secrets),
+    redact,
     close: () => {
       unsubscribe();
       removeGate?.();

@@ -27,6 +27,7 @@ import {
   resolveFormat,
 } from "../../src/cli/output.js";
 import { terminalLines, terminalText } from "../../src/cli/terminal-text.js";
+import { REDACTED } from "../../src/core/redact.js";
 import { makeNote, memorySink, parseCsv } from "./helpers.js";
 
 function tempDir(): string {
@@ -189,7 +190,7 @@ describe("atomic files", () => {
     await out.commit();
     const text = readFileSync(path.join(dir, "n.jsonl"), "utf8");
     expect(text).not.toContain("sk-secret-key-42");
-    expect(text).toContain("[redacted]");
+    expect(text).toContain(REDACTED);
   });
 });
 

@@ -4,9 +4,9 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeRedactor } from "../../src/cli/context.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { createCliLogger } from "../../src/cli/logger.js";
+import { createRedactor, REDACTED } from "../../src/core/redact.js";
 import { GUIDE } from "../../src/simulator/world/world.js";
 import { memorySink, simRig } from "./helpers.js";
 
@@ -58,8 +58,8 @@ describe("the key never leaks", () => {
 
 describe("redaction helpers", () => {
   it("the redactor replaces the key and its URL-encoded form, and ignores too-short secrets", () => {
-    const redact = makeRedactor(["ab+c/d=key-long", "x"]);
-    expect(redact("k=ab+c/d=key-long&u=ab%2Bc%2Fd%3Dkey-long x")).toBe("k=[redacted]&u=[redacted] x");
+    const redact = createRedactor(["ab+c/d=key-long", "x"]);
+    expect(redact("k=ab+c/d=key-long&u=ab%2Bc%2Fd%3Dkey-long x")).toBe(`k=${REDACTED}&u=${REDACTED} x`);
   });
 
   it("the logger hides secret fields and bearer tokens whatever the key", () => {

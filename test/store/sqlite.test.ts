@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT, exitCodeFor } from "../../src/cli/exit-codes.js";
+import { REDACTED } from "../../src/core/redact.js";
 import { LATEST_SCHEMA_VERSION, openSqliteStore, StoreOpenError } from "../../src/store/index.js";
 import { MIGRATIONS } from "../../src/store/sqlite/migrations.js";
 import { type BackendFactory, runStoreConformance } from "./conformance.js";
@@ -264,7 +265,7 @@ describe("sqlite store: the file", () => {
     for (const file of files) expect(readFileSync(file).includes(secret), file).toBe(false);
     await store.close();
     expect(readFileSync(path).includes(secret)).toBe(false);
-    expect(readFileSync(path).includes("[redacted]")).toBe(true);
+    expect(readFileSync(path).includes(REDACTED)).toBe(true);
   });
 
   it("recovers leases after the process is killed with SIGKILL mid-job", async () => {
