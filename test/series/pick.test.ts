@@ -1,53 +1,56 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  bool,
-  count,
   fields,
-  get,
-  has,
-  id,
-  int,
+  hasValue,
   keys,
-  list,
-  nonEmpty,
-  obj,
-  text,
-  time,
+  pickBool,
+  pickCount,
+  pickId,
+  pickInt,
+  pickList,
+  pickNonEmpty,
+  pickObject,
+  pickText,
+  pickTime,
+  pickValue,
 } from "../../src/series/shared/pick.js";
 
 describe("keys(): compiled field-name lists", () => {
   it("tries each name in order, snake_case before its camelCase twin, skipping null", () => {
     const likes = keys("liked_count", "interact_info.liked_count");
-    expect(get({ liked_count: 1, likedCount: 2 }, likes)).toBe(1);
-    expect(get({ liked_count: null, likedCount: 2 }, likes)).toBe(2);
-    expect(get({ interactInfo: { likedCount: "3" } }, likes)).toBe("3");
-    expect(get({ interact_info: null, interactInfo: { liked_count: 4 } }, likes)).toBe(4);
-    expect(get({ interact_info: "x" }, likes)).toBeUndefined();
-    expect(get({ interact_info: [{ liked_count: 5 }] }, likes)).toBeUndefined();
-    expect(has({}, likes)).toBe(false);
+    expect(pickValue({ liked_count: 1, likedCount: 2 }, likes)).toBe(1);
+    expect(pickValue({ liked_count: null, likedCount: 2 }, likes)).toBe(2);
+    expect(pickValue({ interactInfo: { likedCount: "3" } }, likes)).toBe("3");
+    expect(pickValue({ interact_info: null, interactInfo: { liked_count: 4 } }, likes)).toBe(4);
+    expect(pickValue({ interact_info: "x" }, likes)).toBeUndefined();
+    expect(pickValue({ interact_info: [{ liked_count: 5 }] }, likes)).toBeUndefined();
+    expect(hasValue({}, likes)).toBe(false);
   });
 
   it("reads nothing from non-objects", () => {
-    for (const source of [undefined, null, 3, "s", [], [{ id: "a" }]]) expect(get(source, keys("id"))).toBeUndefined();
+    for (const source of [undefined, null, 3, "s", [], [{ id: "a" }]])
+      expect(pickValue(source, keys("id"))).toBeUndefined();
   });
 
   it("typed pickers fall through to the next name when a value does not fit", () => {
-    expect(id({ id: " ", note_id: "n1" }, keys("id", "note_id"))).toBe("n1");
-    expect(id({ id: 2 ** 53 + 2, note_id: 7 }, keys("id", "note_id"))).toBe("7");
-    expect(text({ title: "", display_title: "" }, keys("title", "display_title"))).toBe("");
-    expect(text({ title: "", display_title: "t" }, keys("title", "display_title"))).toBe("t");
-    expect(text({}, keys("title"))).toBeNull();
-    expect(nonEmpty({ url: " ", url_pre: "u" }, keys("url", "url_pre"))).toBe("u");
-    expect(int({ width: "x", w: "12" }, keys("width", "w"))).toBe(12);
-    expect(count({ a: "garbage", b: "1.2万" }, keys("a", "b"))).toEqual({ value: 12000, approx: true });
-    expect(count({}, keys("a"))).toEqual({ value: null, approx: false });
-    expect(time({ time: 0, create_time: 1705104003 }, keys("time", "create_time"))).toBe("2024-01-13T00:00:03.000Z");
+    expect(pickId({ id: " ", note_id: "n1" }, keys("id", "note_id"))).toBe("n1");
+    expect(pickId({ id: 2 ** 53 + 2, note_id: 7 }, keys("id", "note_id"))).toBe("7");
+    expect(pickText({ title: "", display_title: "" }, keys("title", "display_title"))).toBe("");
+    expect(pickText({ title: "", display_title: "t" }, keys("title", "display_title"))).toBe("t");
+    expect(pickText({}, keys("title"))).toBeNull();
+    expect(pickNonEmpty({ url: " ", url_pre: "u" }, keys("url", "url_pre"))).toBe("u");
+    expect(pickInt({ width: "x", w: "12" }, keys("width", "w"))).toBe(12);
+    expect(pickCount({ a: "garbage", b: "1.2万" }, keys("a", "b"))).toEqual({ value: 12000, approx: true });
+    expect(pickCount({}, keys("a"))).toEqual({ value: null, approx: false });
+    expect(pickTime({ time: 0, create_time: 1705104003 }, keys("time", "create_time"))).toBe(
+      "2024-01-13T00:00:03.000Z",
+    );
     // The camelCase twin is read only when the snake_case name is absent, as before.
-    expect(bool({ has_more: "maybe", hasMore: "false" }, keys("has_more"))).toBeNull();
-    expect(bool({ has_more: "maybe", more: 1 }, keys("has_more", "more"))).toBe(true);
-    expect(list({ a: {}, b: [1] }, keys("a", "b"))).toEqual([1]);
-    expect(obj({ a: [], b: { x: 1 } }, keys("a", "b"))).toEqual({ x: 1 });
+    expect(pickBool({ has_more: "maybe", hasMore: "false" }, keys("has_more"))).toBeNull();
+    expect(pickBool({ has_more: "maybe", more: 1 }, keys("has_more", "more"))).toBe(true);
+    expect(pickList({ a: {}, b: [1] }, keys("a", "b"))).toEqual([1]);
+    expect(pickObject({ a: [], b: { x: 1 } }, keys("a", "b"))).toEqual({ x: 1 });
   });
 
   it("agrees with a plain reference reader on arbitrary objects", () => {
@@ -76,7 +79,7 @@ describe("keys(): compiled field-name lists", () => {
     fc.assert(
       fc.property(value, (source) => {
         const expected = names.map((n) => reference(source, n)).find((v) => v !== undefined);
-        expect(get(source, compiled)).toEqual(expected);
+        expect(pickValue(source, compiled)).toEqual(expected);
       }),
     );
   });
@@ -84,7 +87,7 @@ describe("keys(): compiled field-name lists", () => {
   it("fields() names alternatives with |, and refuses names that are not plain identifiers", () => {
     const [field] = fields("id|user_id");
     expect(field?.name).toBe("id|user_id");
-    expect(field && has({ userId: "u" }, field.keys)).toBe(true);
+    expect(field && hasValue({ userId: "u" }, field.keys)).toBe(true);
     expect(() => keys('a"];process.exit();//')).toThrow(/unsupported field name/);
     expect(() => keys("a..b")).toThrow(/unsupported field name/);
   });

@@ -20,7 +20,7 @@ import {
   requestedRoot,
 } from "../shared/lists.js";
 import { defineNormalizer, firstId, nextPageNumber, setIf } from "../shared/normalizer.js";
-import { bool, fields, get, id, isObj, keys } from "../shared/pick.js";
+import { fields, isObj, keys, pickBool, pickId, pickValue } from "../shared/pick.js";
 import { resolveLink } from "../shared/resolve.js";
 import type { Normalizer } from "../types.js";
 
@@ -53,7 +53,7 @@ const noteInfo = defineNormalizer((a) => {
   let path = "data.data";
   for (
     let depth = 0;
-    depth < 3 && isObj(value) && get(value, K.noteList) === undefined && !get(value, K.idOrNoteId);
+    depth < 3 && isObj(value) && pickValue(value, K.noteList) === undefined && !pickValue(value, K.idOrNoteId);
     depth++
   ) {
     const inner = value.data;
@@ -74,8 +74,8 @@ const userNotes = defineNormalizer((a) => {
   const notes = onlyAuthoredBy(buildNotes(a, located, LIST_NOTE_FIELDS), a.params.user_id);
   const tail = last(located);
   const next: Record<string, string> = {};
-  setIf(next, "cursor", id(payload, K.cursor) ?? id(tail, K.cursor) ?? id(tail, K.noteIdOrId));
-  return page(notes, bool(payload, K.hasMore), Object.keys(next).length ? next : null);
+  setIf(next, "cursor", pickId(payload, K.cursor) ?? pickId(tail, K.cursor) ?? pickId(tail, K.noteIdOrId));
+  return page(notes, pickBool(payload, K.hasMore), Object.keys(next).length ? next : null);
 });
 
 /** `data.data.comments[]`; next `start` = the answer's `cursor` (plain id or JSON), else the last comment id. */
@@ -84,8 +84,8 @@ const noteComments = defineNormalizer((a) => {
   const located = listAt(a, payload, COMMENTS, "data.data") ?? [];
   const comments = buildComments(a, located, COMMENT_FIELDS, null);
   const next: Record<string, string> = {};
-  setIf(next, "start", id(payload, K.cursor) ?? id(last(located), K.id));
-  return page(comments, bool(payload, K.hasMore), Object.keys(next).length ? next : null);
+  setIf(next, "start", pickId(payload, K.cursor) ?? pickId(last(located), K.id));
+  return page(comments, pickBool(payload, K.hasMore), Object.keys(next).length ? next : null);
 });
 
 /** Replies: `data.data.comments[]` (or `data.data` as the array); next `start` = the last reply id. */
@@ -95,10 +95,10 @@ const subComments = defineNormalizer((a) => {
     : (listAt(a, a.object(a.payload, "data.data"), COMMENTS, "data.data") ?? []);
   const replies = buildComments(a, located, COMMENT_FIELDS, requestedRoot(a));
   const next: Record<string, string> = {};
-  setIf(next, "start", id(last(located), K.id) ?? id(a.payload, K.cursor));
+  setIf(next, "start", pickId(last(located), K.id) ?? pickId(a.payload, K.cursor));
   return page(
     replies,
-    Array.isArray(a.payload) ? null : bool(a.payload, K.hasMore),
+    Array.isArray(a.payload) ? null : pickBool(a.payload, K.hasMore),
     Object.keys(next).length ? next : null,
   );
 });
@@ -113,7 +113,7 @@ const searchNotes = defineNormalizer((a) => {
   const next: Record<string, string> = { page: nextPageNumber(sources, a.params) };
   setIf(next, "search_id", firstId(sources, K.searchId) ?? (a.params.search_id || null));
   setIf(next, "session_id", firstId(sources, K.sessionId) ?? (a.params.session_id || null));
-  return page(notes, bool(payload, K.hasMore) ?? bool(a.wrapper, K.hasMore), next);
+  return page(notes, pickBool(payload, K.hasMore) ?? pickBool(a.wrapper, K.hasMore), next);
 });
 
 export const APP_V1_NORMALIZERS: Record<string, Normalizer> = {

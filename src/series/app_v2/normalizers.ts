@@ -20,7 +20,7 @@ import {
   requestedRoot,
 } from "../shared/lists.js";
 import { appCommentNext, defineNormalizer, firstId, nextPageNumber, param, setIf } from "../shared/normalizer.js";
-import { bool, type Field, fields, get, id, keys } from "../shared/pick.js";
+import { type Field, fields, keys, pickBool, pickId, pickValue } from "../shared/pick.js";
 import { buildTopic } from "../shared/records.js";
 import type { Normalizer } from "../types.js";
 
@@ -103,8 +103,8 @@ const userPostedNotes = defineNormalizer((a) => {
   const notes = onlyAuthoredBy(buildNotes(a, located, LIST_NOTE_FIELDS), a.params.user_id);
   const tail = last(located);
   const next: Record<string, string> = {};
-  setIf(next, "cursor", id(tail, K.cursor) ?? id(tail, K.noteId));
-  return page(notes, bool(payload, K.hasMore), Object.keys(next).length ? next : null);
+  setIf(next, "cursor", pickId(tail, K.cursor) ?? pickId(tail, K.noteId));
+  return page(notes, pickBool(payload, K.hasMore), Object.keys(next).length ? next : null);
 });
 
 /** Public favourites: shape assumed as posted notes; next `cursor` = the answer's cursor, else the last note id. */
@@ -114,8 +114,8 @@ const userFavedNotes = defineNormalizer((a) => {
   const notes = buildNotes(a, located, FAVED_NOTE_FIELDS);
   const tail = last(located);
   const next: Record<string, string> = {};
-  setIf(next, "cursor", id(payload, K.cursor) ?? id(tail, K.noteId));
-  return page(notes, bool(payload, K.hasMore), Object.keys(next).length ? next : null);
+  setIf(next, "cursor", pickId(payload, K.cursor) ?? pickId(tail, K.noteId));
+  return page(notes, pickBool(payload, K.hasMore), Object.keys(next).length ? next : null);
 });
 
 /**
@@ -127,8 +127,8 @@ const noteComments = defineNormalizer((a) => {
   const located = listAt(a, payload, COMMENTS, "data.data") ?? [];
   a.expect(payload, "data.data", COMMENT_PAGE_FIELDS);
   const comments = buildComments(a, located, COMMENT_FIELDS, null);
-  const cursor = get(payload, K.cursor) ?? id(last(located), K.id);
-  return page(comments, bool(payload, K.hasMore), appCommentNext(cursor, a.params, 0));
+  const cursor = pickValue(payload, K.cursor) ?? pickId(last(located), K.id);
+  return page(comments, pickBool(payload, K.hasMore), appCommentNext(cursor, a.params, 0));
 });
 
 /** `data.data.comments[]` replies; `rootId` from the request's `comment_id`; first `index` is 1. */
@@ -137,8 +137,8 @@ const noteSubComments = defineNormalizer((a) => {
   const located = listAt(a, payload, COMMENTS, "data.data") ?? [];
   a.expect(payload, "data.data", COMMENT_PAGE_FIELDS);
   const replies = buildComments(a, located, REPLY_FIELDS, requestedRoot(a));
-  const cursor = get(payload, K.cursor) ?? id(last(located), K.id);
-  return page(replies, bool(payload, K.hasMore), appCommentNext(cursor, a.params, 0));
+  const cursor = pickValue(payload, K.cursor) ?? pickId(last(located), K.id);
+  return page(replies, pickBool(payload, K.hasMore), appCommentNext(cursor, a.params, 0));
 });
 
 /**
@@ -158,7 +158,7 @@ const searchNotes = defineNormalizer((a) => {
   const next: Record<string, string> = { page: nextPageNumber(sources, a.params) };
   setIf(next, "search_id", searchId);
   setIf(next, "search_session_id", sessionId);
-  const hasMore = bool(payload, K.hasMore) ?? bool(a.wrapper, K.hasMore);
+  const hasMore = pickBool(payload, K.hasMore) ?? pickBool(a.wrapper, K.hasMore);
   return page(notes, hasMore, next);
 });
 
@@ -170,7 +170,7 @@ const searchUsers = defineNormalizer((a) => {
   const sources = [a.wrapper, payload];
   const next: Record<string, string> = { page: nextPageNumber(sources, a.params) };
   setIf(next, "search_id", firstId(sources, K.searchId) ?? (a.params.search_id || null));
-  const hasMore = bool(payload, K.hasMore) ?? bool(a.wrapper, K.hasMore);
+  const hasMore = pickBool(payload, K.hasMore) ?? pickBool(a.wrapper, K.hasMore);
   return page(users, hasMore, next);
 });
 
@@ -194,25 +194,27 @@ const topicInfo = defineNormalizer((a) => {
  */
 export const topicFeed = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
-  const holder = get(payload, K.items) !== undefined || get(payload, K.notes) !== undefined ? payload : a.wrapper;
+  const holder =
+    pickValue(payload, K.items) !== undefined || pickValue(payload, K.notes) !== undefined ? payload : a.wrapper;
   const holderPath = holder === payload ? "data.data" : "data";
   const items = listAt(a, holder, FEED_ITEMS, holderPath) ?? [];
   const located = items.map((item) => innerNote(a, item, () => true)).filter((n) => n !== null);
   const notes = buildNotes(a, located, TOPIC_FEED_NOTE_FIELDS);
   const tail = last(items);
-  const tailNote = get(tail, K.note);
+  const tailNote = pickValue(tail, K.note);
   const next: Record<string, string> = {};
-  setIf(next, "cursor_score", param(get(tail, K.cursorScore) ?? get(tailNote, K.cursorScore)));
-  setIf(next, "last_note_id", id(tail, K.id) ?? id(tailNote, K.noteId));
-  setIf(next, "last_note_ct", param(get(tail, K.createTime) ?? get(tailNote, K.createTime)));
+  setIf(next, "cursor_score", param(pickValue(tail, K.cursorScore) ?? pickValue(tailNote, K.cursorScore)));
+  setIf(next, "last_note_id", pickId(tail, K.id) ?? pickId(tailNote, K.noteId));
+  setIf(next, "last_note_ct", param(pickValue(tail, K.createTime) ?? pickValue(tailNote, K.createTime)));
   const sources = [payload, a.wrapper];
   setIf(next, "session_id", firstId(sources, K.sessionId) ?? (a.params.session_id || null));
   setIf(
     next,
     "first_load_time",
-    param(get(payload, K.firstLoadTime) ?? get(a.wrapper, K.firstLoadTime)) ?? (a.params.first_load_time || null),
+    param(pickValue(payload, K.firstLoadTime) ?? pickValue(a.wrapper, K.firstLoadTime)) ??
+      (a.params.first_load_time || null),
   );
-  return page(notes, bool(payload, K.hasMore) ?? bool(a.wrapper, K.hasMore), next);
+  return page(notes, pickBool(payload, K.hasMore) ?? pickBool(a.wrapper, K.hasMore), next);
 });
 
 export const APP_V2_NORMALIZERS: Record<string, Normalizer> = {

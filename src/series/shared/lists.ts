@@ -6,7 +6,7 @@ import type { Comment, Note, Topic, User } from "../../model/types.js";
 import type { Normalizer } from "../types.js";
 import { page } from "./envelope.js";
 import { type Answer, defineNormalizer } from "./normalizer.js";
-import { type Field, fields, get, id, keys, type Obj } from "./pick.js";
+import { type Field, fields, keys, type Obj, pickId, pickValue } from "./pick.js";
 import { buildComment, buildNote, buildUser, type NoteExtras } from "./records.js";
 
 const NOTE_LIST = keys("note_list");
@@ -33,7 +33,7 @@ export function candidateNotes(answer: Answer, value: unknown, path: string): Lo
   const out: Located[] = [];
   const entryPath = Array.isArray(value) ? `${path}[]` : path;
   for (const entry of entries) {
-    const noteList = get(entry, NOTE_LIST);
+    const noteList = pickValue(entry, NOTE_LIST);
     if (noteList !== undefined) {
       for (const raw of answer.objects(noteList, `${entryPath}.note_list`) ?? []) {
         out.push({ raw, path: `${entryPath}.note_list[]` });
@@ -47,7 +47,9 @@ export function candidateNotes(answer: Answer, value: unknown, path: string): Lo
 
 /** Id and token of the wrapping item, when there is one (web search `items[].id`, `items[].xsec_token`). */
 export function wrappingItem(located: Located): NoteExtras {
-  return located.item ? { fallbackId: id(located.item, ITEM_ID), fallbackToken: id(located.item, XSEC_TOKEN) } : {};
+  return located.item
+    ? { fallbackId: pickId(located.item, ITEM_ID), fallbackToken: pickId(located.item, XSEC_TOKEN) }
+    : {};
 }
 
 /** Builds notes, reporting expected fields missing from each raw note. */
@@ -75,7 +77,7 @@ export function listAt(
   path: string,
 ): Located[] | undefined {
   for (const field of candidates) {
-    const value = get(source, field.keys);
+    const value = pickValue(source, field.keys);
     if (value !== undefined) {
       const listPath = `${path}.${field.name}`;
       return (answer.objects(value, listPath) ?? []).map((raw) => ({ raw, path: `${listPath}[]` }));
@@ -176,7 +178,7 @@ export function last(located: Located[] | undefined): Obj | undefined {
 /** The inner note of a search or feed item (`note`, `note_card`), or the item itself when it is flat. */
 export function innerNote(answer: Answer, item: Located, flatWhen: (raw: Obj) => boolean): Located | null {
   for (const field of INNER_NOTE) {
-    const value = get(item.raw, field.keys);
+    const value = pickValue(item.raw, field.keys);
     if (value !== undefined) {
       const path = `${item.path}.${field.name}`;
       const inner = answer.object(value, path);

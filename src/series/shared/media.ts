@@ -4,7 +4,18 @@
  * is a JSON number past 2^53, already corrupted by JSON.parse.
  */
 import type { NoteImage, NoteVideo } from "../../model/types.js";
-import { get, int, isObj, keys, list, nonEmpty, num, type Obj, obj, objects } from "./pick.js";
+import {
+  isObj,
+  keys,
+  type Obj,
+  objects,
+  pickInt,
+  pickList,
+  pickNonEmpty,
+  pickNumber,
+  pickObject,
+  pickValue,
+} from "./pick.js";
 
 /** The names each media field is read from, in order (compiled once: see pick.ts `keys`). */
 const MEDIA = {
@@ -38,9 +49,9 @@ function sceneRank(scene: unknown): number {
 
 function infoListUrl(image: Obj, minRank: number): string | null {
   let best: { url: string; rank: number } | null = null;
-  for (const entry of objects(get(image, MEDIA.infoList))) {
-    const url = nonEmpty(entry, MEDIA.url);
-    const rank = sceneRank(get(entry, MEDIA.scene));
+  for (const entry of objects(pickValue(image, MEDIA.infoList))) {
+    const url = pickNonEmpty(entry, MEDIA.url);
+    const rank = sceneRank(pickValue(entry, MEDIA.scene));
     if (url && rank >= minRank && (best === null || rank > best.rank)) best = { url, rank };
   }
   return best?.url ?? null;
@@ -53,11 +64,11 @@ function infoListUrl(image: Obj, minRank: number): string | null {
  */
 export function largestImageUrl(image: Obj): string | null {
   return (
-    nonEmpty(image, MEDIA.large) ??
+    pickNonEmpty(image, MEDIA.large) ??
     infoListUrl(image, 3) ??
-    nonEmpty(image, MEDIA.urlDefault) ??
+    pickNonEmpty(image, MEDIA.urlDefault) ??
     infoListUrl(image, 1) ??
-    nonEmpty(image, MEDIA.preview) ??
+    pickNonEmpty(image, MEDIA.preview) ??
     infoListUrl(image, 0)
   );
 }
@@ -77,19 +88,19 @@ function renditions(stream: Obj | undefined): Rendition[] {
   if (!stream) return [];
   const out: Rendition[] = [];
   for (const codec of CODECS) {
-    const entries = objects(get(stream, codec))
+    const entries = objects(pickValue(stream, codec))
       .map((entry): Rendition | null => {
-        const backups = (list(entry, MEDIA.backupUrls) ?? []).filter(
+        const backups = (pickList(entry, MEDIA.backupUrls) ?? []).filter(
           (u): u is string => typeof u === "string" && u !== "",
         );
-        const url = nonEmpty(entry, MEDIA.masterUrl) ?? backups[0];
+        const url = pickNonEmpty(entry, MEDIA.masterUrl) ?? backups[0];
         if (!url) return null;
         return {
           url,
           backups: backups.filter((u) => u !== url),
-          width: int(entry, MEDIA.width),
-          height: int(entry, MEDIA.height),
-          durationMs: num(entry, MEDIA.renditionDuration),
+          width: pickInt(entry, MEDIA.width),
+          height: pickInt(entry, MEDIA.height),
+          durationMs: pickNumber(entry, MEDIA.renditionDuration),
         };
       })
       .filter((r): r is Rendition => r !== null);
@@ -102,11 +113,11 @@ function renditions(stream: Obj | undefined): Rendition[] {
 
 /** The motion clip of a live photo: App `live_photo.media.stream` (often h265 only), web `live_photo: true` + `stream`. */
 export function livePhotoUrl(image: Obj): string | null {
-  const live = get(image, MEDIA.livePhoto);
+  const live = pickValue(image, MEDIA.livePhoto);
   const stream = isObj(live)
-    ? (obj(live, MEDIA.liveStream) ?? undefined)
+    ? (pickObject(live, MEDIA.liveStream) ?? undefined)
     : live === true
-      ? obj(image, MEDIA.stream)
+      ? pickObject(image, MEDIA.stream)
       : undefined;
   return renditions(stream)[0]?.url ?? null;
 }
@@ -118,8 +129,8 @@ export function buildImages(images: unknown[] | undefined): NoteImage[] {
     if (!url) continue;
     out.push({
       url,
-      width: int(image, MEDIA.width),
-      height: int(image, MEDIA.height),
+      width: pickInt(image, MEDIA.width),
+      height: pickInt(image, MEDIA.height),
       livePhotoUrl: livePhotoUrl(image),
     });
   }
@@ -133,7 +144,7 @@ export function buildImages(images: unknown[] | undefined): NoteImage[] {
  */
 export function buildVideo(video: Obj | undefined): NoteVideo | null {
   if (!video) return null;
-  const all = renditions(obj(video, MEDIA.videoStream));
+  const all = renditions(pickObject(video, MEDIA.videoStream));
   const chosen = all[0];
   if (!chosen) return null;
   const backupUrls: string[] = [];
@@ -143,12 +154,13 @@ export function buildVideo(video: Obj | undefined): NoteVideo | null {
     }
   }
   const durationSec =
-    num(video, MEDIA.videoDuration) ?? (chosen.durationMs !== null ? Math.round(chosen.durationMs) / 1000 : null);
+    pickNumber(video, MEDIA.videoDuration) ??
+    (chosen.durationMs !== null ? Math.round(chosen.durationMs) / 1000 : null);
   return {
     url: chosen.url,
     backupUrls,
     durationSec,
-    width: chosen.width ?? int(video, MEDIA.videoWidth),
-    height: chosen.height ?? int(video, MEDIA.videoHeight),
+    width: chosen.width ?? pickInt(video, MEDIA.videoWidth),
+    height: chosen.height ?? pickInt(video, MEDIA.videoHeight),
   };
 }

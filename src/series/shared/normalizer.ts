@@ -4,7 +4,7 @@
  */
 import type { NormalizeContext, NormalizedPage, Normalizer } from "../types.js";
 import { driftReporter, failedPage, layers, structList, structObj } from "./envelope.js";
-import { type Field, get, has, id, int, isObj, type Keys, keys, type Obj } from "./pick.js";
+import { type Field, hasValue, isObj, type Keys, keys, type Obj, pickId, pickInt, pickValue } from "./pick.js";
 import type { BuildScope } from "./records.js";
 
 export interface Answer extends BuildScope {
@@ -33,7 +33,7 @@ export function defineNormalizer(body: (answer: Answer) => NormalizedPage): Norm
       payload,
       params: context.params,
       expect: (source, path, fields) => {
-        for (const field of fields) if (!has(source, field.keys)) drift(`${path}.${field.name}`);
+        for (const field of fields) if (!hasValue(source, field.keys)) drift(`${path}.${field.name}`);
       },
       object: (value, path) => structObj(context, value, path),
       objects: (value, path) => structList(context, value, path),
@@ -68,10 +68,10 @@ export function appCommentNext(
       return { cursor, index: advanced };
     }
     if (!isObj(parsed)) return { cursor, index: advanced };
-    const next: Record<string, string> = { cursor: id(parsed, CURSOR) ?? "" };
-    const index = int(parsed, INDEX);
+    const next: Record<string, string> = { cursor: pickId(parsed, CURSOR) ?? "" };
+    const index = pickInt(parsed, INDEX);
     next.index = index !== null ? String(index) : advanced;
-    const area = get(parsed, PAGE_AREA);
+    const area = pickValue(parsed, PAGE_AREA);
     if (typeof area === "string" && area !== "") next.pageArea = area;
     return next;
   }
@@ -88,11 +88,11 @@ export function param(value: unknown): string | null {
 /** Next page number: the answer's `next_page`, else its `page` + 1, else the request's `page` + 1 (first = 1). */
 export function nextPageNumber(sources: unknown[], params: Record<string, string>): string {
   for (const source of sources) {
-    const next = int(source, NEXT_PAGE);
+    const next = pickInt(source, NEXT_PAGE);
     if (next !== null) return String(next);
   }
   for (const source of sources) {
-    const current = int(source, PAGE);
+    const current = pickInt(source, PAGE);
     if (current !== null) return String(current + 1);
   }
   const requested = Number.parseInt(params.page ?? "", 10);
@@ -102,7 +102,7 @@ export function nextPageNumber(sources: unknown[], params: Record<string, string
 /** The first of `names` found in any of `sources` (the wrapper first: search ids sit there, not in the payload). */
 export function firstId(sources: unknown[], names: Keys): string | null {
   for (const source of sources) {
-    const value = id(source, names);
+    const value = pickId(source, names);
     if (value !== null) return value;
   }
   return null;

@@ -71,12 +71,12 @@ export function fields(...names: string[]): readonly Field[] {
 const anything = (value: unknown): unknown => value;
 
 /** The first of `keys` (or its camelCase twin) present and not null in `source`. */
-export function get(source: unknown, keys: Keys): unknown {
+export function pickValue(source: unknown, keys: Keys): unknown {
   return keys.first(source, anything) ?? undefined;
 }
 
 /** Whether any of `keys` is present (not null), for drift reports. */
-export function has(source: unknown, keys: Keys): boolean {
+export function hasValue(source: unknown, keys: Keys): boolean {
   return keys.first(source, anything) !== null;
 }
 
@@ -92,7 +92,7 @@ const asId = (value: unknown): string | null => {
  * An identifier or token: a non-empty string, or a safe integer turned into a string (ids past 2^53 are
  * already corrupted by JSON.parse and are refused).
  */
-export function id(source: unknown, keys: Keys): string | null {
+export function pickId(source: unknown, keys: Keys): string | null {
   return keys.first(source, asId);
 }
 
@@ -103,7 +103,7 @@ const asEmptyString = (value: unknown): string | null => (value === "" ? value :
  * Free text: the first non-empty string among `keys`; "" when the only strings given were empty (an empty
  * title is a fact); null when none was given.
  */
-export function text(source: unknown, keys: Keys): string | null {
+export function pickText(source: unknown, keys: Keys): string | null {
   return keys.first(source, asNonEmptyString) ?? keys.first(source, asEmptyString);
 }
 
@@ -111,7 +111,7 @@ const asNonBlankString = (value: unknown): string | null =>
   typeof value === "string" && value.trim() !== "" ? value : null;
 
 /** A non-empty string (URLs, locations): "" counts as absent. */
-export function nonEmpty(source: unknown, keys: Keys): string | null {
+export function pickNonEmpty(source: unknown, keys: Keys): string | null {
   return keys.first(source, asNonBlankString);
 }
 
@@ -126,12 +126,12 @@ const asInt = (value: unknown): number | null => {
 };
 
 /** A non-negative integer (sizes, pixels) from a number or a digit string; null otherwise. */
-export function int(source: unknown, keys: Keys): number | null {
+export function pickInt(source: unknown, keys: Keys): number | null {
   return keys.first(source, asInt);
 }
 
 /** A finite non-negative number (durations) from a number or a numeric string; null otherwise. */
-export function num(source: unknown, keys: Keys): number | null {
+export function pickNumber(source: unknown, keys: Keys): number | null {
   return keys.first(source, asNumber);
 }
 
@@ -139,12 +139,12 @@ const asList = (value: unknown): unknown[] | null => (Array.isArray(value) ? val
 const asObj = (value: unknown): Obj | null => (isObj(value) ? value : null);
 
 /** The first array among `keys`, or undefined. */
-export function list(source: unknown, keys: Keys): unknown[] | undefined {
+export function pickList(source: unknown, keys: Keys): unknown[] | undefined {
   return keys.first(source, asList) ?? undefined;
 }
 
 /** The first object among `keys`, or undefined (a wrong type counts as absent: leaf objects are optional). */
-export function obj(source: unknown, keys: Keys): Obj | undefined {
+export function pickObject(source: unknown, keys: Keys): Obj | undefined {
   return keys.first(source, asObj) ?? undefined;
 }
 
@@ -160,12 +160,12 @@ const asCount = (value: unknown): ParsedCount | null => {
 const NO_COUNT: ParsedCount = { value: null, approx: false };
 
 /** The first count among `keys` that parses (see parseCount), with its approx flag. */
-export function count(source: unknown, keys: Keys): ParsedCount {
+export function pickCount(source: unknown, keys: Keys): ParsedCount {
   return keys.first(source, asCount) ?? NO_COUNT;
 }
 
 /** The first time among `keys` that parses (seconds or milliseconds; 0 and placeholders skipped). */
-export function time(source: unknown, keys: Keys): string | null {
+export function pickTime(source: unknown, keys: Keys): string | null {
   return keys.first(source, toIsoTime);
 }
 
@@ -177,7 +177,7 @@ const asBool = (value: unknown): boolean | null => {
 };
 
 /** A boolean from true/false, 1/0 or "true"/"false"; null otherwise. */
-export function bool(source: unknown, keys: Keys): boolean | null {
+export function pickBool(source: unknown, keys: Keys): boolean | null {
   return keys.first(source, asBool);
 }
 

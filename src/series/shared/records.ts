@@ -9,7 +9,21 @@ import type { Comment, Note, Topic, User, UserRef } from "../../model/types.js";
 import { noteUrl, userUrl, xsecTokenFromUrl } from "../../model/urls.js";
 import type { NormalizeContext } from "../types.js";
 import { buildImages, buildVideo } from "./media.js";
-import { count, get, id, isObj, type Keys, keys, list, nonEmpty, type Obj, obj, objects, text, time } from "./pick.js";
+import {
+  isObj,
+  type Keys,
+  keys,
+  type Obj,
+  objects,
+  pickCount,
+  pickId,
+  pickList,
+  pickNonEmpty,
+  pickObject,
+  pickText,
+  pickTime,
+  pickValue,
+} from "./pick.js";
 
 /** What every builder needs: the call's context, a drift reporter, and the record's JSON path for reports. */
 export interface BuildScope {
@@ -59,19 +73,19 @@ const USER = {
 /** The author or commenter: `userid` (App), `user_id` (web), `id` (search users). */
 export function buildUserRef(user: unknown): UserRef | null {
   if (!isObj(user)) return null;
-  const userId = id(user, USER.id);
+  const userId = pickId(user, USER.id);
   if (!userId) return null;
   return {
     id: userId,
-    nickname: text(user, USER.nickname),
-    avatarUrl: nonEmpty(user, USER.avatar),
-    redId: id(user, USER.redId),
+    nickname: pickText(user, USER.nickname),
+    avatarUrl: pickNonEmpty(user, USER.avatar),
+    redId: pickId(user, USER.redId),
   };
 }
 
 function interaction(source: Obj, type: string): unknown {
-  for (const entry of objects(get(source, USER.interactions))) {
-    if (get(entry, USER.type) === type) return get(entry, USER.count);
+  for (const entry of objects(pickValue(source, USER.interactions))) {
+    if (pickValue(entry, USER.type) === type) return pickValue(entry, USER.count);
   }
   return undefined;
 }
@@ -79,7 +93,7 @@ function interaction(source: Obj, type: string): unknown {
 /** A follower count written in display text: "粉丝·24.2万 | 笔记·35", "Fans 51.7k". */
 function fromDisplay(source: Obj, label: RegExp): CountResult {
   for (const names of USER.display) {
-    const value = get(source, names);
+    const value = pickValue(source, names);
     if (typeof value !== "string") continue;
     const match = label.exec(value);
     if (match?.[1]) {
@@ -105,19 +119,19 @@ export function buildUser(
   path: string,
   searchResult = false,
 ): User | null {
-  const basic = obj(raw, USER.basicInfo) ?? raw;
-  const userId = id(raw, USER.id) ?? id(basic, USER.id) ?? fallbackId;
+  const basic = pickObject(raw, USER.basicInfo) ?? raw;
+  const userId = pickId(raw, USER.id) ?? pickId(basic, USER.id) ?? fallbackId;
   if (!userId) {
     scope.drift(`${path}.userid`);
     return null;
   }
-  const liked = count(raw, USER.liked);
-  const collected = count(raw, USER.collected);
+  const liked = pickCount(raw, USER.liked);
+  const collected = pickCount(raw, USER.collected);
   let likesAndCollects = parseCount(interaction(raw, "interaction"));
   if (likesAndCollects.value === null && liked.value !== null && collected.value !== null) {
     likesAndCollects = { value: liked.value + collected.value, approx: liked.approx || collected.approx };
   }
-  const followers = count(raw, USER.followers);
+  const followers = pickCount(raw, USER.followers);
   const { values, approx } = collect({
     followers:
       followers.value !== null
@@ -126,29 +140,29 @@ export function buildUser(
           ? parseCount(interaction(raw, "fans"))
           : fromDisplay(raw, FANS_LABEL),
     following: (() => {
-      const direct = count(raw, USER.following);
+      const direct = pickCount(raw, USER.following);
       return direct.value !== null ? direct : parseCount(interaction(raw, "follows"));
     })(),
     likesAndCollects,
     noteCount: (() => {
-      const direct = count(raw, USER.noteCount);
+      const direct = pickCount(raw, USER.noteCount);
       return direct.value !== null ? direct : fromDisplay(raw, NOTES_LABEL);
     })(),
   });
-  const gender = get(basic, USER.gender) ?? get(raw, USER.gender);
+  const gender = pickValue(basic, USER.gender) ?? pickValue(raw, USER.gender);
   return {
     id: userId,
-    nickname: text(basic, USER.nickname),
-    redId: id(basic, USER.redId),
-    avatarUrl: nonEmpty(basic, USER.profileAvatar),
+    nickname: pickText(basic, USER.nickname),
+    redId: pickId(basic, USER.redId),
+    avatarUrl: pickNonEmpty(basic, USER.profileAvatar),
     // In search results `desc` is a display line ("粉丝·24.2万 | 5天前更新"), not the user's bio.
-    bio: searchResult ? null : text(basic, USER.bio),
+    bio: searchResult ? null : pickText(basic, USER.bio),
     // XHS: 0 male, 1 female; 2 and anything else is unknown (some docs claim otherwise: ignored).
     gender: gender === 0 || gender === "0" ? "male" : gender === 1 || gender === "1" ? "female" : null,
-    ipLocation: nonEmpty(basic, USER.ipLocation) ?? nonEmpty(raw, USER.ipLocation),
+    ipLocation: pickNonEmpty(basic, USER.ipLocation) ?? pickNonEmpty(raw, USER.ipLocation),
     ...values,
     approx,
-    xsecToken: id(raw, USER.xsecToken) ?? xsecTokenFromUrl(get(raw, USER.shareLink)),
+    xsecToken: pickId(raw, USER.xsecToken) ?? xsecTokenFromUrl(pickValue(raw, USER.shareLink)),
     url: userUrl(userId),
     source: scope.context.endpoint.series,
     fetchedAt: scope.context.fetchedAt,
@@ -194,16 +208,16 @@ function tagsOf(note: Obj, body: string | null): string[] {
     const trimmed = name?.trim();
     if (trimmed && !tags.includes(trimmed)) tags.push(trimmed);
   };
-  for (const tag of objects(list(note, NOTE.tags))) {
-    const type = get(tag, NOTE.type);
-    if (type === undefined || type === "topic") add(text(tag, NOTE.tagName));
+  for (const tag of objects(pickList(note, NOTE.tags))) {
+    const type = pickValue(tag, NOTE.type);
+    if (type === undefined || type === "topic") add(pickText(tag, NOTE.tagName));
   }
   if (body) for (const match of body.matchAll(TOPIC_MARKER)) add(match[1] ?? null);
   return tags;
 }
 
 function videoObject(note: Obj): Obj | undefined {
-  const value = get(note, NOTE.video);
+  const value = pickValue(note, NOTE.video);
   if (isObj(value)) return value;
   // Some app payloads carry the video as a JSON string.
   if (typeof value === "string" && value.trimStart().startsWith("{")) {
@@ -229,40 +243,40 @@ export interface NoteExtras {
  * `interact_info` string counts, `time` in ms) or their camelCase twins.
  */
 export function buildNote(raw: Obj, scope: BuildScope, path: string, extras: NoteExtras = {}): Note | null {
-  const noteId = id(raw, NOTE.id) ?? extras.fallbackId ?? null;
+  const noteId = pickId(raw, NOTE.id) ?? extras.fallbackId ?? null;
   if (!noteId) {
     scope.drift(`${path}.id`);
     return null;
   }
   const video = videoObject(raw);
-  const declared = get(raw, NOTE.type);
+  const declared = pickValue(raw, NOTE.type);
   const type: Note["type"] =
     declared === "video" ? "video" : declared === "normal" ? "image" : video ? "video" : "image";
-  const body = text(raw, NOTE.body);
+  const body = pickText(raw, NOTE.body);
   const { values, approx } = collect({
-    likes: count(raw, NOTE.likes),
-    collects: count(raw, NOTE.collects),
-    comments: count(raw, NOTE.comments),
-    shares: count(raw, NOTE.shares),
+    likes: pickCount(raw, NOTE.likes),
+    collects: pickCount(raw, NOTE.collects),
+    comments: pickCount(raw, NOTE.comments),
+    shares: pickCount(raw, NOTE.shares),
   });
   const xsecToken =
-    id(raw, NOTE.xsecToken) ?? extras.fallbackToken ?? xsecTokenFromUrl(get(raw, NOTE.shareLink)) ?? null;
+    pickId(raw, NOTE.xsecToken) ?? extras.fallbackToken ?? xsecTokenFromUrl(pickValue(raw, NOTE.shareLink)) ?? null;
   return {
     id: noteId,
     type,
-    title: text(raw, NOTE.title),
+    title: pickText(raw, NOTE.title),
     text: body,
     textTruncated: scope.context.endpoint.truncatesText === true,
     tags: tagsOf(raw, body),
-    author: buildUserRef(get(raw, NOTE.author)),
+    author: buildUserRef(pickValue(raw, NOTE.author)),
     stats: values,
     approx,
-    images: buildImages(list(raw, NOTE.images)),
+    images: buildImages(pickList(raw, NOTE.images)),
     video: type === "video" ? buildVideo(video) : null,
-    publishedAt: time(raw, NOTE.publishedAt),
+    publishedAt: pickTime(raw, NOTE.publishedAt),
     // `last_update_time` is often 0 (a placeholder): then the ms `update_time` of search answers.
-    updatedAt: time(raw, NOTE.updatedAt),
-    ipLocation: nonEmpty(raw, NOTE.ipLocation),
+    updatedAt: pickTime(raw, NOTE.updatedAt),
+    ipLocation: pickNonEmpty(raw, NOTE.ipLocation),
     xsecToken,
     url: noteUrl(noteId, xsecToken),
     source: scope.context.endpoint.series,
@@ -295,11 +309,11 @@ const COMMENT = {
 
 /** The tag types of a comment's tag list (strings, or objects with a `type`), or null when the list is absent. */
 function tagTypes(comment: Obj, field: Keys): Set<string> | null {
-  const tags = list(comment, field);
+  const tags = pickList(comment, field);
   if (tags === undefined) return null;
   const types = new Set<string>();
   for (const tag of tags) {
-    const type = typeof tag === "string" ? tag : isObj(tag) ? get(tag, COMMENT.tagType) : undefined;
+    const type = typeof tag === "string" ? tag : isObj(tag) ? pickValue(tag, COMMENT.tagType) : undefined;
     if (typeof type === "string") types.add(type);
   }
   return types;
@@ -328,11 +342,11 @@ function commentMarks(comment: Obj): { pinned: boolean | null; byNoteAuthor: boo
 
 function pictureUrls(comment: Obj): string[] {
   const urls: string[] = [];
-  for (const picture of objects(get(comment, COMMENT.pictures))) {
+  for (const picture of objects(pickValue(comment, COMMENT.pictures))) {
     const url =
-      nonEmpty(picture, COMMENT.pictureUrl) ??
-      objects(get(picture, COMMENT.infoList))
-        .map((entry) => nonEmpty(entry, COMMENT.url))
+      pickNonEmpty(picture, COMMENT.pictureUrl) ??
+      objects(pickValue(picture, COMMENT.infoList))
+        .map((entry) => pickNonEmpty(entry, COMMENT.url))
         .find((u): u is string => u !== null) ??
       null;
     if (url && !urls.includes(url)) urls.push(url);
@@ -351,29 +365,30 @@ export function buildComment(
   rootId: string | null,
   fallbackNoteId: string | null,
 ): Comment | null {
-  const commentId = id(raw, COMMENT.id);
-  const noteId = id(raw, COMMENT.noteId) ?? fallbackNoteId;
+  const commentId = pickId(raw, COMMENT.id);
+  const noteId = pickId(raw, COMMENT.noteId) ?? fallbackNoteId;
   if (!commentId || !noteId) {
     scope.drift(`${path}.${commentId ? "note_id" : "id"}`);
     return null;
   }
-  const target = obj(raw, COMMENT.target);
-  const targetId = id(target, COMMENT.targetId);
+  const target = pickObject(raw, COMMENT.target);
+  const targetId = pickId(target, COMMENT.targetId);
   const { values, approx } = collect({
-    likes: count(raw, COMMENT.likes),
-    replyCount: count(raw, COMMENT.replyCount),
+    likes: pickCount(raw, COMMENT.likes),
+    replyCount: pickCount(raw, COMMENT.replyCount),
   });
   return {
     id: commentId,
     noteId,
     rootId,
-    replyToUser: rootId !== null && target && targetId !== rootId ? buildUserRef(get(target, COMMENT.author)) : null,
-    author: buildUserRef(get(raw, COMMENT.author)),
-    text: text(raw, COMMENT.text),
+    replyToUser:
+      rootId !== null && target && targetId !== rootId ? buildUserRef(pickValue(target, COMMENT.author)) : null,
+    author: buildUserRef(pickValue(raw, COMMENT.author)),
+    text: pickText(raw, COMMENT.text),
     likes: values.likes,
     replyCount: values.replyCount,
-    createdAt: time(raw, COMMENT.createdAt),
-    ipLocation: nonEmpty(raw, COMMENT.ipLocation),
+    createdAt: pickTime(raw, COMMENT.createdAt),
+    ipLocation: pickNonEmpty(raw, COMMENT.ipLocation),
     pictures: pictureUrls(raw),
     ...commentMarks(raw),
     approx,
@@ -397,19 +412,19 @@ const TOPIC = {
  * The id is the requested page id first: `page_info.id` may be the hashtag id, which is a different thing.
  */
 export function buildTopic(payload: Obj, scope: BuildScope, path: string): Topic | null {
-  const info = obj(payload, TOPIC.pageInfo) ?? payload;
-  const topicId = scope.context.params.page_id || id(info, TOPIC.id);
+  const info = pickObject(payload, TOPIC.pageInfo) ?? payload;
+  const topicId = scope.context.params.page_id || pickId(info, TOPIC.id);
   if (!topicId) {
     scope.drift(`${path}.page_info.page_id`);
     return null;
   }
   const { values, approx } = collect({
-    views: count(info, TOPIC.views),
-    discussions: count(info, TOPIC.discussions),
+    views: pickCount(info, TOPIC.views),
+    discussions: pickCount(info, TOPIC.discussions),
   });
   return {
     id: topicId,
-    name: text(info, TOPIC.name),
+    name: pickText(info, TOPIC.name),
     ...values,
     approx,
     source: scope.context.endpoint.series,

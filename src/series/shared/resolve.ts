@@ -6,7 +6,7 @@ import type { ResolvedLink } from "../../model/types.js";
 import type { NormalizedPage } from "../types.js";
 import { page } from "./envelope.js";
 import type { Answer } from "./normalizer.js";
-import { id, keys, nonEmpty, type Obj } from "./pick.js";
+import { keys, type Obj, pickId, pickNonEmpty } from "./pick.js";
 
 const ID = { note: keys("note_id", "noteId"), user: keys("user_id", "userid") };
 const XSEC_TOKEN = keys("xsec_token");
@@ -16,17 +16,17 @@ export function resolveLink(answer: Answer, kind: ResolvedLink["kind"]): Normali
   const key = kind === "note" ? "note_id" : "user_id";
   const payload = answer.object(answer.payload, "data.data");
   const candidates: (Obj | undefined)[] = [payload, answer.wrapper];
-  const source = candidates.find((c) => id(c, ID[kind]) !== null);
+  const source = candidates.find((c) => pickId(c, ID[kind]) !== null);
   if (!source) {
     answer.drift(`data.data.${key}`);
     return page([], null, null);
   }
-  const resolvedId = id(source, ID[kind]) as string;
+  const resolvedId = pickId(source, ID[kind]) as string;
   const link: ResolvedLink = {
     kind,
     id: resolvedId,
-    xsecToken: id(source, XSEC_TOKEN),
-    url: nonEmpty(source, URL_KEYS),
+    xsecToken: pickId(source, XSEC_TOKEN),
+    url: pickNonEmpty(source, URL_KEYS),
   };
   return page([link], null, null);
 }

@@ -20,7 +20,7 @@ import {
   wrappingItem,
 } from "../shared/lists.js";
 import { defineNormalizer, nextPageNumber } from "../shared/normalizer.js";
-import { bool, fields, get, id, keys } from "../shared/pick.js";
+import { fields, keys, pickBool, pickId, pickValue } from "../shared/pick.js";
 import type { Normalizer } from "../types.js";
 
 const DETAIL_FIELDS = fields("note_id", "type", "title", "desc", "time", "user", "interact_info", "image_list");
@@ -50,13 +50,13 @@ const K = {
 const noteDetail = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
   const items: Located[] =
-    get(payload, K.items) === undefined && get(payload, K.noteCard) !== undefined
+    pickValue(payload, K.items) === undefined && pickValue(payload, K.noteCard) !== undefined
       ? [{ raw: payload as NonNullable<typeof payload>, path: "data.data" }]
       : (listAt(a, payload, ITEMS, "data.data") ?? []);
   const located = items.map((item) => innerNote(a, item, () => false)).filter((n) => n !== null);
   const notes = buildNotes(a, located, DETAIL_FIELDS, (entry) => {
     const extras = wrappingItem(entry);
-    const noteId = id(entry.raw, K.noteId) ?? extras.fallbackId ?? null;
+    const noteId = pickId(entry.raw, K.noteId) ?? extras.fallbackId ?? null;
     const requested = a.params.note_id && noteId === a.params.note_id ? a.params.xsec_token || null : null;
     return { ...extras, fallbackToken: extras.fallbackToken ?? requested };
   });
@@ -71,8 +71,8 @@ const userNotes = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
   const located = listAt(a, payload, NOTES, "data.data") ?? [];
   const notes = onlyAuthoredBy(buildNotes(a, located, CARD_FIELDS), a.params.user_id);
-  const cursor = id(payload, K.cursor) ?? id(last(located), K.noteId);
-  return page(notes, bool(payload, K.hasMore), cursor ? { cursor } : null);
+  const cursor = pickId(payload, K.cursor) ?? pickId(last(located), K.noteId);
+  return page(notes, pickBool(payload, K.hasMore), cursor ? { cursor } : null);
 });
 
 const comments = (replies: boolean): Normalizer =>
@@ -80,8 +80,8 @@ const comments = (replies: boolean): Normalizer =>
     const payload = a.object(a.payload, "data.data");
     const located = listAt(a, payload, COMMENTS, "data.data") ?? [];
     const records = buildComments(a, located, COMMENT_FIELDS, replies ? requestedRoot(a) : null);
-    const cursor = id(payload, K.cursor) ?? id(last(located), K.id);
-    return page(records, bool(payload, K.hasMore), cursor ? { cursor } : null);
+    const cursor = pickId(payload, K.cursor) ?? pickId(last(located), K.id);
+    return page(records, pickBool(payload, K.hasMore), cursor ? { cursor } : null);
   });
 
 /** `data.data.items[]` `{id, xsec_token, note_card}`; other model types (rec_query, hot_query) are skipped. */
@@ -90,7 +90,7 @@ const searchNotes = defineNormalizer((a) => {
   const items = listAt(a, payload, ITEMS, "data.data") ?? [];
   const located = items.map((item) => innerNote(a, item, () => false)).filter((n) => n !== null);
   const notes = buildNotes(a, located, SEARCH_CARD_FIELDS);
-  return page(notes, bool(payload, K.hasMore), { page: nextPageNumber([], a.params) });
+  return page(notes, pickBool(payload, K.hasMore), { page: nextPageNumber([], a.params) });
 });
 
 /** `data.data.users[]` (`fans` is a display string such as "3.9万"). */
@@ -98,7 +98,7 @@ const searchUsers = defineNormalizer((a) => {
   const payload = a.object(a.payload, "data.data");
   const located = listAt(a, payload, USERS, "data.data") ?? [];
   const users = buildUsers(a, located, SEARCH_USER_FIELDS);
-  return page(users, bool(payload, K.hasMore), { page: nextPageNumber([], a.params) });
+  return page(users, pickBool(payload, K.hasMore), { page: nextPageNumber([], a.params) });
 });
 
 export const WEB_V3_NORMALIZERS: Record<string, Normalizer> = {
