@@ -5,12 +5,15 @@
 import type { Series } from "../../core/vocabulary.js";
 import type { Comment, Note, Topic, User, UserRef } from "../../model/types.js";
 
-type Row = Record<string, unknown>;
+/** A table row as better-sqlite3 reads and binds it (column name → value). */
+export type Row = Record<string, unknown>;
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const int = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const json = <T>(v: unknown, fallback: T): T => (typeof v === "string" ? (JSON.parse(v) as T) : fallback);
 const jsonOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+/** A JSON text column read back; NULL stays null. */
+export const parseJson = (v: unknown): unknown => (typeof v === "string" ? (JSON.parse(v) as unknown) : null);
 /** A nullable flag: INTEGER 1/0, NULL when unknown. */
 const flag = (v: unknown): boolean | null => (v === null || v === undefined ? null : Number(v) !== 0);
 const flagToInt = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
