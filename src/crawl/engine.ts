@@ -1,7 +1,7 @@
 /**
  * The crawl engine: runs a plan's jobs from the durable queue with a few workers, over the client (which
  * owns the rate limit, retries and failover), into the store. Its parts stay apart: the queue (`JobQueue`
- * port), the rate (the client's limiter), the handlers (handlers.ts), the store (`Store` port) and the
+ * port), the rate (the client's limiter), the handlers (handlers/, one per job kind), the store (`Store` port) and the
  * statistics (statistics.ts, saved with each job's writes).
  *
  * Resuming: a run is keyed by its plan's hash. Starting the same plan again (or `--resume`) finds the
@@ -22,11 +22,13 @@ import {
   type RunStatus,
   type Store,
 } from "../store/port.js";
-import { HANDLERS, type HandlerContext, seedJobs } from "./handlers.js";
+import type { HandlerContext } from "./handlers/context.js";
+import { HANDLERS } from "./handlers/registry.js";
 import type { JobKind } from "./jobs.js";
 import { planHash } from "./plan/hash.js";
 import type { CrawlPlan } from "./plan/types.js";
 import { buildReport, type RunReport } from "./report.js";
+import { seedJobs } from "./seed-jobs.js";
 import { cloneStats, loadStats, type RunStats, type StopReason } from "./statistics.js";
 
 export interface CrawlBudget {

@@ -5,7 +5,7 @@ import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-
 import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS } from "../../catalog/filters.js";
 import { CrawlSetupError, runCrawl } from "../../crawl/engine.js";
 import { estimatePlan, renderEstimate } from "../../crawl/estimate.js";
-import { seedJobs } from "../../crawl/handlers.js";
+import { seedJobs } from "../../crawl/seed-jobs.js";
 import { loadPlanFile } from "../../crawl/plan/load.js";
 import { normalizePlan } from "../../crawl/plan/normalize.js";
 import { PlanError } from "../../crawl/plan/problems.js";
