@@ -4,10 +4,11 @@
  */
 import type { Comment, Note, Topic, User } from "../../model/types.js";
 import type { Normalizer } from "../types.js";
+import { buildComment } from "./comment-records.js";
 import { page } from "./envelope.js";
 import { type Answer, defineNormalizer } from "./normalizer.js";
 import { type Field, fields, keys, type Obj, pickId, pickValue } from "./pick.js";
-import { buildComment, buildNote, buildUser, type NoteExtras } from "./records.js";
+import { buildNote, buildUser, type NoteExtras } from "./records.js";
 
 const NOTE_LIST = keys("note_list");
 const ITEM_ID = keys("id", "note_id");
