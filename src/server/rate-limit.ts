@@ -2,6 +2,7 @@
  * Per-client rate limit: one token bucket per client (its token or its address), on an injected clock.
  * Protects the server and the TikHub balance from one looping caller; cached answers count too.
  */
+import { TokenBucket } from "../core/token-bucket.js";
 import type { Clock } from "../core/types.js";
 
 export interface RateLimitOptions {
@@ -16,15 +17,10 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 20, burst: 40 }
 /** Buckets kept at most; idle full buckets go first (a flood of addresses must not grow memory). */
 const MAX_BUCKETS = 10_000;
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 export type RateDecision = { ok: true } | { ok: false; retryAfterSec: number };
 
 export class ClientRateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
   private readonly perSecond: number;
   /** Most tokens a client may hold: the largest request (or MCP batch) that can ever pass. */
   readonly burst: number;
@@ -44,26 +40,17 @@ export class ClientRateLimiter {
    * all or none, or says how many seconds until they are available.
    */
   take(client: string, count = 1): RateDecision {
-    const now = this.clock.now();
     let bucket = this.buckets.get(client);
-    if (bucket) {
-      bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.perSecond);
-      bucket.updatedAt = now;
-      this.buckets.delete(client);
-    } else {
-      bucket = { tokens: this.burst, updatedAt: now };
-    }
+    if (bucket) this.buckets.delete(client);
+    else bucket = new TokenBucket({ perSecond: this.perSecond, burst: this.burst }, this.clock);
     this.buckets.set(client, bucket); // most recently used last
     if (this.buckets.size > MAX_BUCKETS) {
       const oldest = this.buckets.keys().next().value;
       if (oldest !== undefined) this.buckets.delete(oldest);
     }
-    if (bucket.tokens >= count) {
-      bucket.tokens -= count;
-      return { ok: true };
-    }
+    if (bucket.tryTake(count)) return { ok: true };
     this.rejected++;
-    return { ok: false, retryAfterSec: Math.max(1, Math.ceil((count - bucket.tokens) / this.perSecond)) };
+    return { ok: false, retryAfterSec: Math.max(1, Math.ceil(bucket.secondsUntil(count))) };
   }
 
   get rejectedCount(): number {

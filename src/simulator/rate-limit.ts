@@ -4,6 +4,8 @@
  * its buckets empty is answered 429 with `Retry-After` in whole seconds (the form TikHub sends) and
  * takes no token from any bucket.
  */
+import { TokenBucket } from "../core/token-bucket.js";
+import type { Clock } from "../core/types.js";
 import type { EndpointRateLimit, RateLimit } from "./fault-profile.js";
 
 /** Endpoint limits that apply unless switched off: the upstream said 1 req/s and bursts got 429 [I]. */
@@ -26,11 +28,6 @@ export interface EffectiveRateLimit extends BucketLimit {
 
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 const bucketLimit = (rate: EndpointRateLimit): BucketLimit => {
   const perSecond = typeof rate === "number" ? rate : rate.perSecond;
   const burst = typeof rate === "number" ? undefined : rate.burst;
@@ -52,16 +49,17 @@ export function effectiveRateLimit(limit: RateLimit): EffectiveRateLimit {
   return { ...perKey, endpoints };
 }
 
-export class RateLimiter {
+/** The simulator's per-key limit (TikHub's side of the wire; the client's own limiter is the transport's). */
+export class KeyRateLimiter {
   #limit!: EffectiveRateLimit;
-  #now: () => number;
+  #clock: Clock;
   /** By key id, then by endpoint name ("" = the key's own bucket). */
-  #buckets = new Map<string, Map<string, Bucket>>();
+  #buckets = new Map<string, Map<string, TokenBucket>>();
 
   /** `now` is the wall clock in ms (injected so tests use a fake clock). */
   constructor(limit: RateLimit, now: () => number = Date.now) {
     this.setLimit(limit);
-    this.#now = now;
+    this.#clock = { now };
   }
 
   /** The limits in force, defaults filled in. */
@@ -85,36 +83,27 @@ export class RateLimiter {
   take(keyId: string, endpoint?: string): RateVerdict {
     const endpointLimit = endpoint === undefined ? undefined : this.#limit.endpoints[endpoint];
     if (this.#limit.perSecond <= 0 && endpointLimit === undefined) return { allowed: true };
-    const now = this.#now();
     let buckets = this.#buckets.get(keyId);
     if (!buckets) {
       buckets = new Map();
       this.#buckets.set(keyId, buckets);
     }
-    const perKey = this.#limit.perSecond > 0 ? refilled(buckets, "", this.#limit, now) : undefined;
-    const own = endpointLimit && endpoint !== undefined ? refilled(buckets, endpoint, endpointLimit, now) : undefined;
-    let waitSeconds = 0;
-    if (perKey && perKey.tokens < 1) waitSeconds = (1 - perKey.tokens) / this.#limit.perSecond;
-    if (own && endpointLimit && own.tokens < 1) {
-      waitSeconds = Math.max(waitSeconds, (1 - own.tokens) / endpointLimit.perSecond);
-    }
+    const perKey = this.#limit.perSecond > 0 ? this.#bucket(buckets, "", this.#limit) : undefined;
+    const own = endpointLimit && endpoint !== undefined ? this.#bucket(buckets, endpoint, endpointLimit) : undefined;
+    const waitSeconds = Math.max(perKey?.secondsUntil(1) ?? 0, own?.secondsUntil(1) ?? 0);
     if (waitSeconds > 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitSeconds)) };
-    if (perKey) perKey.tokens -= 1;
-    if (own) own.tokens -= 1;
+    perKey?.take();
+    own?.take();
     return { allowed: true };
   }
-}
 
-/** The named bucket brought up to `now` (created full). */
-function refilled(buckets: Map<string, Bucket>, name: string, limit: BucketLimit, now: number): Bucket {
-  let bucket = buckets.get(name);
-  if (!bucket) {
-    bucket = { tokens: limit.burst, updatedAt: now };
-    buckets.set(name, bucket);
-  } else {
-    const elapsedSeconds = Math.max(0, now - bucket.updatedAt) / 1000;
-    bucket.tokens = Math.min(limit.burst, bucket.tokens + elapsedSeconds * limit.perSecond);
-    bucket.updatedAt = now;
+  /** The named bucket of a key (created full). */
+  #bucket(buckets: Map<string, TokenBucket>, name: string, limit: BucketLimit): TokenBucket {
+    let bucket = buckets.get(name);
+    if (!bucket) {
+      bucket = new TokenBucket(limit, this.#clock);
+      buckets.set(name, bucket);
+    }
+    return bucket;
   }
-  return bucket;
 }

@@ -32,7 +32,7 @@ import {
   type RateLimit,
 } from "./fault-profile.js";
 import { canonicalParams, FaultEngine } from "./faults.js";
-import { DEFAULT_RATE_LIMIT, type EffectiveRateLimit, RateLimiter } from "./rate-limit.js";
+import { DEFAULT_RATE_LIMIT, type EffectiveRateLimit, KeyRateLimiter } from "./rate-limit.js";
 
 // ------------------------------------------------------------------ the core, as this file needs it
 
@@ -117,7 +117,7 @@ export class SimulatorService<W = unknown> {
   readonly binding: CoreBinding<W>;
   readonly ledger: BillingLedger;
   readonly faults: FaultEngine;
-  readonly rateLimiter: RateLimiter;
+  readonly rateLimiter: KeyRateLimiter;
   readonly startedAt: number;
   #keys: ReadonlySet<string> | null;
   #clock: Clock;
@@ -139,7 +139,7 @@ export class SimulatorService<W = unknown> {
     this.ledger = new BillingLedger(options.prices);
     const now = () => this.#clock.now();
     this.faults = new FaultEngine({ seed: options.seed ?? 1, profile, now });
-    this.rateLimiter = new RateLimiter(this.#effectiveRateLimit(), now);
+    this.rateLimiter = new KeyRateLimiter(this.#effectiveRateLimit(), now);
     this.startedAt = now();
   }
 

@@ -34,7 +34,7 @@ export {
   type Reservation,
   type SpendGate,
 } from "./ledger.js";
-export { DEFAULT_ENDPOINT_QPS, RateLimiter, Semaphore, TokenBucket } from "./rate-limiter.js";
+export { AdaptiveBucket, DEFAULT_ENDPOINT_QPS, RateLimiter, Semaphore } from "./rate-limiter.js";
 export { rawCall } from "./raw.js";
 export {
   type AttemptMeta,

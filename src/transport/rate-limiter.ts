@@ -7,9 +7,10 @@
  * Retry-After wait before its next token; it then recovers slowly: +10 % of its configured rate per
  * `recoveryMs` (default 5 s) of answers without a 429 (additive increase). See docs/decisions.md.
  */
+import { TokenBucket } from "../core/token-bucket.js";
 import type { Clock, Sleep } from "../core/types.js";
 
-export interface TokenBucketOptions {
+export interface AdaptiveBucketOptions {
   /** Requests per second; 0 or less means no limit. */
   qps: number;
   /** Tokens that can pile up while idle (default: one second's worth, at least 1). */
@@ -20,46 +21,36 @@ export interface TokenBucketOptions {
   recoveryMs?: number;
 }
 
-export class TokenBucket {
+/**
+ * The kernel's token bucket with the transport's 429 handling on top (AIMD): halve on a 429, owe the
+ * Retry-After wait, recover step by step. 0 qps or less means no limit.
+ */
+export class AdaptiveBucket {
   readonly configuredQps: number;
-  private rate: number;
-  private readonly burst: number;
+  private readonly bucket: TokenBucket;
   private readonly minQps: number;
   private readonly recoveryMs: number;
-  private tokens: number;
-  private updatedAt: number;
   private lastAdjustAt: number;
 
   constructor(
-    options: TokenBucketOptions,
+    options: AdaptiveBucketOptions,
     private readonly clock: Clock,
     private readonly sleep: Sleep,
   ) {
     this.configuredQps = options.qps;
-    this.rate = options.qps;
-    this.burst = options.burst ?? Math.max(1, options.qps);
+    this.bucket = new TokenBucket({ perSecond: options.qps, burst: options.burst ?? Math.max(1, options.qps) }, clock);
     this.minQps = Math.min(options.minQps ?? 0.5, options.qps);
     this.recoveryMs = options.recoveryMs ?? 5_000;
-    this.tokens = this.burst;
-    this.updatedAt = clock.now();
-    this.lastAdjustAt = this.updatedAt;
+    this.lastAdjustAt = clock.now();
   }
 
   /** The current rate (req/s), lowered after a 429. */
   get qps(): number {
-    return this.rate;
+    return this.bucket.perSecond;
   }
 
   get unlimited(): boolean {
     return this.configuredQps <= 0;
-  }
-
-  private refill(): void {
-    const now = this.clock.now();
-    if (now > this.updatedAt) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.rate);
-      this.updatedAt = now;
-    }
   }
 
   /**
@@ -69,14 +60,14 @@ export class TokenBucket {
    */
   async acquire(signal?: AbortSignal): Promise<void> {
     if (this.unlimited) return;
-    this.refill();
-    this.tokens -= 1;
-    if (this.tokens >= 0) return;
-    const waitMs = Math.ceil((-this.tokens / this.rate) * 1000);
+    this.bucket.take();
+    const tokens = this.bucket.tokens;
+    if (tokens >= 0) return;
+    const waitMs = Math.ceil((-tokens / this.bucket.perSecond) * 1000);
     try {
       await this.sleep(waitMs, signal);
     } catch (error) {
-      this.tokens += 1;
+      this.bucket.giveBack();
       throw error;
     }
   }
@@ -84,35 +75,30 @@ export class TokenBucket {
   /** Ms until a token is free (0: now), without taking one; reservations made by `acquire` count. */
   msUntilAvailable(): number {
     if (this.unlimited) return 0;
-    this.refill();
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.rate) * 1000);
+    return Math.ceil(this.bucket.secondsUntil(1) * 1000);
   }
 
   /** Takes a token now (call when `msUntilAvailable()` is 0). */
   take(): void {
     if (this.unlimited) return;
-    this.refill();
-    this.tokens -= 1;
+    this.bucket.take();
   }
 
   /** A 429: halve the rate and owe `retryAfterSec` (when given) before the next token. */
   onRateLimited(retryAfterSec?: number): void {
     if (this.unlimited) return;
-    this.refill();
-    this.rate = Math.max(this.minQps, this.rate / 2);
+    this.bucket.setRate(Math.max(this.minQps, this.bucket.perSecond / 2));
     this.lastAdjustAt = this.clock.now();
-    const owed = retryAfterSec && retryAfterSec > 0 ? retryAfterSec * this.rate : 0;
-    this.tokens = Math.min(this.tokens, 0) - owed;
+    this.bucket.owe(retryAfterSec && retryAfterSec > 0 ? retryAfterSec * this.bucket.perSecond : 0);
   }
 
   /** An answer that was not a 429: recover one step per `recoveryMs` since the last change. */
   onAnswer(): void {
-    if (this.unlimited || this.rate >= this.configuredQps) return;
+    if (this.unlimited || this.bucket.perSecond >= this.configuredQps) return;
     const now = this.clock.now();
     const steps = Math.floor((now - this.lastAdjustAt) / this.recoveryMs);
     if (steps <= 0) return;
-    this.refill();
-    this.rate = Math.min(this.configuredQps, this.rate + steps * 0.1 * this.configuredQps);
+    this.bucket.setRate(Math.min(this.configuredQps, this.bucket.perSecond + steps * 0.1 * this.configuredQps));
     this.lastAdjustAt += steps * this.recoveryMs;
   }
 }
@@ -187,9 +173,9 @@ export interface RateLimiterOptions {
 
 /** One per client: a global bucket, per-endpoint buckets, and the concurrency cap. */
 export class RateLimiter {
-  readonly global: TokenBucket;
+  readonly global: AdaptiveBucket;
   readonly concurrency: Semaphore;
-  private readonly endpointBuckets = new Map<string, TokenBucket>();
+  private readonly endpointBuckets = new Map<string, AdaptiveBucket>();
 
   constructor(
     options: RateLimiterOptions,
@@ -197,22 +183,22 @@ export class RateLimiter {
     private readonly sleep: Sleep,
   ) {
     const recoveryMs = options.recoveryMs;
-    this.global = new TokenBucket({ qps: options.qps ?? 10, ...(recoveryMs ? { recoveryMs } : {}) }, clock, sleep);
+    this.global = new AdaptiveBucket({ qps: options.qps ?? 10, ...(recoveryMs ? { recoveryMs } : {}) }, clock, sleep);
     this.concurrency = new Semaphore(options.concurrency ?? 4);
     const perEndpoint = { ...DEFAULT_ENDPOINT_QPS, ...options.endpointQps };
     for (const [name, qps] of Object.entries(perEndpoint)) {
       if (qps > 0)
         this.endpointBuckets.set(
           name,
-          new TokenBucket({ qps, burst: 1, ...(recoveryMs ? { recoveryMs } : {}) }, clock, sleep),
+          new AdaptiveBucket({ qps, burst: 1, ...(recoveryMs ? { recoveryMs } : {}) }, clock, sleep),
         );
     }
   }
 
-  private readonly turns = new Map<TokenBucket, Semaphore>();
+  private readonly turns = new Map<AdaptiveBucket, Semaphore>();
 
   /** A FIFO gate per endpoint bucket: callers of a limited endpoint take their tokens in arrival order. */
-  private turnFor(bucket: TokenBucket): Semaphore {
+  private turnFor(bucket: AdaptiveBucket): Semaphore {
     let turn = this.turns.get(bucket);
     if (!turn) {
       turn = new Semaphore(1);
@@ -221,7 +207,7 @@ export class RateLimiter {
     return turn;
   }
 
-  bucketFor(endpoint: string): TokenBucket | undefined {
+  bucketFor(endpoint: string): AdaptiveBucket | undefined {
     return this.endpointBuckets.get(endpoint);
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { endpoint } from "../../src/catalog/endpoints.js";
 import { createFakeClock } from "../../src/core/clock.js";
-import { RateLimiter, Semaphore, TokenBucket } from "../../src/transport/rate-limiter.js";
+import { AdaptiveBucket, RateLimiter, Semaphore } from "../../src/transport/rate-limiter.js";
 import { createTransport } from "../../src/transport/transport.js";
 import { json, KEY, ok, scriptedFetch } from "./helpers.js";
 
@@ -15,10 +15,10 @@ async function grantTimes(n: number, acquire: () => Promise<unknown>, fake: Retu
   return times.sort((a, b) => a - b);
 }
 
-describe("TokenBucket", () => {
+describe("AdaptiveBucket", () => {
   it("lets a burst of 10 through, then spaces requests 100 ms apart at 10 req/s", async () => {
     const fake = createFakeClock();
-    const bucket = new TokenBucket({ qps: 10 }, fake.clock, fake.sleep);
+    const bucket = new AdaptiveBucket({ qps: 10 }, fake.clock, fake.sleep);
     const times = await grantTimes(30, () => bucket.acquire(), fake);
     expect(times.slice(0, 10)).toEqual(Array(10).fill(0));
     expect(times.slice(10)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 100));
@@ -26,7 +26,7 @@ describe("TokenBucket", () => {
 
   it("holds the rate over a long virtual window", async () => {
     const fake = createFakeClock();
-    const bucket = new TokenBucket({ qps: 10 }, fake.clock, fake.sleep);
+    const bucket = new AdaptiveBucket({ qps: 10 }, fake.clock, fake.sleep);
     let granted = 0;
     let stop = false;
     const worker = (async () => {
@@ -44,7 +44,7 @@ describe("TokenBucket", () => {
 
   it("halves the rate on a 429 (not below the floor) and owes the Retry-After wait", async () => {
     const fake = createFakeClock();
-    const bucket = new TokenBucket({ qps: 4, burst: 1 }, fake.clock, fake.sleep);
+    const bucket = new AdaptiveBucket({ qps: 4, burst: 1 }, fake.clock, fake.sleep);
     await bucket.acquire();
     bucket.onRateLimited(3);
     expect(bucket.qps).toBe(2);
@@ -57,7 +57,7 @@ describe("TokenBucket", () => {
 
   it("recovers slowly: +10 % of the configured rate per 5 s without a 429", async () => {
     const fake = createFakeClock();
-    const bucket = new TokenBucket({ qps: 10 }, fake.clock, fake.sleep);
+    const bucket = new AdaptiveBucket({ qps: 10 }, fake.clock, fake.sleep);
     bucket.onRateLimited();
     expect(bucket.qps).toBe(5);
     await fake.advance(4_999);
@@ -76,13 +76,13 @@ describe("TokenBucket", () => {
 
   it("qps 0 means no limit", async () => {
     const fake = createFakeClock();
-    const bucket = new TokenBucket({ qps: 0 }, fake.clock, fake.sleep);
+    const bucket = new AdaptiveBucket({ qps: 0 }, fake.clock, fake.sleep);
     expect(await grantTimes(100, () => bucket.acquire(), fake)).toEqual(Array(100).fill(0));
   });
 
   it("an aborted wait gives its token back", async () => {
     const fake = createFakeClock();
-    const bucket = new TokenBucket({ qps: 1, burst: 1 }, fake.clock, fake.sleep);
+    const bucket = new AdaptiveBucket({ qps: 1, burst: 1 }, fake.clock, fake.sleep);
     await bucket.acquire();
     const controller = new AbortController();
     const waiting = bucket.acquire(controller.signal);
