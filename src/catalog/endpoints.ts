@@ -157,7 +157,7 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
       str("note_id", "The note the topic was opened from (optional).", { default: "", format: "note" }),
     ],
     pagination: "none",
-    notes: "Payload shape inferred (page_info, tabs, share_info): see src/simulator/render/app-v2.ts.",
+    notes: "Payload shape inferred (page_info, tabs, share_info): see src/simulator/render/app_v2/handlers.ts.",
   }),
   entry("app_v2", "get_topic_feed", {
     capability: "topicNotes",

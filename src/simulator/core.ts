@@ -10,12 +10,12 @@ import { API_PREFIX, endpointByPath, findEndpoint } from "../catalog/endpoints.j
 import type { EndpointSpec, ParamSpec } from "../catalog/types.js";
 import { type Quirks, resolveQuirks } from "./quirks.js";
 import { AnswerCache, type AnswerCacheLimits } from "./render/answer-cache.js";
-import { appV1 } from "./render/app-v1.js";
-import { appV2 } from "./render/app-v2.js";
+import { appV1 } from "./render/app_v1/handlers.js";
+import { appV2 } from "./render/app_v2/handlers.js";
 import { envelope, envelopeHead, serializeBody } from "./render/envelope.js";
 import { compileTemplate, fillTemplate } from "./render/per-request.js";
 import type { RenderContext, SeriesRenderer } from "./render/types.js";
-import { webV3 } from "./render/web-v3.js";
+import { webV3 } from "./render/web_v3/handlers.js";
 import type { WorldSize, WorldSizeName } from "./world/types.js";
 import { resolveSize, World } from "./world/world.js";
 
