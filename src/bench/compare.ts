@@ -4,11 +4,12 @@
  * a fixed number of workers; latency is measured in virtual ms on the scaled clock.
  */
 import { performance } from "node:perf_hooks";
+import { percentile } from "../core/stats.js";
 import { createSimulator, type Simulator } from "../simulator/index.js";
 import { judge, type Outcome, servingSeries } from "./checker.js";
 import { type BenchProfile, DOCUMENTED_QPS } from "./profiles.js";
 import type { BenchTime } from "./scaled-time.js";
-import { percentile, round } from "./stats.js";
+import { round } from "./stats.js";
 import { STRATEGIES } from "./strategies/index.js";
 import type { StrategyAnswer, StrategyName } from "./strategies/types.js";
 import { type BenchRequest, buildWorkload, REQUEST_KINDS, type RequestKind } from "./workload.js";
@@ -154,7 +155,7 @@ export async function runCell(
   const byKind = Object.fromEntries(
     REQUEST_KINDS.map((k) => {
       const ofKind = workload.flatMap((request, i) => (request.kind === k ? [latencies[i]!] : []));
-      const p99Ms = ofKind.length > 0 ? Math.round(percentile(ofKind, 0.99)) : 0;
+      const p99Ms = ofKind.length > 0 ? Math.round(percentile(ofKind, 99) ?? 0) : 0;
       return [k, { requests: 0, correct: 0, wrong: 0, failed: 0, p99Ms }];
     }),
   ) as Record<RequestKind, Tally>;
@@ -177,9 +178,9 @@ export async function runCell(
     ...(options.incidents ? { incidents: incidents.sort((a, b) => a.index - b.index) } : {}),
     correctShare: round(correct / workload.length, 4),
     wrongShare: round(count("wrong") / workload.length, 4),
-    p50Ms: Math.round(percentile(latencies, 0.5)),
-    p95Ms: Math.round(percentile(latencies, 0.95)),
-    p99Ms: Math.round(percentile(latencies, 0.99)),
+    p50Ms: Math.round(percentile(latencies, 50) ?? 0),
+    p95Ms: Math.round(percentile(latencies, 95) ?? 0),
+    p99Ms: Math.round(percentile(latencies, 99) ?? 0),
     maxMs: Math.round(Math.max(0, ...latencies)),
     calls: ledger.calls,
     billableCalls: ledger.billableCalls,

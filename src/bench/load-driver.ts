@@ -8,7 +8,8 @@
  * from tsx (src/) and from dist/ without a loader or a separate file to ship.
  */
 import { Worker } from "node:worker_threads";
-import { percentile, round } from "./stats.js";
+import { percentile } from "../core/stats.js";
+import { round } from "./stats.js";
 
 /** One scheduled request: a path (with its query) and an optional tag counted in `perTag`. */
 export interface LoadRequest {
@@ -155,7 +156,7 @@ export function loadFigures(run: LoadRun): LoadFigures {
     errors: run.errors,
     durationMs: Math.round(run.elapsedMs),
     requestsPerSecond: run.elapsedMs > 0 ? Math.round((run.requests / run.elapsedMs) * 1000) : 0,
-    p50Ms: round(percentile(latencies, 0.5)),
-    p99Ms: round(percentile(latencies, 0.99)),
+    p50Ms: round(percentile(latencies, 50) ?? 0),
+    p99Ms: round(percentile(latencies, 99) ?? 0),
   };
 }

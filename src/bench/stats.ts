@@ -1,12 +1,4 @@
-/** Small statistics helpers for the benchmark (nearest-rank percentiles, rounding). */
-
-/** Nearest-rank percentile of unsorted values (p in [0, 1]); 0 for an empty list. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[index] ?? 0;
-}
+/** Small statistics helpers for the benchmark (rounding, a seeded random source); percentiles are core/stats.ts. */
 
 export const round = (x: number, digits = 2): number => {
   const f = 10 ** digits;

@@ -350,14 +350,5 @@ export function parseTopicRef(input: string): string {
   return checkId("topic", pageId);
 }
 
-/** The canonical note URL, with its xsec_token when known. */
-export function noteUrl(id: string, xsecToken?: string | null): string {
-  const base = `https://www.xiaohongshu.com/explore/${id}`;
-  return xsecToken ? `${base}?xsec_token=${encodeURIComponent(xsecToken)}&xsec_source=pc_feed` : base;
-}
-
-/** The canonical profile URL, with its xsec_token when known. */
-export function userUrl(id: string, xsecToken?: string | null): string {
-  const base = `https://www.xiaohongshu.com/user/profile/${id}`;
-  return xsecToken ? `${base}?xsec_token=${encodeURIComponent(xsecToken)}&xsec_source=pc_feed` : base;
-}
+/** The canonical note and profile URLs live with the model; re-exported for callers that resolve refs. */
+export { noteUrl, userUrl } from "../model/urls.js";

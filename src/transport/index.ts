@@ -30,7 +30,6 @@ export {
   type BreakerState,
   Ledger,
   type LedgerOptions,
-  percentile,
   type Reservation,
   type SpendGate,
 } from "./ledger.js";

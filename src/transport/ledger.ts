@@ -3,8 +3,10 @@
  * into `ClientStats`. It also holds the budget (`maxCalls`, `maxCostUsd`), checked *before* each attempt
  * with in-flight attempts reserved, so concurrent calls can never pay past it.
  */
+
 import { DEFAULT_PRICE_USD, findEndpoint } from "../catalog/endpoints.js";
 import { BudgetExceededError } from "../core/errors.js";
+import { percentile } from "../core/stats.js";
 import type { AttemptEvent, ClientStats, SeriesStats } from "../core/types.js";
 import { SERIES, type Series } from "../core/vocabulary.js";
 
@@ -47,15 +49,6 @@ interface SeriesAccumulator {
   retries: number;
   failovers: number;
   latencies: number[];
-}
-
-/** Nearest-rank percentile; null for no data. */
-export function percentile(values: readonly number[], p: number): number | null {
-  // Stryker disable next-line ConditionalExpression: equivalent, with no values the rank reads sorted[0], undefined, hence null
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? null;
 }
 
 /** Money is summed in micro-dollars so that 0.01 × 3 is exactly 0.03. */

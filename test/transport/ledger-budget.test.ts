@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { BudgetExceededError } from "../../src/core/errors.js";
+import { percentile } from "../../src/core/stats.js";
 import type { AttemptEvent } from "../../src/core/types.js";
-import { Ledger, percentile } from "../../src/transport/ledger.js";
+import { Ledger } from "../../src/transport/ledger.js";
 
 const EP = "app_v2/search_notes";
 
