@@ -7,7 +7,7 @@
 import type { Clock, Sleep } from "../core/types.js";
 import type { Series } from "../core/vocabulary.js";
 import type { HealthBoard } from "../failover/health.js";
-import type { ListEnvironment } from "../failover/paginate.js";
+import type { ListEnvironment } from "../failover/list-definition.js";
 import type { DriftSink, NormalizerLookup, SeriesPort } from "../failover/port.js";
 import type { TokensAndHints } from "../failover/tokens-and-hints.js";
 import type { ResolvedLink } from "../model/types.js";

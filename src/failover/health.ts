@@ -9,7 +9,7 @@
  *
  * A probe rides on a user's request, so it is hedged: when it has not answered after `probeHedgeMs`, the
  * next series is asked too and the first good answer is the user's; the probe keeps running, detached,
- * and its outcome alone closes or reopens the breaker (`settleDetached`). A hung series thus costs a user
+ * and its outcome alone closes or reopens the breaker (`settleAttempt` in rounds.ts). A hung series thus costs a user
  * `probeHedgeMs` instead of a whole timeout, and at most one extra paid call per cool-down when it answers late.
  *
  * Two scopes: failures of the series itself (timeout, dropped connection, 5xx) count toward one breaker
@@ -142,16 +142,6 @@ export class ScopedBreaker {
   release(): void {
     this.own.release();
     this.series.release();
-  }
-
-  /**
-   * The outcome of a probe whose request was answered by another series: an answer closes the breakers,
-   * a failure of the series reopens them, anything else (aborted, an error about the request) frees the slot.
-   */
-  settleDetached(error: XhsError | null): void {
-    if (error === null) this.success();
-    else if (isHealthFailure(error)) this.failure(failureScope(error));
-    else this.release();
   }
 }
 

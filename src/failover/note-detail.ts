@@ -24,8 +24,9 @@ import {
   type PageAnswer,
 } from "./answer-verdicts.js";
 import type { HealthBoard } from "./health.js";
+import { healthOf } from "./rounds.js";
 import type { Route } from "./router.js";
-import { type Attempt, type AttemptPlanner, healthOf, type Outcome, type Verdict } from "./run-failover.js";
+import type { Attempt, AttemptPlanner, Outcome, Verdict } from "./run-failover.js";
 
 export interface NoteDetailPlannerInput {
   noteId: string;
