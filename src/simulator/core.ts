@@ -16,8 +16,9 @@ import { envelope, envelopeHead, serializeBody } from "./render/envelope.js";
 import { compileTemplate, fillTemplate } from "./render/per-request.js";
 import type { RenderContext, SeriesRenderer } from "./render/types.js";
 import { webV3 } from "./render/web_v3/handlers.js";
+import { resolveSize } from "./world/generate.js";
 import type { WorldSize, WorldSizeName } from "./world/types.js";
-import { resolveSize, World } from "./world/world.js";
+import { World } from "./world/world.js";
 
 export interface SimulatorCoreOptions {
   /** World seed; default 1. */

@@ -61,7 +61,7 @@ export {
   SimulatorService,
   type SimulatorServiceOptions,
 } from "./server.js";
-export { GUIDE, WORLD_NOW } from "./world/world.js";
+export { GUIDE, WORLD_NOW } from "./world/guide.js";
 
 export interface SimulatorOptions extends SimulatorCoreOptions, SimulatorServiceOptions {
   /** Seed of the world and of the fault draws. Default 1. */
