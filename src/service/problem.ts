@@ -5,6 +5,7 @@
  */
 import type { ZodError } from "zod";
 import { AllSeriesFailedError, isXhsError, type XhsError } from "../core/errors.js";
+import { namedIssues } from "../core/issues.js";
 
 /** Problem type URIs: stable identifiers clients can switch on. */
 export const PROBLEM_TYPES = {
@@ -63,10 +64,7 @@ export function problem(
 
 /** Bad input found by a zod schema: 400 with one line per field, before anything is paid. */
 export function invalidInputProblem(error: ZodError): ServerProblem {
-  const errors = error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join(".") : "(input)",
-    message: issue.message,
-  }));
+  const errors = namedIssues(error).map((issue) => ({ field: issue.path, message: issue.message }));
   const summary = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
   return problem(
     PROBLEM_TYPES.invalidInput,

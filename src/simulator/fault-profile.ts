@@ -6,9 +6,11 @@
  * Rules resolve per request: endpoint rule, then series rule, then `defaults` (per fault kind, and the
  * latency as a whole), so `{"series":{"app_v2":{"rates":{"http_503":0.5}}}}` only touches App V2.
  */
+
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { findEndpoint } from "../catalog/endpoints.js";
+import { formatIssues } from "../core/issues.js";
 import { SERIES } from "../core/vocabulary.js";
 import chaosJson from "./profiles/chaos.json" with { type: "json" };
 import healthyJson from "./profiles/healthy.json" with { type: "json" };
@@ -197,11 +199,7 @@ export function parseFaultProfile(input: unknown, source?: string): FaultProfile
   }
   const parsed = FaultProfileSchema.safeParse(input);
   if (parsed.success) return normalizeEndpointNames(parsed.data);
-  const issues = parsed.error.issues.map((issue) => {
-    const at = issue.path.length ? issue.path.map(String).join(".") : "(profile)";
-    return `${at}: ${issue.message}`;
-  });
-  throw new FaultProfileError(issues, source);
+  throw new FaultProfileError(formatIssues(parsed.error, { root: "(profile)" }), source);
 }
 
 /** JSON paths of every own "__proto__" key in a JSON value (depth-bounded: profiles are shallow). */
@@ -252,8 +250,7 @@ export function parseRateLimit(input: number | RateLimit, source = "rateLimit op
   }
   const parsed = RateLimitSchema.safeParse(input);
   if (parsed.success) return canonicalRateLimit(parsed.data);
-  const issues = parsed.error.issues.map((issue) => `rateLimit.${issue.path.map(String).join(".")}: ${issue.message}`);
-  throw new FaultProfileError(issues, source);
+  throw new FaultProfileError(formatIssues(parsed.error, { under: "rateLimit" }), source);
 }
 
 function sumRates(rates: FaultRates | undefined): number {
