@@ -11,9 +11,10 @@ import { normalizeOrder } from "../failover/router.js";
 import { TokensAndHints } from "../failover/tokens-and-hints.js";
 import { normalizerFor } from "../series/normalize.js";
 import { createTransport, type Transport, type TransportOptions } from "../transport/transport.js";
+import { comments, replies } from "./comment-lists.js";
 import type { ClientContext } from "./context.js";
 import { resolveLink } from "./links.js";
-import { comments, replies, searchNotes, searchUsers, topicNotes, userFavorites, userNotes } from "./lists.js";
+import { searchNotes, searchUsers, topicNotes, userFavorites, userNotes } from "./lists.js";
 import { getNote, getTopic, getUser } from "./records.js";
 import type { ClientOptions, XhsClient } from "./types.js";
 

@@ -1,15 +1,16 @@
 /**
  * Turning what a user pastes into ids: locally and free whenever possible (ids, note and profile URLs,
  * with the xsec_token from the query); short links and share text cost one call, once per client
- * (cached), through App V1's resolver tools, with App V2's `share_text` parameter as the fallback.
+ * (cached), through the series' share-link resolvers (src/series/registry.ts: App V1's resolver tools, then
+ * App V2's `share_text` parameter as the fallback).
  */
-import { endpoint as endpointNamed } from "../catalog/endpoints.js";
-import type { EndpointSpec } from "../catalog/types.js";
 import { InvalidInputError, isXhsError } from "../core/errors.js";
 import { emptyPayloadError, interpretPage } from "../failover/answer-verdicts.js";
 import { type Attempt, listPlanner, runFailover } from "../failover/run-failover.js";
-import type { Note, ResolvedLink, User } from "../model/types.js";
-import { noteUrl, parseRef, type RefKind, userUrl } from "../refs/parse-ref.js";
+import type { ResolvedLink } from "../model/types.js";
+import { parseRef, type RefKind } from "../refs/parse-ref.js";
+import { SHARE_LINK_RESOLVERS } from "../series/registry.js";
+import { canonicalUrl } from "../series/shared/share-links.js";
 import type { ClientContext } from "./context.js";
 import type { CallOptions } from "./types.js";
 
@@ -18,11 +19,6 @@ export interface ResolvedRef {
   xsecToken: string | null;
   /** Whether a paid call was needed. */
   paid: boolean;
-}
-
-/** The note's or profile's URL, with its xsec_token when known: what a resolved link points to. */
-function canonicalUrl(link: { kind: RefKind; id: string; xsecToken: string | null }): string {
-  return link.kind === "note" ? noteUrl(link.id, link.xsecToken) : userUrl(link.id, link.xsecToken);
 }
 
 function cacheKey(kind: RefKind, text: string): string {
@@ -39,60 +35,35 @@ async function resolveRemote(
   const cached = ctx.resolvedLinks.get(cacheKey(kind, link));
   if (cached) return cached;
   const capability = kind === "note" ? "resolveNote" : "resolveUser";
-  const tool = endpointNamed(kind === "note" ? "app/extract_share_info" : "app/get_user_id_and_xsec_token");
-  const fallback = endpointNamed(kind === "note" ? "app_v2/get_image_note_detail" : "app_v2/get_user_info");
   const allowed = new Set(options.series ?? ctx.order);
-  const attempts: Attempt<ResolvedLink>[] = [];
-  const attempt = (
-    spec: EndpointSpec,
-    params: Record<string, string>,
-    toLink: (items: unknown[]) => ResolvedLink | null,
-  ) => ({
-    series: spec.series,
-    endpoint: spec,
-    run: async (run: { failover: boolean; reason?: string; signal: AbortSignal }) => {
-      const answer = await ctx.port.call(
-        spec,
-        params,
-        interpretPage(spec, { normalizers: ctx.normalizers, onDrift: ctx.onDrift }),
-        {
-          capability,
-          failover: run.failover,
-          signal: run.signal,
-          ...(run.reason ? { reason: run.reason } : {}),
-        },
-      );
-      const found = answer.empty ? null : toLink(answer.items);
-      if (!found) throw emptyPayloadError(spec, `the ${kind} link ${JSON.stringify(link)}`);
-      return found;
-    },
+  const resolvers = SHARE_LINK_RESOLVERS.filter((resolver) => allowed.has(resolver.series));
+  if (resolvers.length === 0) {
+    const needed = SHARE_LINK_RESOLVERS.map((resolver) => resolver.series).join(" or ");
+    throw new InvalidInputError(`Resolving a share link needs ${needed} in the series order`);
+  }
+  const attempts: Attempt<ResolvedLink>[] = resolvers.map((resolver) => {
+    const { endpoint: spec, params } = resolver.request(kind, link);
+    return {
+      series: spec.series,
+      endpoint: spec,
+      run: async (run: { failover: boolean; reason?: string; signal: AbortSignal }) => {
+        const answer = await ctx.port.call(
+          spec,
+          params,
+          interpretPage(spec, { normalizers: ctx.normalizers, onDrift: ctx.onDrift }),
+          {
+            capability,
+            failover: run.failover,
+            signal: run.signal,
+            ...(run.reason ? { reason: run.reason } : {}),
+          },
+        );
+        const found = answer.empty ? null : resolver.read(kind, answer.items);
+        if (!found) throw emptyPayloadError(spec, `the ${kind} link ${JSON.stringify(link)}`);
+        return found;
+      },
+    };
   });
-  if (allowed.has("app_v1")) {
-    attempts.push(
-      attempt(tool, { share_link: link }, (items) => {
-        const first = items[0] as ResolvedLink | undefined;
-        return first && first.kind === kind ? { ...first, url: first.url ?? canonicalUrl(first) } : null;
-      }),
-    );
-  }
-  if (allowed.has("app_v2")) {
-    // App V2 resolves share text itself; the image endpoint answers the note (or nothing), never another note.
-    attempts.push(
-      attempt(fallback, { share_text: link }, (items) => {
-        const first = items[0] as Note | User | undefined;
-        if (!first) return null;
-        return {
-          kind,
-          id: first.id,
-          xsecToken: first.xsecToken,
-          url: canonicalUrl({ kind, id: first.id, xsecToken: first.xsecToken }),
-        };
-      }),
-    );
-  }
-  if (attempts.length === 0) {
-    throw new InvalidInputError(`Resolving a share link needs app_v1 or app_v2 in the series order`);
-  }
   const { value } = await runFailover(listPlanner(attempts), {
     capability,
     health: ctx.health,

@@ -1,5 +1,6 @@
 /**
- * Single records through the router: a note (with its type found out cheaply), a user, a topic.
+ * Single records through the router: a note (with its type found out cheaply), a user, a topic. Each series
+ * builds its own parameters (src/series/registry.ts).
  */
 import type { EndpointSpec } from "../catalog/types.js";
 import { InvalidInputError } from "../core/errors.js";
@@ -9,7 +10,8 @@ import { requireRoutes } from "../failover/router.js";
 import { type Attempt, type AttemptRunContext, listPlanner, runFailoverRounds } from "../failover/run-failover.js";
 import type { Note, NoteType, Topic, User } from "../model/types.js";
 import { parseTopicRef } from "../refs/parse-ref.js";
-import type { NormalizedItem } from "../series/types.js";
+import { requestParams } from "../series/registry.js";
+import type { NormalizedItem, RequestFor } from "../series/types.js";
 import type { ClientContext } from "./context.js";
 import { resolveRef } from "./links.js";
 import type { CallOptions } from "./types.js";
@@ -74,8 +76,7 @@ export async function getNote(
       health: ctx.health,
       onType: (learned) => ctx.knowledge.rememberNoteType(id, learned),
       call: (endpoint, run) => {
-        const params: Record<string, string> = { note_id: id };
-        if (endpoint.needsXsecToken && token) params.xsec_token = token;
+        const params = requestParams(endpoint.series, { capability: "note", noteId: id, xsecToken: token });
         return callFor<Note>(ctx, "note", endpoint, params, id, run);
       },
     });
@@ -95,18 +96,18 @@ export async function getNote(
 
 async function getSingle<T extends User | Topic>(
   ctx: ClientContext,
-  capability: "user" | "topic",
+  request: Extract<RequestFor, { capability: "user" | "topic" }>,
   id: string,
-  paramsFor: (endpoint: EndpointSpec) => Record<string, string>,
   options: CallOptions,
 ): Promise<T> {
+  const { capability } = request;
   const routes = requireRoutes({ capability, order: options.series ?? ctx.order });
   const attempts: Attempt<PageAnswer<T>>[] = routes.map((route) => {
     const endpoint = route.endpoints[0]!;
     return {
       series: route.series,
       endpoint,
-      run: (run) => callFor<T>(ctx, capability, endpoint, paramsFor(endpoint), id, run),
+      run: (run) => callFor<T>(ctx, capability, endpoint, requestParams(route.series, request), id, run),
     };
   });
   const { value } = await runFailoverRounds(
@@ -144,11 +145,11 @@ async function getSingle<T extends User | Topic>(
 
 export async function getUser(ctx: ClientContext, ref: string, options: CallOptions = {}): Promise<User> {
   const { id, xsecToken } = await resolveRef(ctx, ref, "user", options);
-  const user = await getSingle<User>(ctx, "user", id, () => ({ user_id: id }), options);
+  const user = await getSingle<User>(ctx, { capability: "user", userId: id }, id, options);
   return user.xsecToken === null && xsecToken ? { ...user, xsecToken } : user;
 }
 
 export async function getTopic(ctx: ClientContext, pageId: string, options: CallOptions = {}): Promise<Topic> {
   const id = parseTopicRef(pageId);
-  return getSingle<Topic>(ctx, "topic", id, () => ({ page_id: id }), options);
+  return getSingle<Topic>(ctx, { capability: "topic", pageId: id }, id, options);
 }

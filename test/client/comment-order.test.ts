@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
-import { RELEVANCE_PAGING_REASON } from "../../src/client/lists.js";
 import type { CommentListOptions } from "../../src/client/types.js";
 import { createFakeClock } from "../../src/core/clock.js";
 import { InvalidInputError } from "../../src/core/errors.js";
 import type { Page } from "../../src/core/types.js";
 import type { Comment } from "../../src/model/types.js";
+import { RELEVANCE_PAGING_REASON } from "../../src/series/app_v2/traits.js";
 import { createSimulator } from "../../src/simulator/index.js";
 import type { WorldNote } from "../../src/simulator/world/index.js";
 import { runOn } from "./sim-helpers.js";
