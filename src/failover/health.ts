@@ -20,7 +20,7 @@
 
 import type { XhsError } from "../core/errors.js";
 import type { Clock } from "../core/types.js";
-import type { Capability, Series } from "../core/vocabulary.js";
+import { type Capability, SERIES, type Series } from "../core/vocabulary.js";
 
 export type BreakerState = "closed" | "open" | "half_open";
 
@@ -200,7 +200,10 @@ export class HealthBoard {
 
   /** Breaker states per series, keyed by capability (for stats()). */
   snapshot(): Record<Series, Record<string, BreakerState>> {
-    const out: Record<Series, Record<string, BreakerState>> = { app_v2: {}, app_v1: {}, web_v3: {} };
+    const out = Object.fromEntries(SERIES.map((series) => [series, {}])) as Record<
+      Series,
+      Record<string, BreakerState>
+    >;
     for (const key of this.breakers.keys()) {
       const [series, capability] = key.split(":") as [Series, Capability];
       out[series][capability] = this.breaker(series, capability).state;
