@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/core/errors.js";
-import { type CrawlBudget, runCrawl } from "../../src/crawl/engine.js";
+import type { CrawlBudget } from "../../src/crawl/engine/budget.js";
+import { runCrawl } from "../../src/crawl/engine.js";
 import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 import type { PlanFile } from "../../src/crawl/plan/schema.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";

@@ -1,0 +1,32 @@
+/** The end of a session: the run's status from why it stopped, the statistics saved, the report built. */
+import type { RunStatus } from "../../store/port.js";
+import { buildReport } from "../report.js";
+import { loadStats, type StopReason } from "../statistics.js";
+import type { CrawlSession } from "./session.js";
+import type { CrawlResult } from "./types.js";
+
+/** A stop by Ctrl-C is an interruption, by the budget a partial run, by an account error a failure. */
+export function runStatusAfter(stopReason: StopReason | null, unfinishedJobs: number): RunStatus {
+  if (stopReason === "aborted") return "interrupted";
+  if (stopReason === "budget") return "partial";
+  if (stopReason !== null) return "failed";
+  return unfinishedJobs > 0 ? "partial" : "completed";
+}
+
+export async function finishSession(session: CrawlSession, resumed: boolean): Promise<CrawlResult> {
+  const { store, queue, clock } = session.deps;
+  const { runId, stopReason, stopMessage } = session;
+  const counts = await queue.jobCounts(runId);
+  const status = runStatusAfter(stopReason, counts.pending + counts.leased);
+  const finishedAt = new Date(clock?.now() ?? Date.now()).toISOString();
+  await store.transaction(async () => {
+    const stats = loadStats((await store.getRun(runId))?.stats ?? null);
+    session.stats = stats;
+    stats.stopReason = stopReason;
+    stats.stopMessage = stopMessage;
+    await store.updateRun(runId, { status, stats, finishedAt: status === "completed" ? finishedAt : null });
+  });
+  const report = await buildReport(store, queue, runId);
+  await store.updateRun(runId, { report });
+  return { runId, status, stopReason, resumed, report };
+}
