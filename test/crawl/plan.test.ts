@@ -5,12 +5,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DEMO_PLAN } from "../../src/cli/commands/demo.js";
 import { checkKeyword, keywordProblem, MAX_KEYWORD_LENGTH } from "../../src/client/keyword.js";
 import { estimatePlan } from "../../src/crawl/estimate.js";
-import { seedJobs } from "../../src/crawl/seed-jobs.js";
 import { planHash } from "../../src/crawl/plan/hash.js";
 import { loadPlanFile } from "../../src/crawl/plan/load.js";
 import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 import { PlanError } from "../../src/crawl/plan/problems.js";
 import { parseSince } from "../../src/crawl/plan/schema.js";
+import { seedJobs } from "../../src/crawl/seed-jobs.js";
 import { runCli } from "../cli/helpers.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
