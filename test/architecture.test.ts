@@ -162,4 +162,53 @@ describe("architecture (docs/architecture.md)", () => {
     ]);
     expect(siblingCycles(siblings)).toEqual(["simulator/render <-> simulator/world"]);
   });
+
+  it("client/ and failover/ name no series and no endpoint", async () => {
+    // Each series owns how its requests are built and what its answers mean (src/series/<series>/): the layers
+    // above ask it, so a series name or an endpoint name in their code (comments aside) is knowledge out of place.
+    const { ENDPOINTS } = await import("../src/catalog/endpoints.js");
+    const { SERIES } = await import("../src/core/vocabulary.js");
+    const names = [...SERIES, ...ENDPOINTS.map((e) => e.name), ...ENDPOINTS.map((e) => e.name.split("/").pop()!)];
+    const named = new RegExp(
+      `\\b(${[...new Set(names)].map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})\\b`,
+    );
+    /** Each string, template piece, identifier and regex in `text` that holds a name (comments are not nodes). */
+    const hitsIn = (file: string, text: string): string[] => {
+      const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+      const hits: string[] = [];
+      const visit = (node: ts.Node): void => {
+        const piece =
+          ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node) || ts.isIdentifier(node)
+            ? node.text
+            : ts.isRegularExpressionLiteral(node)
+              ? node.text
+              : null;
+        const match = piece === null ? null : named.exec(piece);
+        if (match) {
+          const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+          hits.push(`${file}:${line} ${match[1]}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+      return hits;
+    };
+    const sample = [
+      "// app_v2 in a comment, /* web_v3 */ too",
+      'const a = "app_v1";',
+      "const b = { web_v3: 1 };",
+      "const c = `x \u0024{a} app/get_note_info`;",
+      'const d = a === "get_user_info";',
+    ].join("\n");
+    expect(hitsIn("sample.ts", sample)).toEqual([
+      "sample.ts:2 app_v1",
+      "sample.ts:3 web_v3",
+      "sample.ts:4 app/get_note_info",
+      "sample.ts:5 get_user_info",
+    ]);
+    const hits = [...sourceFiles()]
+      .filter(([file]) => file.startsWith("client/") || file.startsWith("failover/"))
+      .flatMap(([file, text]) => hitsIn(file, text));
+    expect(hits).toEqual([]);
+  });
 });

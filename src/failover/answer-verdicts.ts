@@ -6,6 +6,7 @@
 import type { EndpointSpec } from "../catalog/types.js";
 import { type ErrorContext, NotFoundError, UpstreamError, WrongItemError, type XhsError } from "../core/errors.js";
 import type { Series } from "../core/vocabulary.js";
+import { seriesTraits } from "../series/registry.js";
 import type { NextPageParams, NormalizedItem, NormalizedPage } from "../series/types.js";
 import type { AnswerMeta, DriftSink, Interpret, NormalizerLookup } from "./port.js";
 
@@ -16,17 +17,11 @@ const EXPLICIT_NOT_FOUND = /不存在|已删除|已被删除|被删除|注销|do
  * a not-found vote that a second series must confirm. Not retried on the same series (same answer again).
  */
 const SUGGESTED_NOT_FOUND = /暂时无法浏览|笔记状态异常|无法查看|not available/i;
-/**
- * App V2's answer to an id it does not know ("服务异常", docs/reference-notes.md), which is also its answer to many
- * passing faults. A vote only on topic info, which no other series serves: a note or a user has a second
- * series to give a clearer answer, a topic has only App V2 asked again (see runFailoverRounds).
- */
-const APP_V2_UNKNOWN_ID = /服务异常/;
-
 /** Whether an inner-failure message is a not-found vote on this endpoint (besides SUGGESTED_NOT_FOUND). */
 function suggestsNotFound(endpoint: EndpointSpec, message: string): boolean {
   if (SUGGESTED_NOT_FOUND.test(message)) return true;
-  return endpoint.series === "app_v2" && endpoint.capability === "topic" && APP_V2_UNKNOWN_ID.test(message);
+  // A series' own not-found wording on a capability (App V2's "服务异常" on topic info): src/series/*/traits.ts.
+  return seriesTraits(endpoint.series).notFoundVotes[endpoint.capability]?.test(message) === true;
 }
 
 /**

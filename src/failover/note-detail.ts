@@ -15,6 +15,7 @@ import type { EndpointSpec } from "../catalog/types.js";
 import type { XhsError } from "../core/errors.js";
 import type { Series } from "../core/vocabulary.js";
 import type { Note, NoteType } from "../model/types.js";
+import { seriesTraits } from "../series/registry.js";
 import {
   CannotServeHere,
   emptyPayloadError,
@@ -157,11 +158,11 @@ export class NoteDetailPlanner implements AttemptPlanner<PageAnswer<Note>, Note>
       const note = outcome.ok ? outcome.value.items.find((n) => n.id === this.input.noteId) : undefined;
       if (!note) {
         const error = outcome.ok ? emptyPayloadError(endpoint, `note ${this.input.noteId}`) : outcome.error;
-        // App V2's image endpoint answers empty for a video note: with the type unknown (or only hinted "image"
-        // by the caller) that is a hint, not a fault; the video endpoint is asked next.
+        // A series whose image endpoint answers empty for a video note (App V2): with the type unknown (or only
+        // hinted "image" by the caller) that is a hint, not a fault; the video endpoint is asked next.
         const typeProbe =
           (this.type === null || this.hinted) && endpoint.noteTypes?.length === 1 && endpoint.noteTypes[0] === "image";
-        if (typeProbe && attempt.endpoint.series === "app_v2") {
+        if (typeProbe && seriesTraits(attempt.endpoint.series).emptyImageDetailMeansVideo) {
           this.type = null;
           this.hinted = false;
           return { reject: error, health: "neutral" };

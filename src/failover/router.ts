@@ -66,7 +66,7 @@ export function normalizeOrder(order: readonly Series[] | undefined): Series[] {
     seen.add(s);
   }
   if (seen.size === 0)
-    throw new InvalidInputError("The series order is empty: name at least one of app_v2, app_v1, web_v3");
+    throw new InvalidInputError(`The series order is empty: name at least one of ${SERIES.join(", ")}`);
   return [...seen];
 }
 

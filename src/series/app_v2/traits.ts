@@ -14,9 +14,9 @@ export const APP_V2_TRAITS: SeriesTraits = {
   // Its image endpoint answers an empty note_list for a video note: the video endpoint is asked next.
   emptyImageDetailMeansVideo: true,
   notFoundVotes: {
-    // "服务异常" is App V2's answer to an id it does not know, and also to many passing faults. A vote only on
-    // topic info, which no other series serves: a note or a user has a second series to give a clearer
-    // answer, a topic has only App V2 asked again.
+    // "服务异常" is App V2's answer to an id it does not know (docs/reference-notes.md), and also to many passing
+    // faults. A vote only on topic info, which no other series serves: a note or a user has a second series
+    // to give a clearer answer, a topic has only App V2 asked again (see runFailoverRounds).
     topic: /服务异常/,
   },
   lossyCommentPaging: { sort: "default", reason: RELEVANCE_PAGING_REASON },
