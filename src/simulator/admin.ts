@@ -11,7 +11,7 @@
  *   POST /__sim/reset         attempt and outage counters, rate buckets and the ledger: a run repeats exactly
  */
 import { FaultProfileError, profileByValueOrName } from "./fault-profile.js";
-import type { SimulatorService } from "./server.js";
+import type { SimulatorService } from "./service.js";
 
 export const ADMIN_PREFIX = "/__sim/";
 

@@ -7,8 +7,9 @@
  *   const server = await startSimulator({ port: 0, faults: "mild" }); // real HTTP on 127.0.0.1
  *   console.log(server.url); await server.close();
  *
- * The core (world, per-series shapes, validation, quirks) is in core.ts; this file wraps it with auth,
- * the rate limits, balance, faults, the billing ledger and admin routes (server.ts).
+ * The core (world, per-series shapes, validation, quirks) is in core.ts; service.ts wraps it with auth,
+ * the rate limits, balance, faults, the billing ledger and admin routes; in-process-fetch.ts and server.ts
+ * (node:http) are the two ways to reach the service.
  */
 import type { Clock } from "../core/types.js";
 import type { BillingLedger } from "./billing.js";
@@ -21,14 +22,9 @@ import {
 } from "./core.js";
 import type { FaultProfile, FaultProfileInput } from "./fault-profile.js";
 import type { FaultEngine } from "./faults.js";
-import {
-  createInProcessFetch,
-  IN_PROCESS_BASE_URL,
-  type ListenOptions,
-  listen,
-  SimulatorService,
-  type SimulatorServiceOptions,
-} from "./server.js";
+import { createInProcessFetch, IN_PROCESS_BASE_URL } from "./in-process-fetch.js";
+import { type ListenOptions, listen } from "./server.js";
+import { SimulatorService, type SimulatorServiceOptions } from "./service.js";
 
 export { ADMIN_PREFIX } from "./admin.js";
 export { BillingLedger, keyId, type LedgerSnapshot, type PriceTable } from "./billing.js";
@@ -47,6 +43,7 @@ export {
   type RateLimit,
 } from "./fault-profile.js";
 export { FaultEngine } from "./faults.js";
+export { IN_PROCESS_BASE_URL } from "./in-process-fetch.js";
 export {
   type BucketLimit,
   DEFAULT_ENDPOINT_RATE_LIMITS,
@@ -54,13 +51,8 @@ export {
   type EffectiveRateLimit,
   effectiveRateLimit,
 } from "./rate-limit.js";
-export {
-  DEFAULT_MAX_BODY_BYTES,
-  IN_PROCESS_BASE_URL,
-  type ListenOptions,
-  SimulatorService,
-  type SimulatorServiceOptions,
-} from "./server.js";
+export { DEFAULT_MAX_BODY_BYTES, type ListenOptions } from "./server.js";
+export { SimulatorService, type SimulatorServiceOptions } from "./service.js";
 export { GUIDE, WORLD_NOW } from "./world/guide.js";
 
 export interface SimulatorOptions extends SimulatorCoreOptions, SimulatorServiceOptions {

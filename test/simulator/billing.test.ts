@@ -6,12 +6,8 @@ import { describe, expect, it } from "vitest";
 import { endpointByPath } from "../../src/catalog/endpoints.js";
 import { BillingLedger, keyId } from "../../src/simulator/billing.js";
 import type { FaultKind } from "../../src/simulator/fault-profile.js";
-import {
-  type CoreBinding,
-  createInProcessFetch,
-  SimulatorService,
-  type SimulatorServiceOptions,
-} from "../../src/simulator/server.js";
+import { createInProcessFetch } from "../../src/simulator/in-process-fetch.js";
+import { type CoreBinding, SimulatorService, type SimulatorServiceOptions } from "../../src/simulator/service.js";
 
 const BASE = "http://sim.test/api/v1/xiaohongshu/";
 

@@ -7,12 +7,8 @@ import { describe, expect, it } from "vitest";
 import { endpointByPath } from "../../src/catalog/endpoints.js";
 import { FAULT_KINDS, type FaultKind, type FaultProfileInput } from "../../src/simulator/fault-profile.js";
 import { canonicalParams, FaultEngine, hash32 } from "../../src/simulator/faults.js";
-import {
-  type CoreBinding,
-  createInProcessFetch,
-  SimulatorService,
-  type SimulatorServiceOptions,
-} from "../../src/simulator/server.js";
+import { createInProcessFetch } from "../../src/simulator/in-process-fetch.js";
+import { type CoreBinding, SimulatorService, type SimulatorServiceOptions } from "../../src/simulator/service.js";
 
 const BASE = "http://sim.test/api/v1/xiaohongshu/";
 

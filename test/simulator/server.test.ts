@@ -14,15 +14,10 @@ import {
   loadFaultProfile,
   parseFaultProfile,
 } from "../../src/simulator/fault-profile.js";
-import {
-  bearerKey,
-  type CoreBinding,
-  createInProcessFetch,
-  type Listening,
-  listen,
-  SimulatorService,
-  type SimulatorServiceOptions,
-} from "../../src/simulator/server.js";
+import { bearerKey } from "../../src/simulator/gate.js";
+import { createInProcessFetch } from "../../src/simulator/in-process-fetch.js";
+import { type Listening, listen } from "../../src/simulator/server.js";
+import { type CoreBinding, SimulatorService, type SimulatorServiceOptions } from "../../src/simulator/service.js";
 
 const PREFIX = "/api/v1/xiaohongshu/";
 const BASE = `http://sim.test${PREFIX}`;
