@@ -149,7 +149,7 @@ export class SqliteStore implements Store, JobQueue {
     return this.records.iterate(kind, filter);
   }
 
-  async countRecords(kind: RecordKind, filter?: RecordFilter): Promise<number> {
+  countRecords(kind: RecordKind, filter?: RecordFilter): Promise<number> {
     return this.call(() => this.records.count(kind, filter));
   }
 
