@@ -30,13 +30,21 @@ export function isSecretField(name: string): boolean {
  */
 const VALUE = String.raw`(?:[\w~+/-]|\.(?=[\w~+/-]))+=*`;
 
+/**
+ * After an English label, a value that is one plain word ("Bearer token required") is prose, not a
+ * credential: a key has digits or punctuation (a known key is replaced whatever it holds).
+ */
+const NOT_A_WORD = String.raw`(?![A-Za-z]+(?![\w~+/.=-]))`;
+
 /** Patterns that carry a credential whatever its value: Bearer headers and TikHub's "your token is …" echo. */
 const CREDENTIAL_PATTERNS: readonly RegExp[] = [
-  new RegExp(String.raw`(Bearer\s+)${VALUE}`, "gi"),
-  new RegExp(String.raw`((?:令牌\s*(?:为|是|:|：)|(?<![\w-])token\s*[:=]|submitted\s+is)\s*)${VALUE}`, "gi"),
+  new RegExp(String.raw`(Bearer\s+)${NOT_A_WORD}${VALUE}`, "gi"),
+  // TikHub's Chinese echo is never followed by prose: whatever follows it is the key.
+  new RegExp(String.raw`(令牌\s*(?:为|是|:|：)\s*)${VALUE}`, "gi"),
+  new RegExp(String.raw`((?:(?<![\w-])token\s*[:=]|submitted\s+is)\s*)${NOT_A_WORD}${VALUE}`, "gi"),
   // "Authorization: Bearer <placeholder>" is no credential: the word Bearer is never taken as the value.
   new RegExp(
-    String.raw`((?:api[_-]?key|authorization)\s*["']?\s*[:=]\s*["']?(?:Bearer\s+)?)(?!Bearer\b)${VALUE}`,
+    String.raw`((?:api[_-]?key|authorization)\s*["']?\s*[:=]\s*["']?(?:Bearer\s+)?)(?!Bearer\b)${NOT_A_WORD}${VALUE}`,
     "gi",
   ),
 ];

@@ -35,6 +35,12 @@ describe("redact", () => {
     expect(redact("您提交的API令牌为 someOtherKey123，请检查", [])).toBe(`您提交的API令牌为 ${REDACTED}，请检查`);
   });
 
+  it("leaves prose after a label alone: a credential has digits or punctuation", () => {
+    expect(redact("Bearer token required; api_key: missing", [])).toBe("Bearer token required; api_key: missing");
+    expect(redact("Bearer qwerty123 and token: abc.def", [])).toBe(`Bearer ${REDACTED} and token: ${REDACTED}`);
+    expect(redact("您提交的API令牌为 abcdefgh", [])).toBe(`您提交的API令牌为 ${REDACTED}`);
+  });
+
   it("leaves xsec_token and ordinary text alone", () => {
     expect(redact("xsec_token=ABC123 note 64f1a2b3", [KEY])).toBe("xsec_token=ABC123 note 64f1a2b3");
     expect(redact("short key", ["k"])).toBe("short key");
