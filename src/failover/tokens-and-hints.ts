@@ -6,29 +6,16 @@
  *
  * Bounded (least recently set entries are dropped first) so a long crawl cannot grow it without limit.
  */
+import { BoundedMap } from "../core/bounded-map.js";
 import type { Comment, Note, NoteType, User } from "../model/types.js";
 import type { NormalizedItem } from "../series/types.js";
 
 /** Entries kept per map (default 50 000: about 5 MB at most). */
 export const DEFAULT_TOKENS_AND_HINTS_CAPACITY = 50_000;
 
-class BoundedMap<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
-  get(key: string): V | undefined {
-    return this.map.get(key);
-  }
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
-    }
-  }
-  get size(): number {
-    return this.map.size;
-  }
+/** Least recently *set* entries go first: reading a token does not keep it. */
+function bounded<V>(capacity: number): BoundedMap<string, V> {
+  return new BoundedMap<string, V>({ maxEntries: capacity, refreshOnGet: false });
 }
 
 function isNote(item: NormalizedItem): item is Note {
@@ -43,23 +30,23 @@ function isComment(item: NormalizedItem): item is Comment {
 
 /** The tokens a call needs and the hints that make calls cheaper or empty pages suspect (see above). */
 export class TokensAndHints {
-  private readonly noteTokens: BoundedMap<string>;
-  private readonly userTokens: BoundedMap<string>;
-  private readonly noteTypes: BoundedMap<NoteType>;
+  private readonly noteTokens: BoundedMap<string, string>;
+  private readonly userTokens: BoundedMap<string, string>;
+  private readonly noteTypes: BoundedMap<string, NoteType>;
   /** Each note's comment count as last seen (an empty first comment page is then a fault when > 0). */
-  private readonly noteCommentCounts: BoundedMap<number>;
+  private readonly noteCommentCounts: BoundedMap<string, number>;
   /** Users known to have posted notes (a note of theirs was seen, or their record counted notes). */
-  private readonly usersWithNotes: BoundedMap<true>;
+  private readonly usersWithNotes: BoundedMap<string, true>;
   /** Lists (by their key: capability, subject, filters) that have answered items (an empty first page is then a fault). */
-  private readonly listsWithItems: BoundedMap<true>;
+  private readonly listsWithItems: BoundedMap<string, true>;
 
   constructor(capacity = DEFAULT_TOKENS_AND_HINTS_CAPACITY) {
-    this.noteTokens = new BoundedMap(capacity);
-    this.userTokens = new BoundedMap(capacity);
-    this.noteTypes = new BoundedMap(capacity);
-    this.noteCommentCounts = new BoundedMap(capacity);
-    this.usersWithNotes = new BoundedMap(capacity);
-    this.listsWithItems = new BoundedMap(capacity);
+    this.noteTokens = bounded(capacity);
+    this.userTokens = bounded(capacity);
+    this.noteTypes = bounded(capacity);
+    this.noteCommentCounts = bounded(capacity);
+    this.usersWithNotes = bounded(capacity);
+    this.listsWithItems = bounded(capacity);
   }
 
   /** Whether the user is known to have posted notes: a note of theirs was seen, or their record counted some. */

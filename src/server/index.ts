@@ -1,11 +1,11 @@
 /** `xhs serve`: the HTTP API (and MCP at /mcp) over one client. */
 
 export {
-  AnswerCache,
   type CacheOutcome,
   DEFAULT_CACHE_BYTES,
   DEFAULT_NEGATIVE_TTL_SEC,
   DEFAULT_TTL_SEC,
+  ResponseCache,
 } from "../service/answer-cache.js";
 export { createExecutor, type Executor, type ListAnswer } from "../service/executor.js";
 export { ServerMetrics } from "../service/metrics.js";

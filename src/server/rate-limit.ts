@@ -2,6 +2,7 @@
  * Per-client rate limit: one token bucket per client (its token or its address), on an injected clock.
  * Protects the server and the TikHub balance from one looping caller; cached answers count too.
  */
+import { BoundedMap } from "../core/bounded-map.js";
 import { TokenBucket } from "../core/token-bucket.js";
 import type { Clock } from "../core/types.js";
 
@@ -20,7 +21,7 @@ const MAX_BUCKETS = 10_000;
 export type RateDecision = { ok: true } | { ok: false; retryAfterSec: number };
 
 export class ClientRateLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets = new BoundedMap<string, TokenBucket>({ maxEntries: MAX_BUCKETS });
   private readonly perSecond: number;
   /** Most tokens a client may hold: the largest request (or MCP batch) that can ever pass. */
   readonly burst: number;
@@ -41,12 +42,9 @@ export class ClientRateLimiter {
    */
   take(client: string, count = 1): RateDecision {
     let bucket = this.buckets.get(client);
-    if (bucket) this.buckets.delete(client);
-    else bucket = new TokenBucket({ perSecond: this.perSecond, burst: this.burst }, this.clock);
-    this.buckets.set(client, bucket); // most recently used last
-    if (this.buckets.size > MAX_BUCKETS) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest !== undefined) this.buckets.delete(oldest);
+    if (!bucket) {
+      bucket = new TokenBucket({ perSecond: this.perSecond, burst: this.burst }, this.clock);
+      this.buckets.set(client, bucket);
     }
     if (bucket.tryTake(count)) return { ok: true };
     this.rejected++;

@@ -5,6 +5,7 @@
  * item does not exist) is an answer, stored for a short TTL.
  */
 
+import { BoundedMap } from "../core/bounded-map.js";
 import type { Clock } from "../core/types.js";
 import type { CacheClass } from "./operations.js";
 
@@ -63,15 +64,14 @@ export interface CacheStats {
   evictions: number;
 }
 
-export class AnswerCache {
+export class ResponseCache {
   readonly maxBytes: number;
   private readonly ttlMs: Record<CacheClass, number>;
   private readonly negativeTtlMs: number;
   private readonly clock: Clock;
-  /** Insertion order is recency order: a hit re-inserts its entry. */
-  private readonly entries = new Map<string, Entry>();
+  /** Least recently used out first; an answer over a quarter of the bound is served, not kept. */
+  private readonly entries: BoundedMap<string, Entry>;
   private readonly inFlight = new Map<string, Promise<string>>();
-  private bytes = 0;
   private readonly counts = { hits: 0, misses: 0, coalesced: 0, bypasses: 0, evictions: 0 };
 
   constructor(options: CacheOptions) {
@@ -83,6 +83,12 @@ export class AnswerCache {
     >;
     this.negativeTtlMs = Math.max(0, options.negativeTtlSec ?? DEFAULT_NEGATIVE_TTL_SEC) * 1000;
     this.clock = options.clock;
+    this.entries = new BoundedMap({
+      maxSize: this.maxBytes,
+      maxEntrySize: this.maxBytes / 4,
+      sizeOf: (entry) => entry.bytes,
+      onEvict: () => this.counts.evictions++,
+    });
   }
 
   /**
@@ -102,13 +108,11 @@ export class AnswerCache {
     if (!options.fresh) {
       const entry = this.entries.get(key);
       if (entry && entry.expiresAt > now) {
-        this.entries.delete(key);
-        this.entries.set(key, entry);
         this.counts.hits++;
         if ("error" in entry.value) throw entry.value.error;
         return { body: entry.value.body, outcome: "HIT", maxAgeSec: Math.floor((entry.expiresAt - now) / 1000) };
       }
-      if (entry) this.remove(key);
+      if (entry) this.entries.delete(key);
     }
     const ttlMs = this.ttlMs[cacheClass];
     const pending = this.inFlight.get(key);
@@ -135,34 +139,19 @@ export class AnswerCache {
   }
 
   stats(): CacheStats {
-    return { entries: this.entries.size, bytes: this.bytes, maxBytes: this.maxBytes, ...this.counts };
+    return { entries: this.entries.size, bytes: this.entries.totalSize, maxBytes: this.maxBytes, ...this.counts };
   }
 
   clear(): void {
     this.entries.clear();
-    this.bytes = 0;
   }
 
   private store(key: string, value: Entry["value"], ttlMs: number): void {
     if (ttlMs <= 0) return;
     // Bytes of the UTF-8 body plus the key: what the entry really holds.
     const bytes = ("body" in value ? Buffer.byteLength(value.body) : NEGATIVE_ENTRY_BYTES) + Buffer.byteLength(key);
-    // One answer larger than a quarter of the cache would evict everything else: serve it, do not keep it.
-    if (bytes > this.maxBytes / 4) return;
-    this.remove(key);
+    // One answer larger than a quarter of the cache would evict everything else: serve it, do not keep it
+    // (the map refuses it and leaves an older answer for the key in place).
     this.entries.set(key, { value, bytes, expiresAt: this.clock.now() + ttlMs });
-    this.bytes += bytes;
-    for (const oldest of this.entries.keys()) {
-      if (this.bytes <= this.maxBytes) break;
-      this.remove(oldest);
-      this.counts.evictions++;
-    }
-  }
-
-  private remove(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.bytes -= entry.bytes;
   }
 }

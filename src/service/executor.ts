@@ -8,7 +8,7 @@
 import type { XhsClient } from "../client/types.js";
 import { isXhsError } from "../core/errors.js";
 import type { Page, Paginator } from "../core/types.js";
-import type { AnswerCache, CachedAnswer } from "./answer-cache.js";
+import type { CachedAnswer, ResponseCache } from "./answer-cache.js";
 import type { CapabilityDef } from "./operations.js";
 import { invalidInputProblem } from "./problem.js";
 import type { SpendGuard } from "./spend-guard.js";
@@ -68,7 +68,7 @@ function isNegativeAnswer(error: unknown): boolean {
 
 export function createExecutor(parts: {
   client: XhsClient;
-  cache: AnswerCache;
+  cache: ResponseCache;
   spend: SpendGuard;
   /** Aborts upstream work when the server shuts down (a caller hanging up does not: others may share the call). */
   signal?: AbortSignal;

@@ -8,7 +8,7 @@ import type { XhsClient } from "../client/types.js";
 import { systemClock } from "../core/clock.js";
 import { createRedactor } from "../core/redact.js";
 import type { Clock } from "../core/types.js";
-import { AnswerCache } from "./answer-cache.js";
+import { ResponseCache } from "./answer-cache.js";
 import { createExecutor, type Executor } from "./executor.js";
 import { ServerMetrics } from "./metrics.js";
 import type { CacheClass } from "./operations.js";
@@ -31,7 +31,7 @@ export interface RuntimeOptions {
 export interface ServerRuntime {
   client: XhsClient;
   executor: Executor;
-  cache: AnswerCache;
+  cache: ResponseCache;
   spend: SpendGuard;
   metrics: ServerMetrics;
   clock: Clock;
@@ -55,7 +55,7 @@ function packageVersion(): string {
 
 export function createServerRuntime(options: RuntimeOptions): ServerRuntime {
   const clock = options.clock ?? systemClock;
-  const cache = new AnswerCache({ ...options.cache, clock });
+  const cache = new ResponseCache({ ...options.cache, clock });
   const spend = new SpendGuard(options.maxCostPerDayUsd, clock);
   const metrics = new ServerMetrics({
     cache: () => cache.stats(),

@@ -9,7 +9,7 @@
 import { API_PREFIX, endpointByPath, findEndpoint } from "../catalog/endpoints.js";
 import type { EndpointSpec, ParamSpec } from "../catalog/types.js";
 import { type Quirks, resolveQuirks } from "./quirks.js";
-import { AnswerCache, type AnswerCacheLimits } from "./render/answer-cache.js";
+import { PayloadCache, type PayloadCacheLimits } from "./render/answer-cache.js";
 import { appV1 } from "./render/app_v1/handlers.js";
 import { appV2 } from "./render/app_v2/handlers.js";
 import { envelope, envelopeHead, serializeBody } from "./render/envelope.js";
@@ -33,7 +33,7 @@ export interface SimulatorCoreOptions {
    * The cache of serialized payloads (render/answer-cache.ts): limits, or false to render every request.
    * Default 4,096 payloads / 96 MiB. Answers are the same bytes either way.
    */
-  cache?: Partial<AnswerCacheLimits> | false;
+  cache?: Partial<PayloadCacheLimits> | false;
 }
 
 export interface ResolvedCoreOptions {
@@ -41,7 +41,7 @@ export interface ResolvedCoreOptions {
   size: WorldSize;
   quirks: Quirks;
   now: () => number;
-  cache: AnswerCacheLimits;
+  cache: PayloadCacheLimits;
 }
 
 export interface SimRequest {
@@ -66,7 +66,7 @@ export interface SimulatorCore {
   world: World;
   options: ResolvedCoreOptions;
   /** The payload cache (its size and limits; `clear()` empties it). */
-  cache: AnswerCache;
+  cache: PayloadCache;
   handle(req: SimRequest): SimResult;
 }
 
@@ -183,7 +183,7 @@ function withDefaults(spec: EndpointSpec, query: Record<string, string>): Record
 // ------------------------------------------------------------------ the core
 
 export function createSimulatorCore(options: SimulatorCoreOptions = {}): SimulatorCore {
-  const cache = new AnswerCache(options.cache === false ? { maxEntries: 0 } : options.cache);
+  const cache = new PayloadCache(options.cache === false ? { maxEntries: 0 } : options.cache);
   const resolved: ResolvedCoreOptions = {
     seed: options.seed ?? 1,
     size: resolveSize(options.size),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
 import { ClientRateLimiter } from "../../src/server/rate-limit.js";
-import { AnswerCache } from "../../src/service/answer-cache.js";
+import { ResponseCache } from "../../src/service/answer-cache.js";
 import { ServerProblem } from "../../src/service/problem.js";
 import { SpendGuard } from "../../src/service/spend-guard.js";
 
@@ -15,10 +15,10 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-describe("AnswerCache", () => {
+describe("ResponseCache", () => {
   it("coalesces concurrent identical requests into one load (single flight)", async () => {
     const fake = createFakeClock();
-    const cache = new AnswerCache({ clock: fake.clock });
+    const cache = new ResponseCache({ clock: fake.clock });
     const gate = deferred<string>();
     let loads = 0;
     const load = () => {
@@ -38,7 +38,7 @@ describe("AnswerCache", () => {
 
   it("never stores a failure: every waiter gets the error and the next request loads again", async () => {
     const fake = createFakeClock();
-    const cache = new AnswerCache({ clock: fake.clock });
+    const cache = new ResponseCache({ clock: fake.clock });
     const gate = deferred<string>();
     let loads = 0;
     const first = [1, 2, 3].map(() =>
@@ -60,7 +60,7 @@ describe("AnswerCache", () => {
 
   it("expires answers after their class's TTL and reports the remaining max-age", async () => {
     const fake = createFakeClock();
-    const cache = new AnswerCache({ clock: fake.clock, ttlSec: { comments: 60 } });
+    const cache = new ResponseCache({ clock: fake.clock, ttlSec: { comments: 60 } });
     let n = 0;
     const load = async () => `v${++n}`;
     expect((await cache.get("c", "comments", load)).maxAgeSec).toBe(60);
@@ -72,7 +72,7 @@ describe("AnswerCache", () => {
 
   it("fresh bypasses the stored answer and replaces it", async () => {
     const fake = createFakeClock();
-    const cache = new AnswerCache({ clock: fake.clock });
+    const cache = new ResponseCache({ clock: fake.clock });
     let n = 0;
     const load = async () => `v${++n}`;
     await cache.get("k", "record", load);
@@ -82,7 +82,7 @@ describe("AnswerCache", () => {
 
   it("stays within its byte bound, evicting the least recently used answers", async () => {
     const fake = createFakeClock();
-    const cache = new AnswerCache({ clock: fake.clock, maxBytes: 1000 });
+    const cache = new ResponseCache({ clock: fake.clock, maxBytes: 1000 });
     const body = "x".repeat(200);
     for (const key of ["a", "b", "c", "d"]) await cache.get(key, "record", async () => body);
     await cache.get("a", "record", async () => "unused"); // touch a: b is now the oldest

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
 import { NotFoundError } from "../../src/core/errors.js";
-import { AnswerCache, DEFAULT_NEGATIVE_TTL_SEC } from "../../src/service/answer-cache.js";
+import { DEFAULT_NEGATIVE_TTL_SEC, ResponseCache } from "../../src/service/answer-cache.js";
 import { PROBLEM_TYPES } from "../../src/service/problem.js";
 import { json, rig } from "./helpers.js";
 
@@ -38,7 +38,7 @@ describe("negative caching", () => {
 
   it("the cache keeps only the errors it is told are answers, for the negative TTL", async () => {
     const fake = createFakeClock();
-    const cache = new AnswerCache({ clock: fake.clock, negativeTtlSec: 30 });
+    const cache = new ResponseCache({ clock: fake.clock, negativeTtlSec: 30 });
     const negative = (error: unknown) => error instanceof NotFoundError;
     let loads = 0;
     const missing = () => {

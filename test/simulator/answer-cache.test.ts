@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { ENDPOINTS } from "../../src/catalog/endpoints.js";
 import { createSimulatorCore, type SimResult } from "../../src/simulator/core.js";
-import { AnswerCache } from "../../src/simulator/render/answer-cache.js";
+import { PayloadCache } from "../../src/simulator/render/answer-cache.js";
 import { compileTemplate } from "../../src/simulator/render/per-request.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
 import { hex8, hexN } from "../../src/simulator/world/random.js";
@@ -121,7 +121,7 @@ describe("answer cache", () => {
 
   it("is bounded in entries and in bytes, evicting the least recently used", () => {
     const template = (text: string) => compileTemplate(JSON.stringify({ text }));
-    const byCount = new AnswerCache({ maxEntries: 3 });
+    const byCount = new PayloadCache({ maxEntries: 3 });
     for (const key of ["a", "b", "c"]) byCount.set(key, template(key));
     byCount.get("a"); // a is now the most recently used
     byCount.set("d", template("d"));
@@ -130,13 +130,13 @@ describe("answer cache", () => {
     expect(byCount.get("a")).toBeDefined();
 
     const one = template("x".repeat(1000));
-    const bySize = new AnswerCache({ maxBytes: one.size * 2 });
+    const bySize = new PayloadCache({ maxBytes: one.size * 2 });
     for (const key of ["p", "q", "r", "s"]) bySize.set(key, template("x".repeat(1000)));
     expect(bySize.size).toBe(2);
     expect(bySize.bytes).toBeLessThanOrEqual(one.size * 2);
     bySize.set("huge", template("y".repeat(5000))); // larger than the whole bound: not kept
     expect(bySize.get("huge")).toBeUndefined();
-    expect(new AnswerCache({ maxEntries: 0 }).enabled).toBe(false);
+    expect(new PayloadCache({ maxEntries: 0 }).enabled).toBe(false);
   });
 
   it("hexN (the cache_url signature) gives the digits of hex8 per block, cut to length", () => {

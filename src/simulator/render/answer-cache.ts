@@ -10,9 +10,10 @@
  * Why it exists: serializing and UTF-8-encoding 10–100 KB payloads was most of the simulator's cost per
  * request.
  */
+import { BoundedMap } from "../../core/bounded-map.js";
 import type { DataTemplate } from "./per-request.js";
 
-export interface AnswerCacheLimits {
+export interface PayloadCacheLimits {
   /** Most payloads kept; 0 turns the cache off. Default 4,096. */
   maxEntries: number;
   /** Most memory held over all payloads, in bytes (text and UTF-8 bytes; see DataTemplate.size). Default 96 MiB. */
@@ -20,16 +21,19 @@ export interface AnswerCacheLimits {
 }
 
 /** About 3 × 30 KB per payload: 96 MiB holds ~1,000 typical payloads, more than a benchmark's mix. */
-export const DEFAULT_ANSWER_CACHE: AnswerCacheLimits = { maxEntries: 4_096, maxBytes: 96 * 1024 * 1024 };
+export const DEFAULT_PAYLOAD_CACHE: PayloadCacheLimits = { maxEntries: 4_096, maxBytes: 96 * 1024 * 1024 };
 
-export class AnswerCache {
-  readonly limits: AnswerCacheLimits;
-  // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
-  #entries = new Map<string, DataTemplate>();
-  #bytes = 0;
+export class PayloadCache {
+  readonly limits: PayloadCacheLimits;
+  readonly #entries: BoundedMap<string, DataTemplate>;
 
-  constructor(limits: Partial<AnswerCacheLimits> = {}) {
-    this.limits = { ...DEFAULT_ANSWER_CACHE, ...limits };
+  constructor(limits: Partial<PayloadCacheLimits> = {}) {
+    this.limits = { ...DEFAULT_PAYLOAD_CACHE, ...limits };
+    this.#entries = new BoundedMap({
+      maxEntries: this.limits.maxEntries,
+      maxSize: this.limits.maxBytes,
+      sizeOf: (template) => template.size,
+    });
   }
 
   get enabled(): boolean {
@@ -42,36 +46,18 @@ export class AnswerCache {
 
   /** Approximate memory held, in bytes. */
   get bytes(): number {
-    return this.#bytes;
+    return this.#entries.totalSize;
   }
 
   get(key: string): DataTemplate | undefined {
-    const hit = this.#entries.get(key);
-    if (hit !== undefined) {
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-    }
-    return hit;
+    return this.#entries.get(key);
   }
 
   set(key: string, template: DataTemplate): void {
-    if (!this.enabled || template.size > this.limits.maxBytes) return;
-    const old = this.#entries.get(key);
-    if (old !== undefined) {
-      this.#entries.delete(key);
-      this.#bytes -= old.size;
-    }
-    this.#entries.set(key, template);
-    this.#bytes += template.size;
-    for (const [oldest, value] of this.#entries) {
-      if (this.#entries.size <= this.limits.maxEntries && this.#bytes <= this.limits.maxBytes) break;
-      this.#entries.delete(oldest);
-      this.#bytes -= value.size;
-    }
+    if (this.enabled) this.#entries.set(key, template);
   }
 
   clear(): void {
     this.#entries.clear();
-    this.#bytes = 0;
   }
 }
