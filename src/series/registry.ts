@@ -1,6 +1,6 @@
 /**
  * Every series' request builders, share-link resolvers and traits, by series: what the client and the
- * router ask instead of naming a series (adding a series: docs/architecture.md).
+ * router ask instead of naming a series (a new series adds its builders and traits here).
  */
 import type { Series } from "../core/vocabulary.js";
 import { APP_V1_REQUESTS, APP_V1_SHARE_LINKS } from "./app_v1/requests.js";
