@@ -1,15 +1,15 @@
 /** `xhs serve`: the HTTP API (and MCP at /mcp) over one client. */
 
+export { createExecutor, type Executor, type ListAnswer } from "../service/executor.js";
+export { ServerMetrics } from "../service/metrics.js";
+export { PROBLEM_TYPES, type ProblemBody, problemFor, ServerProblem } from "../service/problem.js";
 export {
   type CacheOutcome,
   DEFAULT_CACHE_BYTES,
   DEFAULT_NEGATIVE_TTL_SEC,
   DEFAULT_TTL_SEC,
   ResponseCache,
-} from "../service/answer-cache.js";
-export { createExecutor, type Executor, type ListAnswer } from "../service/executor.js";
-export { ServerMetrics } from "../service/metrics.js";
-export { PROBLEM_TYPES, type ProblemBody, problemFor, ServerProblem } from "../service/problem.js";
+} from "../service/response-cache.js";
 export { createServerRuntime, type RuntimeOptions, type ServerRuntime } from "../service/runtime.js";
 export { SpendGuard } from "../service/spend-guard.js";
 export { type AppOptions, createApp } from "./app.js";

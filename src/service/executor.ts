@@ -8,9 +8,9 @@
 import type { XhsClient } from "../client/types.js";
 import { isXhsError } from "../core/errors.js";
 import type { Page, Paginator } from "../core/types.js";
-import type { CachedAnswer, ResponseCache } from "./answer-cache.js";
 import type { CapabilityDef } from "./operations.js";
 import { invalidInputProblem } from "./problem.js";
+import type { CachedAnswer, ResponseCache } from "./response-cache.js";
 import type { SpendGuard } from "./spend-guard.js";
 
 /** What a list request answers. */

@@ -5,7 +5,7 @@
  * caller input and no key can reach a metric.
  */
 import type { AttemptEvent } from "../core/types.js";
-import type { CacheStats } from "./answer-cache.js";
+import type { CacheStats } from "./response-cache.js";
 
 /** Latency buckets in seconds (upper bounds). */
 const BUCKETS_SEC = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

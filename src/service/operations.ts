@@ -36,7 +36,7 @@ export const RECORD_SCHEMAS = {
   link: ResolvedLinkSchema,
 } as const;
 
-/** Cache classes: how fast each kind of answer goes stale (TTLs in src/service/answer-cache.ts). */
+/** Cache classes: how fast each kind of answer goes stale (TTLs in src/service/response-cache.ts). */
 export type CacheClass = "record" | "comments" | "list" | "search" | "link";
 
 // ---------------------------------------------------------------- input building blocks

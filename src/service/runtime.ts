@@ -8,10 +8,10 @@ import type { XhsClient } from "../client/types.js";
 import { systemClock } from "../core/clock.js";
 import { createRedactor } from "../core/redact.js";
 import type { Clock } from "../core/types.js";
-import { ResponseCache } from "./answer-cache.js";
 import { createExecutor, type Executor } from "./executor.js";
 import { ServerMetrics } from "./metrics.js";
 import type { CacheClass } from "./operations.js";
+import { ResponseCache } from "./response-cache.js";
 import { SpendGuard } from "./spend-guard.js";
 
 export interface RuntimeOptions {

@@ -9,10 +9,10 @@
 import { API_PREFIX, endpointByPath, findEndpoint } from "../catalog/endpoints.js";
 import type { EndpointSpec, ParamSpec } from "../catalog/types.js";
 import { type Quirks, resolveQuirks } from "./quirks.js";
-import { PayloadCache, type PayloadCacheLimits } from "./render/answer-cache.js";
 import { appV1 } from "./render/app_v1/handlers.js";
 import { appV2 } from "./render/app_v2/handlers.js";
 import { envelope, envelopeHead, serializeBody } from "./render/envelope.js";
+import { PayloadCache, type PayloadCacheLimits } from "./render/payload-cache.js";
 import { compileTemplate, fillTemplate } from "./render/per-request.js";
 import type { RenderContext, SeriesRenderer } from "./render/types.js";
 import { webV3 } from "./render/web_v3/handlers.js";
@@ -30,7 +30,7 @@ export interface SimulatorCoreOptions {
   /** Milliseconds since the epoch for envelope time fields; default Date.now. */
   now?: () => number;
   /**
-   * The cache of serialized payloads (render/answer-cache.ts): limits, or false to render every request.
+   * The cache of serialized payloads (render/payload-cache.ts): limits, or false to render every request.
    * Default 4,096 payloads / 96 MiB. Answers are the same bytes either way.
    */
   cache?: Partial<PayloadCacheLimits> | false;
@@ -200,7 +200,7 @@ export function createSimulatorCore(options: SimulatorCoreOptions = {}): Simulat
     if (!spec) return { status: 404, body: { detail: "Not Found" }, endpoint: null };
     const query = req.query ?? {};
     try {
-      // The query as sent (names, order, values) decides the payload: see answer-cache.ts.
+      // The query as sent (names, order, values) decides the payload: see payload-cache.ts.
       const key = cache.enabled ? `${spec.name}?${JSON.stringify(query)}` : "";
       let template = cache.enabled ? cache.get(key) : undefined;
       let nowMs: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
 import { ClientRateLimiter } from "../../src/server/rate-limit.js";
-import { ResponseCache } from "../../src/service/answer-cache.js";
+import { ResponseCache } from "../../src/service/response-cache.js";
 import { ServerProblem } from "../../src/service/problem.js";
 import { SpendGuard } from "../../src/service/spend-guard.js";
 

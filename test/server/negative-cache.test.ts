@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
 import { NotFoundError } from "../../src/core/errors.js";
-import { DEFAULT_NEGATIVE_TTL_SEC, ResponseCache } from "../../src/service/answer-cache.js";
+import { DEFAULT_NEGATIVE_TTL_SEC, ResponseCache } from "../../src/service/response-cache.js";
 import { PROBLEM_TYPES } from "../../src/service/problem.js";
 import { json, rig } from "./helpers.js";
 

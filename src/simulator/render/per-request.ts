@@ -1,6 +1,6 @@
 /**
  * Values inside a series' payload that change with every request (they follow the request's clock), kept
- * apart from the rest so the rest can be serialized once and reused (see answer-cache.ts).
+ * apart from the rest so the rest can be serialized once and reused (see payload-cache.ts).
  *
  * A renderer writes a placeholder (`nowField("ms")`) where such a value goes; the core serializes the
  * payload, splits the JSON text at the placeholders into a template, and fills them for each request.

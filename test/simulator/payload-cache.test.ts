@@ -1,12 +1,12 @@
 /**
- * The payload cache (src/simulator/render/answer-cache.ts) must not change a single byte of any answer:
+ * The payload cache (src/simulator/render/payload-cache.ts) must not change a single byte of any answer:
  * a cached answer equals a freshly rendered one at the same clock, apart from the per-request random
  * request_id (and the cache_url signed with it). Its bounds hold.
  */
 import { describe, expect, it } from "vitest";
 import { ENDPOINTS } from "../../src/catalog/endpoints.js";
 import { createSimulatorCore, type SimResult } from "../../src/simulator/core.js";
-import { PayloadCache } from "../../src/simulator/render/answer-cache.js";
+import { PayloadCache } from "../../src/simulator/render/payload-cache.js";
 import { compileTemplate } from "../../src/simulator/render/per-request.js";
 import { GUIDE } from "../../src/simulator/world/index.js";
 import { hex8, hexN } from "../../src/simulator/world/random.js";
