@@ -10,8 +10,9 @@ import { type CliContext, isClosedPipeError, writeText } from "./context.js";
 import { cliWords, describeError, isIoError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
 import { type ClientFlags, clientFromOptions } from "./options.js";
-import { type OutputFlags, openRecordOutput, type RecordKind, type RecordOfKind } from "./output.js";
+import { type OutputFlags, openRecordOutput } from "./output.js";
 import { progressWanted, startProgress } from "./progress.js";
+import type { RecordKind, RecordOfKind } from "./record-kinds.js";
 
 export type CommandFlags = ClientFlags & OutputFlags;
 

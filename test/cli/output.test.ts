@@ -18,14 +18,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createContext } from "../../src/cli/context.js";
-import {
-  csvChunk,
-  displayWidth,
-  openAtomicFile,
-  openRecordOutput,
-  renderTable,
-  resolveFormat,
-} from "../../src/cli/output.js";
+import { openRecordOutput, resolveFormat } from "../../src/cli/output.js";
+import { openAtomicFile } from "../../src/cli/output-file.js";
+import { csvChunk } from "../../src/cli/record-csv.js";
+import { displayWidth, renderTable } from "../../src/cli/record-table.js";
 import { terminalLines, terminalText } from "../../src/cli/terminal-text.js";
 import { REDACTED } from "../../src/core/redact.js";
 import { makeNote, memorySink, parseCsv } from "./helpers.js";

@@ -10,7 +10,7 @@ import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { parseDate } from "../options.js";
-import { openAtomicFile } from "../output.js";
+import { openAtomicFile } from "../output-file.js";
 
 /** The crawl database `xhs crawl` writes by default (relative to the working directory). */
 export const DEFAULT_DB = "xhs.db";
