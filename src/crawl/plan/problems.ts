@@ -1,6 +1,7 @@
 /**
  * A plan's problems as one message: one line per problem, "file: path: what is wrong", every problem at once.
- * Zod unions are reported by the branch whose type the value has, in words a plan's author uses.
+ * Zod unions are reported by the branch whose type the value has, in words a plan's author uses. Kept apart
+ * from core/issues.ts, whose dotted paths and zod messages would change every plan error (docs/decisions.md).
  */
 import type { z } from "zod";
 
