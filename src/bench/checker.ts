@@ -148,7 +148,8 @@ export function downSeries(profile: BenchProfile): Set<Series> {
 /**
  * The series that can serve a request correctly, from the world's truth and the profile's lasting outages:
  * every series serves lists and image notes; a video note needs its video URL, which App V1 never gives
- * (tikhub-api.md: the guide); Web V3 does not show a note hidden from the web (its detail and comments).
+ * (the usage guide; docs/reference-notes.md#series-shapes); Web V3 does not show a note hidden from the web
+ * (its detail and comments).
  * A failure is "unservable" when this is empty: no strategy could have answered it.
  */
 export function servingSeries(world: World, request: BenchRequest, profile: BenchProfile): Series[] {

@@ -8,7 +8,10 @@ import { endpointsFor } from "../catalog/endpoints.js";
 import type { Capability } from "../core/vocabulary.js";
 import type { CrawlPlan } from "./plan/types.js";
 
-/** Items per page, from the reference (tikhub-api.md): search 20, user notes 20–30, comments about 10, replies 10. */
+/**
+ * Items per page (docs/reference-notes.md#search-cap-and-page-sizes): search 20, user notes 20–30, comments
+ * about 10, replies 10.
+ */
 export const PAGE_SIZES = { search: 20, userNotes: 20, topicNotes: 20, comments: 10, replies: 10 } as const;
 /** Keyword search stops upstream after about 11 pages. */
 export const SEARCH_PAGE_CAP = 11;

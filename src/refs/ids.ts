@@ -1,9 +1,10 @@
 /**
- * The one place that says what an id looks like. TikHub bills a wrong id like a good one (tikhub-api.md
- * §10), so every id is checked here, locally, before any paid call: by the ref parser, by the catalogue's
- * parameter validation (every call, raw ones included) and by the CLI, server and MCP input checks.
+ * The one place that says what an id looks like. TikHub bills a wrong id like a good one
+ * (docs/reference-notes.md#billing), so every id is checked here, locally, before any paid call: by the ref
+ * parser, by the catalogue's parameter validation (every call, raw ones included) and by the CLI, server and
+ * MCP input checks.
  *
- * - note and comment ids: exactly 24 lowercase hex characters (ObjectId-like; xhs-shapes.md §2.5, solid).
+ * - note and comment ids: exactly 24 lowercase hex characters (ObjectId-like [S]; docs/reference-notes.md#ids).
  * - user ids: lowercase hex, 24 to 32 characters (most are 24; a 29-character one was observed).
  * - topic page ids: lowercase hex, 24 to 32 characters (the known ones are 24; the evidence is thin).
  * - xsec_token: opaque (inferred), so only what cannot be a token is refused: see XSEC_TOKEN.

@@ -15,7 +15,8 @@ export type RefKind = "note" | "user";
 export type ParsedRef =
   /**
    * A note: from a bare id (when a note was expected), /explore/, /discovery/item/ or /user/profile/<uid>/<noteId>.
-   * `noteType` when the URL says it (app share links carry `type=normal|video` [I]): one call instead of two.
+   * `noteType` when the URL says it (app share links carry `type=normal|video` [I],
+   * docs/reference-notes.md#urls-and-share-links): one call instead of two.
    */
   | { kind: "note"; id: string; xsecToken: string | null; userId?: string; noteType?: "image" | "video" }
   /** A user: from a bare id (when a user was expected) or /user/profile/<id>. */

@@ -2,8 +2,9 @@
  * The simulator's billing ledger: what TikHub would charge, per key and per endpoint.
  *
  * TikHub bills HTTP 200 answers, inner failures and empty payloads included; 4xx, 5xx and 429 are
- * not billed (the 429 rule is [U] in the reference: see docs/decisions.md). Keys are never stored:
- * a key is identified by the first 8 hex digits of its SHA-256 (`keyId`).
+ * not billed (the 429 rule is [U] in the reference, docs/reference-notes.md#billing: see
+ * docs/decisions.md). Keys are never stored: a key is identified by the first 8 hex digits of its SHA-256
+ * (`keyId`).
  */
 import { createHash } from "node:crypto";
 import { ENDPOINTS } from "../catalog/endpoints.js";

@@ -156,7 +156,7 @@ function validate(spec: EndpointSpec, query: Record<string, string>, quirks: Qui
     }
   }
   // Web V3 detail/comments/replies without xsec_token: 422 although the OpenAPI subset marks it optional
-  // (observed by vane; tikhub-api.md §2).
+  // (reported by a third-party client [I]; docs/reference-notes.md#xsec_token).
   if (spec.needsXsecToken && quirks.webV3NeedsToken && query.xsec_token === undefined) {
     errors.push({ type: "missing", loc: ["query", "xsec_token"], msg: "Field required", input: null });
   }

@@ -23,8 +23,9 @@ export interface Quirks {
   searchCap: boolean;
   /**
    * App V2 comments paged in `sort_strategy=default` (relevance) order lose and repeat comments past the first
-   * page, as TikHub documents (tikhub-api.md §10): each later page skips 1–2 comments for good and repeats 1–2
-   * of the page before, chosen from the seed. Off: `default` pages through every comment once (like like_count).
+   * page, as TikHub documents (docs/reference-notes.md#comment-sort-and-paging): each later page skips 1–2
+   * comments for good and repeats 1–2 of the page before, chosen from the seed. Off: `default` pages through
+   * every comment once (like like_count).
    */
   defaultSortPagingDrift: boolean;
 }
@@ -43,8 +44,8 @@ export const DEFAULT_QUIRKS: Quirks = {
 export const SEARCH_CAP_NOTES = 220;
 
 /**
- * How each series answers a deleted note (all HTTP 200, billed). Chosen from tikhub-api.md §2 and
- * xhs-shapes.md §1.3; recorded in docs/decisions.md.
+ * How each series answers a deleted note (all HTTP 200, billed). Chosen from the known messages
+ * (docs/reference-notes.md#not-found-signals); recorded in docs/decisions.md.
  */
 export const DELETED_NOTE_ANSWERS = {
   /** App V2 detail: inner failure "服务异常" (code -1). Comments/replies: an empty page. */

@@ -1,8 +1,8 @@
 /**
  * Per-key token buckets, like TikHub's documented limit of 10 requests/s, plus per-endpoint buckets per
- * key on top (Web V3 note detail: 1 request/s, burst 1, reference §3.1 [I]). A request that finds any of
- * its buckets empty is answered 429 with `Retry-After` in whole seconds (the form TikHub sends) and
- * takes no token from any bucket.
+ * key on top (Web V3 note detail: 1 request/s, burst 1, [I],
+ * docs/reference-notes.md#web-v3-note-detail-1-reqs). A request that finds any of its buckets empty is
+ * answered 429 with `Retry-After` in whole seconds (the form TikHub sends) and takes no token from any bucket.
  */
 import { TokenBucket } from "../core/token-bucket.js";
 import type { Clock } from "../core/types.js";

@@ -157,7 +157,8 @@ export class Semaphore {
 /** Per-endpoint limits that are stricter than the client's, by endpoint name (req/s). */
 export const DEFAULT_ENDPOINT_QPS: Readonly<Record<string, number>> = {
   // Web V3 note detail: the upstream message said 1 req/s and bursts got 429; the reference advises
-  // about 1.1 s between calls [I: reference §3.1], which also absorbs jitter between grant and send.
+  // about 1.1 s between calls [I], docs/reference-notes.md#web-v3-note-detail-1-reqs, which also absorbs
+  // jitter between grant and send.
   "web_v3/fetch_note_detail": 1 / 1.1,
 };
 

@@ -1,5 +1,5 @@
 /**
- * "guide": a faithful TypeScript port of the usage guide's sample code (tikhub-xhs-usage-guide.txt,
+ * "guide": a faithful TypeScript port of the usage guide's sample code (kept outside the repo,
  * the "use three series together" snippets for note detail, user notes, comments and search).
  *
  * Series are tried in order App V2 → App V1 → Web V3; an answer is taken as success when the HTTP

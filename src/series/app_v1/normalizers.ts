@@ -2,7 +2,8 @@
  * App V1 normalizers (`/api/v1/xiaohongshu/app/…`), the first fallback. No real answer of this series has
  * been seen: TikHub documents web-style names (`note_id`, `image_list`, `interact_info`, `user_info`) while
  * third-party code reads app-style ones (`id`, `images_list`, int counts), so every field is read in both
- * styles (tikhub-api.md §5). Never used for video notes (no video URL): the router's rule, not ours.
+ * styles (docs/reference-notes.md#series-shapes). Never used for video notes (no video URL): the router's
+ * rule, not ours.
  */
 
 import { topicFeed } from "../app_v2/normalizers.js";

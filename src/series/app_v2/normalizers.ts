@@ -1,8 +1,8 @@
 /**
- * App V2 normalizers (`/api/v1/xiaohongshu/app_v2/…`), the primary series. Shapes: tikhub-api.md §4; the
- * detail, comment, reply and search shapes are observed in real answers, the user, user-search and topic
- * shapes are inferred (parsed tolerantly). Counts are JSON integers, times Unix seconds (search
- * `update_time`: milliseconds).
+ * App V2 normalizers (`/api/v1/xiaohongshu/app_v2/…`), the primary series. Shapes:
+ * docs/reference-notes.md#envelope-and-success and #series-shapes; the detail, comment, reply and search
+ * shapes are observed in real answers, the user, user-search and topic shapes are inferred (parsed
+ * tolerantly). Counts are JSON integers, times Unix seconds (search `update_time`: milliseconds).
  */
 import { page } from "../shared/envelope.js";
 import {

@@ -53,7 +53,10 @@ function tagTypes(comment: Obj, field: Keys): Set<string> | null {
   return types;
 }
 
-/** Tag type of a comment the note's author pinned (App V2 `show_tags_v2`, tikhub-api.md §10). */
+/**
+ * Tag type of a comment the note's author pinned (App V2 `show_tags_v2`,
+ * docs/reference-notes.md#comment-sort-and-paging).
+ */
 const PINNED_TAG = "user_top";
 /** Tag type of a comment by the note's author (App V2 `show_tags_v2`, web `show_tags`). */
 const AUTHOR_TAG = "is_author";

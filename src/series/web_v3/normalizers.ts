@@ -1,8 +1,8 @@
 /**
  * Web V3 normalizers (`/api/v1/xiaohongshu/web_v3/…`), the second fallback. Web V3 passes XHS web payloads
  * through: snake_case or camelCase (both read, see pick.ts), counts as strings that may be abbreviated
- * ("1.2万"), times in milliseconds. No TikHub answer of this series has been seen (tikhub-api.md §6); the
- * shapes follow XHS's own web API (xhs-shapes.md §3).
+ * ("1.2万"), times in milliseconds. No TikHub answer of this series has been seen; the
+ * shapes follow XHS's own web API (docs/reference-notes.md#series-shapes).
  */
 import { page } from "../shared/envelope.js";
 import {

@@ -1,6 +1,6 @@
 /**
  * The TikHub envelope around every answer, and the JSON text helpers for integers beyond 2^53.
- * Strings as in a real capture (tikhub-api.md §1.1, samples/tikhub/web/get_note_comments-1.json).
+ * Strings as in a real capture (docs/reference-notes.md#envelope-and-success; the reference's web comments sample).
  */
 import { randomUUID } from "node:crypto";
 import { API_PREFIX } from "../../catalog/endpoints.js";

@@ -1,6 +1,6 @@
 /**
  * Media URLs, counts and small shared pieces every renderer uses. URLs follow the observed forms
- * (xhs-shapes.md §1.1, §2.9, §2.10): signed, time-limited app CDN URLs, dated web CDN URLs.
+ * (docs/reference-notes.md#media-urls): signed, time-limited app CDN URLs, dated web CDN URLs.
  */
 
 import type { WorldImage, WorldNote, WorldUser, WorldVideo } from "../world/types.js";

@@ -160,7 +160,7 @@ function buildNoteDetail(world: World, note: WorldNote) {
   };
 }
 
-/** An app list note (user notes), as samples/xhs/app/user-posted.json. */
+/** An app list note (user notes), as the reference's app user-posted sample. */
 export function listNote(world: World, note: WorldNote): Record<string, unknown> {
   return memo(world, `v1l:${note.id}`, () => buildListNote(world, note));
 }

@@ -1,13 +1,15 @@
 /**
- * App V1 answers (/api/v1/xiaohongshu/app/…): XHS **app** payloads (samples/xhs/app/*, tikhub-api.md §5)
- * inside the envelope. No real App V1 capture exists, so every shape here is a choice.
+ * App V1 answers (/api/v1/xiaohongshu/app/…): XHS **app** payloads (as in the reference's XHS
+ * app samples; docs/reference-notes.md#series-shapes) inside the envelope. No real App V1 capture exists,
+ * so every shape here is a choice.
  *
  * ---- Inferred or unknown shapes: every choice in one place (also in docs/decisions.md) ----
  * - Inner wrapper: the XHS app response `{code:0, success:true, msg:"成功", data}`; search adds camelCase
- *   `searchId` / `sessionId` on the wrapper (murongg/travel-ai types, tikhub-api.md §1.2).
- * - get_note_info: `data.data[0].note_list[0]` (app note feed, as samples/xhs/app/note-detail.json). Video notes
- *   are answered without `video_info_v2` (the guide: no video URL from App V1).
- * - get_user_info: the app profile (samples/xhs/app/user-profile.json) at `data.data`.
+ *   `searchId` / `sessionId` on the wrapper (third-party client types [I];
+ *   docs/reference-notes.md#envelope-and-success).
+ * - get_note_info: `data.data[0].note_list[0]` (app note feed, as the reference's app note-detail
+ *   sample). Video notes are answered without `video_info_v2` (the guide: no video URL from App V1).
+ * - get_user_info: the app profile (as the reference's app user-profile sample) at `data.data`.
  * - get_user_notes: `data.data = {notes[], tags[], has_more, cursor}` with app list notes (user-posted.json);
  *   `has_more`/`cursor` added because the guide documents them. 20 per page; cursor = last note id.
  * - get_note_comments: comment-page.json shape; the answer's `cursor` is the JSON form

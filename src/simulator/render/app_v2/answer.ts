@@ -13,7 +13,7 @@ export const APP_V2_PAGE = {
   topicFeed: 20,
   /** Characters kept of `desc` in search answers (observed: 60). */
   searchDesc: 60,
-  /** Characters kept of `desc` in user lists (about 100, per vane). */
+  /** Characters kept of `desc` in user lists (about 100, reported [I]). */
   listDesc: 100,
 } as const;
 

@@ -38,7 +38,8 @@ function commentCommon(world: World, note: WorldNote, c: WorldComment) {
     relatable_to_note: false,
     score: c.likes,
     share_strategy: 0,
-    // App V2 marks pinned and author comments only in show_tags_v2; show_tags stays empty (observed, §10).
+    // App V2 marks pinned and author comments only in show_tags_v2; show_tags stays empty (observed [O],
+    // docs/reference-notes.md#comment-sort-and-paging).
     show_tags: [],
     show_tags_v2: [
       ...(c.pinned ? [{ pos: "before_content", style_id: "1", text: "置顶", type: "user_top" }] : []),

@@ -1,11 +1,13 @@
 /**
  * App V2 answers (/api/v1/xiaohongshu/app_v2/…): the XHS app payload under TikHub's App V2 wrapper
- * `{code:0, success:true, msg:"成功", data, debug_id, debug_info}` (tikhub-api.md §1.2, §4).
+ * `{code:0, success:true, msg:"成功", data, debug_id, debug_info}` (docs/reference-notes.md#envelope-and-success).
  *
  * ---- Inferred or unknown shapes: every choice in one place (also in docs/decisions.md) ----
- * - get_user_info: `data.data` is the app "user otherinfo" profile (userid, fans, interactions[], …) [I §4.3].
+ * - get_user_info: `data.data` is the app "user otherinfo" profile (userid, fans, interactions[], …) [I]
+ *   (docs/reference-notes.md#series-shapes).
  * - get_user_posted_notes / get_user_faved_notes: `data.data = {notes[], has_more, tags[]}`, flat notes with a
- *   per-item `cursor` (= the note id) and `desc` cut to 100 characters; no `xsec_token` on items [I §4.4, §4.5].
+ *   per-item `cursor` (= the note id) and `desc` cut to 100 characters; no `xsec_token` on items [I]
+ *   (docs/reference-notes.md#series-shapes).
  *   Page size 20. A cursor that is not a known note id gives an empty page. Private favourites: an empty page.
  * - get_note_comments: `cursor` is the plain id of the page's last comment (the 2026-08 probe's form); `index`
  *   is accepted and ignored; the JSON form {"cursor","index","pageArea"} is also accepted on input.
@@ -18,9 +20,10 @@
  *   guide's placeholder PARENT_COMMENT_ID) gives an empty page with success:true.
  * - search_notes: 20 items per page; paging fields on the wrapper; no has_more (an empty page ends it).
  *   search_id / search_session_id are derived from the query, so any page can be asked for directly.
- * - search_users: `data.data.users[]` [I]; 20 per page; `search_id`, `page`, `next_page` on the wrapper like
- *   search_notes; no has_more.
- * - get_topic_info: `data.data = {page_info, tabs, share_info}` (field names inside inferred) [D names, U shape].
+ * - search_users: `data.data.users[]` [I] (docs/reference-notes.md#series-shapes); 20 per page;
+ *   `search_id`, `page`, `next_page` on the wrapper like search_notes; no has_more.
+ * - get_topic_info: `data.data = {page_info, tabs, share_info}` (field names inside inferred) [D names, U shape]
+ *   (docs/reference-notes.md#series-shapes).
  * - get_topic_feed: `data.data = {items[], has_more, session_id, first_load_time}`, items flat notes carrying
  *   `id`, `cursor_score` (string) and `create_time` (ms), so items[-1].id/.cursor_score/.create_time page on.
  * - Unknown note id: detail `data.data: []`; deleted note: inner failure "服务异常" (see quirks.ts).

@@ -1,6 +1,6 @@
 /**
- * Web V3 answers (/api/v1/xiaohongshu/web_v3/…): XHS **web** payloads (samples/xhs/web/*, tikhub-api.md §6)
- * inside the envelope. No real Web V3 capture exists.
+ * Web V3 answers (/api/v1/xiaohongshu/web_v3/…): XHS **web** payloads (as in the reference's XHS
+ * web samples; docs/reference-notes.md#series-shapes) inside the envelope. No real Web V3 capture exists.
  *
  * ---- Inferred or unknown shapes: every choice in one place (also in docs/decisions.md) ----
  * - Key case: snake_case, the web API's own (`note_card`, `interact_info`, `image_list`, `has_more`). The whole
