@@ -1,5 +1,5 @@
 /**
- * The catalogue against TikHub's OpenAPI subset (../shared/reference/tikhub-openapi-xhs.json): every
+ * The catalogue against TikHub's OpenAPI subset (kept outside the repo, see test/support/reference.ts): every
  * parameter the subset documents is in the catalogue with the same type, required flag and default. Where
  * the usage guide adds to or disagrees with the subset, the guide wins; those places are listed here and in
  * docs/reference-conflicts.md, so a new difference fails this test until it is decided and recorded.

@@ -1,7 +1,8 @@
 /**
- * Comment lists are complete by default: with no sort, App V2 is asked for `sort_strategy=latest_v2` (and App V1
- * for `2`), never TikHub's `default`, whose paging loses or repeats comments (tikhub-api.md §10). The relevance
- * order is there for callers who ask, and says so in degradedReasons once it is paged past its first page.
+ * Comment lists are complete by default: with no sort, App V2 is asked for `sort_strategy=latest_v2` (and App V1 for
+ * `2`), never TikHub's `default`, whose paging loses or repeats comments
+ * (docs/reference-notes.md#comment-sort-and-paging). The relevance order is there for callers who ask, and says so in
+ * degradedReasons once it is paged past its first page.
  */
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";

@@ -1,7 +1,8 @@
 /**
  * Pinned and note-author comments: App V2 marks them only in `show_tags_v2` (type "user_top" / "is_author",
- * tikhub-api.md §10), web payloads mark the author in `show_tags` (["is_author"]), older app payloads put both
- * markers in `show_tags`. A comment whose answer carries no tag list that could say has null, never false.
+ * docs/reference-notes.md#comment-sort-and-paging), web payloads mark the author in `show_tags` (["is_author"]), older
+ * app payloads put both markers in `show_tags`. A comment whose answer carries no tag list that could say has null,
+ * never false.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";

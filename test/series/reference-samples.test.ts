@@ -1,9 +1,9 @@
 /**
- * Every reference sample in ../shared/reference/samples normalizes to records with the right ids, counts and
- * times. TikHub App V2 answers go through their own normalizer; the legacy `web/*` captures through the App V2
- * normalizer of the same resource; XHS app payloads wrapped in an App V1 envelope (App V2 for the two
- * resources App V1 lacks: user search and favourites); XHS web payloads wrapped in a Web V3 envelope.
- * The values asserted were read from the samples by hand.
+ * Every reference sample (kept outside the repo, see test/support/reference.ts) normalizes to records with the right
+ * ids, counts and times. TikHub App V2 answers go through their own normalizer; the legacy `web/*` captures through the
+ * App V2 normalizer of the same resource; XHS app payloads wrapped in an App V1 envelope (App V2 for the two resources
+ * App V1 lacks: user search and favourites); XHS web payloads wrapped in a Web V3 envelope. The values asserted were
+ * read from the samples by hand.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";

@@ -1,8 +1,8 @@
 /**
- * App V2 comment order in the simulator: `latest_v2` pages through every top-level comment once; `default`
- * (relevance) loses and repeats some past its first page, deterministically from the seed, as TikHub
- * documents (tikhub-api.md §10; quirk defaultSortPagingDrift). Pinned and note-author comments are marked
- * in show_tags_v2 (App V2) and show_tags (App V1, Web V3).
+ * App V2 comment order in the simulator: `latest_v2` pages through every top-level comment once; `default` (relevance)
+ * loses and repeats some past its first page, deterministically from the seed, as TikHub documents
+ * (docs/reference-notes.md#comment-sort-and-paging; quirk defaultSortPagingDrift). Pinned and note-author comments are
+ * marked in show_tags_v2 (App V2) and show_tags (App V1, Web V3).
  */
 import { describe, expect, it } from "vitest";
 import { createSimulatorCore, type SimulatorCore } from "../../src/simulator/core.js";

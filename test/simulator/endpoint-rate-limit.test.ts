@@ -1,8 +1,8 @@
 /**
- * Per-endpoint rate limits on top of the per-key one: Web V3 note detail at 1 request/s per key by
- * default (reference §3.1 [I]), in the per-key limit's 429 form (body, whole-second Retry-After, not
- * billed), configurable through the options, the profile and PUT /__sim/faults, and off with rateLimit 0.
- * Fake clock throughout: `now` moves only when a test moves it.
+ * Per-endpoint rate limits on top of the per-key one: Web V3 note detail at 1 request/s per key by default ([I],
+ * docs/reference-notes.md#web-v3-note-detail-1-reqs), in the per-key limit's 429 form (body, whole-second Retry-After,
+ * not billed), configurable through the options, the profile and PUT /__sim/faults, and off with rateLimit 0. Fake
+ * clock throughout: `now` moves only when a test moves it.
  */
 import { describe, expect, it } from "vitest";
 import { FaultProfileError, parseFaultProfile } from "../../src/simulator/fault-profile.js";

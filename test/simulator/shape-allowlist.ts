@@ -14,10 +14,11 @@ export interface CaseAllowance {
 }
 
 const LIVE_PHOTO =
-  "Live photos: the sample note has none; shape from the 2026 app search sample IA (xhs-shapes.md §2.10), with the int64 video_id as a number.";
+  "Live photos: the sample note has none; shape from the reference's 2026 app search sample (docs/reference-notes.md#media-urls), with the int64 video_id as a number.";
 const DATA_DEPENDENT =
   "Present only when the data has it (the sample's page happened to hold none / the world's page does).";
-const APP_V1_MSG = "TikHub's App V1 wrapper carries msg (tikhub-api.md §1.2); the 2023 app capture has none.";
+const APP_V1_MSG =
+  "TikHub's App V1 wrapper carries msg (docs/reference-notes.md#envelope-and-success); the 2023 app capture has none.";
 const APP_2026_STREAMS =
   "2026 app stream fields (opaque1, h265 renditions, h266, user_level) as in the App V2 samples; the 2023 app capture predates them.";
 
@@ -101,8 +102,8 @@ export const SHAPE_ALLOWLIST: Record<string, CaseAllowance> = {
       { path: "data.notes[].video_info_v2.media.stream.h265[]", reason: APP_2026_STREAMS },
       { path: "data.notes[].video_info_v2.media.stream.h266", reason: APP_2026_STREAMS },
       { path: "data.notes[].video_info_v2.media.user_level", reason: APP_2026_STREAMS },
-      { path: "data.has_more", reason: "The usage guide documents has_more for App V1 user notes (§3.3)." },
-      { path: "data.cursor", reason: "The usage guide documents cursor for App V1 user notes (§3.3)." },
+      { path: "data.has_more", reason: "The usage guide documents has_more for App V1 user notes." },
+      { path: "data.cursor", reason: "The usage guide documents cursor for App V1 user notes." },
     ],
   },
   "app/get_note_comments": {
@@ -147,8 +148,11 @@ export const SHAPE_ALLOWLIST: Record<string, CaseAllowance> = {
       { path: "data.items[].note.shared_count", reason: "As collected_count." },
       { path: "data.items[].note.user.red_id", reason: "Present in 2026 app search users (App V2 samples)." },
       { path: "data.items[].note.xsec_token", reason: "Present on 2026 app search items (App V2 samples)." },
-      { path: "data.has_more", reason: "Documented for App V1 search (tikhub-api.md §5)." },
-      { path: "searchId", reason: "App V1 search wrapper paging ids, camelCase (tikhub-api.md §1.2)." },
+      { path: "data.has_more", reason: "Documented for App V1 search (docs/reference-notes.md#series-shapes)." },
+      {
+        path: "searchId",
+        reason: "App V1 search wrapper paging ids, camelCase (docs/reference-notes.md#envelope-and-success).",
+      },
       { path: "sessionId", reason: "As searchId." },
     ],
   },
@@ -156,7 +160,8 @@ export const SHAPE_ALLOWLIST: Record<string, CaseAllowance> = {
     extra: [
       {
         path: "data.items[].note_card.tag_list[]",
-        reason: "The sample note has no topics; shape {id,name,type} per xhs-shapes.md §3.1.",
+        reason:
+          "The sample note has no topics; shape {id,name,type} per the reference's XHS web shapes (docs/reference-notes.md#series-shapes).",
       },
       {
         path: "data.items[].note_card.at_user_list[]",
@@ -168,7 +173,8 @@ export const SHAPE_ALLOWLIST: Record<string, CaseAllowance> = {
     extra: [
       {
         path: "data.tags[].name",
-        reason: "Location tags carry a name (xhs-shapes.md §3.2); the sample user has only an info tag.",
+        reason:
+          "Location tags carry a name (the reference's XHS web shapes, docs/reference-notes.md#series-shapes); the sample user has only an info tag.",
       },
     ],
   },
@@ -176,7 +182,7 @@ export const SHAPE_ALLOWLIST: Record<string, CaseAllowance> = {
     extra: [
       {
         path: "data.notes[].user.xsec_token",
-        reason: "Web list users carry xsec_token in other captures (xhs-shapes.md §3.3).",
+        reason: "Web list users carry xsec_token in other captures (docs/reference-notes.md#xsec_token).",
       },
     ],
   },
@@ -189,7 +195,7 @@ export const SHAPE_ALLOWLIST: Record<string, CaseAllowance> = {
       { path: "data.comments[].at_users[]", reason: `Mentions. ${DATA_DEPENDENT}` },
       {
         path: "data.comments[].pictures",
-        reason: "Picture comments, web shape {url_default,url_pre,width,height} (xhs-shapes.md §2.9).",
+        reason: "Picture comments, web shape {url_default,url_pre,width,height} (docs/reference-notes.md#media-urls).",
       },
     ],
   },

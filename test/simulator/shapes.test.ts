@@ -372,7 +372,7 @@ describe.skipIf(!haveSamples)("answer shapes match the reference samples", () =>
 });
 
 describe("shapes without any sample follow the documented fields", () => {
-  it("app_v2/get_topic_info carries page_info, tabs and share_info (tikhub-api.md §4.10)", () => {
+  it("app_v2/get_topic_info carries page_info, tabs and share_info (the documented field names)", () => {
     const body = ask(v2("get_topic_info"), { page_id: GUIDE.topicPageId }) as {
       data: { data: Record<string, unknown> };
     };

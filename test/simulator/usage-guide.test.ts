@@ -1,11 +1,11 @@
 /**
  * TikHub's own Python examples against the simulator: "a client nobody here wrote".
  *
- * The combined ("Comprehensive example") snippets of the usage guide are extracted at run time from
- * ../shared/reference/tikhub-xhs-usage-guide.txt, their line numbers stripped and only `BASE_URL`
- * replaced by a startSimulator() URL; python3 (with `requests`) runs each one, and the test reads the
- * script's own `result` ({"source": series, "data": envelope} or None) and checks that the envelope's
- * code is 200 and that the answer is about the id or keyword the example asked for.
+ * The combined ("Comprehensive example") snippets of the usage guide are extracted at run time from the guide's text
+ * (kept outside the repo, see test/support/reference.ts), their line numbers stripped and only `BASE_URL` replaced by a
+ * startSimulator() URL; python3 (with `requests`) runs each one, and the test reads the script's own `result`
+ * ({"source": series, "data": envelope} or None) and checks that the envelope's code is 200 and that the answer is
+ * about the id or keyword the example asked for.
  */
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -189,8 +189,9 @@ describe.skipIf(skipReason !== "")("the usage guide's Python examples against th
   });
 
   it("the share-link snippet with the placeholder xhslink.com/m/xxxxx: TikHub's 400 for a link it cannot parse", async () => {
-    // §2.3 is a fragment meant to follow §2.1's setup; it runs with that setup (import, BASE_URL, HEADERS)
-    // prepended. "https://xhslink.com/m/xxxxx" leads nowhere, so the real API answers 400 "分享链接解析失败".
+    // The guide's section 2.3 is a fragment meant to follow its section 2.1's setup; it runs with that setup (import,
+    // BASE_URL, HEADERS) prepended. "https://xhslink.com/m/xxxxx" leads nowhere, so the real API answers 400
+    // "分享链接解析失败".
     const guide = readFileSync(guidePath, "utf8").split(/\r?\n/);
     const at = guide.findIndex((l) => l.includes('"share_link": "https://xhslink.com/m/xxxxx"'));
     expect(at).toBeGreaterThan(0);
