@@ -42,6 +42,8 @@ export interface CliContext {
   readonly cwd: string;
   /** Replaces every secret (the API key) in a string. Apply it to anything written outside stdout/stderr. */
   redact(text: string): string;
+  /** The redactor for fetched data (stdout, -o files): the known secrets only. */
+  redactData(text: string): string;
   /** Set by a command that ends without throwing but not cleanly (e.g. EXIT.partial). */
   exitCode: number | undefined;
   /** True once --verbose is seen, so the error printer can add detail. */
@@ -120,7 +122,12 @@ function redactingSink(sink: TextSink, redact: (text: string) => string, onFailu
 }
 
 export function createContext(io: CliIo, signal: AbortSignal, abort: (reason: unknown) => void = () => {}): CliContext {
-  const redact = createRedactor([io.env["TIKHUB_API_KEY"]]);
+  const secrets = [io.env["TIKHUB_API_KEY"]];
+  // stderr carries diagnostics: the key and anything shaped like a credential are hidden.
+  const redact = createRedactor(secrets);
+  // stdout and -o files carry fetched records: the key is hidden, never the user's own words that look
+  // like credentials ("token: abc123" in a note is data, shown as fetched).
+  const redactData = createRedactor(secrets, { credentialPatterns: false });
   let outputFailure: CliContext["outputFailure"];
   const outputFailed = (error: unknown) => {
     if (outputFailure !== undefined) return;
@@ -130,7 +137,7 @@ export function createContext(io: CliIo, signal: AbortSignal, abort: (reason: un
     abort(error);
   };
   return {
-    stdout: redactingSink(io.stdout, redact, outputFailed),
+    stdout: redactingSink(io.stdout, redactData, outputFailed),
     stderr: redactingSink(io.stderr, redact, () => {}),
     env: io.env,
     fetch: io.fetch,
@@ -138,6 +145,7 @@ export function createContext(io: CliIo, signal: AbortSignal, abort: (reason: un
     createClient: io.createClient,
     cwd: io.cwd ?? process.cwd(),
     redact,
+    redactData,
     exitCode: undefined,
     verbose: false,
     get outputFailure() {

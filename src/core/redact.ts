@@ -58,8 +58,19 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+export interface RedactorOptions {
+  /**
+   * Also hide values shaped like credentials (Bearer, "token:", "api_key=", the 令牌为 echo) whoever they
+   * belong to. Default true, for diagnostics: logs, errors, problems. False where the text is fetched data
+   * (records on stdout, stored raw answers): a note that says "token: abc123" is the user's data, kept as
+   * fetched, and only the known secrets are hidden there.
+   */
+  credentialPatterns?: boolean;
+}
+
 /** Builds the redactor for these secrets once (the needles are sorted and compiled up front). */
-export function createRedactor(secrets: Secrets = []): Redactor {
+export function createRedactor(secrets: Secrets = [], options: RedactorOptions = {}): Redactor {
+  const patterns = options.credentialPatterns === false ? [] : CREDENTIAL_PATTERNS;
   const needles = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret.trim().length < MIN_SECRET_LENGTH) continue;
@@ -72,7 +83,7 @@ export function createRedactor(secrets: Secrets = []): Redactor {
   const needlePattern = sorted.length > 0 ? new RegExp(sorted.map(escapeRegExp).join("|"), "g") : undefined;
   return (text) => {
     let out = needlePattern ? text.replace(needlePattern, REDACTED) : text;
-    for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, `$1${REDACTED}`);
+    for (const pattern of patterns) out = out.replace(pattern, `$1${REDACTED}`);
     return out;
   };
 }

@@ -81,3 +81,39 @@ describe("every surface redacts the URL-encoded key and the 令牌为 echo", () 
     r.runtime.close();
   });
 });
+
+describe("fetched data keeps its own words; only the key is hidden there", () => {
+  /** What a note's text may say: credential-shaped, but the user's data, not a secret of ours. */
+  const WORDS = "token: abc123 and Bearer abcdefgh1234, api_key=zzz999";
+
+  it("CLI stdout shows the words as fetched, hides the key, and stderr still hides credentials", () => {
+    const stdout = memorySink();
+    const stderr = memorySink();
+    const ctx = createContext({ stdout, stderr, env: { TIKHUB_API_KEY: KEY } }, new AbortController().signal);
+    ctx.stdout.write(`${JSON.stringify({ desc: WORDS, link: `/x?key=${ENCODED}` })}\n`);
+    expect(JSON.parse(stdout.text()).desc).toBe(WORDS);
+    expect(stdout.text()).not.toContain(ENCODED);
+    ctx.stderr.write(`${WORDS}\n`);
+    expect(stderr.text()).not.toContain("abc123");
+    expect(stderr.text()).not.toContain("abcdefgh1234");
+    expect(ctx.redactData(`${KEY} ${WORDS}`)).toBe(`${REDACTED} ${WORDS}`);
+  });
+
+  it("a stored raw answer keeps the words and hides the key (job errors hide both: above)", async () => {
+    const store = openSqliteStore(":memory:", { keepRawAnswers: true, secrets: [KEY] });
+    await store.saveRawAnswer({
+      runId: null,
+      endpoint: "app_v2/get_image_note_detail",
+      series: "app_v2",
+      params: { note_id: "n1", key: KEY },
+      httpStatus: 200,
+      requestId: null,
+      fetchedAt: "2026-12-03T00:00:00.000Z",
+      body: { data: { desc: WORDS } },
+    });
+    const [answer] = await store.rawAnswers();
+    expect(JSON.stringify(answer)).not.toContain(KEY);
+    expect((answer?.body as { data: { desc: string } }).data.desc).toBe(WORDS);
+    await store.close();
+  });
+});

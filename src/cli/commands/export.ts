@@ -71,7 +71,7 @@ export function register(program: Command): void {
         if (opts.run !== undefined && !(await store.getRun(opts.run))) {
           throw new UsageError(`no run "${opts.run}" in ${opts.db ?? DEFAULT_DB} (see \`xhs runs list\`)`);
         }
-        const file = opts.output ? await openAtomicFile(path.resolve(ctx.cwd, opts.output), ctx.redact) : null;
+        const file = opts.output ? await openAtomicFile(path.resolve(ctx.cwd, opts.output), ctx.redactData) : null;
         const out = file
           ? new Writable({
               write(chunk: Buffer | string, _encoding, callback) {

@@ -9,14 +9,16 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type Database from "better-sqlite3";
 import { systemClock } from "../../core/clock.js";
 import type { Clock } from "../../core/types.js";
-import { makeScrubber, type Scrubber } from "../redact.js";
+import { makeDataScrubber, makeScrubber, type Scrubber } from "../redact.js";
 
 export type Statement = Database.Statement;
 
 export class SqliteConnection {
   readonly database: Database.Database;
-  /** Scrubs secrets from free text before it is written (raw answers, ledger reasons, job errors, runs). */
+  /** Scrubs secrets and credential-shaped text from diagnostics before they are written (ledger reasons, job errors, run stats). */
   readonly scrub: Scrubber;
+  /** Scrubs the known secrets from fetched data (raw answers, the plan), leaving the data's own words alone. */
+  readonly scrubData: Scrubber;
   private readonly clock: Clock;
   private readonly statements = new Map<string, Statement>();
   private readonly txScope = new AsyncLocalStorage<symbol>();
@@ -28,6 +30,7 @@ export class SqliteConnection {
     this.database = database;
     this.clock = options.clock ?? systemClock;
     this.scrub = makeScrubber(options.secrets);
+    this.scrubData = makeDataScrubber(options.secrets);
   }
 
   nowMs(): number {

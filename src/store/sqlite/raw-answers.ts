@@ -30,11 +30,11 @@ export class RawAnswerTable {
         answer.runId,
         answer.endpoint,
         answer.series,
-        scrubbedJson(answer.params, connection.scrub),
+        scrubbedJson(answer.params, connection.scrubData),
         answer.httpStatus,
         answer.requestId,
         answer.fetchedAt,
-        scrubbedJson(answer.body, connection.scrub),
+        scrubbedJson(answer.body, connection.scrubData),
       );
     return true;
   }

@@ -37,7 +37,7 @@ export class RunTable {
         id,
         status,
         run.planKey ?? null,
-        run.plan === undefined ? null : scrubbedJson(run.plan, connection.scrub),
+        run.plan === undefined ? null : scrubbedJson(run.plan, connection.scrubData),
         now,
         now,
         status === "running" ? null : now,
