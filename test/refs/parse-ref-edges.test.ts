@@ -32,7 +32,7 @@ function refusal(ref: string, expect: "note" | "user" = "note"): string {
 }
 
 describe("parseRef: which characters split share text into words", () => {
-  it("no character /\\s/ does not match splits one (the word stays one token, not share text)", () => {
+  it("a character /\\s/ does not match never splits a word (the word stays one token, not share text)", () => {
     // The neighbours of every range of spaces isSpace knows, and NEL (U+0085, a line break /\s/ does not take).
     const around = [0x08, 0x0e, 0x1f, 0x21, 0x85, 0x9f, 0xa1, 0x167f, 0x1681, 0x1fff, 0x200b, 0x2027, 0x202a];
     around.push(0x202e, 0x2030, 0x205e, 0x2060, 0x2fff, 0x3001, 0xfefe, 0xff00);
@@ -77,7 +77,9 @@ describe("parseRef: hosts and mentions at either end of the text", () => {
       expect(parseRef(text), text).toEqual({ kind: "share_text", text });
       expect(parseRef(`${mention} 快来看`)).toEqual({ kind: "share_text", text: `${mention} 快来看` });
     }
-    expect(parseRef("快来看 REDNOTE")).toEqual({ kind: "share_text", text: "快来看 REDNOTE" });
+    for (const shouted of ["快来看 REDNOTE", "快来看 XIAOHONGSHU", "快来看 XHSLINK"]) {
+      expect(parseRef(shouted)).toEqual({ kind: "share_text", text: shouted });
+    }
     expect(() => parseRef("快来看 rednot")).toThrow(/not a note id, note URL or share link/);
   });
 
@@ -216,6 +218,9 @@ describe("parseRef: URL forms", () => {
       expect(refusal(`https://${host}/explore/${NOTE}`), host).toMatch(/^not a note id, note URL or share link/);
     }
     expect(refusal("https://www.xhslink.com")).toMatch(/^not a note id, note URL or share link/);
+    // A host that only starts like a short-link host is not one: nothing would be resolved on its behalf.
+    expect(refusal("https://xhslink.com.example.net/a/AbC")).toMatch(/^not a note id, note URL or share link/);
+    expect(refusal("https://xhslink.cn.example.net/AbC")).toMatch(/^not a note id, note URL or share link/);
     expect(parseRef("https://WWW.XHSLINK.COM/a/AbC?x=1")).toEqual({
       kind: "short_link",
       url: "https://www.xhslink.com/a/AbC?x=1",
@@ -236,6 +241,15 @@ describe("parseRef: URL forms", () => {
         `小红书 https://www.xiaohongshu.com/explore/${NOTE.slice(1)} 和 https://www.xiaohongshu.com/explore/${NOTE}x`,
       ),
     ).toMatch(/"789abcdef0123456789abcd"/);
+  });
+
+  it("a lone short link drops the sentence punctuation at its end (short codes are letters and digits)", () => {
+    for (const end of [".", ")", "!", "',"]) {
+      expect(parseRef(`https://xhslink.com/a/AbC${end}`)).toEqual({
+        kind: "short_link",
+        url: "https://xhslink.com/a/AbC",
+      });
+    }
   });
 
   it("a lone token that is a URL with a bad id gets that URL's error, not a generic one", () => {
@@ -264,6 +278,8 @@ describe("parseTopicRef: URL forms", () => {
     expect(parseTopicRef(`http://www.xiaohongshu.com/page/topics/${PAGE}`)).toBe(PAGE);
     expect(parseTopicRef(`HTTPS://www.xiaohongshu.com/page/topics/${PAGE}`)).toBe(PAGE);
     expect(parseTopicRef(`m.rednote.com/page/topics/${PAGE}/`)).toBe(PAGE);
+    // A scheme is looked for only at the start: one inside the query does not make the ref a URL of its own.
+    expect(parseTopicRef(`www.xiaohongshu.com/page/topics/${PAGE}?from=https://example.com`)).toBe(PAGE);
     for (const ref of [
       `https://www.xiaohongshu.com/page/topics/${PAGE}/more`,
       `https://www.xiaohongshu.com/page/topic/${PAGE}`,
@@ -277,6 +293,9 @@ describe("parseTopicRef: URL forms", () => {
       `xhsdiscover://note/v2/${PAGE}`,
       `xhsdiscover:topic/v2/${PAGE}`,
       "https://[bad/page/topics/x",
+      `https://notxiaohongshu.com/page/topics/${PAGE}`,
+      `https://topic/v2/${PAGE}`,
+      `http://topic/v2/${PAGE}`,
     ]) {
       expect(() => parseTopicRef(ref), ref).toThrow(/^not a topic page id or topic page URL: .*\(expected like https:/);
     }
