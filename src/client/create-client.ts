@@ -27,6 +27,7 @@ export function transportPort(transport: Transport): SeriesPort {
         failover: ctx.failover,
         failoverReason: ctx.reason,
         signal: ctx.signal,
+        hedge: ctx.hedge,
       }),
   };
 }
@@ -43,7 +44,7 @@ export function transportOf(client: XhsClient): Transport | undefined {
 export interface ClientParts {
   port: SeriesPort;
   normalizers: NormalizerLookup;
-  options?: Pick<ClientOptions, "clock" | "sleep" | "series" | "hedgeAfterMs" | "breaker">;
+  options?: Pick<ClientOptions, "clock" | "sleep" | "series" | "hedgeAfterMs" | "hedge" | "breaker">;
   /** Where stats, subscriptions, raw calls and drift go (the transport); optional for tests. */
   transport?: Transport;
 }
@@ -53,7 +54,8 @@ export function createClientWith(parts: ClientParts): XhsClient & { readonly con
   const options = parts.options ?? {};
   const clock = options.clock ?? parts.transport?.clock ?? systemClock;
   const sleep = options.sleep ?? parts.transport?.sleep ?? systemSleep;
-  const health = new HealthBoard(clock, options.breaker ?? {});
+  const hedge = options.hedge ?? true;
+  const health = new HealthBoard(clock, options.breaker ?? {}, typeof hedge === "boolean" ? { hedging: hedge } : hedge);
   const transport = parts.transport;
   transport?.setBreakerReport(() => health.snapshot());
   const ctx: ClientContext = {

@@ -44,7 +44,13 @@ function callFor<T extends NormalizedItem>(
       onDrift: ctx.onDrift,
       check: checkIds(endpoint, wanted),
     }),
-    { capability, failover: run.failover, signal: run.signal, ...(run.reason ? { reason: run.reason } : {}) },
+    {
+      capability,
+      failover: run.failover,
+      signal: run.signal,
+      hedge: run.hedge,
+      ...(run.reason ? { reason: run.reason } : {}),
+    },
   );
 }
 

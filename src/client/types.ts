@@ -5,6 +5,7 @@
 import type { CommentSort, NoteTypeFilter, SearchSort, TimeFilter, TopicSort } from "../catalog/filters.js";
 import type { AttemptEvent, ClientStats, Clock, Logger, Paginator, Sleep } from "../core/types.js";
 import type { Series } from "../core/vocabulary.js";
+import type { LatencyOptions } from "../failover/latency.js";
 import type { Comment, Note, ResolvedLink, Topic, User } from "../model/types.js";
 import type { RawResult } from "../transport/raw.js";
 import type { ConnectionOptions } from "../transport/transport.js";
@@ -13,8 +14,16 @@ import type { ConnectionOptions } from "../transport/transport.js";
 export interface ClientOptions extends ConnectionOptions {
   /** Series order for every capability (default app_v2, app_v1, web_v3). */
   series?: Series[];
-  /** Fire a second series after this many ms without an answer (off by default: it costs money). */
+  /**
+   * Fire a second series after this many ms without an answer, on every call and for every series (replaces
+   * the adaptive delay and its budget).
+   */
   hedgeAfterMs?: number;
+  /**
+   * Adaptive hedging and latency demotion (on by default): `false` turns hedging off (slow series are still
+   * demoted); an object tunes it (see LatencyOptions in src/failover/latency.ts).
+   */
+  hedge?: boolean | LatencyOptions;
   /**
    * Circuit breaker per series and capability: consecutive failures to open (default 3), cool-down in ms
    * (default 30 000), and how long a half-open probe runs alone before the next series is asked too (default 2 000).

@@ -43,6 +43,17 @@ export interface Paginator<T> extends AsyncIterable<T> {
   readonly degradedReasons: readonly string[];
 }
 
+/**
+ * Hedging's marks on one attempt: set by the failover layer while the attempt runs, read by the transport
+ * when it records the attempt's event (so a loser cancelled mid-flight is marked too).
+ */
+export interface HedgeMark {
+  /** Started as a hedge: another series was asked while the first had not answered yet. */
+  started: boolean;
+  /** Another series' answer won: this attempt was cancelled (or left to finish, a breaker's probe). */
+  lost: boolean;
+}
+
 /** One attempt at one endpoint: what it cost and how it ended. */
 export interface AttemptEvent {
   at: string;
@@ -61,6 +72,10 @@ export interface AttemptEvent {
   failover: boolean;
   reason?: string;
   requestId?: string;
+  /** Started as a hedge (HedgeMark.started). */
+  hedge?: true;
+  /** Lost a hedge race (HedgeMark.lost); `billable` then says whether it was billed anyway. */
+  hedgeLost?: true;
 }
 
 export interface SeriesStats {

@@ -21,6 +21,7 @@
 import type { XhsError } from "../core/errors.js";
 import type { Clock } from "../core/types.js";
 import { type Capability, SERIES, type Series } from "../core/vocabulary.js";
+import { LatencyBoard, type LatencyOptions } from "./latency.js";
 
 export type BreakerState = "closed" | "open" | "half_open";
 
@@ -164,12 +165,16 @@ export class HealthBoard {
   private readonly seriesBreakers = new Map<Series, CircuitBreaker>();
   /** See BreakerOptions.probeHedgeMs. */
   readonly probeHedgeMs: number;
+  /** Latency per series: demotion of slow series (in `order`), hedge delays and the hedge budget. */
+  readonly latency: LatencyBoard;
 
   constructor(
     private readonly clock: Clock,
     private readonly options: BreakerOptions = {},
+    latency: LatencyOptions = {},
   ) {
     this.probeHedgeMs = Math.max(0, options.probeHedgeMs ?? DEFAULT_PROBE_HEDGE_MS);
+    this.latency = new LatencyBoard(clock, latency);
   }
 
   breaker(series: Series, capability: Capability): ScopedBreaker {
@@ -191,11 +196,14 @@ export class HealthBoard {
     return this.breaker(series, capability).state;
   }
 
-  /** The same series, available ones first (stable), open ones at the back in their original order. */
+  /**
+   * The same series, available ones first (stable), open ones at the back in their original order; among the
+   * available ones, a series much slower than another goes behind it (LatencyBoard.rank).
+   */
   order(capability: Capability, series: readonly Series[]): Series[] {
     const available = series.filter((s) => this.breaker(s, capability).available);
     const rest = series.filter((s) => !this.breaker(s, capability).available);
-    return [...available, ...rest];
+    return [...this.latency.rank(capability, available), ...rest];
   }
 
   /** Breaker states per series, keyed by capability (for stats()). */

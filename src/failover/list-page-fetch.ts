@@ -1,20 +1,24 @@
 /**
- * One page of a list from one series: the call through the port (with the ledger's failover flag), and the
- * hedged first page on a half-open series (its breaker's probe).
+ * One page of a list from one series: the call through the port (with the ledger's failover flag and the
+ * page's latency for the health board), and the hedged first page: a half-open series' probe, a demoted
+ * series' latency probe, or any first page that runs past its series' hedge delay (see latency.ts).
  */
 
 import { TimeoutError } from "../core/errors.js";
+import type { HedgeMark } from "../core/types.js";
 import type { NormalizedItem } from "../series/types.js";
 import { interpretPage, type PageAnswer } from "./answer-verdicts.js";
 import type { ScopedBreaker } from "./health.js";
 import type { ListDefinition, ListEnvironment, ListRoute } from "./list-definition.js";
 import { settleAttempt, toXhsError } from "./rounds.js";
 
-/** A half-open series' probe that was too slow: the list went on elsewhere (a timeout, for the error report). */
+/** A first page that was too slow: the list went on elsewhere (a timeout, for the error report). */
 export class SlowProbe extends TimeoutError {
-  constructor(route: ListRoute, afterMs: number) {
+  constructor(route: ListRoute, afterMs: number, probe = true) {
     super(
-      `${route.endpoint.name}: probe of a recovering series still unanswered after ${afterMs} ms; asked the next series`,
+      probe
+        ? `${route.endpoint.name}: probe of a recovering series still unanswered after ${afterMs} ms; asked the next series`
+        : `${route.endpoint.name}: first page still unanswered after ${afterMs} ms (its series' hedge delay); asked the next series`,
       {
         endpoint: route.endpoint.name,
         series: route.series,
@@ -23,10 +27,29 @@ export class SlowProbe extends TimeoutError {
   }
 }
 
+/** How a first page is hedged: after `delayMs`; a breaker's probe runs on to its end, anything else is a hedge. */
+export interface FirstPageHedge {
+  delayMs: number;
+  /** A half-open breaker's probe: left to finish (its outcome closes or reopens the breaker). */
+  breakerProbe: boolean;
+  /** Paid from the hedge budget (LatencyBoard): when it is spent by then, the page is awaited. */
+  budgeted?: boolean;
+}
+
+/** A first page the list moved on from: cancelled once another series answers a page. */
+interface Outrun {
+  controller: AbortController;
+  mark: HedgeMark;
+}
+
 export class ListPageFetcher<T extends NormalizedItem> {
   /** Whether the list has left a series, and why it last did ("app_v2: upstream"), for the ledger. */
   private switched = false;
   private lastReason: string | undefined;
+  /** Slow first pages still running (see fetchFirst). */
+  private readonly outrun = new Set<Outrun>();
+  /** The next call is a hedge: a slow first page still runs beside it. */
+  private hedgeNext = false;
 
   constructor(
     private readonly def: ListDefinition<T>,
@@ -39,36 +62,79 @@ export class ListPageFetcher<T extends NormalizedItem> {
     this.lastReason = reason;
   }
 
-  fetch(route: ListRoute, params: Record<string, string>, signal?: AbortSignal): Promise<PageAnswer<T>> {
+  fetch(
+    route: ListRoute,
+    params: Record<string, string>,
+    signal?: AbortSignal,
+    mark: HedgeMark = { started: false, lost: false },
+  ): Promise<PageAnswer<T>> {
     const interpret = interpretPage<T>(route.endpoint, {
       normalizers: this.env.normalizers,
       onDrift: this.env.onDrift,
       ...(this.def.check ? { check: (items: T[]) => this.def.check!(items, route.endpoint) } : {}),
     });
-    return this.env.port.call(route.endpoint, params, interpret, {
-      capability: this.def.capability,
+    if (this.hedgeNext && this.outrun.size > 0) mark.started = true;
+    this.hedgeNext = false;
+    const { latency } = this.env.health;
+    const { capability } = this.def;
+    const startedAt = latency.now();
+    const call = this.env.port.call(route.endpoint, params, interpret, {
+      capability,
       failover: this.switched,
       ...(this.switched && this.lastReason ? { reason: this.lastReason } : {}),
       ...(signal ? { signal } : {}),
+      hedge: mark,
     });
+    return call.then(
+      (answer) => {
+        latency.observe(route.series, capability, latency.now() - startedAt);
+        this.cancelOutrun(mark);
+        return answer;
+      },
+      (error: unknown) => {
+        const ms = latency.now() - startedAt;
+        if (toXhsError(error, route).kind === "aborted") latency.abandoned(route.series, capability, ms);
+        else latency.observe(route.series, capability, ms);
+        throw error;
+      },
+    );
+  }
+
+  /** A page answered (`by`): slow first pages still running lost the race, and are cancelled. */
+  private cancelOutrun(by: HedgeMark): void {
+    for (const slow of this.outrun) {
+      if (slow.mark === by) continue;
+      slow.controller.abort();
+      this.outrun.delete(slow);
+    }
   }
 
   /**
-   * A first page on a half-open series (its breaker's probe): when it has not answered after the health
-   * board's `probeHedgeMs`, it is left running (its outcome goes to the breaker only) and SlowProbe sends
-   * the list to the next series. Only first pages: moving a list that is midway costs pages read again.
+   * A hedged first page: when it has not answered after `hedge.delayMs`, it is left running (its outcome goes
+   * to its breaker and the latency board only) and SlowProbe sends the list to the next series, whose call is
+   * marked as a hedge. A breaker's probe runs to its end; any other slow page is cancelled (a hedge loser) as
+   * soon as another series answers a page. Only first pages: moving a list that is midway costs pages read again.
    */
-  async fetchProbe(
+  async fetchFirst(
     route: ListRoute,
     params: Record<string, string>,
     breaker: ScopedBreaker,
+    hedge: FirstPageHedge,
     signal?: AbortSignal,
   ): Promise<PageAnswer<T>> {
     const sleep = this.env.sleep;
     if (!sleep) return this.fetch(route, params, signal);
-    const call = this.fetch(route, params, signal);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const mark: HedgeMark = { started: false, lost: false };
+    const call = this.fetch(route, params, controller.signal, mark);
+    void call.then(
+      () => signal?.removeEventListener("abort", onAbort),
+      () => signal?.removeEventListener("abort", onAbort),
+    );
     const timer = new AbortController();
-    const slow = sleep(this.env.health.probeHedgeMs, timer.signal).then(
+    const slow = sleep(hedge.delayMs, timer.signal).then(
       () => true,
       () => false,
     );
@@ -81,10 +147,30 @@ export class ListPageFetcher<T extends NormalizedItem> {
     ]);
     timer.abort();
     if (!first) return call;
+    if (hedge.budgeted) {
+      if (!this.env.health.latency.canHedge()) return call;
+      this.env.health.latency.takeHedge();
+    }
+    // The list takes its page from another series now, whatever this call answers: it lost.
+    mark.lost = true;
+    const outrun: Outrun = { controller, mark };
+    if (!hedge.breakerProbe) this.outrun.add(outrun);
+    this.hedgeNext = true;
     void call.then(
       () => settleAttempt(breaker, null),
-      (error: unknown) => settleAttempt(breaker, toXhsError(error, route)),
+      (error: unknown) => {
+        const failure = toXhsError(error, route);
+        settleAttempt(
+          breaker,
+          failure.kind === "aborted" ? null : failure,
+          failure.kind === "aborted" ? "neutral" : undefined,
+        );
+      },
     );
-    throw new SlowProbe(route, this.env.health.probeHedgeMs);
+    void call.then(
+      () => this.outrun.delete(outrun),
+      () => this.outrun.delete(outrun),
+    );
+    throw new SlowProbe(route, hedge.delayMs, hedge.breakerProbe);
   }
 }

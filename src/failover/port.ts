@@ -5,6 +5,7 @@
  */
 
 import type { EndpointSpec } from "../catalog/types.js";
+import type { HedgeMark } from "../core/types.js";
 import type { Capability } from "../core/vocabulary.js";
 import type { Normalizer } from "../series/types.js";
 
@@ -15,6 +16,8 @@ export interface AttemptContext {
   /** Why the previous series was left, for the ledger (e.g. "app_v2: upstream"). */
   reason?: string;
   signal?: AbortSignal;
+  /** Hedging's marks on this attempt, for its ledger event. */
+  hedge?: HedgeMark;
 }
 
 export interface AnswerMeta {

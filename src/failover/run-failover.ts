@@ -6,8 +6,11 @@
  *   or by one not-found vote when every other series asked answered nothing either way (an empty payload,
  *   an inner failure such as "服务异常"); an empty payload alone never counts.
  * - Every series failed: AllSeriesFailedError with each series' last error.
- * - Optional hedging: after `hedgeAfterMs` without an answer, the next series starts too; the first
- *   correct answer wins and the others are aborted (off by default: it can pay twice).
+ * - Adaptive hedging (on by default, see latency.ts): after a delay derived from the running series' own
+ *   latency, the next series starts too, while the hedge budget lasts; the first correct answer wins and
+ *   the others are aborted (marked as hedge losers for the ledger). An explicit `hedgeAfterMs` replaces the
+ *   delay (and the budget) for every series; the health board's `latency.hedging` false turns it off.
+ * - A demoted series' latency probe (LatencyBoard.rank) is hedged after `probeHedgeMs`, like a breaker's.
  * - Always for a half-open breaker's probe: after the health board's `probeHedgeMs`, the next series
  *   starts too; when another series answers, the probe is left to finish and only tells the breaker.
  *
@@ -16,7 +19,7 @@
 
 import type { EndpointSpec } from "../catalog/types.js";
 import { AbortedError, type XhsError } from "../core/errors.js";
-import type { Sleep } from "../core/types.js";
+import type { HedgeMark, Sleep } from "../core/types.js";
 import type { Capability, Series } from "../core/vocabulary.js";
 import type { HealthBoard } from "./health.js";
 import {
@@ -34,6 +37,8 @@ export interface AttemptRunContext {
   failover: boolean;
   reason?: string;
   signal: AbortSignal;
+  /** Hedging's marks on this attempt: pass them to the port (SeriesPort's AttemptContext.hedge). */
+  hedge: HedgeMark;
 }
 
 export interface Attempt<T> {
@@ -100,6 +105,10 @@ interface Running<T> {
   controller: AbortController;
   /** Whether this attempt is a half-open breaker's probe (hedged, and left running when another wins). */
   probe: boolean;
+  /** Whether this attempt is a demoted series' latency probe (hedged after probeHedgeMs). */
+  latencyProbe: boolean;
+  startedAt: number;
+  mark: HedgeMark;
   done: Promise<{ id: number; outcome: Outcome<T> }>;
 }
 
@@ -111,18 +120,34 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
   const started = new Set<Series>();
   let nextId = 0;
   let lastReason: string | undefined;
+  const { latency } = health;
   let hedge = options.hedgeAfterMs !== undefined && options.hedgeAfterMs >= 0 ? options.hedgeAfterMs : undefined;
   let probeHedge = true;
+  let adaptive = hedge === undefined && latency.hedging;
+  latency.countCall();
 
-  /** When to start the next series alongside the running ones; undefined = wait for an answer. */
-  const hedgeDelay = (): number | undefined => {
-    if (hedge !== undefined) return hedge;
+  /**
+   * When to start the next series alongside the running ones (undefined: wait for an answer), and whether
+   * that hedge is adaptive (paid from the hedge budget).
+   */
+  const hedgeDelay = (): { ms: number; adaptive: boolean } | undefined => {
+    if (hedge !== undefined) return { ms: hedge, adaptive: false };
     const [only, ...others] = running.values();
-    return probeHedge && only?.probe && others.length === 0 ? health.probeHedgeMs : undefined;
+    if (!only || others.length > 0) return undefined;
+    if (probeHedge && only.probe) return { ms: health.probeHedgeMs, adaptive: false };
+    const ran = latency.now() - only.startedAt;
+    if (probeHedge && only.latencyProbe) return { ms: Math.max(0, health.probeHedgeMs - ran), adaptive: false };
+    if (!adaptive) return undefined;
+    return { ms: Math.max(0, latency.hedgeDelay(only.attempt.series, capability) - ran), adaptive: true };
   };
 
-  const abortAll = () => {
+  /** `won`: another series' answer was taken, so the aborted ones lost a race (their latency is a lower bound). */
+  const abortAll = (won = false) => {
     for (const r of running.values()) {
+      if (won) {
+        r.mark.lost = true;
+        latency.abandoned(r.attempt.series, capability, latency.now() - r.startedAt);
+      }
       r.controller.abort();
       // Its outcome will never be judged: free a half-open probe slot it may hold.
       health.breaker(r.attempt.series, capability).release();
@@ -134,10 +159,16 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     for (const r of running.values()) {
       if (!r.probe) continue;
       running.delete(r.id);
+      r.mark.lost = true;
       const breaker = health.breaker(r.attempt.series, capability);
-      void r.done.then(({ outcome }) => settleAttempt(breaker, outcome.ok ? null : outcome.error));
+      void r.done.then(({ outcome }) => {
+        if (outcome.ok || outcome.error.kind !== "aborted") {
+          latency.observe(r.attempt.series, capability, latency.now() - r.startedAt);
+        }
+        settleAttempt(breaker, outcome.ok ? null : outcome.error);
+      });
     }
-    abortAll();
+    abortAll(true);
   };
   const checkAborted = () => {
     if (options.signal?.aborted) {
@@ -146,7 +177,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     }
   };
 
-  const start = (): boolean => {
+  const start = (asHedge = false): boolean => {
     const busy = new Set([...running.values()].map((r) => r.attempt.series));
     const attempt = planner.next(busy, (series) => health.order(capability, series));
     if (!attempt) return false;
@@ -159,7 +190,8 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     const probe = breaker.state === "half_open";
     breaker.begin();
     const id = nextId++;
-    const ctx: AttemptRunContext = { failover, signal: controller.signal };
+    const mark: HedgeMark = { started: asHedge, lost: false };
+    const ctx: AttemptRunContext = { failover, signal: controller.signal, hedge: mark };
     if (failover) ctx.reason = lastReason ?? "hedge";
     const done = attempt.run(ctx).then(
       (value): Outcome<T> => ({ ok: true, value }),
@@ -170,6 +202,9 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
       attempt,
       controller,
       probe,
+      latencyProbe: latency.takeProbe(attempt.series, capability),
+      startedAt: latency.now(),
+      mark,
       done: done.then((outcome) => {
         options.signal?.removeEventListener("abort", onAbort);
         return { id, outcome };
@@ -189,7 +224,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
       timer = new AbortController();
       const t = timer;
       waits.push(
-        options.sleep(delay, t.signal).then(
+        options.sleep(delay.ms, t.signal).then(
           () => "hedge" as const,
           () => new Promise<never>(() => {}),
         ),
@@ -199,10 +234,18 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     timer?.abort();
     checkAborted();
     if (first === "hedge") {
+      if (delay?.adaptive && !latency.canHedge()) {
+        // The hedge budget is spent: wait for the running series (or its timeout).
+        adaptive = false;
+        continue;
+      }
       // Nothing left to hedge with: stop arming the timer and just wait.
-      if (!start()) {
+      if (!start(true)) {
         hedge = undefined;
         probeHedge = false;
+        adaptive = false;
+      } else if (delay?.adaptive) {
+        latency.takeHedge();
       }
       continue;
     }
@@ -210,6 +253,9 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     running.delete(first.id);
     if (!entry) continue;
     const { attempt } = entry;
+    if (first.outcome.ok || first.outcome.error.kind !== "aborted") {
+      latency.observe(attempt.series, capability, latency.now() - entry.startedAt);
+    }
     const breaker = health.breaker(attempt.series, capability);
     const verdict = planner.judge(attempt, first.outcome);
     if ("accept" in verdict) {

@@ -9,7 +9,7 @@ import type { EndpointSpec } from "../catalog/types.js";
 import { systemClock, systemSleep } from "../core/clock.js";
 import { AbortedError, AuthError, isXhsError, ShapeError, type XhsError } from "../core/errors.js";
 import { redact, redactDeep } from "../core/redact.js";
-import type { AttemptEvent, ClientStats, Clock, Logger, Sleep } from "../core/types.js";
+import type { AttemptEvent, ClientStats, Clock, HedgeMark, Logger, Sleep } from "../core/types.js";
 import type { Capability, Series } from "../core/vocabulary.js";
 import { type BackoffOptions, backoffDelay, isRetryable, retryLimitFor } from "./backoff.js";
 import { classify } from "./classify.js";
@@ -91,6 +91,8 @@ export interface ExecuteContext {
   failover: boolean;
   /** Why the router moved to this series; shown on the first attempt's event. */
   failoverReason?: string | undefined;
+  /** Hedging's marks (set by the failover layer), copied onto the event when it is recorded. */
+  hedge?: HedgeMark | undefined;
   /** Which errors to retry on this series (default `isRetryable`). */
   retryable?: ((error: XhsError) => boolean) | undefined;
   /** Retries for this call (default: the transport's `maxRetries`). */
@@ -261,6 +263,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
           failover: ctx.failover,
           ...(message !== undefined ? { reason: message } : lastReason !== undefined ? { reason: lastReason } : {}),
           ...(requestId !== undefined ? { requestId } : {}),
+          ...(ctx.hedge?.started ? { hedge: true as const } : {}),
+          ...(ctx.hedge?.lost ? { hedgeLost: true as const } : {}),
         };
         ledger.record(event);
         log(outcome === "ok" ? "debug" : "warn", `${spec.name} ${outcome}`, { ...event });

@@ -24,10 +24,12 @@ describe("fault matrix: each fault kind on App V2 ends in the right data", () =>
     const { image } = pick(setup);
     const note = await setup.run(setup.xhs.notes.get(image.id));
     expect(note).toMatchObject({ id: image.id, title: image.title, source: "app_v1" });
-    const bySeries = setup.events.map((e) => `${e.series}:${e.outcome}`);
+    // A hung App V2 is hedged: App V1 answers, and App V2's call is cancelled after it (a hedge loser).
+    const settled = setup.events.filter((e) => !e.hedgeLost);
+    const bySeries = settled.map((e) => `${e.series}:${e.outcome}`);
     expect(bySeries.filter((e) => e.startsWith("app_v2")).every((e) => e !== "app_v2:ok")).toBe(true);
     expect(bySeries.at(-1)).toBe("app_v1:ok");
-    expect(setup.events.at(-1)!.failover).toBe(true);
+    expect(settled.at(-1)!.failover).toBe(true);
   });
 
   it.each(FAULT_KINDS)("%s on every App V2 call: a video note comes from Web V3 (App V1 never asked)", async (kind) => {

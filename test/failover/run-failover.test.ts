@@ -16,6 +16,7 @@ import {
 import type { Series } from "../../src/core/vocabulary.js";
 import { CannotServeHere, InnerFailureAnswer, NotFoundAnswer } from "../../src/failover/answer-verdicts.js";
 import { HealthBoard } from "../../src/failover/health.js";
+import type { LatencyOptions } from "../../src/failover/latency.js";
 import { type Attempt, listPlanner, runFailover, runFailoverRounds } from "../../src/failover/run-failover.js";
 
 const SPEC: Record<Series, string> = {
@@ -38,9 +39,9 @@ function attempts(script: Partial<Record<Series, () => Promise<string>>>, log: s
 const fail = (error: XhsError) => () => Promise.reject(error);
 const ok = (value: string) => () => Promise.resolve(value);
 
-function setup() {
+function setup(latency: LatencyOptions = {}) {
   const fake = createFakeClock();
-  const health = new HealthBoard(fake.clock, { failureThreshold: 2, coolDownMs: 60_000 });
+  const health = new HealthBoard(fake.clock, { failureThreshold: 2, coolDownMs: 60_000 }, latency);
   return { fake, health, options: { capability: "user" as const, health, sleep: fake.sleep, subject: "user u1" } };
 }
 
@@ -248,8 +249,8 @@ describe("runFailover", () => {
       expect(health.state("app_v2", "user")).toBe("closed");
     });
 
-    it("a closed series is never hedged (hedging stays off by default)", async () => {
-      const { options, fake } = setup();
+    it("a closed series is never hedged with adaptive hedging off", async () => {
+      const { options, fake } = setup({ hedging: false });
       const log: string[] = [];
       const hung = pendingAttempt(log);
       const pending = runFailover(listPlanner([hung.attempt, ...attempts({ app_v1: ok("b") }, log)]), options);
@@ -260,8 +261,8 @@ describe("runFailover", () => {
     });
   });
 
-  it("hedging off (the default) never starts a second series while the first is running", async () => {
-    const { options, fake } = setup();
+  it("hedging off (hedge: false) never starts a second series while the first is running", async () => {
+    const { options, fake } = setup({ hedging: false });
     let release: (v: string) => void = () => {};
     const log: string[] = [];
     const first: Attempt<string> = {
