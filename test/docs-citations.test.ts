@@ -45,6 +45,15 @@ function commentsOf(fileName: string, source: string): { line: number; text: str
   return [...seen.values()].sort((a, b) => a.line - b.line);
 }
 
+/** The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens. */
+function githubAnchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+}
+
 function tsFilesUnder(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
@@ -114,6 +123,20 @@ describe("comments cite only what is in the repo", () => {
 
   it("no comment in test/ does either (data paths in code are fine)", () => {
     expect(offendingComments(tsFilesUnder("test"))).toEqual([]);
+  });
+
+  it("every anchor of docs/reference-notes.md cited in src/ or test/ is a heading of that page", () => {
+    const notes = readFileSync(path.join(ROOT, "docs/reference-notes.md"), "utf8");
+    const anchors = new Set([...notes.matchAll(/^#+ (.+)$/gm)].map((m) => githubAnchor(m[1] as string)));
+    const missing = [...tsFilesUnder("src"), ...tsFilesUnder("test")].flatMap((file) => {
+      const text = readFileSync(path.join(ROOT, file), "utf8");
+      return [...text.matchAll(/docs\/reference-notes\.md#([\w-]+)/g)]
+        .map((m) => m[1] as string)
+        .filter((anchor) => !anchors.has(anchor))
+        .map((anchor) => `${file}: #${anchor}`);
+    });
+    expect(anchors.has("web-v3-note-detail-1-reqs")).toBe(true);
+    expect(missing).toEqual([]);
   });
 
   it("no page of docs/ and no README does either", () => {
