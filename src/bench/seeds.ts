@@ -9,8 +9,10 @@ import { join } from "node:path";
 import { type CellResult, compareStrategies, type Incident } from "./compare.js";
 import type { BenchProfile } from "./profiles.js";
 import { createVirtualTime } from "./scaled-time.js";
+import { renderSeedTargets, seedTargets } from "./seed-targets.js";
 import { round } from "./stats.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/types.js";
+import { REQUEST_KINDS, type RequestKind } from "./workload.js";
 
 export interface SeedsOptions {
   seeds: readonly number[];
@@ -41,6 +43,8 @@ export interface SeedSum {
   /** Highest p99 of a seed, and the median of the seeds' p50s (virtual ms). */
   worstP99Ms: number;
   medianP50Ms: number;
+  /** Highest p99 of a seed per request kind (virtual ms). */
+  worstP99MsByKind?: Record<RequestKind, number>;
 }
 
 export interface SeedIncident extends Incident {
@@ -100,6 +104,9 @@ export function sumCells(cells: readonly CellResult[]): Omit<SeedSum, "strategy"
     billablePerCorrect: correct > 0 ? round(billableCalls / correct, 3) : null,
     worstP99Ms: Math.max(0, ...cells.map((c) => c.p99Ms)),
     medianP50Ms: p50s.length > 0 ? p50s[Math.floor((p50s.length - 1) / 2)]! : 0,
+    worstP99MsByKind: Object.fromEntries(
+      REQUEST_KINDS.map((k) => [k, Math.max(0, ...cells.map((c) => c.byKind?.[k]?.p99Ms ?? 0))]),
+    ) as Record<RequestKind, number>,
   };
 }
 
@@ -255,6 +262,7 @@ export function renderSeedsMarkdown(r: SeedsResults): string {
       ),
       "",
     );
+    out.push(...renderSeedTargets(seedTargets(r.sums, strategy)));
     const listed = r.incidents.filter((i) => i.strategy === strategy);
     if (listed.length === 0) {
       out.push("No wrong answer, and no failure where a series could serve.", "");

@@ -10,9 +10,9 @@
  *   `demoteFloorMs`, goes behind the others. Order only: every series stays asked when the others fail.
  *   Once per `probeEveryMs` a demoted series goes first again (a probe, hedged after `probeHedgeMs`): an
  *   answer that beats the demotion threshold restarts its estimate, so it comes back at once.
- * - The hedge delay: `hedgeFactor` × the first series' own recent p95, within [hedgeFloorMs, hedgeCeilingMs];
- *   `coldHedgeMs` until it has samples.
- * - The hedge budget: a token bucket, `hedgeBurst` tokens, refilled by `hedgeShare` per call: hedges (each
+ * - The hedge delay: HEDGE_FACTOR × the first series' own recent p95, within [hedgeFloorMs, hedgeCeilingMs];
+ *   COLD_HEDGE_MS until it has enough samples for a p95.
+ * - The hedge budget: a token bucket, HEDGE_BURST tokens, refilled by `hedgeShare` per call: hedges (each
  *   paid twice when both series answer) stay under that share of calls once the burst is spent.
  */
 
@@ -46,15 +46,22 @@ export const DEFAULT_LATENCY_PROBE_EVERY_MS = 30_000;
 export const HEDGE_BURST = 5;
 /**
  * × the recent p95: a hedge costs a second paid call, so it fires only on a call well past its series' usual
- * tail (the simulator's healthy p95 is ~1.4 s, so ~2.8 s: about 1 call in 1 000).
+ * tail (the simulator's healthy p95 is ~1.4 s, so ~4.2 s: a few calls in 100 000 of its lognormal).
  */
-export const HEDGE_FACTOR = 2;
+export const HEDGE_FACTOR = 3;
 /** Weight of a new sample in the EWMA: about the last 7 calls. */
 const EWMA_ALPHA = 0.25;
 /** Recent latencies kept per key for the quantile. */
 const WINDOW = 64;
 /** Samples a key needs before its own estimate is used (else its series', else the cold values). */
 const MIN_SAMPLES = 3;
+/** Samples before a p95 is believed for the hedge delay: a p95 of a handful is only their maximum. */
+const MIN_QUANTILE_SAMPLES = 16;
+/**
+ * The hedge delay until the series has MIN_QUANTILE_SAMPLES: above the simulator's healthy p99.9 (~2.8 s), so a
+ * new client pays no second call for a merely slow answer, and a hung series costs 3 s instead of a timeout.
+ */
+export const COLD_HEDGE_MS = 3_000;
 
 class Estimator {
   ewma: number | null = null;
@@ -157,8 +164,9 @@ export class LatencyBoard {
 
   /** How long the first attempt on `series` runs alone before the next series is asked too. */
   hedgeDelay(series: Series, capability: Capability): number {
-    const p95 = this.pick(series, capability)?.quantile(0.95) ?? null;
-    const derived = p95 === null ? this.hedgeFloorMs : HEDGE_FACTOR * p95;
+    const found = this.pick(series, capability);
+    const p95 = found && found.samples >= MIN_QUANTILE_SAMPLES ? found.quantile(0.95) : null;
+    const derived = p95 === null ? COLD_HEDGE_MS : HEDGE_FACTOR * p95;
     return Math.min(this.hedgeCeilingMs, Math.max(this.hedgeFloorMs, derived));
   }
 
