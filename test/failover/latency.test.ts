@@ -1,0 +1,251 @@
+/**
+ * Latency-aware failover on the fake clock: demotion of a series that turns slow (and its return once it
+ * recovers), the adaptive hedge delay and its floor, the hedge loser's cancellation and marks, the hedge budget.
+ */
+import { describe, expect, it } from "vitest";
+import { endpoint } from "../../src/catalog/endpoints.js";
+import { createClient } from "../../src/client/create-client.js";
+import { createFakeClock, type FakeClock } from "../../src/core/clock.js";
+import type { HedgeMark } from "../../src/core/types.js";
+import type { Series } from "../../src/core/vocabulary.js";
+import { HealthBoard } from "../../src/failover/health.js";
+import { COLD_HEDGE_MS, DEFAULT_HEDGE_FLOOR_MS, type LatencyOptions } from "../../src/failover/latency.js";
+import { type Attempt, listPlanner, runFailover } from "../../src/failover/run-failover.js";
+import { simClient } from "../client/sim-helpers.js";
+
+const SPEC = {
+  app_v2: "app_v2/get_user_info",
+  app_v1: "app_v1/get_user_info",
+  web_v3: "web_v3/fetch_user_info",
+} as const;
+
+/** Per series: how long its next answer takes (ms), or "hang". */
+type Speeds = Partial<Record<Series, number | "hang">>;
+
+interface Started {
+  series: Series;
+  at: number;
+  mark: HedgeMark;
+  signal: AbortSignal;
+}
+
+function setup(latency: LatencyOptions = {}) {
+  const fake = createFakeClock();
+  const health = new HealthBoard(fake.clock, {}, latency);
+  const started: Started[] = [];
+  const speeds: Speeds = {};
+  const attempts = (): Attempt<Series>[] =>
+    (["app_v2", "app_v1", "web_v3"] as const).map((series) => ({
+      series,
+      endpoint: endpoint(SPEC[series]),
+      run: async (ctx) => {
+        started.push({ series, at: fake.now(), mark: ctx.hedge, signal: ctx.signal });
+        const speed = speeds[series] ?? 500;
+        if (speed === "hang") await new Promise<never>((_, reject) => ctx.signal.addEventListener("abort", reject));
+        else await fake.sleep(speed, ctx.signal);
+        return series;
+      },
+    }));
+  /** One call to the end, moving virtual time; returns who answered and which series went first. */
+  const call = async () => {
+    const before = started.length;
+    const pending = runFailover(listPlanner(attempts()), {
+      capability: "user",
+      health,
+      sleep: fake.sleep,
+      subject: "user u1",
+    });
+    const result = await drive(fake, pending);
+    return { answeredBy: result.series, first: started[before]!.series, startedHere: started.slice(before) };
+  };
+  return { fake, health, speeds, started, call };
+}
+
+async function drive<T>(fake: FakeClock, pending: Promise<T>): Promise<T> {
+  let done = false;
+  const tracked = pending.finally(() => {
+    done = true;
+  });
+  tracked.catch(() => {});
+  for (let i = 0; i < 10_000 && !done; i++) {
+    await fake.flush();
+    if (!done && !(await fake.next())) await fake.flush();
+  }
+  return tracked;
+}
+
+describe("demotion of a slow series", () => {
+  it("a series that turns slow goes behind a faster one within a few calls, and comes back after it recovers", async () => {
+    const { fake, speeds, call, health } = setup();
+    speeds.app_v2 = 600;
+    for (let i = 0; i < 20; i++) expect((await call()).first).toBe("app_v2");
+
+    speeds.app_v2 = 9_000;
+    let slowCalls = 0;
+    while ((await call()).first === "app_v2") {
+      slowCalls++;
+      expect(slowCalls).toBeLessThanOrEqual(6);
+    }
+    expect(slowCalls).toBeGreaterThanOrEqual(1);
+    expect(health.latency.isDemoted("user", "app_v2", ["app_v2", "app_v1"])).toBe(true);
+    // Demoted, not removed: App V1 answers now, without App V2 being asked.
+    const demoted = await call();
+    expect(demoted).toMatchObject({ first: "app_v1", answeredBy: "app_v1" });
+    expect(demoted.startedHere.map((s) => s.series)).toEqual(["app_v1"]);
+
+    // Recovered: the next probe (at most probeEveryMs later) answers fast and App V2 is first again.
+    speeds.app_v2 = 600;
+    let callsUntilBack = 0;
+    for (;;) {
+      await fake.advance(1_000);
+      callsUntilBack++;
+      if ((await call()).answeredBy === "app_v2") break;
+      expect(callsUntilBack).toBeLessThanOrEqual(31);
+    }
+    for (let i = 0; i < 3; i++) expect(await call()).toMatchObject({ first: "app_v2", answeredBy: "app_v2" });
+  });
+
+  it("a demoted series still serves when the faster one fails: demotion changes order only", async () => {
+    const fake = createFakeClock();
+    const health = new HealthBoard(fake.clock);
+    for (let i = 0; i < 5; i++) {
+      health.latency.observe("app_v2", "user", 9_000);
+      health.latency.observe("app_v1", "user", 500);
+    }
+    expect(health.order("user", ["app_v2", "app_v1"])).toEqual(["app_v1", "app_v2"]);
+    const log: Series[] = [];
+    const failing: Attempt<string> = {
+      series: "app_v1",
+      endpoint: endpoint(SPEC.app_v1),
+      run: async () => {
+        log.push("app_v1");
+        throw new Error("boom");
+      },
+    };
+    const slow: Attempt<string> = {
+      series: "app_v2",
+      endpoint: endpoint(SPEC.app_v2),
+      run: async () => {
+        log.push("app_v2");
+        return "v2";
+      },
+    };
+    const result = await runFailover(listPlanner([slow, failing]), {
+      capability: "user",
+      health,
+      sleep: fake.sleep,
+      subject: "user u1",
+    });
+    expect(result.value).toBe("v2");
+    expect(log).toEqual(["app_v1", "app_v2"]);
+  });
+
+  it("a series is never demoted below the absolute floor, however much faster the other is", () => {
+    const fake = createFakeClock();
+    const health = new HealthBoard(fake.clock);
+    for (let i = 0; i < 10; i++) {
+      health.latency.observe("app_v2", "user", 1_500);
+      health.latency.observe("app_v1", "user", 100);
+    }
+    expect(health.order("user", ["app_v2", "app_v1"])).toEqual(["app_v2", "app_v1"]);
+  });
+});
+
+describe("adaptive hedging", () => {
+  it("fires after 3 × the first series' own p95, and the loser is cancelled and marked", async () => {
+    const { speeds, call } = setup();
+    speeds.app_v2 = 1_000;
+    for (let i = 0; i < 20; i++) await call();
+    speeds.app_v2 = "hang";
+    const hedged = await call();
+    expect(hedged.answeredBy).toBe("app_v1");
+    const [first, second] = hedged.startedHere;
+    expect(second!.at - first!.at).toBe(3_000);
+    expect(second!.mark).toEqual({ started: true, lost: false });
+    expect(first!.mark).toEqual({ started: false, lost: true });
+    expect(first!.signal.aborted).toBe(true);
+  });
+
+  it("never fires before the floor, even for a very fast series", async () => {
+    const { speeds, call } = setup();
+    speeds.app_v2 = 50;
+    for (let i = 0; i < 20; i++) expect((await call()).startedHere).toHaveLength(1);
+    speeds.app_v2 = "hang";
+    const hedged = await call();
+    const [first, second] = hedged.startedHere;
+    expect(second!.at - first!.at).toBe(DEFAULT_HEDGE_FLOOR_MS);
+  });
+
+  it("waits the cold delay while the series has too few samples for a p95", async () => {
+    const { speeds, call } = setup();
+    speeds.app_v2 = "hang";
+    const [first, second] = (await call()).startedHere;
+    expect(second!.at - first!.at).toBe(COLD_HEDGE_MS);
+  });
+
+  it("is off with hedging: false (the call waits for its first series)", async () => {
+    const { speeds, call } = setup({ hedging: false });
+    speeds.app_v2 = 20_000;
+    const result = await call();
+    expect(result.answeredBy).toBe("app_v2");
+    expect(result.startedHere).toHaveLength(1);
+  });
+
+  it("the hedge budget caps hedges at the burst plus 2 % of calls", async () => {
+    // Demotion off, so every call of a slow App V2 would hedge if the budget let it.
+    const { speeds, call } = setup({ demoteFloorMs: Number.MAX_SAFE_INTEGER });
+    speeds.app_v2 = 5_000;
+    let hedges = 0;
+    const calls = 300;
+    for (let i = 0; i < calls; i++) if ((await call()).startedHere.length > 1) hedges++;
+    expect(hedges).toBeGreaterThan(0);
+    expect(hedges).toBeLessThanOrEqual(5 + Math.ceil(0.02 * calls));
+  });
+});
+
+describe("hedge marks in the ledger (against the simulator)", () => {
+  const slowV2 = (ms: number) => ({
+    name: "slow-v2",
+    defaults: { latency: { kind: "fixed" as const, ms: 300 } },
+    series: { app_v2: { latency: { kind: "fixed" as const, ms } } },
+  });
+
+  it("a cancelled loser is marked hedgeLost and, its answer never seen, not billable; the hedge is marked", async () => {
+    const setup = simClient(slowV2(20_000));
+    const user = setup.sim.world.users()[0]!;
+    const got = await setup.run(setup.xhs.users.get(user.id));
+    expect(got.source).toBe("app_v1");
+    const v2 = setup.events.find((e) => e.series === "app_v2")!;
+    const v1 = setup.events.find((e) => e.series === "app_v1")!;
+    expect(v2).toMatchObject({ outcome: "aborted", hedgeLost: true, billable: false });
+    expect(v1).toMatchObject({ outcome: "ok", hedge: true, billable: true });
+    expect(v1.hedgeLost).toBeUndefined();
+  });
+
+  it("a loser left to finish (a half-open breaker's probe) says it was billed anyway", async () => {
+    const setup = simClient({ name: "v2-down", series: { app_v2: { rates: { http_503: 1 } } } });
+    const xhs = createClient({
+      apiKey: "test-key",
+      fetch: setup.sim.fetch,
+      baseUrl: setup.sim.url,
+      clock: setup.fake.clock,
+      sleep: setup.fake.sleep,
+      qps: 0,
+      maxRetries: 0,
+      breaker: { failureThreshold: 1, coolDownMs: 1_000 },
+      onEvent: (e) => setup.events.push(e),
+    });
+    const [first, second] = setup.sim.world.users();
+    await setup.run(xhs.users.get(first!.id)); // App V2 answers 503: its breaker opens
+    setup.sim.setFaults(slowV2(20_000));
+    await setup.fake.advance(1_000); // cool-down over: the next App V2 call is a probe
+    setup.events.length = 0;
+    const got = await setup.run(xhs.users.get(second!.id));
+    expect(got.source).toBe("app_v1");
+    await setup.fake.advance(20_000);
+    await setup.fake.flush();
+    const probe = setup.events.find((e) => e.series === "app_v2")!;
+    expect(probe).toMatchObject({ outcome: "ok", billable: true, hedgeLost: true });
+    expect(setup.events.find((e) => e.series === "app_v1")).toMatchObject({ hedge: true, billable: true });
+  });
+});
