@@ -73,7 +73,7 @@ export class ListPageFetcher<T extends NormalizedItem> {
       onDrift: this.env.onDrift,
       ...(this.def.check ? { check: (items: T[]) => this.def.check!(items, route.endpoint) } : {}),
     });
-    if (this.hedgeNext && this.outrun.size > 0) mark.started = true;
+    if (this.hedgeNext) mark.started = true;
     this.hedgeNext = false;
     const { latency } = this.env.health;
     const { capability } = this.def;

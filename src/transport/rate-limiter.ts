@@ -219,8 +219,10 @@ export class RateLimiter {
    * a token taken while waiting for the other would be spent early, and the calls sent late would bunch
    * closer than that limit allows (the server counts sends, not grants).
    */
-  async acquire(endpoint: string, signal?: AbortSignal): Promise<() => void> {
-    const release = await this.concurrency.acquire(signal);
+  async acquire(endpoint: string, signal?: AbortSignal, beyondCap = false): Promise<() => void> {
+    // A hedge takes no slot: it exists because a slot is held by a call that may never answer (the failover
+    // layer's hedge budget bounds how many there are).
+    const release = beyondCap ? () => {} : await this.concurrency.acquire(signal);
     try {
       const own = this.endpointBuckets.get(endpoint);
       if (!own) {

@@ -236,7 +236,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const reservation = ledger.reserve(spec.name, spec.series);
       let release: () => void;
       try {
-        release = await limiter.acquire(spec.name, signal);
+        release = await limiter.acquire(spec.name, signal, ctx.hedge?.started === true);
       } catch (error) {
         reservation.release();
         if (signal?.aborted) throw abortedError(spec, signal);
