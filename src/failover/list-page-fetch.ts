@@ -6,9 +6,10 @@
 
 import { TimeoutError } from "../core/errors.js";
 import type { HedgeMark } from "../core/types.js";
+import type { Capability, Series } from "../core/vocabulary.js";
 import type { NormalizedItem } from "../series/types.js";
 import { interpretPage, type PageAnswer } from "./answer-verdicts.js";
-import type { ScopedBreaker } from "./health.js";
+import type { HealthBoard, ScopedBreaker } from "./health.js";
 import type { ListDefinition, ListEnvironment, ListRoute } from "./list-definition.js";
 import { settleAttempt, toXhsError } from "./rounds.js";
 
@@ -34,6 +35,27 @@ export interface FirstPageHedge {
   breakerProbe: boolean;
   /** Paid from the hedge budget (LatencyBoard): when it is spent by then, the page is awaited. */
   budgeted?: boolean;
+}
+
+/**
+ * How a list's page on `series` is hedged (null: not at all: a later page, or no other series left): a
+ * breaker's or a demoted series' probe after `probeHedgeMs`; else after the series' own hedge delay, while
+ * the hedge budget lasts (see latency.ts).
+ */
+export function firstPageHedge(
+  health: HealthBoard,
+  capability: Capability,
+  series: Series,
+  page: { halfOpen: boolean; firstPage: boolean; othersLeft: boolean },
+): FirstPageHedge | null {
+  const { latency } = health;
+  const latencyProbe = latency.takeProbe(series, capability);
+  if (!page.firstPage) return null;
+  latency.countCall();
+  if (!page.othersLeft) return null;
+  if (page.halfOpen || latencyProbe) return { delayMs: health.probeHedgeMs, breakerProbe: page.halfOpen };
+  if (!latency.hedging || !latency.canHedge()) return null;
+  return { delayMs: latency.hedgeDelay(series, capability), breakerProbe: false, budgeted: true };
 }
 
 /** A first page the list moved on from: cancelled once another series answers a page. */

@@ -25,7 +25,7 @@ import { isEmptyPayload, type PageAnswer } from "./answer-verdicts.js";
 import { BloomFilter, DEFAULT_BLOOM_BYTES } from "./bloom.js";
 import { decodeCursor, encodeCursor, type ListPosition } from "./cursor.js";
 import type { ListDefinition, ListEnvironment, ListRoute } from "./list-definition.js";
-import { type FirstPageHedge, ListPageFetcher, SlowProbe } from "./list-page-fetch.js";
+import { firstPageHedge, ListPageFetcher, SlowProbe } from "./list-page-fetch.js";
 import { FAILOVER_ROUNDS, FailureVerdict, inRounds, ROUND_PAUSE_MS, settleAttempt, toXhsError } from "./rounds.js";
 import { SubjectEvidence } from "./subject-evidence.js";
 
@@ -254,7 +254,11 @@ export class ListWalker<T extends NormalizedItem> {
       const params = this.position.nextParams ?? route.params;
       if (this.position.pagesFetched > 0 && route.pagingReasons) this.addDegraded(route.pagingReasons);
       const breaker = this.env.health.breaker(route.series, this.def.capability);
-      const hedge = this.firstPageHedge(route.series, breaker.state === "half_open");
+      const hedge = firstPageHedge(this.env.health, this.def.capability, route.series, {
+        halfOpen: breaker.state === "half_open",
+        firstPage: this.position.pagesFetched === 0,
+        othersLeft: this.otherSeriesLeft(route.series),
+      });
       breaker.begin();
       let answer: PageAnswer<T> | null = null;
       let emptyError: UpstreamError | null = null;
@@ -298,24 +302,6 @@ export class ListWalker<T extends NormalizedItem> {
       this.pending = this.select(answer.items);
     }
     return true;
-  }
-
-  /**
-   * How a first page on `series` is hedged (null: not at all, e.g. a later page, or no other series left): a
-   * breaker's or a demoted series' probe after `probeHedgeMs`; else after the series' own hedge delay, while
-   * the hedge budget lasts (see latency.ts).
-   */
-  private firstPageHedge(series: Series, halfOpen: boolean): FirstPageHedge | null {
-    const { health } = this.env;
-    const { latency } = health;
-    const capability = this.def.capability;
-    const latencyProbe = latency.takeProbe(series, capability);
-    if (this.position.pagesFetched > 0) return null;
-    latency.countCall();
-    if (!this.otherSeriesLeft(series)) return null;
-    if (halfOpen || latencyProbe) return { delayMs: health.probeHedgeMs, breakerProbe: halfOpen };
-    if (!latency.hedging || !latency.canHedge()) return null;
-    return { delayMs: latency.hedgeDelay(series, capability), breakerProbe: false, budgeted: true };
   }
 
   /**

@@ -222,6 +222,25 @@ describe("hedge marks in the ledger (against the simulator)", () => {
     expect(v1.hedgeLost).toBeUndefined();
   });
 
+  it("a hedge is not held behind hung calls that fill the concurrency cap", async () => {
+    const setup = simClient({ name: "v2-hangs", outages: [{ series: "app_v2", kind: "hang", fromCall: 0 }] });
+    const xhs = createClient({
+      apiKey: "test-key",
+      fetch: setup.sim.fetch,
+      baseUrl: setup.sim.url,
+      clock: setup.fake.clock,
+      sleep: setup.fake.sleep,
+      qps: 0,
+      concurrency: 1,
+    });
+    const user = setup.sim.world.users()[0]!;
+    const t0 = setup.fake.now();
+    const got = await setup.run(xhs.users.get(user.id));
+    expect(got.source).toBe("app_v1");
+    // The only slot is App V2's hung call: the hedge goes out beside it at the cold delay, not after a timeout.
+    expect(setup.fake.now() - t0).toBe(COLD_HEDGE_MS);
+  });
+
   it("a loser left to finish (a half-open breaker's probe) says it was billed anyway", async () => {
     const setup = simClient({ name: "v2-down", series: { app_v2: { rates: { http_503: 1 } } } });
     const xhs = createClient({
