@@ -55,7 +55,7 @@ interface Violation {
 }
 
 /** Every import of `files` (path relative to src → source text) that the layers do not allow. */
-export function layerViolations(files: Map<string, string>, layers: Layer[]): Violation[] {
+function layerViolations(files: Map<string, string>, layers: Layer[]): Violation[] {
   const allowed = new Map(layers.map((layer) => [layer.name, new Set(layer.mayImport)]));
   const out: Violation[] = [];
   for (const [file, text] of files) {
@@ -76,26 +76,58 @@ export function layerViolations(files: Map<string, string>, layers: Layer[]): Vi
   return out;
 }
 
-/** Pairs of sibling folders (same parent, at any depth) whose files import each other's. */
-export function siblingCycles(files: Map<string, string>): string[] {
-  const edges = new Set<string>();
+/**
+ * Groups of sibling folders (same parent, at any depth) whose imports go round in a circle (a -> b -> a, or
+ * longer), each as its folders sorted and joined by " <-> ". A parent importing its own sub-folder is no edge.
+ */
+function siblingCycles(files: Map<string, string>): string[] {
+  const graph = new Map<string, Set<string>>();
   for (const [file, text] of files) {
     for (const specifier of importsOf(text)) {
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
       const a = path.posix.dirname(file).split("/");
       const b = path.posix.dirname(target).split("/");
-      // The first folders where the two paths part; a parent importing its own sub-folder is not a sibling edge.
+      // The first folders where the two paths part.
       let i = 0;
       while (i < a.length && i < b.length && a[i] === b[i]) i++;
-      if (i < a.length && i < b.length) edges.add(`${a.slice(0, i + 1).join("/")} -> ${b.slice(0, i + 1).join("/")}`);
+      if (i >= a.length || i >= b.length) continue;
+      const from = a.slice(0, i + 1).join("/");
+      const to = b.slice(0, i + 1).join("/");
+      graph.set(from, (graph.get(from) ?? new Set()).add(to));
+      if (!graph.has(to)) graph.set(to, new Set());
     }
   }
+  // Tarjan's strongly connected components: a component of two or more folders is a cycle.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
   const cycles: string[] = [];
-  for (const edge of edges) {
-    const [a, b] = edge.split(" -> ") as [string, string];
-    if (a < b && edges.has(`${b} -> ${a}`)) cycles.push(`${a} <-> ${b}`);
-  }
-  return cycles;
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node) as number);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node) as number, low.get(next) as number));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node) as number, index.get(next) as number));
+      }
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string | undefined;
+    do {
+      member = stack.pop() as string;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1) cycles.push(component.sort().join(" <-> "));
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return cycles.sort();
 }
 
 function sourceFiles(): Map<string, string> {
@@ -161,6 +193,13 @@ describe("architecture (docs/architecture.md)", () => {
       ["simulator/index.ts", 'import { a } from "./render/a.js";'],
     ]);
     expect(siblingCycles(siblings)).toEqual(["simulator/render <-> simulator/world"]);
+    const threeWay = new Map([
+      ["series/app_v2/a.ts", 'import { b } from "../web_v3/b.js";'],
+      ["series/web_v3/b.ts", 'import { c } from "../app_v1/c.js";'],
+      ["series/app_v1/c.ts", 'import { a } from "../app_v2/a.js";'],
+      ["series/shared/d.ts", 'import { a } from "../app_v2/a.js";'],
+    ]);
+    expect(siblingCycles(threeWay)).toEqual(["series/app_v1 <-> series/app_v2 <-> series/web_v3"]);
   });
 
   it("client/ and failover/ name no series and no endpoint", async () => {

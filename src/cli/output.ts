@@ -60,7 +60,9 @@ export async function openRecordOutput<K extends RecordKind>(
   options: OpenOutputOptions,
 ): Promise<RecordWriter<RecordOfKind[K]>> {
   const format = resolveFormat(flags, ctx.stdout.isTTY === true);
-  const sink = flags.output ? await openAtomicFile(path.resolve(ctx.cwd, flags.output), ctx.redactData) : stdoutSink(ctx);
+  const sink = flags.output
+    ? await openAtomicFile(path.resolve(ctx.cwd, flags.output), ctx.redactData)
+    : stdoutSink(ctx);
   const tableRows: string[][] = [];
   let single: RecordOfKind[K] | null = null;
   let count = 0;

@@ -3,7 +3,7 @@
  * The CLI, the crawl engine, the HTTP server and the MCP server are written against these.
  */
 import type { CommentSort, NoteTypeFilter, SearchSort, TimeFilter, TopicSort } from "../catalog/filters.js";
-import type { AttemptEvent, ClientStats, Clock, Logger, Paginator, Sleep } from "../core/types.js";
+import type { AttemptEvent, ClientStats, Paginator } from "../core/types.js";
 import type { Series } from "../core/vocabulary.js";
 import type { LatencyOptions } from "../failover/latency.js";
 import type { Comment, Note, ResolvedLink, Topic, User } from "../model/types.js";

@@ -111,9 +111,10 @@ describe("fetched data keeps its own words; only the key is hidden there", () =>
       fetchedAt: "2026-12-03T00:00:00.000Z",
       body: { data: { desc: WORDS } },
     });
-    const [answer] = await store.rawAnswers();
-    expect(JSON.stringify(answer)).not.toContain(KEY);
-    expect((answer?.body as { data: { desc: string } }).data.desc).toBe(WORDS);
+    const answers = await store.rawAnswers();
+    expect(answers).toHaveLength(1);
+    expect(JSON.stringify(answers)).not.toContain(KEY);
+    expect(answers[0]?.body).toEqual({ data: { desc: WORDS } });
     await store.close();
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
 import { ClientRateLimiter } from "../../src/server/rate-limit.js";
-import { ResponseCache } from "../../src/service/response-cache.js";
 import { ServerProblem } from "../../src/service/problem.js";
+import { ResponseCache } from "../../src/service/response-cache.js";
 import { SpendGuard } from "../../src/service/spend-guard.js";
 
 function deferred<T>() {

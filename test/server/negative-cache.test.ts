@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
 import { NotFoundError } from "../../src/core/errors.js";
-import { DEFAULT_NEGATIVE_TTL_SEC, ResponseCache } from "../../src/service/response-cache.js";
 import { PROBLEM_TYPES } from "../../src/service/problem.js";
+import { DEFAULT_NEGATIVE_TTL_SEC, ResponseCache } from "../../src/service/response-cache.js";
 import { json, rig } from "./helpers.js";
 
 const UNKNOWN_NOTE = "0123456789abcdef01234567";
