@@ -100,7 +100,7 @@ function lowerAt(text: string, at: number): number {
 
 /** Whether `text` holds the lowercase `word` at `at`, ASCII case ignored: at most word.length steps. */
 function holdsAt(text: string, at: number, word: string, meter: Meter): boolean {
-  // Stryker disable next-line LogicalOperator: past either end charCodeAt is NaN, which no word's character equals
+  // Stryker disable next-line LogicalOperator,ArithmeticOperator: past either end charCodeAt is NaN, which no word's character equals
   if (at < 0 || at + word.length > text.length) return false;
   for (let k = 0; k < word.length; k++) {
     meter.steps++;
