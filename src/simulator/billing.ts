@@ -8,15 +8,16 @@
  */
 import { createHash } from "node:crypto";
 import { ENDPOINTS } from "../catalog/endpoints.js";
+import { BoundedMap } from "../core/bounded-map.js";
 
-const keyIds = new Map<string, string>();
+// Bounded: a scan of random keys must not grow memory.
+const keyIds = new BoundedMap<string, string>({ maxEntries: 10_000 });
 
 /** The short, non-reversible id of an API key used in the ledger and admin answers. */
 export function keyId(key: string): string {
   let id = keyIds.get(key);
   if (id === undefined) {
     id = createHash("sha256").update(key).digest("hex").slice(0, 8);
-    if (keyIds.size > 10_000) keyIds.clear(); // bounded: a scan of random keys must not grow memory
     keyIds.set(key, id);
   }
   return id;

@@ -1,5 +1,7 @@
 /** What a per-series endpoint renderer receives and returns. */
+
 import type { EndpointSpec } from "../../catalog/types.js";
+import { BoundedMap } from "../../core/bounded-map.js";
 import type { Quirks } from "../quirks.js";
 import type { World } from "../world/world.js";
 
@@ -32,7 +34,7 @@ export interface SeriesRenderer {
   emptyPayload(tail: string): unknown;
 }
 
-const memos = new WeakMap<World, Map<string, unknown>>();
+const memos = new WeakMap<World, BoundedMap<string, unknown>>();
 /** Cap on cached fragments per world (about 20,000 notes/comments; cleared when full). */
 const MEMO_CAP = 20_000;
 
@@ -43,13 +45,12 @@ const MEMO_CAP = 20_000;
 export function memo<T>(world: World, key: string, build: () => T): T {
   let cache = memos.get(world);
   if (!cache) {
-    cache = new Map();
+    cache = new BoundedMap({ maxEntries: MEMO_CAP });
     memos.set(world, cache);
   }
   const hit = cache.get(key);
   if (hit !== undefined) return hit as T;
   const value = build();
-  if (cache.size >= MEMO_CAP) cache.clear();
   cache.set(key, value);
   return value;
 }

@@ -7,6 +7,7 @@
  *
  * It holds the usage guide's own examples so that the guide's code gets real answers (see GUIDE, guide.ts).
  */
+import { BoundedMap } from "../../core/bounded-map.js";
 import { type NoteThreads, type ThreadContext, NoteThreads as Threads } from "./comments.js";
 import { byTimeDesc, generateWorld, resolveSize } from "./generate.js";
 import { DAY, WORLD_NOW } from "./guide.js";
@@ -43,10 +44,12 @@ export class World {
   private readonly favoriteIds: Map<string, string[]>;
   private readonly notesByKeyword: Map<string, WorldNote[]>;
   private readonly shortCodes: Map<string, { kind: "note" | "user"; id: string }>;
-  private readonly threads = new Map<string, NoteThreads>();
-  private readonly searchCache = new Map<string, WorldNote[]>();
+  // Bounded caches of what the world derives lazily (a derived value is a pure function of its key, so
+  // dropping the least recently used one only costs its recomputation, never a different answer).
+  private readonly threads = new BoundedMap<string, NoteThreads>({ maxEntries: 2000 });
+  private readonly searchCache = new BoundedMap<string, WorldNote[]>({ maxEntries: 500 });
   private readonly threadCtx: ThreadContext;
-  private readonly signs = new Map<string, string>();
+  private readonly signs = new BoundedMap<string, string>({ maxEntries: 50_000 });
 
   constructor(seed = 1, size?: WorldSizeName | Partial<WorldSize>) {
     this.seed = seed;
@@ -105,7 +108,6 @@ export class World {
     const note = this.notesById.get(noteId);
     if (!note) return undefined;
     const threads = new Threads(this.threadCtx, note);
-    if (this.threads.size > 2000) this.threads.clear();
     this.threads.set(noteId, threads);
     return threads;
   }
@@ -176,7 +178,6 @@ export class World {
     const scored = found.map((n) => ({ n, s: score(n) }));
     scored.sort((a, b) => b.s - a.s || (a.n.id < b.n.id ? -1 : 1));
     const result = scored.map((x) => x.n);
-    if (this.searchCache.size > 500) this.searchCache.clear();
     this.searchCache.set(key, result);
     return result;
   }
@@ -278,7 +279,6 @@ export class World {
     const hit = this.signs.get(key);
     if (hit !== undefined) return hit;
     const value = hexN(32, this.seed, ...parts);
-    if (this.signs.size > 50_000) this.signs.clear();
     this.signs.set(key, value);
     return value;
   }
