@@ -2,14 +2,13 @@
  * Turns any error into a message that says what to do, plus the documented exit code.
  * The message goes through the context's redactor before it is printed: the key never reaches stderr.
  */
-import { AllSeriesFailedError, AuthError, isXhsError, type XhsError } from "../core/errors.js";
+import { AllSeriesFailedError, AuthError, InvalidInputError, isXhsError, type XhsError } from "../core/errors.js";
+import { LeaseLostError } from "../store/errors.js";
 import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
 import { terminalText } from "./terminal-text.js";
 
 /** A bad command line, argument, path or file detected by the CLI itself, before anything is paid. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export class UsageError extends InvalidInputError {}
 
 /** No key against TikHub itself: an auth error (exit 3) raised before any call. */
 export class MissingApiKeyError extends AuthError {}
@@ -140,7 +139,8 @@ export function describeError(error: unknown, options: { verbose?: boolean } = {
   if (error instanceof UsageError) return { message: `error: ${error.message}`, exitCode: EXIT.usage };
   if (error instanceof MissingApiKeyError || error instanceof InvalidApiKeyError)
     return { message: `error: ${error.message}`, exitCode: EXIT.auth };
-  if (isXhsError(error)) {
+  // A lost lease that escapes a crawl is a bug or a lost worker, not an interruption: described as one.
+  if (isXhsError(error) && !(error instanceof LeaseLostError)) {
     const lines = [`error: ${headline(error)}${error.kind === "aborted" ? "" : where(error)}`];
     if (error instanceof AllSeriesFailedError) {
       for (const attempt of error.attempts) {

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { type FileHandle, lstat, open, readlink, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
+import { AbortedError } from "../core/errors.js";
 import { type CliContext, isClosedPipeError, writeText } from "./context.js";
 import { UsageError } from "./errors.js";
 
@@ -72,9 +73,7 @@ async function outputTarget(target: string): Promise<OutputTarget> {
 }
 
 /** The reader of a pipe (stdout, a FIFO, `>(cmd)`) went away: stop quietly, nothing more to write. */
-export class OutputClosedError extends Error {
-  override readonly name = "OutputClosedError";
-}
+export class OutputClosedError extends AbortedError {}
 
 /**
  * A file written in full or not at all: the text goes to `.NAME.PID.RANDOM.tmp` next to the target

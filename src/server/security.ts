@@ -4,15 +4,14 @@
  * local server (every call may cost money; DNS rebinding and plain cross-site GETs are the threats).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { InvalidInputError } from "../core/errors.js";
 import { fetchSiteAllowed, isLoopbackHost, originAllowed } from "../core/hosts.js";
 
 /** Loopback hosts: one rule with the simulator's (src/transport/hosts.ts). */
 export { isLoopbackHost };
 
 /** Listening anywhere but loopback without a token would expose a paid API key to the network. */
-export class UnsafeBindError extends Error {
-  override readonly name = "UnsafeBindError";
-}
+export class UnsafeBindError extends InvalidInputError {}
 
 /** Refuses a non-loopback address unless a server token is configured. */
 export function assertSafeBind(host: string, token: string | undefined): void {

@@ -4,7 +4,7 @@
  * caller, must act). Every message says what to do and goes through the redactor first.
  */
 import type { ZodError } from "zod";
-import { AllSeriesFailedError, isXhsError, type XhsError } from "../core/errors.js";
+import { AllSeriesFailedError, type ErrorKind, isXhsError, XhsError } from "../core/errors.js";
 import { namedIssues } from "../core/issues.js";
 
 /** Problem type URIs: stable identifiers clients can switch on. */
@@ -42,13 +42,40 @@ export interface ProblemBody {
   attempts?: { series: string | null; kind: string; message: string }[];
 }
 
+/**
+ * The error kind of each problem type, so a ServerProblem is an XhsError like any other the server throws
+ * (a caller catching the executor needs one root). `problemFor` answers with the body, never the kind.
+ */
+const PROBLEM_KINDS: Record<ProblemType, ErrorKind> = {
+  [PROBLEM_TYPES.invalidInput]: "invalid_input",
+  [PROBLEM_TYPES.notFound]: "not_found",
+  [PROBLEM_TYPES.unknownRoute]: "not_found",
+  [PROBLEM_TYPES.unauthorized]: "auth",
+  [PROBLEM_TYPES.forbiddenOrigin]: "permission",
+  [PROBLEM_TYPES.tooLarge]: "invalid_input",
+  [PROBLEM_TYPES.rateLimited]: "rate_limited",
+  [PROBLEM_TYPES.spendingCap]: "budget",
+  [PROBLEM_TYPES.upstreamCredentials]: "auth",
+  [PROBLEM_TYPES.upstreamBalance]: "payment",
+  [PROBLEM_TYPES.upstreamRateLimited]: "rate_limited",
+  [PROBLEM_TYPES.upstreamFailed]: "all_failed",
+  [PROBLEM_TYPES.upstreamTimeout]: "timeout",
+  [PROBLEM_TYPES.cancelled]: "aborted",
+  // The taxonomy has no "bug" kind; "upstream" is its non-fatal "failed, try again" (never thrown as a problem).
+  [PROBLEM_TYPES.internal]: "upstream",
+};
+
 /** An error this server answers with a given problem (thrown by middleware and the executor). */
-export class ServerProblem extends Error {
+export class ServerProblem extends XhsError {
   readonly body: ProblemBody;
   constructor(body: ProblemBody) {
-    super(body.detail);
-    this.name = "ServerProblem";
+    // No httpStatus: on an XhsError that is TikHub's status, and body.status is this server's.
+    super(PROBLEM_KINDS[body.type], body.detail, { retryAfterSec: body.retryAfterSec });
     this.body = body;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), body: this.body };
   }
 }
 

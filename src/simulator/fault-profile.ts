@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { findEndpoint } from "../catalog/endpoints.js";
+import { InvalidInputError } from "../core/errors.js";
 import { formatIssues } from "../core/issues.js";
 import { SERIES } from "../core/vocabulary.js";
 import chaosJson from "./profiles/chaos.json" with { type: "json" };
@@ -178,11 +179,10 @@ export type FaultProfile = z.infer<typeof FaultProfileSchema>;
 /** What callers may write (outage `kind` optional). */
 export type FaultProfileInput = z.input<typeof FaultProfileSchema>;
 
-export class FaultProfileError extends Error {
+export class FaultProfileError extends InvalidInputError {
   readonly issues: string[];
   constructor(issues: string[], source?: string) {
     super(`Invalid fault profile${source ? ` (${source})` : ""}:\n  ${issues.join("\n  ")}`);
-    this.name = "FaultProfileError";
     this.issues = issues;
   }
 }

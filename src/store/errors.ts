@@ -17,11 +17,11 @@ export class StoreOpenError extends XhsError {
  * complete/fail/checkpoint/release on a job whose lease is gone (recovered and leased again, or never
  * leased): the caller's result must not be applied. A bug or a lost worker, never an upstream problem.
  */
-export class LeaseLostError extends Error {
+export class LeaseLostError extends XhsError {
   readonly jobId: string;
   constructor(jobId: string, message: string) {
-    super(message);
-    this.name = "LeaseLostError";
+    // "aborted": the job's result is abandoned, not failed (crawl/engine/job-failure.ts checks this class first).
+    super("aborted", message);
     this.jobId = jobId;
   }
 }

@@ -4,14 +4,10 @@
  * from core/issues.ts, whose dotted paths and zod messages would change every plan error (docs/decisions.md).
  */
 import type { z } from "zod";
+import { InvalidInputError } from "../../core/errors.js";
 
 /** A plan that cannot be used: the message names the file, the path in it and what is allowed. */
-export class PlanError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PlanError";
-  }
-}
+export class PlanError extends InvalidInputError {}
 
 /** At most this many problems are listed (a generated plan can have thousands of the same one). */
 const MAX_PROBLEMS = 50;

@@ -8,6 +8,7 @@
  * strings as fetched, plus `*_ms` integer columns (epoch ms) used only for filtering.
  */
 import type Database from "better-sqlite3";
+import { StoreOpenError } from "../errors.js";
 
 export interface Migration {
   version: number;
@@ -268,7 +269,7 @@ export function migrate(db: Database.Database, now: () => string): number[] {
   );
   const newest = Math.max(0, ...applied);
   if (newest > LATEST_SCHEMA_VERSION) {
-    throw new SchemaTooNewError(newest, LATEST_SCHEMA_VERSION);
+    throw new SchemaTooNewError(newest, LATEST_SCHEMA_VERSION, db.name);
   }
   const done: number[] = [];
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
@@ -286,12 +287,12 @@ export function migrate(db: Database.Database, now: () => string): number[] {
   return done;
 }
 
-export class SchemaTooNewError extends Error {
+export class SchemaTooNewError extends StoreOpenError {
   constructor(
     readonly found: number,
     readonly known: number,
+    path: string,
   ) {
-    super(`the database has schema version ${found}, newer than this xhs-kit knows (${known}): upgrade xhs-kit`);
-    this.name = "SchemaTooNewError";
+    super(`the database has schema version ${found}, newer than this xhs-kit knows (${known}): upgrade xhs-kit`, path);
   }
 }

@@ -111,7 +111,7 @@ function openReadOnly(path: string, options: SqliteStoreOptions): Database.Datab
     if (owner === "foreign") throw foreignError(path);
     if (owner === "empty") throw new StoreOpenError(`${path} is empty: no xhs-kit data in it yet`, path);
     const version = schemaVersionOf(db);
-    if (version > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(version, LATEST_SCHEMA_VERSION);
+    if (version > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(version, LATEST_SCHEMA_VERSION, path);
     if (version < 1) throw new StoreOpenError(`${path} is empty: no xhs-kit data in it yet`, path);
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     return db;
@@ -123,9 +123,10 @@ function openReadOnly(path: string, options: SqliteStoreOptions): Database.Datab
 
 /** The error a failed open becomes: a StoreOpenError whose message says what to do. */
 export function openError(error: unknown, path: string): StoreOpenError {
-  if (error instanceof StoreOpenError) return error;
+  // Before the StoreOpenError check: a too-new schema is one, but its message gains the path here.
   if (error instanceof SchemaTooNewError)
     return new StoreOpenError(`Cannot open ${path}: ${error.message}`, path, error);
+  if (error instanceof StoreOpenError) return error;
   const code = (error as { code?: unknown }).code;
   const detail = error instanceof Error ? error.message : String(error);
   switch (typeof code === "string" && code.startsWith("SQLITE_READONLY") ? "SQLITE_READONLY" : code) {
