@@ -5,8 +5,9 @@
  */
 import { performance } from "node:perf_hooks";
 import { percentile } from "../core/stats.js";
-import { createSimulator, type Simulator } from "../simulator/index.js";
+import { createSimulator, keyId, type Simulator } from "../simulator/index.js";
 import { judge, type Outcome, servingSeries } from "./checker.js";
+import { createHedgeTally, type HedgeCounts } from "./hedge-tally.js";
 import { type BenchProfile, DOCUMENTED_QPS } from "./profiles.js";
 import type { BenchTime } from "./scaled-time.js";
 import { round } from "./stats.js";
@@ -77,6 +78,8 @@ export interface CellResult {
   billableCalls: number;
   costUsd: number;
   billablePerCorrect: number | null;
+  /** Hedges fired and hedge losers billed too (see hedge-tally.ts); absent in results from before. */
+  hedging?: HedgeCounts;
   costPerCorrectUsd: number | null;
   http429: number;
   /** Notes handed over with counts that came abbreviated ("1.2万": `approx` not empty); null when the strategy does not normalize. */
@@ -101,8 +104,11 @@ export async function runCell(
   sim.setFaults(profile.faults);
   sim.reset();
   const { time } = options;
+  const benchKey = keyId(API_KEY);
+  const hedges = createHedgeTally(sim.fetch, time.clock, () => sim.ledger.spent(benchKey).billableCalls);
   const strategy = STRATEGIES[strategyName]({
-    fetch: sim.fetch,
+    fetch: hedges.fetch,
+    onEvent: hedges.onEvent,
     baseUrl: sim.url,
     apiKey: API_KEY,
     clock: time.clock,
@@ -186,6 +192,7 @@ export async function runCell(
     billableCalls: ledger.billableCalls,
     costUsd: round(ledger.costUsd, 4),
     billablePerCorrect: correct > 0 ? round(ledger.billableCalls / correct, 3) : null,
+    hedging: hedges.counts(),
     costPerCorrectUsd: correct > 0 ? round(ledger.costUsd / correct, 5) : null,
     http429: ledger.byStatus["429"] ?? 0,
     notesWithApproxCounts: approxNotes,

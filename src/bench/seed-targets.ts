@@ -12,10 +12,14 @@ import { REQUEST_KINDS, type RequestKind } from "./workload.js";
  */
 export const BOUND_BY_WEB_NOTE_DETAIL: readonly RequestKind[] = ["note-video-known", "note-video-unknown"];
 
+/** Share of calls that may be hedges billed twice, in the healthy profile (issue #12's cost guard). */
+export const HEALTHY_DOUBLE_BILLED_HEDGE_SHARE_MAX = 0.02;
+
 /** Healthy billable calls per correct answer before latency-aware failover (issue #12). */
 export const HEALTHY_BILLABLE_PER_CORRECT_MAX = 1.078;
 
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)} ×` : "–");
+const percent = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(2)} %` : "–");
 
 export function seedTargets(sums: readonly SeedSum[], strategy = "xhs-kit"): Target[] {
   const mine = sums.filter((s) => s.strategy === strategy);
@@ -46,6 +50,15 @@ export function seedTargets(sums: readonly SeedSum[], strategy = "xhs-kit"): Tar
       met: judged.every((k) => down.worstP99MsByKind![k] <= 2 * healthy.worstP99MsByKind![k]),
       figure: judged.map(line).join("; "),
       note: `left out: ${BOUND_BY_WEB_NOTE_DETAIL.map(line).join("; ")}`,
+    });
+  }
+  if (healthy && healthy.hedges !== undefined && healthy.hedgesBilledTwice !== undefined) {
+    const twice = healthy.hedgesBilledTwice;
+    targets.push({
+      name: `healthy hedges billed twice ≤ ${100 * HEALTHY_DOUBLE_BILLED_HEDGE_SHARE_MAX} % of calls`,
+      met: healthy.calls > 0 ? twice <= HEALTHY_DOUBLE_BILLED_HEDGE_SHARE_MAX * healthy.calls : null,
+      figure: `${twice} billed twice (${percent(twice, healthy.calls)}) of ${healthy.calls} calls; hedges fired ${healthy.hedges} (${percent(healthy.hedges, healthy.calls)})`,
+      note: `every profile, billed twice / fired: ${mine.map((s) => `${s.profile} ${s.hedgesBilledTwice ?? "–"} / ${s.hedges ?? "–"}`).join(", ")}`,
     });
   }
   if (healthy) {

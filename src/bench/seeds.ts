@@ -38,6 +38,9 @@ export interface SeedSum {
   calls: number;
   billableCalls: number;
   billablePerCorrect: number | null;
+  /** Hedges fired, and hedge losers billed as well as their winner (summed over the seeds; see hedge-tally.ts). */
+  hedges?: number;
+  hedgesBilledTwice?: number;
   /** Seeds with at least one wrong answer. */
   seedsWithWrong: number[];
   /** Highest p99 of a seed, and the median of the seeds' p50s (virtual ms). */
@@ -102,6 +105,8 @@ export function sumCells(cells: readonly CellResult[]): Omit<SeedSum, "strategy"
     calls: total((c) => c.calls),
     billableCalls,
     billablePerCorrect: correct > 0 ? round(billableCalls / correct, 3) : null,
+    hedges: total((c) => c.hedging?.hedges ?? 0),
+    hedgesBilledTwice: total((c) => c.hedging?.hedgeLosersBilled ?? 0),
     worstP99Ms: Math.max(0, ...cells.map((c) => c.p99Ms)),
     medianP50Ms: p50s.length > 0 ? p50s[Math.floor((p50s.length - 1) / 2)]! : 0,
     worstP99MsByKind: Object.fromEntries(

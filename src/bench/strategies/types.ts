@@ -2,7 +2,7 @@
  * What a strategy is to the benchmark: something that takes one user-level request and returns what it
  * would hand its caller. The checker (../checker.ts) then compares that with the simulator's world.
  */
-import type { Clock, Sleep } from "../../core/types.js";
+import type { AttemptEvent, Clock, Sleep } from "../../core/types.js";
 import type { Note } from "../../model/types.js";
 import type { NormalizedItem } from "../../series/types.js";
 import type { BenchRequest } from "../workload.js";
@@ -19,6 +19,8 @@ export interface StrategyEnv {
   sleep: Sleep;
   /** Seed for any jitter, so a run repeats. */
   seed: number;
+  /** Told about every attempt (strategies built on the library: its hedge marks, see ../hedge-tally.ts). */
+  onEvent?: (event: AttemptEvent) => void;
 }
 
 export type StrategyAnswer =

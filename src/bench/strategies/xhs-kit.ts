@@ -12,7 +12,7 @@ import { createClient } from "../../client/create-client.js";
 import type { Page, Paginator } from "../../core/types.js";
 import type { Series } from "../../core/vocabulary.js";
 import type { NormalizedItem } from "../../series/types.js";
-import { noteUrl } from "../workload.js";
+import { pastedNoteUrl } from "../workload.js";
 import type { Strategy, StrategyAnswer, StrategyEnv, StrategyName } from "./types.js";
 
 async function firstPage<T extends NormalizedItem>(list: Paginator<T>): Promise<StrategyAnswer> {
@@ -45,6 +45,7 @@ function createKitStrategy(env: StrategyEnv, name: StrategyName, unknownTypeOrde
     baseUrl: env.baseUrl,
     clock: env.clock,
     sleep: env.sleep,
+    ...(env.onEvent ? { onEvent: env.onEvent } : {}),
   });
   const run = async (request: Parameters<Strategy["run"]>[0]): Promise<StrategyAnswer> => {
     switch (request.kind) {
@@ -52,7 +53,7 @@ function createKitStrategy(env: StrategyEnv, name: StrategyName, unknownTypeOrde
       case "note-video-known":
       case "note-image-unknown":
       case "note-video-unknown": {
-        const ref = noteUrl(request.noteId, request.xsecToken);
+        const ref = pastedNoteUrl(request.noteId, request.xsecToken);
         const options = request.knownType
           ? { type: request.knownType }
           : unknownTypeOrder
@@ -62,7 +63,7 @@ function createKitStrategy(env: StrategyEnv, name: StrategyName, unknownTypeOrde
         return { kind: "note", note };
       }
       case "comments":
-        return firstPage(xhs.comments.list(noteUrl(request.noteId, request.xsecToken)));
+        return firstPage(xhs.comments.list(pastedNoteUrl(request.noteId, request.xsecToken)));
       case "user-notes":
         return firstPage(xhs.users.notes(request.userId));
       case "search":

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { createHedgeTally } from "../../src/bench/hedge-tally.js";
+import { findEndpoint } from "../../src/catalog/endpoints.js";
+import { createFakeClock } from "../../src/core/clock.js";
+import type { AttemptEvent } from "../../src/core/types.js";
+
+const IMAGE = findEndpoint("app_v2/get_image_note_detail")!;
+const WEB = findEndpoint("web_v3/fetch_note_detail")!;
+
+/** A server that bills on arrival every request whose path is in `billing`, and answers later. */
+function billingServer(billing: Set<string>) {
+  let billed = 0;
+  const fetch = ((input: string | URL | Request) => {
+    if (billing.has(new URL(String(input)).pathname)) billed++;
+    return new Promise<Response>(() => {});
+  }) as typeof globalThis.fetch;
+  return { fetch, billed: () => billed };
+}
+
+function event(endpoint: string, atMs: number, extra: Partial<AttemptEvent>): AttemptEvent {
+  return {
+    at: new Date(atMs).toISOString(),
+    capability: "note",
+    endpoint,
+    series: endpoint.startsWith("web_v3") ? "web_v3" : "app_v2",
+    httpStatus: null,
+    outcome: "aborted",
+    latencyMs: 0,
+    billable: false,
+    costUsd: 0,
+    retry: 0,
+    failover: false,
+    ...extra,
+  };
+}
+
+describe("hedge tally", () => {
+  it("counts a cancelled loser as billed twice when the server billed it on arrival, matched by its start", async () => {
+    const fake = createFakeClock(1_000_000);
+    const server = billingServer(new Set([IMAGE.path, WEB.path]));
+    const tally = createHedgeTally(server.fetch, fake.clock, server.billed);
+    void tally.fetch(`http://sim${IMAGE.path}?note_id=a`);
+    const firstAt = fake.clock.now();
+    await fake.advance(3_000);
+    void tally.fetch(`http://sim${WEB.path}?note_id=a`);
+    tally.onEvent(event(WEB.name, fake.clock.now(), { hedge: true, outcome: "ok", httpStatus: 200, billable: true }));
+    // The loser's event has no status on the client's side (cancelled), but the server billed it.
+    tally.onEvent(event(IMAGE.name, firstAt, { hedgeLost: true, latencyMs: 3_000 }));
+    expect(tally.counts()).toEqual({
+      hedges: 1,
+      hedgeLosers: 1,
+      hedgeLosersBilled: 1,
+      unmatched: 0,
+      requestsBilled: 2,
+    });
+  });
+
+  it("a loser the server did not bill is not billed twice; a hedge's retries are not new hedges", async () => {
+    const fake = createFakeClock(1_000_000);
+    const server = billingServer(new Set([WEB.path]));
+    const tally = createHedgeTally(server.fetch, fake.clock, server.billed);
+    void tally.fetch(`http://sim${IMAGE.path}?note_id=a`);
+    const firstAt = fake.clock.now();
+    await fake.advance(2_500);
+    void tally.fetch(`http://sim${WEB.path}?note_id=a`);
+    tally.onEvent(event(WEB.name, fake.clock.now(), { hedge: true, outcome: "upstream", httpStatus: 502 }));
+    tally.onEvent(event(WEB.name, fake.clock.now(), { hedge: true, retry: 1, outcome: "ok", httpStatus: 200 }));
+    tally.onEvent(event(IMAGE.name, firstAt, { hedgeLost: true }));
+    // A loser with no request seen (another client's, say) is reported, not guessed.
+    tally.onEvent(event(IMAGE.name, firstAt + 1, { hedgeLost: true }));
+    expect(tally.counts()).toMatchObject({ hedges: 1, hedgeLosers: 2, hedgeLosersBilled: 0, unmatched: 1 });
+  });
+});
