@@ -99,7 +99,11 @@ export function buildWorkload(world: World, count: number, seed: number): BenchR
   });
 }
 
-/** The note URL with its token: the form users paste (and the form that gives Web V3 its token). */
-export function noteUrl(noteId: string, xsecToken: string): string {
+/**
+ * The note URL with its token: the form users paste (and the form that gives Web V3 its token).
+ * Not model/urls.ts noteUrl: that one adds `&xsec_source=pc_feed` (and encodes the id); the bench keeps
+ * the token-only form its recorded figures were measured with.
+ */
+export function pastedNoteUrl(noteId: string, xsecToken: string): string {
   return `https://www.xiaohongshu.com/explore/${noteId}?xsec_token=${encodeURIComponent(xsecToken)}`;
 }
