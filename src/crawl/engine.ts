@@ -19,7 +19,7 @@ import { runWorkers } from "./engine/workers.js";
 
 /** Runs (or resumes) a crawl to the end, a budget stop, a fatal error or an interruption. */
 export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<CrawlResult> {
-  const { run, plan, resumed } = await openRun(deps.store, request);
+  const { run, plan, resumed } = await openRun(deps.store, request, deps.clock);
   const owner = newOwner();
   const ttlMs = request.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   const otherWorkers = await recoverDeadOwnersLeases(deps.queue, run.id);

@@ -1,4 +1,5 @@
 /** The end of a session: the run's status from why it stopped, the statistics saved, the report built. */
+import { systemClock } from "../../core/clock.js";
 import type { RunStatus } from "../../store/port.js";
 import { buildReport } from "../report.js";
 import { loadStats, type StopReason } from "../statistics.js";
@@ -18,7 +19,7 @@ export async function finishSession(session: CrawlSession, resumed: boolean): Pr
   const { runId, stopReason, stopMessage } = session;
   const counts = await queue.jobCounts(runId);
   const status = runStatusAfter(stopReason, counts.pending + counts.leased);
-  const finishedAt = new Date(clock?.now() ?? Date.now()).toISOString();
+  const finishedAt = new Date((clock ?? systemClock).now()).toISOString();
   await store.transaction(async () => {
     const stats = loadStats((await store.getRun(runId))?.stats ?? null);
     session.stats = stats;

@@ -1,17 +1,15 @@
 /** Finding the run a request means: the one it names, the plan's unfinished one, or a new one. */
 import { randomUUID } from "node:crypto";
+import { systemClock } from "../../core/clock.js";
+import { InvalidInputError } from "../../core/errors.js";
+import type { Clock } from "../../core/types.js";
 import type { RunRecord, RunStatus, Store } from "../../store/port.js";
 import { planHash } from "../plan/hash.js";
 import type { CrawlPlan } from "../plan/types.js";
 import type { CrawlRequest } from "./types.js";
 
 /** A run that cannot start: no plan, unknown run id, or the run's plan is gone. */
-export class CrawlSetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CrawlSetupError";
-  }
-}
+export class CrawlSetupError extends InvalidInputError {}
 
 const UNFINISHED: RunStatus[] = ["running", "partial", "interrupted", "failed"];
 
@@ -21,8 +19,8 @@ export interface OpenedRun {
   resumed: boolean;
 }
 
-/** Finds or creates the run for a request. */
-export async function openRun(store: Store, request: CrawlRequest): Promise<OpenedRun> {
+/** Finds or creates the run for a request; a new run's id carries the time of `clock` (the crawl's own). */
+export async function openRun(store: Store, request: CrawlRequest, clock: Clock = systemClock): Promise<OpenedRun> {
   if (request.runId) {
     const run = await store.getRun(request.runId);
     if (!run) throw new CrawlSetupError(`no run "${request.runId}" in this database (see \`xhs runs list\`)`);
@@ -44,13 +42,13 @@ export async function openRun(store: Store, request: CrawlRequest): Promise<Open
       const [unfinished] = await store.listRuns({ planKey, status: UNFINISHED, limit: 1 });
       if (unfinished) return { run: unfinished, plan, resumed: true };
     }
-    const run = await store.createRun({ id: newRunId(), planKey, plan, status: "running" });
+    const run = await store.createRun({ id: newRunId(clock), planKey, plan, status: "running" });
     return { run, plan, resumed: false };
   });
 }
 
-function newRunId(): string {
-  const now = new Date();
+function newRunId(clock: Clock): string {
+  const now = new Date(clock.now());
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
   return `${stamp}-${randomUUID().slice(0, 6)}`;
 }
