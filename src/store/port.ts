@@ -141,6 +141,7 @@ export interface LedgerTotals {
   byOutcome: Record<string, number>;
 }
 
+/** One stored attempt: the event's own fields, hedging's marks (`hedge`, `hedgeLost`) included. */
 export interface LedgerEntry extends AttemptEvent {
   runId: string | null;
 }

@@ -572,6 +572,24 @@ export function runStoreConformance(name: string, makeFactory: () => BackendFact
         expect(entries[1]?.reason).toContain("inner failure");
         expect(entries[1]?.reason).not.toContain(SECRET);
       });
+
+      it("keeps hedging's marks: a hedge, and a hedge loser that was billed anyway, told apart from plain calls", async () => {
+        await store.appendLedger("r1", [
+          event({ hedgeLost: true, outcome: "aborted", httpStatus: null, billable: false, costUsd: 0 }),
+          event({ series: "web_v3", endpoint: "web_v3/fetch_note_detail", hedge: true, failover: true }),
+          event({ hedgeLost: true }),
+          event(),
+        ]);
+        const entries = await store.ledgerEntries({ runId: "r1" });
+        expect(entries.map((e) => [e.hedge ?? false, e.hedgeLost ?? false, e.billable])).toEqual([
+          [false, true, false],
+          [true, false, true],
+          [false, true, true],
+          [false, false, true],
+        ]);
+        // A plain call carries no mark at all (the event's own shape, not false-valued fields).
+        expect(entries[3]).toEqual({ ...event(), runId: "r1" });
+      });
     });
 
     describe("runs", () => {

@@ -1,5 +1,6 @@
 /**
- * The ledger of paid calls (`ledger`): one row per attempt, costs kept in integer micro-USD so sums are exact.
+ * The ledger of paid calls (`ledger`): one row per attempt, costs kept in integer micro-USD so sums are exact,
+ * with hedging's marks (a hedge; a hedge loser, which `billable` says was paid anyway).
  */
 import type { AttemptEvent } from "../../core/types.js";
 import type { Series } from "../../core/vocabulary.js";
@@ -21,8 +22,8 @@ export class LedgerTable {
     const { connection } = this;
     const insert = connection.statement(
       `INSERT INTO ledger (run_id, at, capability, endpoint, series, http_status, outcome, latency_ms, billable,
-         cost_micro_usd, retry, failover, reason, request_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         cost_micro_usd, retry, failover, reason, request_id, hedge, hedge_lost)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     connection.database.transaction(() => {
       for (const e of events) {
@@ -41,6 +42,8 @@ export class LedgerTable {
           e.failover ? 1 : 0,
           e.reason === undefined ? null : connection.scrub(e.reason),
           e.requestId ?? null,
+          e.hedge ? 1 : 0,
+          e.hedgeLost ? 1 : 0,
         );
       }
     })();
@@ -118,5 +121,7 @@ function rowToEntry(r: Row): LedgerEntry {
   };
   if (r.reason !== null) entry.reason = String(r.reason);
   if (r.request_id !== null) entry.requestId = String(r.request_id);
+  if (r.hedge === 1) entry.hedge = true;
+  if (r.hedge_lost === 1) entry.hedgeLost = true;
   return entry;
 }

@@ -223,6 +223,13 @@ CREATE INDEX ledger_run ON ledger (run_id);
     // 1/0, NULL when the series' answer could not say (rows stored before this migration stay NULL).
     sql: "ALTER TABLE comments ADD COLUMN pinned INTEGER;\nALTER TABLE comments ADD COLUMN by_note_author INTEGER;",
   },
+  {
+    version: 4,
+    name: "ledger rows carry hedge marks",
+    // 1/0: started as a hedge; lost a hedge race (its `billable` says whether it was paid anyway). Rows stored
+    // before this migration read 0 (hedging did not exist when they were written).
+    sql: "ALTER TABLE ledger ADD COLUMN hedge INTEGER NOT NULL DEFAULT 0;\nALTER TABLE ledger ADD COLUMN hedge_lost INTEGER NOT NULL DEFAULT 0;",
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
