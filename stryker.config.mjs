@@ -25,6 +25,10 @@ export const TESTS = {
   "src/refs/parse-ref.ts": ["test/refs/**/*.test.ts"],
   "src/refs/ids.ts": ["test/refs/**/*.test.ts"],
   "src/transport/backoff.ts": ["test/transport/backoff.test.ts", "test/transport/transport.test.ts"],
+  "src/failover/rounds.ts": ["test/failover/**/*.test.ts"],
+  "src/failover/subject-evidence.ts": ["test/failover/**/*.test.ts"],
+  // The pure budget check only: test/crawl/engine.test.ts's real crawls take minutes per mutant.
+  "src/crawl/engine/budget.ts": ["test/crawl/engine-steps.test.ts", "test/crawl/budget*.test.ts"],
 };
 export const MODULES = Object.keys(TESTS);
 
