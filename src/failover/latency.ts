@@ -10,9 +10,8 @@
  *   `demoteFloorMs`, goes behind the others. Order only: every series stays asked when the others fail.
  *   Once per `probeEveryMs` a demoted series goes first again (a probe, hedged after `probeHedgeMs`): an
  *   answer that beats the demotion threshold restarts its estimate, so it comes back at once.
- * - The hedge delay: HEDGE_FACTOR × the first series' own recent p95 for this capability, within
- *   [hedgeFloorMs, hedgeCeilingMs]; COLD_HEDGE_MS until that capability has enough samples for a p95 (another
- *   capability's tail says nothing of this one's: a list page is slower than a note's detail).
+ * - The hedge delay: HEDGE_FACTOR × the first series' own recent p95, within [hedgeFloorMs, hedgeCeilingMs];
+ *   COLD_HEDGE_MS until it has enough samples for a p95.
  * - The hedge budget: a token bucket, HEDGE_BURST tokens, refilled by `hedgeShare` per call: hedges (each
  *   paid twice when both series answer) stay under that share of calls once the burst is spent.
  */
@@ -165,9 +164,7 @@ export class LatencyBoard {
 
   /** How long the first attempt on `series` runs alone before the next series is asked too. */
   hedgeDelay(series: Series, capability: Capability): number {
-    // Only the capability's own samples: the series' mixed p95 fired hedges on list pages that were merely
-    // slower than note details (bench/results-seeds.md, healthy), each one paid twice.
-    const found = this.perKey.get(keyOf(series, capability));
+    const found = this.pick(series, capability);
     const p95 = found && found.samples >= MIN_QUANTILE_SAMPLES ? found.quantile(0.95) : null;
     const derived = p95 === null ? COLD_HEDGE_MS : HEDGE_FACTOR * p95;
     return Math.min(this.hedgeCeilingMs, Math.max(this.hedgeFloorMs, derived));
