@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createHedgeTally } from "../../src/bench/hedge-tally.js";
+import { seedTargets } from "../../src/bench/seed-targets.js";
+import type { SeedSum } from "../../src/bench/seeds.js";
 import { findEndpoint } from "../../src/catalog/endpoints.js";
 import { createFakeClock } from "../../src/core/clock.js";
 import type { AttemptEvent } from "../../src/core/types.js";
@@ -69,5 +71,38 @@ describe("hedge tally", () => {
     // A loser with no request seen (another client's, say) is reported, not guessed.
     tally.onEvent(event(IMAGE.name, firstAt + 1, { hedgeLost: true }));
     expect(tally.counts()).toMatchObject({ hedges: 1, hedgeLosers: 2, hedgeLosersBilled: 0, unmatched: 1 });
+  });
+});
+
+describe("the healthy double-billing target", () => {
+  const healthy = (calls: number, hedges: number, twice: number): SeedSum => ({
+    strategy: "xhs-kit",
+    profile: "healthy",
+    seeds: 20,
+    requests: 20_000,
+    correct: 20_000,
+    wrong: 0,
+    failedUnservable: 0,
+    failedOtherwise: 0,
+    calls,
+    billableCalls: calls,
+    billablePerCorrect: calls / 20_000,
+    hedges,
+    hedgesBilledTwice: twice,
+    seedsWithWrong: [],
+    worstP99Ms: 0,
+    medianP50Ms: 0,
+  });
+  const target = (sum: SeedSum) => seedTargets([sum]).find((t) => t.name.startsWith("healthy hedges billed twice"));
+
+  it("is met up to 2 % of calls and missed above, whatever the hedges that were not paid twice", () => {
+    expect(target(healthy(21_000, 900, 420))?.met).toBe(true);
+    expect(target(healthy(21_000, 900, 421))?.met).toBe(false);
+    expect(target(healthy(21_000, 2, 2))?.figure).toContain("2 billed twice (0.01 %) of 21000 calls");
+  });
+
+  it("is left out for results from before hedges were counted", () => {
+    const { hedges: _h, hedgesBilledTwice: _t, ...older } = healthy(21_000, 0, 0);
+    expect(target(older)).toBeUndefined();
   });
 });
