@@ -158,13 +158,13 @@ describe("xhs crawl", () => {
   });
 
   it("--max-calls stops cleanly (exit 6, says how to resume); the same command continues and completes", async () => {
-    const first = await xhs(["crawl", ...SMALL, "--db", "b.db", "--max-calls", "3"]);
+    const first = await xhs(["crawl", ...SMALL, "--db", "b.db", "--max-calls", "2"]);
     expect(first.code).toBe(6);
     expect(first.stdout).toMatch(/partial \(stopped: budget/);
     expect(first.stderr).toMatch(/Continue with: xhs crawl --resume \S+ --db b\.db/);
     let last = first;
     for (let i = 0; i < 20 && last.code === 6; i++)
-      last = await xhs(["crawl", ...SMALL, "--db", "b.db", "--max-calls", "3"]);
+      last = await xhs(["crawl", ...SMALL, "--db", "b.db", "--max-calls", "2"]);
     expect(last.code, last.stderr).toBe(0);
     const store = openSqliteStore(join(dir, "b.db"));
     const runs = await store.listRuns();

@@ -72,17 +72,20 @@ describe("crawl budget: --max-calls", () => {
     expect(result.report.jobs).toMatchObject({ done: 5, pending: 1 });
   });
 
-  it("a budget of exactly what the crawl needs makes every call, and the next session finishes with none", async () => {
+  it("a budget of exactly what the crawl needs makes every call and completes the run", async () => {
     const { session } = rig(notesPlan(6));
     const first = await session({ budget: { maxCalls: 6 } });
     expect(first.fetched).toHaveLength(6);
     expect(first.result.report.jobs).toMatchObject({ done: 6, pending: 0, leased: 0 });
-    // Whether this session says "completed" or "partial (budget)" (the budget is looked at before the queue,
-    // so today it stops on it with nothing left), a resume completes the run without a call.
+    // The budget is looked at before the queue, so the session stops on it with nothing left: that run is
+    // complete, not partial (no "resume to go on" for a run with nothing to do).
+    expect(first.result.status).toBe("completed");
+    expect(first.result.stopReason).toBeNull();
+    expect(first.result.report.stopMessage).toBeNull();
+    // As after any completed run, the same crawl again is a new run, not a resume.
     const second = await session({ budget: { maxCalls: 6 } });
-    expect(second.fetched).toEqual([]);
-    expect(second.result.status).toBe("completed");
-    expect(second.result.stopReason).toBeNull();
+    expect(second.result.resumed).toBe(false);
+    expect(second.result.runId).not.toBe(first.result.runId);
   });
 
   it("one call more than the crawl needs: completed, not stopped", async () => {

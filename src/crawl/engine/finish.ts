@@ -16,8 +16,12 @@ export function runStatusAfter(stopReason: StopReason | null, unfinishedJobs: nu
 
 export async function finishSession(session: CrawlSession, resumed: boolean): Promise<CrawlResult> {
   const { store, queue, clock } = session.deps;
-  const { runId, stopReason, stopMessage } = session;
+  const { runId } = session;
   const counts = await queue.jobCounts(runId);
+  // A budget reached by the last job stopped nothing: with no job left the run is complete, not partial.
+  const stoppedNothing = session.stopReason === "budget" && counts.pending + counts.leased === 0;
+  const stopReason = stoppedNothing ? null : session.stopReason;
+  const stopMessage = stoppedNothing ? null : session.stopMessage;
   const status = runStatusAfter(stopReason, counts.pending + counts.leased);
   const finishedAt = new Date((clock ?? systemClock).now()).toISOString();
   await store.transaction(async () => {
