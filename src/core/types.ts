@@ -52,6 +52,13 @@ export interface HedgeMark {
   started: boolean;
   /** Another series' answer won: this attempt was cancelled (or left to finish, a breaker's probe). */
   lost: boolean;
+  /**
+   * Told by the transport when the attempt starts waiting in the client's own queue (rate limit, concurrency)
+   * and when it leaves it for the network. Waiting for our own token is not the series being slow: a hedge
+   * timer and a latency sample count from the send.
+   */
+  onQueued?: (() => void) | undefined;
+  onSent?: (() => void) | undefined;
 }
 
 /** One attempt at one endpoint: what it cost and how it ended. */

@@ -99,7 +99,11 @@ export class ListPageFetcher<T extends NormalizedItem> {
     this.hedgeNext = false;
     const { latency } = this.env.health;
     const { capability } = this.def;
-    const startedAt = latency.now();
+    // A latency sample counts from the send: waiting for our own rate-limit token is not the series being slow.
+    let sentAt = latency.now();
+    mark.onSent = () => {
+      sentAt = latency.now();
+    };
     const call = this.env.port.call(route.endpoint, params, interpret, {
       capability,
       failover: this.switched,
@@ -109,12 +113,12 @@ export class ListPageFetcher<T extends NormalizedItem> {
     });
     return call.then(
       (answer) => {
-        latency.observe(route.series, capability, latency.now() - startedAt);
+        latency.observe(route.series, capability, latency.now() - sentAt);
         this.cancelOutrun(mark);
         return answer;
       },
       (error: unknown) => {
-        const ms = latency.now() - startedAt;
+        const ms = latency.now() - sentAt;
         if (toXhsError(error, route).kind === "aborted") latency.abandoned(route.series, capability, ms);
         else latency.observe(route.series, capability, ms);
         throw error;

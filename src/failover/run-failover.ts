@@ -108,6 +108,15 @@ interface Running<T> {
   /** Whether this attempt is a demoted series' latency probe (hedged after probeHedgeMs). */
   latencyProbe: boolean;
   startedAt: number;
+  /** When it left the client's own queue for the network (startedAt when the port never says it queued). */
+  sentAt: number;
+  /** Waiting in the client's own queue (rate limit, concurrency): no hedge timer runs meanwhile. */
+  queued: boolean;
+  /**
+   * Settles at the next change of `queued` (the transport tells it after the attempt started, so a hedge timer
+   * armed before must be re-armed).
+   */
+  queueChange: Promise<void>;
   mark: HedgeMark;
   done: Promise<{ id: number; outcome: Outcome<T> }>;
 }
@@ -130,12 +139,15 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
    * When to start the next series alongside the running ones (undefined: wait for an answer), and whether
    * that hedge is adaptive (paid from the hedge budget).
    */
-  const hedgeDelay = (): { ms: number; adaptive: boolean } | undefined => {
+  const hedgeDelay = (): { ms: number; adaptive: boolean } | { untilSent: Promise<void> } | undefined => {
     if (hedge !== undefined) return { ms: hedge, adaptive: false };
     const [only, ...others] = running.values();
     if (!only || others.length > 0) return undefined;
     if (probeHedge && only.probe) return { ms: health.probeHedgeMs, adaptive: false };
-    const ran = latency.now() - only.startedAt;
+    // Still waiting for our own rate-limit token or slot: another series would wait for the same tokens, and
+    // this one is not slow yet. The adaptive timer starts when it is sent.
+    if (adaptive && !only.latencyProbe && only.queued) return { untilSent: only.queueChange };
+    const ran = latency.now() - only.sentAt;
     if (probeHedge && only.latencyProbe) return { ms: Math.max(0, health.probeHedgeMs - ran), adaptive: false };
     if (!adaptive) return undefined;
     return { ms: Math.max(0, latency.hedgeDelay(only.attempt.series, capability) - ran), adaptive: true };
@@ -146,7 +158,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     for (const r of running.values()) {
       if (won) {
         r.mark.lost = true;
-        latency.abandoned(r.attempt.series, capability, latency.now() - r.startedAt);
+        latency.abandoned(r.attempt.series, capability, latency.now() - r.sentAt);
       }
       r.controller.abort();
       // Its outcome will never be judged: free a half-open probe slot it may hold.
@@ -197,19 +209,40 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
       (value): Outcome<T> => ({ ok: true, value }),
       (error: unknown): Outcome<T> => ({ ok: false, error: toXhsError(error, attempt) }),
     );
-    running.set(id, {
+    const entry: Running<T> = {
       id,
       attempt,
       controller,
       probe,
       latencyProbe: latency.takeProbe(attempt.series, capability),
       startedAt: latency.now(),
+      sentAt: latency.now(),
+      queued: false,
+      queueChange: new Promise<void>(() => {}),
       mark,
       done: done.then((outcome) => {
         options.signal?.removeEventListener("abort", onAbort);
         return { id, outcome };
       }),
-    });
+    };
+    let changed = (): void => {};
+    const nextChange = () => {
+      entry.queueChange = new Promise<void>((resolve) => {
+        changed = resolve;
+      });
+    };
+    nextChange();
+    const setQueued = (queued: boolean) => {
+      if (entry.queued === queued) return;
+      entry.queued = queued;
+      if (!queued) entry.sentAt = latency.now();
+      const settle = changed;
+      nextChange();
+      settle();
+    };
+    mark.onQueued = () => setQueued(true);
+    mark.onSent = () => setQueued(false);
+    running.set(id, entry);
     return true;
   };
 
@@ -218,8 +251,14 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     if (running.size === 0 && !start()) break;
     const settled = [...running.values()].map((r) => r.done);
     let timer: AbortController | undefined;
-    const waits: Promise<{ id: number; outcome: Outcome<T> } | "hedge">[] = [...settled];
-    const delay = hedgeDelay();
+    const waits: Promise<{ id: number; outcome: Outcome<T> } | "hedge" | "sent">[] = [...settled];
+    const next = hedgeDelay();
+    const delay = next !== undefined && "ms" in next ? next : undefined;
+    // An adaptive timer counts from the send: when the attempt enters or leaves our own queue, think again.
+    const [only] = running.values();
+    if (running.size === 1 && only && (next === undefined ? false : "untilSent" in next || next.adaptive)) {
+      waits.push(only.queueChange.then(() => "sent" as const));
+    }
     if (delay !== undefined) {
       timer = new AbortController();
       const t = timer;
@@ -233,6 +272,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     const first = await Promise.race(waits);
     timer?.abort();
     checkAborted();
+    if (first === "sent") continue;
     if (first === "hedge") {
       if (delay?.adaptive && !latency.canHedge()) {
         // The hedge budget is spent: wait for the running series (or its timeout).
@@ -254,7 +294,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     if (!entry) continue;
     const { attempt } = entry;
     if (first.outcome.ok || first.outcome.error.kind !== "aborted") {
-      latency.observe(attempt.series, capability, latency.now() - entry.startedAt);
+      latency.observe(attempt.series, capability, latency.now() - entry.sentAt);
     }
     const breaker = health.breaker(attempt.series, capability);
     const verdict = planner.judge(attempt, first.outcome);

@@ -236,7 +236,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const reservation = ledger.reserve(spec.name, spec.series);
       let release: () => void;
       try {
+        ctx.hedge?.onQueued?.();
         release = await limiter.acquire(spec.name, signal, ctx.hedge?.started === true);
+        ctx.hedge?.onSent?.();
       } catch (error) {
         reservation.release();
         if (signal?.aborted) throw abortedError(spec, signal);

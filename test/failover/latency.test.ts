@@ -34,12 +34,22 @@ function setup(latency: LatencyOptions = {}) {
   const health = new HealthBoard(fake.clock, {}, latency);
   const started: Started[] = [];
   const speeds: Speeds = {};
+  /** Per series: how long an attempt waits in the client's own queue (rate limit) before it is sent. */
+  const queues: Partial<Record<Series, number>> = {};
   const attempts = (): Attempt<Series>[] =>
     (["app_v2", "app_v1", "web_v3"] as const).map((series) => ({
       series,
       endpoint: endpoint(SPEC[series]),
       run: async (ctx) => {
         started.push({ series, at: fake.now(), mark: ctx.hedge, signal: ctx.signal });
+        const queue = queues[series];
+        if (queue !== undefined) {
+          // As the transport does: told after the attempt started (asynchronously), then again when sent.
+          await Promise.resolve();
+          ctx.hedge.onQueued?.();
+          await fake.sleep(queue, ctx.signal);
+          ctx.hedge.onSent?.();
+        }
         const speed = speeds[series] ?? 500;
         if (speed === "hang") await new Promise<never>((_, reject) => ctx.signal.addEventListener("abort", reject));
         else await fake.sleep(speed, ctx.signal);
@@ -58,7 +68,7 @@ function setup(latency: LatencyOptions = {}) {
     const result = await drive(fake, pending);
     return { answeredBy: result.series, first: started[before]!.series, startedHere: started.slice(before) };
   };
-  return { fake, health, speeds, started, call };
+  return { fake, health, speeds, queues, started, call };
 }
 
 async function drive<T>(fake: FakeClock, pending: Promise<T>): Promise<T> {
@@ -161,8 +171,8 @@ describe("adaptive hedging", () => {
     expect(hedged.answeredBy).toBe("app_v1");
     const [first, second] = hedged.startedHere;
     expect(second!.at - first!.at).toBe(3_000);
-    expect(second!.mark).toEqual({ started: true, lost: false });
-    expect(first!.mark).toEqual({ started: false, lost: true });
+    expect(second!.mark).toMatchObject({ started: true, lost: false });
+    expect(first!.mark).toMatchObject({ started: false, lost: true });
     expect(first!.signal.aborted).toBe(true);
   });
 
@@ -181,6 +191,27 @@ describe("adaptive hedging", () => {
     speeds.app_v2 = "hang";
     const [first, second] = (await call()).startedHere;
     expect(second!.at - first!.at).toBe(COLD_HEDGE_MS);
+  });
+
+  it("does not count the wait for our own rate-limit token: the timer starts when the attempt is sent", async () => {
+    const { speeds, queues, call } = setup();
+    queues.app_v2 = 10_000;
+    speeds.app_v2 = "hang";
+    const [first, second] = (await call()).startedHere;
+    expect(first!.series).toBe("app_v2");
+    expect(second!.at - first!.at).toBe(10_000 + COLD_HEDGE_MS);
+  });
+
+  it("a series whose calls wait long in our queue but answer fast is neither hedged nor demoted", async () => {
+    const { speeds, queues, call } = setup();
+    queues.app_v2 = 8_000;
+    speeds.app_v2 = 400;
+    speeds.app_v1 = 300;
+    for (let i = 0; i < 30; i++) {
+      const result = await call();
+      expect(result.first).toBe("app_v2");
+      expect(result.startedHere).toHaveLength(1);
+    }
   });
 
   it("is off with hedging: false (the call waits for its first series)", async () => {
