@@ -8,7 +8,7 @@
 import type { EndpointSpec } from "../catalog/types.js";
 import { systemClock, systemSleep } from "../core/clock.js";
 import { AbortedError, AuthError, isXhsError, ShapeError, type XhsError } from "../core/errors.js";
-import { redact, redactDeep } from "../core/redact.js";
+import { createRedactor, redactValue } from "../core/redact.js";
 import type { AttemptEvent, ClientStats, Clock, HedgeMark, Logger, Sleep } from "../core/types.js";
 import type { Capability, Series } from "../core/vocabulary.js";
 import { type BackoffOptions, backoffDelay, isRetryable, retryLimitFor } from "./backoff.js";
@@ -175,6 +175,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const defaultMaxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   const secrets = [apiKey];
+  // Built once: every log line and error message of this transport passes through it.
+  const hideSecrets = createRedactor(secrets);
   const ledger = new Ledger({
     ...(options.prices ? { prices: options.prices } : {}),
     ...(options.maxCalls !== undefined ? { maxCalls: options.maxCalls } : {}),
@@ -194,7 +196,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const logger: Logger | undefined = options.logger;
   const log = (level: keyof Logger, msg: string, data: Record<string, unknown>) => {
     try {
-      logger?.[level](redact(msg, secrets), redactDeep(data, secrets));
+      logger?.[level](hideSecrets(msg), redactValue(data, hideSecrets));
     } catch {
       // Logging never breaks a call.
     }
@@ -311,7 +313,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         error = isXhsError(caught)
           ? located(caught, spec, httpStatus, requestId)
           : new ShapeError(
-              `${spec.name}: could not read the answer: ${redact(caught instanceof Error ? caught.message : String(caught), secrets)}`,
+              `${spec.name}: could not read the answer: ${hideSecrets(caught instanceof Error ? caught.message : String(caught))}`,
               {
                 endpoint: spec.name,
                 series: spec.series,
@@ -360,6 +362,6 @@ export function createTransport(options: TransportOptions = {}): Transport {
     subscribe: (listener) => ledger.subscribe(listener),
     recordDrift: (endpoint, path) => ledger.recordDrift(endpoint, path),
     setBreakerReport: (report) => ledger.setBreakerReport(report),
-    redact: (value) => redactDeep(value, secrets),
+    redact: (value) => redactValue(value, hideSecrets),
   };
 }
