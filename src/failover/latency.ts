@@ -16,6 +16,7 @@
  *   paid twice when both series answer) stay under that share of calls once the burst is spent.
  */
 
+import { percentile } from "../core/stats.js";
 import type { Clock } from "../core/types.js";
 import type { Capability, Series } from "../core/vocabulary.js";
 
@@ -87,10 +88,9 @@ class Estimator {
     this.add(ms);
   }
 
-  quantile(q: number): number | null {
-    if (this.recent.length === 0) return null;
-    const sorted = [...this.recent].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  /** The p95 of the recent window (nearest rank, as everywhere else), null before any sample. */
+  p95(): number | null {
+    return percentile(this.recent, 95);
   }
 }
 
@@ -159,13 +159,13 @@ export class LatencyBoard {
   estimate(series: Series, capability: Capability): LatencyEstimate | null {
     const found = this.pick(series, capability);
     if (!found || found.ewma === null) return null;
-    return { ewmaMs: Math.round(found.ewma), p95Ms: found.quantile(0.95) ?? 0, samples: found.samples };
+    return { ewmaMs: Math.round(found.ewma), p95Ms: found.p95() ?? 0, samples: found.samples };
   }
 
   /** How long the first attempt on `series` runs alone before the next series is asked too. */
   hedgeDelay(series: Series, capability: Capability): number {
     const found = this.pick(series, capability);
-    const p95 = found && found.samples >= MIN_QUANTILE_SAMPLES ? found.quantile(0.95) : null;
+    const p95 = found && found.samples >= MIN_QUANTILE_SAMPLES ? found.p95() : null;
     const derived = p95 === null ? COLD_HEDGE_MS : HEDGE_FACTOR * p95;
     return Math.min(this.hedgeCeilingMs, Math.max(this.hedgeFloorMs, derived));
   }

@@ -139,14 +139,14 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
    * When to start the next series alongside the running ones (undefined: wait for an answer), and whether
    * that hedge is adaptive (paid from the hedge budget).
    */
-  const hedgeDelay = (): { ms: number; adaptive: boolean } | { untilSent: Promise<void> } | undefined => {
+  const hedgeDelay = (): { ms: number; adaptive: boolean } | "queued" | undefined => {
     if (hedge !== undefined) return { ms: hedge, adaptive: false };
     const [only, ...others] = running.values();
     if (!only || others.length > 0) return undefined;
     if (probeHedge && only.probe) return { ms: health.probeHedgeMs, adaptive: false };
     // Still waiting for our own rate-limit token or slot: another series would wait for the same tokens, and
     // this one is not slow yet. The adaptive timer starts when it is sent.
-    if (adaptive && !only.latencyProbe && only.queued) return { untilSent: only.queueChange };
+    if (adaptive && !only.latencyProbe && only.queued) return "queued";
     const ran = latency.now() - only.sentAt;
     if (probeHedge && only.latencyProbe) return { ms: Math.max(0, health.probeHedgeMs - ran), adaptive: false };
     if (!adaptive) return undefined;
@@ -253,10 +253,10 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     let timer: AbortController | undefined;
     const waits: Promise<{ id: number; outcome: Outcome<T> } | "hedge" | "sent">[] = [...settled];
     const next = hedgeDelay();
-    const delay = next !== undefined && "ms" in next ? next : undefined;
+    const delay = typeof next === "object" ? next : undefined;
     // An adaptive timer counts from the send: when the attempt enters or leaves our own queue, think again.
     const [only] = running.values();
-    if (running.size === 1 && only && (next === undefined ? false : "untilSent" in next || next.adaptive)) {
+    if (running.size === 1 && only && (next === "queued" || delay?.adaptive)) {
       waits.push(only.queueChange.then(() => "sent" as const));
     }
     if (delay !== undefined) {
