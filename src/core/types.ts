@@ -83,6 +83,8 @@ export interface AttemptEvent {
   hedge?: true;
   /** Lost a hedge race (HedgeMark.lost); `billable` then says whether it was billed anyway. */
   hedgeLost?: true;
+  /** Which key of the pool sent it: a short fingerprint, never the key (core/key-fingerprint). */
+  keyFingerprint?: string;
 }
 
 export interface SeriesStats {
