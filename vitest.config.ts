@@ -7,7 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: keep the pool small so spawned simulators and CLIs are not starved.
     maxWorkers: 2,
-    // Says once when ../shared/reference is absent and which suites skip because of it.
-    globalSetup: ["test/support/reference-notice.ts"],
+    // Say once when ../shared/reference, or the Postgres and Redis URLs, are absent and what skips because of it.
+    globalSetup: ["test/support/reference-notice.ts", "test/support/services-notice.ts"],
   },
 });
