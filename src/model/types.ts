@@ -34,6 +34,21 @@ export const NoteImageSchema = z.object({
 });
 export type NoteImage = z.infer<typeof NoteImageSchema>;
 
+/** One rendition of a video as the answer listed it (absent in records made before this field existed). */
+export const VideoStreamSchema = z.object({
+  /** The stream list it came from: "h264", "h265", "av1" or "h266". */
+  codec: z.string(),
+  url: z.string(),
+  backupUrls: z.array(z.string()),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  /** bits/s (`avg_bitrate`, else `video_bitrate`). */
+  bitrate: z.number().nullable(),
+  /** Bytes, as the answer promised. */
+  size: z.number().int().nullable(),
+});
+export type VideoStream = z.infer<typeof VideoStreamSchema>;
+
 export const NoteVideoSchema = z.object({
   /** Chosen for compatibility: h264 first, then h265. */
   url: z.string(),
@@ -41,6 +56,10 @@ export const NoteVideoSchema = z.object({
   durationSec: z.number().nullable(),
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
+  /** The uploaded original's CDN key (web `consumer.origin_video_key`, App `widgets_context`); null when absent. */
+  originVideoKey: z.string().nullable().optional(),
+  /** Every rendition the answer listed, for choosing the best (media downloads). */
+  streams: z.array(VideoStreamSchema).optional(),
 });
 export type NoteVideo = z.infer<typeof NoteVideoSchema>;
 

@@ -3,7 +3,7 @@
  * compatibility (h264 first, then h265, the rest as backups). `video_id` is never read: in search answers it
  * is a JSON number past 2^53, already corrupted by JSON.parse.
  */
-import type { NoteImage, NoteVideo } from "../../model/types.js";
+import type { NoteImage, NoteVideo, VideoStream } from "../../model/types.js";
 import {
   isObj,
   keys,
@@ -37,6 +37,9 @@ const MEDIA = {
   videoDuration: keys("capa.duration", "media.video.duration", "duration"),
   videoWidth: keys("media.video.width", "width"),
   videoHeight: keys("media.video.height", "height"),
+  bitrate: keys("avg_bitrate", "video_bitrate"),
+  size: keys("size"),
+  originKey: keys("consumer.origin_video_key"),
 };
 
 /** Web `info_list` entries by `image_scene`: default renditions (WB_DFT, FD_WM…) over previews (…PRV…). */
@@ -74,6 +77,9 @@ export function largestImageUrl(image: Obj): string | null {
 }
 
 interface Rendition {
+  codec: string;
+  bitrate: number | null;
+  size: number | null;
   url: string;
   backups: string[];
   width: number | null;
@@ -82,13 +88,13 @@ interface Rendition {
 }
 
 /** Codec order: h264 plays everywhere, h265 is smaller but not universal; av1/h266 only as last backups. */
-const CODECS = ["h264", "h265", "av1", "h266"].map((codec) => keys(codec));
+const CODECS = ["h264", "h265", "av1", "h266"].map((codec) => ({ codec, key: keys(codec) }));
 
 function renditions(stream: Obj | undefined): Rendition[] {
   if (!stream) return [];
   const out: Rendition[] = [];
-  for (const codec of CODECS) {
-    const entries = objects(pickValue(stream, codec))
+  for (const { codec, key } of CODECS) {
+    const entries = objects(pickValue(stream, key))
       .map((entry): Rendition | null => {
         const backups = (pickList(entry, MEDIA.backupUrls) ?? []).filter(
           (u): u is string => typeof u === "string" && u !== "",
@@ -96,6 +102,9 @@ function renditions(stream: Obj | undefined): Rendition[] {
         const url = pickNonEmpty(entry, MEDIA.masterUrl) ?? backups[0];
         if (!url) return null;
         return {
+          codec,
+          bitrate: pickNumber(entry, MEDIA.bitrate),
+          size: pickInt(entry, MEDIA.size),
           url,
           backups: backups.filter((u) => u !== url),
           width: pickInt(entry, MEDIA.width),
@@ -142,7 +151,7 @@ export function buildImages(images: unknown[] | undefined): NoteImage[] {
  * first), else h265; every other URL (its backups, other renditions) in `backupUrls`, without duplicates.
  * Width and height are the chosen rendition's (the picture actually served), else the source's.
  */
-export function buildVideo(video: Obj | undefined): NoteVideo | null {
+export function buildVideo(video: Obj | undefined, originKeyElsewhere: string | null = null): NoteVideo | null {
   if (!video) return null;
   const all = renditions(pickObject(video, MEDIA.videoStream));
   const chosen = all[0];
@@ -156,11 +165,22 @@ export function buildVideo(video: Obj | undefined): NoteVideo | null {
   const durationSec =
     pickNumber(video, MEDIA.videoDuration) ??
     (chosen.durationMs !== null ? Math.round(chosen.durationMs) / 1000 : null);
+  const streams: VideoStream[] = all.map((r) => ({
+    codec: r.codec,
+    url: r.url,
+    backupUrls: r.backups,
+    width: r.width,
+    height: r.height,
+    bitrate: r.bitrate,
+    size: r.size,
+  }));
   return {
     url: chosen.url,
     backupUrls,
     durationSec,
     width: chosen.width ?? pickInt(video, MEDIA.videoWidth),
     height: chosen.height ?? pickInt(video, MEDIA.videoHeight),
+    originVideoKey: pickNonEmpty(video, MEDIA.originKey) ?? originKeyElsewhere,
+    streams,
   };
 }

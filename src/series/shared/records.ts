@@ -199,6 +199,8 @@ const NOTE = {
   publishedAt: keys("time", "timestamp", "create_time", "publish_time"),
   updatedAt: keys("last_update_time", "update_time"),
   ipLocation: keys("ip_location"),
+  widgets: keys("widgets_context"),
+  originKey: keys("origin_video_key"),
 };
 
 const TOPIC_MARKER = /#([^#\n[\]]+?)\[话题\]#/g;
@@ -216,6 +218,18 @@ function tagsOf(note: Obj, body: string | null): string[] {
   }
   if (body) for (const match of body.matchAll(TOPIC_MARKER)) add(match[1] ?? null);
   return tags;
+}
+
+/** App answers carry `origin_video_key` only inside the `widgets_context` JSON string (xhs-shapes §2.10). */
+function originKeyFromWidgets(note: Obj): string | null {
+  const value = pickValue(note, NOTE.widgets);
+  if (typeof value !== "string" || !value.includes("origin_video_key")) return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isObj(parsed) ? pickNonEmpty(parsed, NOTE.originKey) : null;
+  } catch {
+    return null;
+  }
 }
 
 function videoObject(note: Obj): Obj | undefined {
@@ -274,7 +288,7 @@ export function buildNote(raw: Obj, scope: BuildScope, path: string, extras: Not
     stats: values,
     approx,
     images: buildImages(pickList(raw, NOTE.images)),
-    video: type === "video" ? buildVideo(video) : null,
+    video: type === "video" ? buildVideo(video, originKeyFromWidgets(raw)) : null,
     publishedAt: pickTime(raw, NOTE.publishedAt),
     // `last_update_time` is often 0 (a placeholder): then the ms `update_time` of search answers.
     updatedAt: pickTime(raw, NOTE.updatedAt),
