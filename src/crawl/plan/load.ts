@@ -4,9 +4,19 @@ import { parse as parseYaml } from "yaml";
 import { normalizePlan } from "./normalize.js";
 import { PlanError } from "./problems.js";
 import type { CrawlPlan } from "./types.js";
+import { normalizeWatchPlan, type WatchPlan } from "./watch.js";
 
 /** Reads and validates a plan file (YAML, or JSON when the name ends in .json). */
 export function loadPlanFile(path: string): CrawlPlan {
+  return normalizePlan(readPlanData(path), path);
+}
+
+/** Reads and validates a plan file with a `watch:` section (its `seeds` may be left out). */
+export function loadWatchPlanFile(path: string): WatchPlan {
+  return normalizeWatchPlan(readPlanData(path), path);
+}
+
+function readPlanData(path: string): object {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -32,5 +42,5 @@ export function loadPlanFile(path: string): CrawlPlan {
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new PlanError(`${path}: expected a mapping with at least "seeds" at the top`);
   }
-  return normalizePlan(data, path);
+  return data;
 }

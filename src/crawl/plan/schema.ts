@@ -6,6 +6,7 @@ import { z } from "zod";
 import { COMMENT_SORTS, NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS, TOPIC_SORTS } from "../../catalog/filters.js";
 import { keywordProblem } from "../../client/keyword.js";
 import { parseNoteRef, parseTopicRef, parseUserRef } from "../../refs/parse-ref.js";
+import { WatchSectionSchema } from "./watch-schema.js";
 
 const limit = z.number().int().nonnegative();
 const positive = z.number().int().positive();
@@ -134,6 +135,8 @@ export const PlanFileSchema = z
     incremental: z.boolean().optional(),
     /** Jobs running at once (default 4). */
     concurrency: positive.max(64).optional(),
+    /** Scheduled monitoring (watch.ts; a crawl ignores it). */
+    watch: WatchSectionSchema.optional(),
   })
   .strict();
 
