@@ -39,15 +39,16 @@ const isDigit = (code: number): boolean => code >= 48 && code <= 57;
  * is (whole·10^k + fraction) / 10^k, one correctly rounded division of exact integers.
  */
 function scanCompact(input: string): ParsedCount | null {
-  const length = input.length;
+  // No `i < input.length` bounds: past the end charCodeAt is NaN and charAt is "", which no digit, ".",
+  // unit or "+" test accepts, so every scan stops at the end by itself.
   let i = 0;
   let mantissa = 0;
-  while (i < length && isDigit(input.charCodeAt(i))) mantissa = mantissa * 10 + input.charCodeAt(i++) - 48;
+  while (isDigit(input.charCodeAt(i))) mantissa = mantissa * 10 + input.charCodeAt(i++) - 48;
   if (i === 0) return null;
   let scale = 1;
-  if (i < length && input.charCodeAt(i) === 46) {
+  if (input.charCodeAt(i) === 46) {
     const start = ++i;
-    while (i < length && isDigit(input.charCodeAt(i))) {
+    while (isDigit(input.charCodeAt(i))) {
       mantissa = mantissa * 10 + input.charCodeAt(i++) - 48;
       scale *= 10;
     }
@@ -55,11 +56,11 @@ function scanCompact(input: string): ParsedCount | null {
   }
   const digits = scale === 1 ? i : i - 1;
   if (digits > 15) return null; // the mantissa may not be exact: leave it to Number()
-  const multiplier = i < length ? MULTIPLIERS[input.charAt(i)] : undefined;
+  const multiplier = MULTIPLIERS[input.charAt(i)];
   if (multiplier !== undefined) i++;
-  const plus = i < length && input.charCodeAt(i) === 43;
+  const plus = input.charCodeAt(i) === 43;
   if (plus) i++;
-  if (i !== length) return null;
+  if (i !== input.length) return null;
   const value = Math.round((mantissa / scale) * (multiplier ?? 1));
   if (value > Number.MAX_SAFE_INTEGER) return UNKNOWN;
   return { value, approx: multiplier !== undefined || plus };
@@ -74,11 +75,9 @@ export function parseCount(input: unknown): ParsedCount {
   if (typeof input !== "string") return UNKNOWN;
   const compact = scanCompact(input);
   if (compact !== null) return compact;
-  // Thousands separators (ASCII and full-width commas) and inner spaces carry no meaning.
-  // Stryker disable next-line MethodExpression: the replace removes all whitespace, so trim() changes nothing
-  const cleaned = input.trim().replace(/[,，\s]/g, "");
-  // Stryker disable next-line StringLiteral: DISPLAY matches neither "" nor any other digitless text
-  if (cleaned === "") return UNKNOWN;
+  // Thousands separators (ASCII and full-width commas) and all whitespace carry no meaning. (No trim():
+  // \s is the whitespace trim() removes. No check for "": DISPLAY does not match it.)
+  const cleaned = input.replace(/[,，\s]/g, "");
   const match = DISPLAY.exec(cleaned);
   if (!match) return UNKNOWN;
   const [, digits, unit, plus] = match;
@@ -101,7 +100,7 @@ export function parseCounts<K extends string>(
   for (const key of Object.keys(inputs) as K[]) {
     const parsed = parseCount(inputs[key]);
     values[key] = parsed.value;
-    if (parsed.value !== null && parsed.approx) approx.push(key);
+    if (parsed.approx) approx.push(key); // an unknown count (null) is never approximate
   }
   return { values, approx };
 }
