@@ -212,6 +212,11 @@ export class RateLimiter {
     return this.endpointBuckets.get(endpoint);
   }
 
+  /** Ms until a call to `endpoint` would get its tokens (0: now), without taking any. */
+  msUntilAvailable(endpoint: string): number {
+    return Math.max(this.global.msUntilAvailable(), this.endpointBuckets.get(endpoint)?.msUntilAvailable() ?? 0);
+  }
+
   /**
    * Waits for a concurrency slot, then for the client's token and, for an endpoint with its own limit,
    * for both tokens at once. Returns the release function for the slot (call it when the attempt ends,

@@ -11,18 +11,27 @@ import { AbortedError, AuthError, isXhsError, ShapeError, type XhsError } from "
 import { createRedactor, redactValue } from "../core/redact.js";
 import type { AttemptEvent, ClientStats, Clock, HedgeMark, Logger, Sleep } from "../core/types.js";
 import type { Capability, Series } from "../core/vocabulary.js";
+import { apiKeyProblem, apiKeysFrom } from "./api-keys.js";
 import { type BackoffOptions, backoffDelay, isRetryable, retryLimitFor } from "./backoff.js";
 import { classify } from "./classify.js";
 import { DEFAULT_TIMEOUT_MS, type Region, resolveBaseUrl, sendHttp } from "./http.js";
+import { type KeyLane, KeyPool, takesKeyOut } from "./key-pool.js";
 import { type BreakerReport, Ledger } from "./ledger.js";
-import { RateLimiter } from "./rate-limiter.js";
+import { DEFAULT_ENDPOINT_QPS, RateLimiter } from "./rate-limiter.js";
 import { type RawResult, rawCall } from "./raw.js";
+import { type BucketRule, type SharedLimitsOption, type SharedRateLimiter, sharedLimiterFrom } from "./shared-limit.js";
 import { type ParamValue, validateParams } from "./validate.js";
 
 /** What a caller sets about connecting, retrying and spending; the client's options extend these. */
 export interface ConnectionOptions {
   /** TikHub API key; default process.env.TIKHUB_API_KEY. Never logged, never in an error. */
   apiKey?: string;
+  /**
+   * A pool of TikHub keys (over `apiKey`); default process.env.TIKHUB_API_KEYS (comma-separated). Each key
+   * has its own rate limits, concurrency and standing: calls spread over the keys, a 401 or 402 takes a
+   * key out (the others go on). Events name the key that sent a call by `keyFingerprint`, never the key.
+   */
+  apiKeys?: readonly string[];
   /**
    * Where calls go. Default: `region`'s host, else process.env.TIKHUB_BASE_URL, else TIKHUB_REGION's host,
    * else https://api.tikhub.io. Overrides `region` (a local simulator, a proxy).
@@ -42,10 +51,18 @@ export interface ConnectionOptions {
   timeoutMs?: number;
   /** Retries per series for transient failures (default 2, so 3 attempts). */
   maxRetries?: number;
-  /** Client-side rate limit in requests per second (default 10, lowered on 429). 0 = no limit. */
+  /** Client-side rate limit per key in requests per second (default 10, lowered on 429). 0 = no limit. */
   qps?: number;
-  /** Concurrent requests at most (default 4). */
+  /** Concurrent requests at most, per key (default 4). */
   concurrency?: number;
+  /**
+   * Rate limits shared by every process using the same keys (TikHub counts per key, whoever sends):
+   * `{ redisUrl }` or `{ postgresUrl }`, or any `SharedRateLimiter`. Each call then books its send time
+   * there (the key's `qps`, and the endpoint's own limit such as Web V3 note detail's) besides the
+   * in-process limits. Default: in-process limits only. Close the client's transport (`close()`) to
+   * release the connection.
+   */
+  sharedLimits?: SharedLimitsOption;
   /** USD per call by endpoint name, over the catalogue's defaults. */
   prices?: Record<string, number>;
   /** Stop before paying for more than this many calls / USD (BudgetExceededError). */
@@ -131,21 +148,16 @@ export interface Transport {
   setBreakerReport(report: BreakerReport): void;
   /** Redacts the key (and credential-shaped text) from any text or JSON value before it is shown or logged. */
   redact<V>(value: V): V;
+  /** Each key of the pool by fingerprint, with why it is out (undefined while it is in). */
+  keyStatus(): Array<{ fingerprint: string; out: KeyLane["out"] }>;
+  /** Releases the shared limiter's connection, if any. */
+  close(): Promise<void>;
 }
 
 const DEFAULT_MAX_RETRIES = 2;
 const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
 
-/**
- * What makes a key unusable in an `Authorization` header, or null when it looks like a key: TikHub's
- * keys are printable ASCII without spaces. The message never quotes the key (nor any character of it).
- */
-export function apiKeyProblem(key: string): string | null {
-  if (/[\r\n]/.test(key)) return "contains a line break";
-  if (/\s/.test(key)) return "contains a space or tab";
-  if (/[^\x21-\x7e]/.test(key)) return "contains a character that is not printable ASCII (a pasted quote or accent?)";
-  return null;
-}
+export { apiKeyProblem } from "./api-keys.js";
 
 /** Fills in where an error happened when `interpret` did not say (errors carry endpoint, series, status, request id). */
 function located(
@@ -164,8 +176,8 @@ function located(
 
 export function createTransport(options: TransportOptions = {}): Transport {
   const env = options.env ?? process.env;
-  const apiKey = options.apiKey ?? env["TIKHUB_API_KEY"];
-  const keyProblem = apiKey ? apiKeyProblem(apiKey) : null;
+  const apiKeys = apiKeysFrom({ apiKey: options.apiKey, apiKeys: options.apiKeys, env });
+  const keyProblem = badKeyProblem(apiKeys);
   const baseUrl = resolveBaseUrl(options.baseUrl, env, options.region);
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const clock = options.clock ?? systemClock;
@@ -174,7 +186,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const defaultMaxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
-  const secrets = [apiKey];
+  const secrets = apiKeys;
   // Built once: every log line and error message of this transport passes through it.
   const hideSecrets = createRedactor(secrets);
   const ledger = new Ledger({
@@ -183,16 +195,18 @@ export function createTransport(options: TransportOptions = {}): Transport {
     ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
   });
   if (options.onEvent) ledger.subscribe(options.onEvent);
-  const limiter = new RateLimiter(
-    {
-      qps: options.qps ?? 10,
-      concurrency: options.concurrency ?? 4,
-      ...(options.endpointQps ? { endpointQps: options.endpointQps } : {}),
-      ...(options.rateRecoveryMs ? { recoveryMs: options.rateRecoveryMs } : {}),
-    },
-    clock,
-    sleep,
-  );
+  const keyQps = options.qps ?? 10;
+  const newLimiter = () =>
+    new RateLimiter(
+      {
+        qps: keyQps,
+        concurrency: options.concurrency ?? 4,
+        ...(options.endpointQps ? { endpointQps: options.endpointQps } : {}),
+        ...(options.rateRecoveryMs ? { recoveryMs: options.rateRecoveryMs } : {}),
+      },
+      clock,
+      sleep,
+    );
   const logger: Logger | undefined = options.logger;
   const log = (level: keyof Logger, msg: string, data: Record<string, unknown>) => {
     try {
@@ -200,6 +214,29 @@ export function createTransport(options: TransportOptions = {}): Transport {
     } catch {
       // Logging never breaks a call.
     }
+  };
+  // A transport with no key still has one lane (its calls fail with the missing-key error before sending).
+  const pool = new KeyPool(apiKeys.length > 0 ? apiKeys : [""], newLimiter, (msg, data) => log("warn", msg, data));
+  const limiter = (pool.lanes[0] as KeyLane).limiter;
+  const shared: SharedRateLimiter | undefined = options.sharedLimits
+    ? sharedLimiterFrom(options.sharedLimits)
+    : undefined;
+  const endpointQps: Record<string, number> = { ...DEFAULT_ENDPOINT_QPS, ...options.endpointQps };
+  /** The shared buckets a call to `endpoint` with `lane`'s key books: the key's, and the endpoint's own. */
+  const sharedRules = (lane: KeyLane, endpoint: string): BucketRule[] => {
+    const rules: BucketRule[] = [];
+    // Half the server's burst: what other processes' calls and clock skew may bunch is absorbed by the rest.
+    if (keyQps > 0) rules.push({ id: lane.fingerprint, perSecond: keyQps, burst: Math.max(1, Math.floor(keyQps / 2)) });
+    const own = endpointQps[endpoint];
+    if (own !== undefined && own > 0) rules.push({ id: `${lane.fingerprint}:${endpoint}`, perSecond: own, burst: 1 });
+    return rules;
+  };
+  /** Waits for this call's booked send time in the shared buckets (nothing without a backend). */
+  const sharedTurn = async (lane: KeyLane, endpoint: string, signal: AbortSignal | undefined) => {
+    if (!shared) return;
+    const sendAt = await shared.reserve(sharedRules(lane, endpoint), clock.now());
+    const waitMs = Math.ceil(sendAt - clock.now());
+    if (waitMs > 0) await sleep(waitMs, signal);
   };
   const abortedError = (spec: EndpointSpec, signal: AbortSignal | undefined) =>
     new AbortedError(`${spec.name}: aborted by the caller`, {
@@ -218,15 +255,15 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const { signal } = ctx;
     const maxRetries = ctx.maxRetries ?? defaultMaxRetries;
     const retryable = ctx.retryable ?? isRetryable;
-    if (!apiKey) {
-      throw new AuthError("no TikHub API key: set TIKHUB_API_KEY or pass apiKey", {
+    if (apiKeys.length === 0) {
+      throw new AuthError("no TikHub API key: set TIKHUB_API_KEY (or TIKHUB_API_KEYS) or pass apiKey", {
         endpoint: spec.name,
         series: spec.series,
       });
     }
     if (keyProblem !== null) {
       // fetch would refuse the header (a TypeError, retried as a connection failure): say what is wrong instead.
-      throw new AuthError(`the TikHub API key ${keyProblem}: copy it again from https://user.tikhub.io`, {
+      throw new AuthError(`${keyProblem}: copy it again from https://user.tikhub.io`, {
         endpoint: spec.name,
         series: spec.series,
       });
@@ -235,13 +272,17 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) throw abortedError(spec, signal);
+      const lane = pool.pick(spec.name);
+      if (!lane) throw pool.allOutError({ endpoint: spec.name, series: spec.series });
       const reservation = ledger.reserve(spec.name, spec.series);
-      let release: () => void;
+      let release: () => void = () => {};
       try {
         ctx.hedge?.onQueued?.();
-        release = await limiter.acquire(spec.name, signal, ctx.hedge?.started === true);
+        release = await lane.limiter.acquire(spec.name, signal, ctx.hedge?.started === true);
+        await sharedTurn(lane, spec.name, signal);
         ctx.hedge?.onSent?.();
       } catch (error) {
+        release();
         reservation.release();
         if (signal?.aborted) throw abortedError(spec, signal);
         throw error;
@@ -269,6 +310,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
           ...(requestId !== undefined ? { requestId } : {}),
           ...(ctx.hedge?.started ? { hedge: true as const } : {}),
           ...(ctx.hedge?.lost ? { hedgeLost: true as const } : {}),
+          keyFingerprint: lane.fingerprint,
         };
         ledger.record(event);
         log(outcome === "ok" ? "debug" : "warn", `${spec.name} ${outcome}`, { ...event });
@@ -277,7 +319,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         const answer = await sendHttp({
           fetch: fetchImpl,
           baseUrl,
-          apiKey,
+          apiKey: lane.key,
           spec,
           params,
           timeoutMs,
@@ -296,7 +338,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         });
         if (!classified.ok) throw classified.error;
         requestId = classified.requestId;
-        limiter.onAnswer(spec.name);
+        lane.limiter.onAnswer(spec.name);
         const meta: AttemptMeta = {
           endpoint: spec,
           series: spec.series,
@@ -322,8 +364,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
                 cause: caught,
               },
             );
-        if (error.kind === "rate_limited") limiter.onRateLimited(spec.name, error.retryAfterSec);
-        else if (httpStatus !== null) limiter.onAnswer(spec.name);
+        if (error.kind === "rate_limited") lane.limiter.onRateLimited(spec.name, error.retryAfterSec);
+        else if (httpStatus !== null) lane.limiter.onAnswer(spec.name);
         finish(error.kind, error.message);
       } finally {
         release();
@@ -333,6 +375,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
       // Decide whether to try this series again.
       if (error.kind === "aborted" || signal?.aborted)
         throw error.kind === "aborted" ? error : abortedError(spec, signal);
+      if (takesKeyOut(error) && httpStatus !== null && pool.size > 1) {
+        // The same attempt again at once with another key: it is this key that failed, not the call.
+        pool.takeOut(lane, error);
+        if (pool.active.length === 0) throw pool.allOutError({ endpoint: spec.name, series: spec.series });
+        lastReason = `key ${lane.fingerprint} out after ${error.kind}`;
+        retry--;
+        continue;
+      }
       if (retry >= retryLimitFor(error, maxRetries) || !retryable(error)) throw error;
       let delayMs = backoffDelay(retry + 1, random, options.backoff);
       if (error.kind === "rate_limited" && error.retryAfterSec !== undefined) {
@@ -363,5 +413,21 @@ export function createTransport(options: TransportOptions = {}): Transport {
     recordDrift: (endpoint, path) => ledger.recordDrift(endpoint, path),
     setBreakerReport: (report) => ledger.setBreakerReport(report),
     redact: (value) => redactValue(value, hideSecrets),
+    keyStatus: () => pool.lanes.map((lane) => ({ fingerprint: lane.fingerprint, out: lane.out })),
+    close: async () => {
+      await shared?.close?.();
+    },
   };
+}
+
+/** What makes one of the keys unusable in a header (by its place in the pool, never by any character), or null. */
+function badKeyProblem(keys: readonly string[]): string | null {
+  for (const [index, key] of keys.entries()) {
+    const problem = apiKeyProblem(key);
+    if (problem !== null)
+      return keys.length === 1
+        ? `the TikHub API key ${problem}`
+        : `TikHub API key #${index + 1} of the pool ${problem}`;
+  }
+  return null;
 }
