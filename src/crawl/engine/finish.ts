@@ -22,7 +22,10 @@ export async function finishSession(session: CrawlSession, resumed: boolean): Pr
   const stoppedNothing = session.stopReason === "budget" && counts.pending + counts.leased === 0;
   const stopReason = stoppedNothing ? null : session.stopReason;
   const stopMessage = stoppedNothing ? null : session.stopMessage;
-  const status = runStatusAfter(stopReason, counts.pending + counts.leased);
+  const unfinished = counts.pending + counts.leased;
+  // On a run that workers share, one worker stopping (Ctrl-C, SIGTERM) leaves the run to the others.
+  const leftToOthers = session.request.shared === true && stopReason === "aborted" && unfinished > 0;
+  const status = leftToOthers ? "running" : runStatusAfter(stopReason, unfinished);
   const finishedAt = new Date((clock ?? systemClock).now()).toISOString();
   await store.transaction(async () => {
     const stats = loadStats((await store.getRun(runId))?.stats ?? null);

@@ -63,6 +63,11 @@ export interface CrawlRequest {
    * third of it, so another process on the same run takes them only once this one has stopped.
    */
   leaseTtlMs?: number;
+  /**
+   * Other processes (`xhs worker`) work on this run too: a stop of this session by an interruption leaves
+   * the run running for them, and only the session that finds no job left marks it completed.
+   */
+  shared?: boolean;
   /** How often an idle session looks again while another process holds the run's last jobs (ms, default 1000). */
   pollMs?: number;
 }
