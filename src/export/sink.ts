@@ -1,0 +1,46 @@
+/** Writing bytes to a Node stream with its backpressure honoured, and the shared record loop of the exports. */
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import { AbortedError } from "../core/errors.js";
+import type { RecordFilter, RecordKind, RecordOf, Store } from "../store/port.js";
+
+/** Where a binary export goes and what it keeps out. */
+export interface BinaryExportOptions extends RecordFilter {
+  /** The file's bytes go here; the export ends the stream when the file is complete. */
+  out: Writable;
+  /** Applied to every text cell (JSON text included): the CLI passes its data redactor. */
+  redact?: (text: string) => string;
+  signal?: AbortSignal;
+}
+
+/** Resolves once `out` can take more (at once when its buffer is below the high-water mark). */
+export async function drained(out: Writable): Promise<void> {
+  if (out.writableNeedDrain) await once(out, "drain");
+}
+
+/** Writes `chunk` and waits for the stream's buffer to drain when it is full (rejects on a stream error). */
+export async function writeChunk(out: Writable, chunk: Uint8Array): Promise<void> {
+  if (!out.write(chunk)) await once(out, "drain");
+}
+
+/** Ends `out` and waits until every byte is handed over (rejects on a stream error). */
+export async function endStream(out: Writable): Promise<void> {
+  const finished = once(out, "finish");
+  out.end();
+  await finished;
+}
+
+/** The store's records of `kind` matching the filter, stopping with `AbortedError` when the signal fires. */
+export async function* recordsOf<K extends RecordKind>(
+  store: Store,
+  kind: K,
+  options: Pick<BinaryExportOptions, "runId" | "since" | "signal">,
+): AsyncGenerator<RecordOf[K]> {
+  const filter: RecordFilter = {};
+  if (options.runId !== undefined) filter.runId = options.runId;
+  if (options.since !== undefined) filter.since = options.since;
+  for await (const record of store.iterateRecords(kind, filter)) {
+    if (options.signal?.aborted) throw new AbortedError("export interrupted");
+    yield record;
+  }
+}
