@@ -1,0 +1,329 @@
+/**
+ * `downloadMedia(notes, options)`: every chosen file of every note into a folder, verified, resumable and
+ * deduplicated (the library call behind `xhs media` and the crawl's `expand.media`).
+ *
+ * Per item: the candidates of choose.ts in order; per candidate a few resumed attempts on cuts and 5xx;
+ * a watermarked answer is kept only as a last resort, after every clean candidate failed. When an item's
+ * candidates failed and one of them answered 403 (a signed URL expired), the note's detail is fetched again
+ * through `refetch` (a paid call) at most once per note, and the item is tried with the fresh URLs.
+ * Media come from the CDN, never through TikHub: no key is sent; the CDN has its own limits here
+ * (`concurrency` in all, `perHost` per host, `requestsPerSecond` overall).
+ */
+import { rm } from "node:fs/promises";
+import { systemClock, systemSleep } from "../core/clock.js";
+import { TokenBucket } from "../core/token-bucket.js";
+import type { Clock, Sleep } from "../core/types.js";
+import type { Note } from "../model/types.js";
+import { type Candidate, DEFAULT_SELECTION, type MediaItem, type MediaSelection, planNoteMedia } from "./choose.js";
+import { fetchIntoPartial, MediaFetchError, MediaWriteError, partialKey } from "./fetch-file.js";
+import { type FileOps, MediaFolder, nodeFileOps, sizeOf } from "./files.js";
+import { JsonlMediaIndex, type MediaIndex, type MediaRow } from "./media-index.js";
+import { EXTENSIONS } from "./verify.js";
+import { ensureWritableFolder } from "./writable.js";
+
+export interface DownloadOptions {
+  /** The folder (default ./media). */
+  dir?: string;
+  fetch?: typeof globalThis.fetch;
+  selection?: Partial<MediaSelection>;
+  /** Files in flight at once (default 4). */
+  concurrency?: number;
+  /** Requests in flight per CDN host (default 2). */
+  perHost?: number;
+  /** CDN requests per second, all hosts (default 10; 0 = no pacing). */
+  requestsPerSecond?: number;
+  /** Resumed attempts per candidate after a cut or a 5xx (default 3). */
+  retries?: number;
+  clock?: Clock;
+  sleep?: Sleep;
+  /** Where rows go (default: `<dir>/index.jsonl`). Items it already lists, with their file present, are skipped. */
+  index?: MediaIndex;
+  /** Fresh URLs for a note after a 403: its detail again (a paid call). Absent: no refetch. */
+  refetch?: (noteId: string) => Promise<Note | null>;
+  /** Maps a media URL to the URL actually asked (e.g. the simulator's CDN server). */
+  rewriteUrl?: (url: string) => string;
+  files?: FileOps;
+  signal?: AbortSignal;
+  onItem?: (event: ItemEvent) => void;
+}
+
+export type ItemEvent =
+  | { type: "done"; row: MediaRow; deduped: boolean }
+  | { type: "skipped"; row: MediaRow }
+  | { type: "failed"; failure: ItemFailure };
+
+export interface ItemFailure {
+  noteId: string;
+  kind: MediaItem["kind"];
+  index: number;
+  reason: string;
+  /** Statuses the candidates answered, in order (0: no answer). */
+  statuses: number[];
+}
+
+export interface MediaReport {
+  notes: number;
+  items: number;
+  downloaded: number;
+  /** Already in the index with their file present: not fetched again. */
+  skipped: number;
+  /** Downloaded, but the same bytes were already stored (another note, another run). */
+  deduped: number;
+  bytes: number;
+  /** Paid detail calls made after a 403. */
+  refetches: number;
+  /** Files kept with a watermark mark because no clean variant answered. */
+  watermarked: number;
+  /** Notes with nothing to download (no images, no video, or all of it deselected). */
+  emptyNotes: string[];
+  failed: ItemFailure[];
+  rows: MediaRow[];
+}
+
+/** The browsable name of an item, without its extension. */
+export function itemName(item: Pick<MediaItem, "kind" | "index">): string {
+  switch (item.kind) {
+    case "image":
+      return String(item.index + 1);
+    case "live":
+      return `${item.index + 1}-live`;
+    case "cover":
+      return `cover-${item.index + 1}`;
+    case "video":
+      return item.index === 0 ? "video" : `video-${item.index + 1}`;
+  }
+}
+
+/** At most `limit` requests in flight per host. */
+class HostGate {
+  readonly #limit: number;
+  readonly #active = new Map<string, number>();
+  readonly #waiting = new Map<string, Array<() => void>>();
+  constructor(limit: number) {
+    this.#limit = Math.max(1, limit);
+  }
+  async run<T>(url: string, task: () => Promise<T>): Promise<T> {
+    let host = url;
+    try {
+      host = new URL(url).host;
+    } catch {
+      // an unparsable URL fails in fetch; it still needs a slot
+    }
+    while ((this.#active.get(host) ?? 0) >= this.#limit) {
+      await new Promise<void>((resolve) => {
+        const queue = this.#waiting.get(host) ?? [];
+        queue.push(resolve);
+        this.#waiting.set(host, queue);
+      });
+    }
+    this.#active.set(host, (this.#active.get(host) ?? 0) + 1);
+    try {
+      return await task();
+    } finally {
+      this.#active.set(host, (this.#active.get(host) ?? 1) - 1);
+      this.#waiting.get(host)?.shift()?.();
+    }
+  }
+}
+
+interface Outcome {
+  row?: MediaRow;
+  deduped?: boolean;
+  failure?: ItemFailure;
+  sawForbidden: boolean;
+}
+
+export async function downloadMedia(notes: readonly Note[], options: DownloadOptions = {}): Promise<MediaReport> {
+  const dir = options.dir ?? "media";
+  await ensureWritableFolder(dir);
+  const folder = new MediaFolder(dir);
+  await folder.prepare();
+  const selection: MediaSelection = { ...DEFAULT_SELECTION, ...options.selection };
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const sleep = options.sleep ?? systemSleep;
+  const clock = options.clock ?? systemClock;
+  const files = options.files ?? nodeFileOps;
+  const index = options.index ?? new JsonlMediaIndex(`${dir}/index.jsonl`);
+  const retries = options.retries ?? 3;
+  const gate = new HostGate(options.perHost ?? 2);
+  const rate = options.requestsPerSecond ?? 10;
+  const bucket = rate > 0 ? new TokenBucket({ perSecond: rate, burst: Math.max(1, Math.ceil(rate)) }, clock) : null;
+  const rewrite = options.rewriteUrl ?? ((u: string) => u);
+  const signal = options.signal;
+
+  const report: MediaReport = {
+    notes: notes.length,
+    items: 0,
+    downloaded: 0,
+    skipped: 0,
+    deduped: 0,
+    bytes: 0,
+    refetches: 0,
+    watermarked: 0,
+    emptyNotes: [],
+    failed: [],
+    rows: [],
+  };
+  const refetched = new Map<string, Promise<Note | null>>();
+
+  const pace = async () => {
+    if (!bucket) return;
+    const wait = bucket.secondsUntil();
+    bucket.take();
+    if (wait > 0) await sleep(wait * 1000, signal);
+  };
+
+  /** One candidate, with resumed retries on cuts and 5xx. */
+  const tryCandidate = async (candidate: Candidate) => {
+    const url = rewrite(candidate.url);
+    const partial = folder.partialPath(partialKey(candidate.url));
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) await sleep(Math.min(4000, 250 * 2 ** (attempt - 1)), signal);
+      await pace();
+      try {
+        const file = await gate.run(url, () => fetchIntoPartial(fetchImpl, url, partial, files, signal));
+        return { file, partial };
+      } catch (error) {
+        lastError = error;
+        if (!(error instanceof MediaFetchError) || !error.retryable) throw error;
+      }
+    }
+    throw lastError;
+  };
+
+  const fetchItem = async (item: MediaItem): Promise<Outcome> => {
+    const statuses: number[] = [];
+    let sawForbidden = false;
+    type Got = { candidate: Candidate; file: Awaited<ReturnType<typeof tryCandidate>> };
+    let fallback: Got | null = null;
+    let chosen: Got | null = null;
+    let lastReason = "no candidate URL";
+    for (const candidate of item.candidates) {
+      try {
+        const got = await tryCandidate(candidate);
+        statuses.push(200);
+        if (got.file.watermarked) {
+          // Kept aside: a clean candidate further down wins over it.
+          if (!fallback) fallback = { candidate, file: got };
+          else await rm(got.partial, { force: true });
+          continue;
+        }
+        chosen = { candidate, file: got };
+        break;
+      } catch (error) {
+        if (error instanceof MediaWriteError) throw error;
+        if (!(error instanceof MediaFetchError)) throw error;
+        statuses.push(error.status ?? 0);
+        if (error.status === 403) sawForbidden = true;
+        lastReason = error.message;
+      }
+    }
+    if (chosen && fallback) await rm(fallback.file.partial, { force: true });
+    const winner = chosen ?? fallback;
+    if (!winner) {
+      return {
+        sawForbidden,
+        failure: { noteId: item.noteId, kind: item.kind, index: item.index, reason: lastReason, statuses },
+      };
+    }
+    const { file, partial } = winner.file;
+    const ext = EXTENSIONS[file.format];
+    const object = await folder.commitObject(partial, file.sha256, ext);
+    const relative = `${item.noteId}/${itemName(item)}.${ext}`;
+    await folder.place(object.path, relative);
+    const row: MediaRow = {
+      noteId: item.noteId,
+      kind: item.kind,
+      index: item.index,
+      sourceUrl: winner.candidate.url,
+      rule: winner.candidate.rule,
+      sha256: file.sha256,
+      bytes: file.bytes,
+      format: file.format,
+      path: relative,
+      width: winner.candidate.stream?.width ?? item.width,
+      height: winner.candidate.stream?.height ?? item.height,
+      durationSec: item.durationSec,
+      watermarked: file.watermarked,
+      fetchedAt: new Date(clock.now()).toISOString(),
+    };
+    await index.put(row);
+    return { row, deduped: object.deduped, sawForbidden };
+  };
+
+  const refreshed = async (item: MediaItem): Promise<MediaItem | null> => {
+    const refetch = options.refetch;
+    if (!refetch) return null;
+    let pending = refetched.get(item.noteId);
+    if (!pending) {
+      report.refetches++;
+      pending = refetch(item.noteId).catch(() => null);
+      refetched.set(item.noteId, pending);
+    }
+    const note = await pending;
+    if (!note) return null;
+    return planNoteMedia(note, selection).find((i) => i.kind === item.kind && i.index === item.index) ?? null;
+  };
+
+  const runItem = async (item: MediaItem) => {
+    const known = await index.get(item.noteId, item.kind, item.index);
+    if (known && (await sizeOf(folder.browsePath(known.path))) === known.bytes) {
+      report.skipped++;
+      report.rows.push(known);
+      options.onItem?.({ type: "skipped", row: known });
+      return;
+    }
+    let outcome: Outcome;
+    try {
+      outcome = await fetchItem(item);
+      if (outcome.failure && outcome.sawForbidden) {
+        const fresh = await refreshed(item);
+        if (fresh) outcome = await fetchItem(fresh);
+      }
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (error instanceof MediaWriteError) {
+        // A full disk or a folder gone read-only fails every item alike: stop taking new ones.
+        stopped ??= error;
+        return;
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      outcome = {
+        sawForbidden: false,
+        failure: { noteId: item.noteId, kind: item.kind, index: item.index, reason, statuses: [] },
+      };
+    }
+    if (outcome.row) {
+      report.downloaded++;
+      report.bytes += outcome.row.bytes;
+      if (outcome.deduped) report.deduped++;
+      if (outcome.row.watermarked) report.watermarked++;
+      report.rows.push(outcome.row);
+      options.onItem?.({ type: "done", row: outcome.row, deduped: outcome.deduped === true });
+    } else if (outcome.failure) {
+      report.failed.push(outcome.failure);
+      options.onItem?.({ type: "failed", failure: outcome.failure });
+    }
+  };
+
+  const queue: MediaItem[] = [];
+  for (const note of notes) {
+    const items = planNoteMedia(note, selection);
+    if (items.length === 0) report.emptyNotes.push(note.id);
+    queue.push(...items);
+  }
+  report.items = queue.length;
+  let next = 0;
+  let stopped: MediaWriteError | undefined;
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, queue.length)) }, async () => {
+    while (next < queue.length && !stopped) {
+      if (signal?.aborted) throw signal.reason;
+      const item = queue[next++];
+      if (item) await runItem(item);
+    }
+  });
+  await Promise.all(workers);
+  if (stopped) throw stopped;
+  return report;
+}

@@ -1,0 +1,97 @@
+/**
+ * Where downloaded media are recorded: one row per note item (note, kind, index, source URL used, sha256,
+ * bytes, width, height, duration, fetched at). A small port, so the store's media table can implement it
+ * later; `MemoryMediaIndex` for tests, `JsonlMediaIndex` (media/index.jsonl in the download folder) for the CLI.
+ */
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { MediaKind } from "./choose.js";
+
+export interface MediaRow {
+  noteId: string;
+  kind: MediaKind;
+  index: number;
+  sourceUrl: string;
+  /** The rule that built the URL (choose.ts `CandidateRule`). */
+  rule: string;
+  sha256: string;
+  bytes: number;
+  format: string;
+  /** The path a person browses, relative to the download folder (`<noteId>/<n>.<ext>`). */
+  path: string;
+  width: number | null;
+  height: number | null;
+  durationSec: number | null;
+  /** True only when no clean variant answered and the file carries a watermark mark. */
+  watermarked: boolean;
+  fetchedAt: string;
+}
+
+export interface MediaIndex {
+  get(noteId: string, kind: MediaKind, index: number): Promise<MediaRow | undefined>;
+  put(row: MediaRow): Promise<void>;
+  all(): Promise<MediaRow[]>;
+}
+
+export function rowKey(noteId: string, kind: MediaKind, index: number): string {
+  return `${noteId}/${kind}/${index}`;
+}
+
+export class MemoryMediaIndex implements MediaIndex {
+  readonly rows = new Map<string, MediaRow>();
+  async get(noteId: string, kind: MediaKind, index: number) {
+    return this.rows.get(rowKey(noteId, kind, index));
+  }
+  async put(row: MediaRow) {
+    this.rows.set(rowKey(row.noteId, row.kind, row.index), row);
+  }
+  async all() {
+    return [...this.rows.values()];
+  }
+}
+
+/** Append-only JSON lines; the last line for an item wins. Loaded once, on first use. */
+export class JsonlMediaIndex implements MediaIndex {
+  readonly #path: string;
+  #memory: MemoryMediaIndex | undefined;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  async #load(): Promise<MemoryMediaIndex> {
+    if (this.#memory) return this.#memory;
+    const memory = new MemoryMediaIndex();
+    let text = "";
+    try {
+      text = await readFile(this.#path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    for (const line of text.split("\n")) {
+      if (line.trim() === "") continue;
+      try {
+        await memory.put(JSON.parse(line) as MediaRow);
+      } catch {
+        // A line cut by a kill mid-write: the item is simply fetched again.
+      }
+    }
+    this.#memory = memory;
+    return memory;
+  }
+
+  async get(noteId: string, kind: MediaKind, index: number) {
+    return (await this.#load()).get(noteId, kind, index);
+  }
+
+  async put(row: MediaRow) {
+    const memory = await this.#load();
+    await mkdir(dirname(this.#path), { recursive: true });
+    await appendFile(this.#path, `${JSON.stringify(row)}\n`);
+    await memory.put(row);
+  }
+
+  async all() {
+    return (await this.#load()).all();
+  }
+}
