@@ -101,8 +101,10 @@ export class ListPageFetcher<T extends NormalizedItem> {
     const { capability } = this.def;
     // A latency sample counts from the send: waiting for our own rate-limit token is not the series being slow.
     let sentAt = latency.now();
+    const toldSent = mark.onSent;
     mark.onSent = () => {
       sentAt = latency.now();
+      toldSent?.();
     };
     const call = this.env.port.call(route.endpoint, params, interpret, {
       capability,
@@ -140,6 +142,8 @@ export class ListPageFetcher<T extends NormalizedItem> {
    * to its breaker and the latency board only) and SlowProbe sends the list to the next series, whose call is
    * marked as a hedge. A breaker's probe runs to its end; any other slow page is cancelled (a hedge loser) as
    * soon as another series answers a page. Only first pages: moving a list that is midway costs pages read again.
+   * A budgeted hedge's delay counts from the send, as a record's (run-failover.ts): while the page waits in our
+   * own queue (rate limit, concurrency) no timer runs, since the next series would wait for the same tokens.
    */
   async fetchFirst(
     route: ListRoute,
@@ -154,25 +158,35 @@ export class ListPageFetcher<T extends NormalizedItem> {
     const onAbort = () => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     const mark: HedgeMark = { started: false, lost: false };
+    const { latency } = this.env.health;
+    const sending = new SendState(() => latency.now(), mark);
     const call = this.fetch(route, params, controller.signal, mark);
     void call.then(
       () => signal?.removeEventListener("abort", onAbort),
       () => signal?.removeEventListener("abort", onAbort),
     );
-    const timer = new AbortController();
-    const slow = sleep(hedge.delayMs, timer.signal).then(
-      () => true,
-      () => false,
+    const answered = call.then(
+      () => "answered" as const,
+      () => "answered" as const,
     );
-    const first = await Promise.race([
-      call.then(
-        () => false,
-        () => false,
-      ),
-      slow,
-    ]);
-    timer.abort();
-    if (!first) return call;
+    const fromSend = hedge.budgeted === true;
+    for (;;) {
+      const changed = sending.changed.then(() => "changed" as const);
+      if (fromSend && sending.queued) {
+        if ((await Promise.race([answered, changed])) === "answered") return call;
+        continue;
+      }
+      const ran = latency.now() - (fromSend ? sending.sentAt : sending.startedAt);
+      const timer = new AbortController();
+      const slow = sleep(Math.max(0, hedge.delayMs - ran), timer.signal).then(
+        () => "slow" as const,
+        () => new Promise<never>(() => {}),
+      );
+      const first = await Promise.race(fromSend ? [answered, slow, changed] : [answered, slow]);
+      timer.abort();
+      if (first === "answered") return call;
+      if (first === "slow") break;
+    }
     if (hedge.budgeted) {
       if (!this.env.health.latency.canHedge()) return call;
       this.env.health.latency.takeHedge();
@@ -198,5 +212,44 @@ export class ListPageFetcher<T extends NormalizedItem> {
       () => this.outrun.delete(outrun),
     );
     throw new SlowProbe(route, hedge.delayMs, hedge.breakerProbe);
+  }
+}
+
+/**
+ * Where an attempt is between our own queue and the network, as its transport tells it through the HedgeMark
+ * (onQueued / onSent, on every try), for a hedge timer that counts from the send.
+ */
+class SendState {
+  readonly startedAt: number;
+  queued = false;
+  sentAt: number;
+  /** Settles at the next change of `queued`. */
+  changed: Promise<void>;
+  private wake: () => void = () => {};
+
+  constructor(
+    private readonly now: () => number,
+    mark: HedgeMark,
+  ) {
+    this.startedAt = now();
+    this.sentAt = this.startedAt;
+    this.changed = this.arm();
+    mark.onQueued = () => this.set(true);
+    mark.onSent = () => this.set(false);
+  }
+
+  private arm(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  private set(queued: boolean): void {
+    if (this.queued === queued) return;
+    this.queued = queued;
+    if (!queued) this.sentAt = this.now();
+    const wake = this.wake;
+    this.changed = this.arm();
+    wake();
   }
 }

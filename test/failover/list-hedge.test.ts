@@ -1,0 +1,64 @@
+/**
+ * A list's first-page hedge on the fake clock: the same rule as a record's (run-failover.ts), its timer counts
+ * from the send, not from the start of the call (waiting for our own rate-limit token is not the series being slow).
+ */
+import { describe, expect, it } from "vitest";
+import type { HedgeMark } from "../../src/core/types.js";
+import { COLD_HEDGE_MS } from "../../src/failover/latency.js";
+import type { Note } from "../../src/model/types.js";
+import { type FakeAnswer, fakeClient, hexId, note } from "./fakes.js";
+
+const USER = hexId(900);
+const v2Notes: Note[] = [note(hexId(1000), { source: "app_v2", author: USER })];
+const v1Notes: Note[] = [note(hexId(2000), { source: "app_v1", author: USER })];
+
+/** App V2's first page waits `queueMs` in our own queue (told through the hedge mark), then takes `answerMs` (or hangs). */
+function setup(queueMs: number, answerMs: number | "hang") {
+  const asked: { endpoint: string; at: number; mark: HedgeMark | undefined }[] = [];
+  const env = fakeClient({
+    "app_v2/get_user_posted_notes": async (_params, ctx) => {
+      asked.push({ endpoint: "app_v2", at: env.fake.now(), mark: ctx.hedge });
+      // As the transport does: told after the attempt started, then again when it leaves the queue.
+      await Promise.resolve();
+      ctx.hedge?.onQueued?.();
+      await env.fake.sleep(queueMs, ctx.signal);
+      ctx.hedge?.onSent?.();
+      if (answerMs === "hang") return new Promise<never>(() => {});
+      await env.fake.sleep(answerMs, ctx.signal);
+      return { items: v2Notes, hasMore: false } satisfies FakeAnswer;
+    },
+    "app/get_user_notes": (_params, ctx) => {
+      asked.push({ endpoint: "app_v1", at: env.fake.now(), mark: ctx.hedge });
+      return { items: v1Notes, hasMore: false };
+    },
+  });
+  return { ...env, asked };
+}
+
+describe("a list's first-page hedge", () => {
+  it("counts its delay from the send: a page queued 10 s in our own rate limiter is hedged 10 s + the delay after its start", async () => {
+    const { xhs, fake, asked } = setup(10_000, "hang");
+    const t0 = fake.now();
+    const pending = xhs.users.notes(USER).collect(10);
+    await fake.advance(10_000 + COLD_HEDGE_MS - 1);
+    // Timed from the start (the old rule), the hedge would have gone out at COLD_HEDGE_MS, in the queue.
+    expect(asked.map((a) => a.endpoint)).toEqual(["app_v2"]);
+    await fake.advance(1);
+    expect((await pending).map((n) => n.id)).toEqual(v1Notes.map((n) => n.id));
+    expect(asked.map((a) => [a.endpoint, a.at - t0])).toEqual([
+      ["app_v2", 0],
+      ["app_v1", 10_000 + COLD_HEDGE_MS],
+    ]);
+    expect(asked[0]!.mark).toMatchObject({ started: false, lost: true });
+    expect(asked[1]!.mark).toMatchObject({ started: true, lost: false });
+  });
+
+  it("is not fired for a page that waited long in our queue but answers soon after it is sent", async () => {
+    const { xhs, fake, asked } = setup(8_000, 500);
+    const pending = xhs.users.notes(USER).collect(10);
+    await fake.runAll();
+    expect((await pending).map((n) => n.id)).toEqual(v2Notes.map((n) => n.id));
+    expect(asked.map((a) => a.endpoint)).toEqual(["app_v2"]);
+    expect(asked[0]!.mark).toMatchObject({ started: false, lost: false });
+  });
+});
