@@ -107,8 +107,8 @@ export function xsecTokenProblem(value: string): string | null {
   if (value.length > MAX_XSEC_TOKEN_LENGTH) {
     return `it has ${value.length} characters, more than ${MAX_XSEC_TOKEN_LENGTH}`;
   }
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
+  for (const char of value) {
+    const c = char.charCodeAt(0); // a character beyond the BMP starts with a surrogate, above 0x7e
     if (c < 0x21 || c > 0x7e) return "it holds spaces, control or non-ASCII characters";
   }
   return null;

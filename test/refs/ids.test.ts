@@ -112,4 +112,12 @@ describe("xsecTokenProblem: only what no token can be", () => {
       expect(xsecTokenProblem(`AB${c}CD`), JSON.stringify(c)).toBe("it holds spaces, control or non-ASCII characters");
     }
   });
+
+  it("refuses characters beyond the BMP and lone surrogates, at the start, inside and at the end", () => {
+    for (const c of ["😀", "\ud83d", "\ude00"]) {
+      for (const token of [`${c}AB`, `AB${c}CD`, `AB${c}`, c]) {
+        expect(xsecTokenProblem(token), JSON.stringify(token)).toBe("it holds spaces, control or non-ASCII characters");
+      }
+    }
+  });
 });
