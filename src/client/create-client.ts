@@ -104,6 +104,9 @@ export function createClientWith(parts: ClientParts): XhsClient & { readonly con
         : noTransport(),
     stats: (): ClientStats => (transport ? transport.stats() : noTransport()),
     subscribe: (listener) => (transport ? transport.subscribe(listener) : noTransport()),
+    close: async () => {
+      await transport?.close();
+    },
   };
   if (transport) transports.set(client, transport);
   return client;
@@ -112,8 +115,12 @@ export function createClientWith(parts: ClientParts): XhsClient & { readonly con
 /**
  * Creates a client.
  *
- * The key comes from `options.apiKey`, else `TIKHUB_API_KEY`; without one every paid call fails with a
- * clear `AuthError` before anything is sent. Against the offline simulator, pass its `fetch`.
+ * The key comes from `options.apiKeys` or `options.apiKey`, else `TIKHUB_API_KEYS` (a comma-separated pool),
+ * else `TIKHUB_API_KEY`; without one every paid call fails with a clear `AuthError` before anything is
+ * sent. With several keys, calls spread over them and a key TikHub refuses (401) or that runs out of
+ * balance (402) is taken out while the others go on. `sharedLimits: { redisUrl } | { postgresUrl }` makes
+ * each key's rate limits hold across every process using it (call `close()` when done). Against the
+ * offline simulator, pass its `fetch`.
  *
  * @example
  * ```ts

@@ -97,4 +97,6 @@ export interface XhsClient {
   stats(): ClientStats;
   /** Listen to every attempt; returns the unsubscribe function. */
   subscribe(listener: (event: AttemptEvent) => void): () => void;
+  /** Releases what the client holds open (the shared rate limiter's connection); calls after it fail. */
+  close?(): Promise<void>;
 }

@@ -2,7 +2,9 @@
 
 export { createFakeClock, type FakeClock, systemClock, systemSleep } from "../core/clock.js";
 export * from "../core/errors.js";
+export { keyFingerprint } from "../core/key-fingerprint.js";
 export { REDACTED, redact, redactDeep } from "../core/redact.js";
+export { apiKeyProblem, apiKeysFrom, readKeysFile, splitKeyList } from "./api-keys.js";
 export { type BackoffOptions, backoffDelay, isRetryable } from "./backoff.js";
 export {
   type Classified,
@@ -25,6 +27,7 @@ export {
   resolveBaseUrl,
   sendHttp,
 } from "./http.js";
+export { type KeyLane, KeyPool, takesKeyOut } from "./key-pool.js";
 export {
   type BreakerReport,
   type BreakerState,
@@ -35,6 +38,15 @@ export {
 } from "./ledger.js";
 export { AdaptiveBucket, DEFAULT_ENDPOINT_QPS, RateLimiter, Semaphore } from "./rate-limiter.js";
 export { rawCall } from "./raw.js";
+export {
+  type BucketRule,
+  gcraBook,
+  MemorySharedLimiter,
+  SharedLimitError,
+  type SharedLimitsOption,
+  type SharedRateLimiter,
+  sharedLimiterFrom,
+} from "./shared-limit.js";
 export {
   type AttemptMeta,
   createTransport,
