@@ -45,10 +45,11 @@ const BALANCE = /余额|充值|balance|insufficient|top[\s-]?up|credit/i;
 const DEPRECATED = /deprecat|废弃|弃用|下线|no longer (?:supported|available)/i;
 /**
  * A 400 saying the share link or share text could not be parsed: the input is bad, and asking again (or
- * another series) gets the same answer. Matched on the message, which is clipped to MAX_MESSAGE first.
+ * another series) gets the same answer. Matched on the message, which is clipped to MAX_MESSAGE first and
+ * has every run of whitespace collapsed to one space (`clean` in classify): hence " ", not \s+.
  */
 const UNPARSABLE_LINK =
-  /(?:fail(?:ed)?|unable|cannot|can't|could ?not|couldn't)\s+(?:to\s+)?(?:parse|resolve|extract|recogni[sz]e)\b.{0,40}?\b(?:share|link|url)|(?:链接|分享).{0,8}?(?:解析失败|无法解析|无效)|(?:解析|识别).{0,4}?(?:链接|分享).{0,4}?失败/i;
+  /(?:fail(?:ed)?|unable|cannot|can't|could ?not|couldn't) (?:to )?(?:parse|resolve|extract|recogni[sz]e)\b.{0,40}?\b(?:share|link|url)|(?:链接|分享).{0,8}?(?:解析失败|无法解析|无效)|(?:解析|识别).{0,4}?(?:链接|分享).{0,4}?失败/i;
 /** Upstream messages are kept short in errors: an HTML error page is not a message. */
 const MAX_MESSAGE = 300;
 
