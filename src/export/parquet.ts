@@ -100,8 +100,10 @@ export async function exportParquet(
       const row: Record<string, unknown> = {};
       columns.forEach((column, i) => {
         const cell = cells[i] ?? null;
-        // JSON columns take the value itself (the writer serializes it), not its text.
-        row[column.name] = column.type === "json" && typeof cell === "string" ? JSON.parse(cell) : cell;
+        // JSON columns take the value itself (the writer serializes it), not its text; INT64 takes a bigint.
+        if (column.type === "json" && typeof cell === "string") row[column.name] = JSON.parse(cell);
+        else if (column.type === "count" && typeof cell === "number") row[column.name] = BigInt(cell);
+        else row[column.name] = cell;
       });
       result.records += 1;
       yield row;

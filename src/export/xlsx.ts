@@ -42,9 +42,17 @@ export interface XlsxExportResult {
   records: Partial<Record<RecordKind, number>>;
 }
 
-function fit(cell: TypedCell): TypedCell {
-  return typeof cell === "string" && cell.length > XLSX_MAX_CELL_CHARS ? cell.slice(0, XLSX_MAX_CELL_CHARS) : cell;
+/**
+ * A text as an xlsx cell keeps it: line ends become LF (XML readers turn a stored CR into LF anyway, so the
+ * file says what every reader will see), characters XML cannot hold (C0 controls but tab and LF) are dropped
+ * (exceljs drops them too), and a text longer than Excel's cell limit is cut there.
+ */
+export function xlsxText(text: string): string {
+  const clean = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+  return clean.length > XLSX_MAX_CELL_CHARS ? clean.slice(0, XLSX_MAX_CELL_CHARS) : clean;
 }
+
+const fit = (cell: TypedCell): TypedCell => (typeof cell === "string" ? xlsxText(cell) : cell);
 
 /** Checks the kinds before anything is written: known, at least one, none twice. */
 export function checkKinds(kinds: readonly string[]): asserts kinds is readonly RecordKind[] {
