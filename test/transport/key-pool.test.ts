@@ -11,7 +11,8 @@ import { createFakeClock } from "../../src/core/clock.js";
 import { isXhsError } from "../../src/core/errors.js";
 import { keyFingerprint } from "../../src/core/key-fingerprint.js";
 import type { AttemptEvent, Logger } from "../../src/core/types.js";
-import { type Budget, createSimulator, keyId } from "../../src/simulator/index.js";
+import type { Budget } from "../../src/simulator/fault-profile.js";
+import { createSimulator, keyId } from "../../src/simulator/index.js";
 import { runOn } from "../client/sim-helpers.js";
 
 const KEYS = ["tk_pool_ALPHA_0123456789", "tk_pool_BRAVO_0123456789", "tk_pool_CHARLIE_012345678"];
