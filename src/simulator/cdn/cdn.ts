@@ -150,7 +150,7 @@ export class SimulatedCdn {
   /** What a URL serves, without serving it (and without counting). */
   describe(url: string): CdnFileInfo | null {
     const resolved = this.#resolve(url);
-    return "spec" in resolved ? resolved.info : null;
+    return "spec" in resolved ? { ...resolved.info, size: this.#bytesOf(resolved.spec).length } : null;
   }
 
   /** Forgets counters and first-hit faults (files stay cached). */

@@ -23,6 +23,11 @@ function bodyStream(cdn: SimulatedCdn, url: string, answer: CdnAnswer, sleep: Sl
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (answer.chunkDelayMs > 0) await sleep(answer.chunkDelayMs, signal);
+      // As undici does: an aborted request errors its body.
+      if (signal?.aborted) {
+        controller.error(signal.reason);
+        return;
+      }
       if (offset >= limit) {
         if (answer.cutAfter !== undefined) controller.error(cutError());
         else controller.close();
