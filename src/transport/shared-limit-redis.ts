@@ -18,9 +18,9 @@ for i = 1, #KEYS do
 end
 for i = 1, #KEYS do
   local tat = math.max(tats[i], send) + tonumber(ARGV[2 * i])
-  redis.call('SET', KEYS[i], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 60000)
+  redis.call('SET', KEYS[i], string.format('%.17g', tat), 'PX', math.ceil(tat - now) + 60000)
 end
-return string.format('%.3f', send)
+return string.format('%.17g', send)
 `;
 
 export class RedisSharedLimiter implements SharedRateLimiter {
