@@ -12,6 +12,7 @@ import { register as registerDemo } from "./commands/demo.js";
 import { register as registerExport } from "./commands/export.js";
 import { register as registerFavorites } from "./commands/favorites.js";
 import { register as registerMcp } from "./commands/mcp.js";
+import { register as registerMedia } from "./commands/media.js";
 import { register as registerMock } from "./commands/mock.js";
 import { register as registerNote } from "./commands/note.js";
 import { register as registerParse } from "./commands/parse.js";
@@ -70,6 +71,7 @@ Environment:
   registerTopic(program);
   registerResolve(program);
   registerExport(program);
+  registerMedia(program);
   registerCrawl(program);
   registerRuns(program);
   registerDemo(program);

@@ -1,0 +1,152 @@
+// `xhs media NOTE… | --db PATH (--run ID | --since TIME)`: downloads notes' images, live clips and videos,
+// watermark-free and at the best quality, into ./media/<noteId>/<n>.<ext> (src/media/).
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { type Command, Option } from "@commander-js/extra-typings";
+import { isXhsError } from "../../core/errors.js";
+import { downloadMedia, type MediaReport, type VideoCodecPreference } from "../../media/index.js";
+import { ensureWritableFolder } from "../../media/writable.js";
+import type { Note } from "../../model/types.js";
+import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
+import { type CliContext, contextOf, writeText } from "../context.js";
+import { UsageError } from "../errors.js";
+import { EXIT } from "../exit-codes.js";
+import { addClientOptions, checkRef, clientFromOptions, parseDate, parsePositiveInt } from "../options.js";
+import { DEFAULT_DB } from "./export.js";
+
+/** `https://<host>/<path>` → `<base>/<host>/<path>` (the simulator's CDN server; testing only). */
+function rewriterFor(base: string | undefined): ((url: string) => string) | undefined {
+  if (!base) return undefined;
+  const root = base.replace(/\/+$/, "");
+  return (url) => {
+    const u = new URL(url);
+    return `${root}/${u.host}${u.pathname}${u.search}`;
+  };
+}
+
+function summary(report: MediaReport, dir: string): string {
+  const mb = (report.bytes / 1_048_576).toFixed(2);
+  const lines = [
+    `Downloaded ${report.downloaded} file${report.downloaded === 1 ? "" : "s"} (${mb} MB) to ${dir}` +
+      (report.skipped ? `; ${report.skipped} already there` : "") +
+      (report.deduped ? `; ${report.deduped} stored once for several notes` : ""),
+  ];
+  if (report.refetches) lines.push(`Fetched ${report.refetches} note detail(s) again after expired URLs (paid calls)`);
+  if (report.watermarked) lines.push(`${report.watermarked} file(s) only available with a watermark`);
+  for (const id of report.emptyNotes) lines.push(`note ${id} has no images or video to download`);
+  for (const f of report.failed) lines.push(`failed: ${f.noteId} ${f.kind} ${f.index + 1}: ${f.reason}`);
+  return `${lines.join("\n")}\n`;
+}
+
+async function notesFromDb(ctx: CliContext, db: string, run?: string, since?: string): Promise<Note[]> {
+  const dbPath = path.resolve(ctx.cwd, db);
+  if (!existsSync(dbPath) || statSync(dbPath).isDirectory()) {
+    throw new UsageError(`no database at ${db}: run \`xhs crawl\` first, or pass --db PATH.`);
+  }
+  const store = openSqliteStore(dbPath, { readOnly: true });
+  try {
+    if (run !== undefined && !(await store.getRun(run))) {
+      throw new UsageError(`no run "${run}" in ${db} (see \`xhs runs list\`)`);
+    }
+    const notes: Note[] = [];
+    const filter = { ...(run !== undefined ? { runId: run } : {}), ...(since !== undefined ? { since } : {}) };
+    for await (const note of store.iterateRecords("notes", filter)) notes.push(note);
+    return notes;
+  } finally {
+    await store.close();
+  }
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("media")
+    .description("Download notes' images, live photos and videos (watermark-free, best quality, resumable).")
+    .argument("[notes...]", "note ids or URLs (each costs one detail call); or use --db", (v, prev: string[] = []) => [
+      ...prev,
+      checkRef("note", v),
+    ])
+    .option("--dir <dir>", "download folder (default ./media)")
+    .option("--db <path>", `take the notes from a crawl database (default ./${DEFAULT_DB} with --run/--since)`)
+    .option("--run <id>", "with --db: the notes of this crawl run")
+    .addOption(new Option("--since <time>", "with --db: notes fetched at or after this time").argParser(parseDate))
+    .addOption(
+      new Option("--video-codec <codec>", "preferred video codec (default any: the best picture)").choices([
+        "any",
+        "h264",
+        "h265",
+      ] as const),
+    )
+    .addOption(new Option("--videos <which>", "videos to fetch (default best)").choices(["best", "none"] as const))
+    .option("--no-images", "skip the images of image notes")
+    .option("--covers", "also fetch video covers")
+    .addOption(
+      new Option("--downloads <n>", "files downloaded at once (default 4; at most 2 per CDN host)").argParser(
+        parsePositiveInt,
+      ),
+    )
+    .addOption(new Option("--cdn-base-url <url>", "ask media URLs of this server (the simulator's CDN)").hideHelp());
+  addClientOptions(cmd)
+    .addHelpText(
+      "after",
+      "\nFiles: <dir>/<noteId>/<n>.<ext> are hard links to <dir>/.objects/<sha256>.<ext> (one copy per content);\n" +
+        "<dir>/index.jsonl lists each file (source URL, sha256, bytes, size). A second run fetches nothing again.\n" +
+        "\nExamples:\n  xhs media 697c0eee000000000a03c308 --dir pics\n  xhs media --db crawl.db --run <id> --covers",
+    )
+    .action(async (refs, opts, command) => {
+      const ctx = contextOf(command);
+      if (refs.length === 0 && opts.db === undefined && opts.run === undefined && opts.since === undefined) {
+        throw new UsageError("name notes (ids or URLs) or a crawl database: xhs media NOTE… | --db PATH --run ID");
+      }
+      if (refs.length > 0 && (opts.db !== undefined || opts.run !== undefined || opts.since !== undefined)) {
+        throw new UsageError("give notes or --db/--run/--since, not both");
+      }
+      const dir = path.resolve(ctx.cwd, opts.dir ?? "media");
+      // A folder that cannot be written fails before anything is paid.
+      await ensureWritableFolder(dir);
+
+      let client: Awaited<ReturnType<typeof clientFromOptions>> | undefined;
+      const clientNow = async () => {
+        client ??= await clientFromOptions(opts, ctx);
+        return client;
+      };
+      const notes: Note[] = [];
+      let fetchFailures = 0;
+      let lastError: unknown;
+      if (refs.length > 0) {
+        const c = await clientNow();
+        for (const ref of refs) {
+          try {
+            notes.push(await c.notes.get(ref, { signal: ctx.signal }));
+          } catch (error) {
+            if (ctx.signal.aborted || (isXhsError(error) && error.fatal)) throw error;
+            fetchFailures++;
+            lastError = error;
+            await writeText(ctx.stderr, `note ${ref}: ${(error as Error).message}\n`);
+          }
+        }
+      } else {
+        notes.push(...(await notesFromDb(ctx, opts.db ?? DEFAULT_DB, opts.run, opts.since)));
+        if (notes.length === 0) await writeText(ctx.stderr, "No notes in that database for this filter.\n");
+      }
+      if (notes.length === 0 && lastError) throw lastError;
+
+      const rewriteUrl = rewriterFor(opts.cdnBaseUrl);
+      const report = await downloadMedia(notes, {
+        dir,
+        ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+        selection: {
+          images: opts.images,
+          videos: opts.videos ?? "best",
+          covers: opts.covers === true,
+          videoCodec: (opts.videoCodec ?? "any") as VideoCodecPreference,
+        },
+        ...(opts.downloads ? { concurrency: opts.downloads } : {}),
+        ...(rewriteUrl ? { rewriteUrl } : {}),
+        signal: ctx.signal,
+        // An expired URL (403): the note's detail once more, a paid call (needs the key then).
+        refetch: async (id) => (await clientNow()).notes.get(id, { signal: ctx.signal }),
+      });
+      await writeText(ctx.stderr, summary(report, opts.dir ?? "media"));
+      if (report.failed.length > 0 || fetchFailures > 0) ctx.exitCode = EXIT.partial;
+    });
+}
