@@ -139,6 +139,8 @@ export interface LedgerTotals {
   byEndpoint: Record<string, { calls: number; billableCalls: number; costUsd: number }>;
   bySeries: Record<string, { calls: number; billableCalls: number; costUsd: number }>;
   byOutcome: Record<string, number>;
+  /** Per key of the pool, by its fingerprint (calls that name no key are left out). */
+  byKey?: Record<string, { calls: number; billableCalls: number; costUsd: number }>;
 }
 
 /** One stored attempt: the event's own fields, hedging's marks (`hedge`, `hedgeLost`) included. */

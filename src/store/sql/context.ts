@@ -1,0 +1,111 @@
+/**
+ * What every part of the SQL store shares: the Kysely handle, the dialect, the clock, the scrubbers, and the
+ * transaction in progress.
+ *
+ * `transaction(fn)` opens one Kysely transaction and keeps it in an AsyncLocalStorage: every store and queue call
+ * made inside fn's async context runs in it (`db()`). Calls from outside wait until it ends (the `Store` contract:
+ * other callers' writes stay out of an open transaction), so a store instance has one transaction at a time;
+ * other instances (other processes, other workers) run theirs alongside, kept apart by the database.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { CompiledQuery } from "kysely";
+import { systemClock } from "../../core/clock.js";
+import type { Clock } from "../../core/types.js";
+import { makeDataScrubber, makeScrubber, type Scrubber } from "../redact.js";
+import type { Db, SqlDialect } from "./dialect.js";
+
+interface OpenTransaction {
+  db: Db;
+  token: symbol;
+}
+
+export class SqlContext {
+  readonly root: Db;
+  readonly dialect: SqlDialect;
+  /** Scrubs secrets and credential-shaped text from diagnostics before they are written (ledger reasons, job errors, run stats). */
+  readonly scrub: Scrubber;
+  /** Scrubs the known secrets from fetched data (raw answers, the plan), leaving the data's own words alone. */
+  readonly scrubData: Scrubber;
+  private readonly clock: Clock;
+  private readonly scope = new AsyncLocalStorage<OpenTransaction>();
+  private open: { token: symbol; done: Promise<void> } | null = null;
+  private closed = false;
+
+  constructor(root: Db, dialect: SqlDialect, options: { clock?: Clock; secrets?: readonly string[] } = {}) {
+    this.root = root;
+    this.dialect = dialect;
+    this.clock = options.clock ?? systemClock;
+    this.scrub = makeScrubber(options.secrets);
+    this.scrubData = makeDataScrubber(options.secrets);
+  }
+
+  nowMs(): number {
+    return this.clock.now();
+  }
+
+  nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  /** The handle to query with: the open transaction's inside `transaction(fn)`, else the root. */
+  db(): Db {
+    return this.scope.getStore()?.db ?? this.root;
+  }
+
+  /** Waits until no other caller's transaction is open, then runs `work` on the current handle. */
+  async run<T>(work: (db: Db) => Promise<T>): Promise<T> {
+    await this.gate();
+    return work(this.db());
+  }
+
+  /** Like `run`, but `work`'s queries commit together: inside the open transaction, or in one of their own. */
+  async atomic<T>(work: (db: Db) => Promise<T>): Promise<T> {
+    await this.gate();
+    const current = this.scope.getStore();
+    if (current !== undefined) return work(current.db);
+    return this.root.transaction().execute((trx) => work(trx));
+  }
+
+  /** Runs SQL text with positional parameters ($1… on Postgres, ? on SQLite) on the current handle. */
+  async executeSql(text: string, values: readonly unknown[] = []): Promise<{ rows: Record<string, unknown>[] }> {
+    await this.gate();
+    const result = await this.db().executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...values]));
+    return { rows: [...result.rows] };
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.scope.getStore() !== undefined) {
+      throw new Error("Store transactions do not nest: call the store directly inside transaction()");
+    }
+    while (this.open !== null) await this.open.done;
+    this.assertOpen();
+    const token = Symbol("transaction");
+    let release = () => {};
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.open = { token, done };
+    try {
+      return await this.root.transaction().execute((trx) => this.scope.run({ db: trx, token }, fn));
+    } finally {
+      this.open = null;
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    while (this.open !== null) await this.open.done;
+    if (this.closed) return;
+    this.closed = true;
+    await this.root.destroy();
+  }
+
+  private async gate(): Promise<void> {
+    while (this.open !== null && this.scope.getStore()?.token !== this.open.token) await this.open.done;
+    this.assertOpen();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("The store is closed");
+  }
+}
