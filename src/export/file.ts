@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { realpath, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, realpath, rename, rmdir, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { InvalidInputError } from "../core/errors.js";
 
@@ -68,5 +68,49 @@ export async function openAtomicFile(target: string): Promise<AtomicFile> {
       await closed;
       await unlink(temp).catch(() => {});
     },
+  };
+}
+
+/** Files written together into one folder: all or none of them get their final names. */
+export interface AtomicFolder {
+  /** One file per name, in the order given. */
+  files: AtomicFile[];
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/**
+ * Opens `names` inside `dir` (created when missing, its parent must exist): every temp file is opened
+ * before any is written, so an unwritable place fails first; `discard` removes them and a folder it made.
+ */
+export async function openAtomicFolder(dir: string, names: readonly string[]): Promise<AtomicFolder> {
+  const info = await stat(dir).catch(() => null);
+  if (info && !info.isDirectory()) throw new InvalidInputError(`cannot write into ${dir}: it is not a folder.`);
+  let created = false;
+  if (!info) {
+    try {
+      await mkdir(dir);
+      created = true;
+    } catch (error) {
+      throw new InvalidInputError(`cannot create the folder ${dir}: ${fsMeaning(error)}.`);
+    }
+  }
+  const files: AtomicFile[] = [];
+  const discard = async () => {
+    for (const file of files) await file.discard();
+    if (created) await rmdir(dir).catch(() => {});
+  };
+  try {
+    for (const name of names) files.push(await openAtomicFile(path.join(dir, name)));
+  } catch (error) {
+    await discard();
+    throw error;
+  }
+  return {
+    files,
+    commit: async () => {
+      for (const file of files) await file.commit();
+    },
+    discard,
   };
 }

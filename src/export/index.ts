@@ -3,7 +3,7 @@
  * `Store` with bounded memory. CSV, JSON lines and JSON stay in `store/export.ts` (`exportRecords`).
  */
 export { type ColumnType, EXPORT_COLUMNS, type ExportColumn, type TypedCell, typedRow } from "./columns.js";
-export { type AtomicFile, openAtomicFile } from "./file.js";
+export { type AtomicFile, type AtomicFolder, openAtomicFile, openAtomicFolder } from "./file.js";
 export {
   exportParquet,
   PARQUET_ROW_GROUP,
