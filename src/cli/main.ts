@@ -23,6 +23,7 @@ import { register as registerRuns } from "./commands/runs.js";
 import { register as registerSearch } from "./commands/search.js";
 import { register as registerServe } from "./commands/serve.js";
 import { register as registerTopic } from "./commands/topic.js";
+import { register as registerTrend } from "./commands/trend.js";
 import { register as registerUser } from "./commands/user.js";
 import { register as registerUserNotes } from "./commands/user-notes.js";
 import { attachContext, type CliContext, type CliIo, createContext, isClosedPipeError } from "./context.js";
@@ -71,6 +72,7 @@ Environment:
   registerTopic(program);
   registerResolve(program);
   registerExport(program);
+  registerTrend(program);
   registerMedia(program);
   registerCrawl(program);
   registerRuns(program);
