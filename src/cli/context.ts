@@ -4,6 +4,7 @@
  */
 import type { ClientOptions, XhsClient } from "../client/types.js";
 import { createRedactor } from "../core/redact.js";
+import { splitKeyList } from "../transport/api-keys.js";
 
 /** A stream the CLI writes text to (process.stdout, a file, or a test buffer). */
 export interface TextSink {
@@ -40,8 +41,15 @@ export interface CliContext {
   readonly signal: AbortSignal;
   readonly createClient: ((options: ClientOptions) => XhsClient | Promise<XhsClient>) | undefined;
   readonly cwd: string;
-  /** Replaces every secret (the API key) in a string. Apply it to anything written outside stdout/stderr. */
+  /** Replaces every secret (the API keys) in a string. Apply it to anything written outside stdout/stderr. */
   redact(text: string): string;
+  /**
+   * Every TikHub key this run may send (TIKHUB_API_KEY, TIKHUB_API_KEYS, a `--keys-file`'s once read): give
+   * them to whatever stores or prints text (a store's `secrets`).
+   */
+  readonly secrets: readonly string[];
+  /** Adds keys to hide from every stream and redaction from now on (a keys file's, once read). */
+  addSecrets(keys: readonly string[]): void;
   /** The redactor for fetched data (stdout, -o files): the known secrets only. */
   redactData(text: string): string;
   /** Set by a command that ends without throwing but not cleanly (e.g. EXIT.partial). */
@@ -121,13 +129,28 @@ function redactingSink(sink: TextSink, redact: (text: string) => string, onFailu
   return wrapped;
 }
 
+/** The keys the environment names (TIKHUB_API_KEY and the TIKHUB_API_KEYS pool), each once. */
+export function envApiKeys(env: Record<string, string | undefined>): string[] {
+  const one = env["TIKHUB_API_KEY"]?.trim();
+  return [...new Set([...(one ? [one] : []), ...splitKeyList(env["TIKHUB_API_KEYS"] ?? "")])];
+}
+
 export function createContext(io: CliIo, signal: AbortSignal, abort: (reason: unknown) => void = () => {}): CliContext {
-  const secrets = [io.env["TIKHUB_API_KEY"]];
-  // stderr carries diagnostics: the key and anything shaped like a credential are hidden.
-  const redact = createRedactor(secrets);
-  // stdout and -o files carry fetched records: the key is hidden, never the user's own words that look
+  const secrets = envApiKeys(io.env);
+  // stderr carries diagnostics: the keys and anything shaped like a credential are hidden.
+  let hideDiagnostics = createRedactor(secrets);
+  // stdout and -o files carry fetched records: the keys are hidden, never the user's own words that look
   // like credentials ("token: abc123" in a note is data, shown as fetched).
-  const redactData = createRedactor(secrets, { credentialPatterns: false });
+  let hideInData = createRedactor(secrets, { credentialPatterns: false });
+  const redact = (text: string) => hideDiagnostics(text);
+  const redactData = (text: string) => hideInData(text);
+  const addSecrets = (keys: readonly string[]) => {
+    const fresh = keys.filter((key) => !secrets.includes(key));
+    if (fresh.length === 0) return;
+    secrets.push(...fresh);
+    hideDiagnostics = createRedactor(secrets);
+    hideInData = createRedactor(secrets, { credentialPatterns: false });
+  };
   let outputFailure: CliContext["outputFailure"];
   const outputFailed = (error: unknown) => {
     if (outputFailure !== undefined) return;
@@ -146,6 +169,8 @@ export function createContext(io: CliIo, signal: AbortSignal, abort: (reason: un
     cwd: io.cwd ?? process.cwd(),
     redact,
     redactData,
+    secrets,
+    addSecrets,
     exitCode: undefined,
     verbose: false,
     get outputFailure() {

@@ -1,16 +1,18 @@
 /**
  * The shared option groups (client, output, list) and `clientFromOptions`, which builds the client
- * from them. The API key only ever comes from TIKHUB_API_KEY, never from a flag, so it never lands in
- * shell history or `ps` output.
+ * from them. API keys only ever come from TIKHUB_API_KEY, TIKHUB_API_KEYS or a keys file (`--keys-file`,
+ * mode 600), never from a flag's value, so they never land in shell history or `ps` output.
  */
+import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option, type OptionValues } from "@commander-js/extra-typings";
 import { createClient } from "../client/create-client.js";
 import type { ClientOptions, XhsClient } from "../client/types.js";
 import { SERIES, type Series } from "../core/vocabulary.js";
 import { checkId as checkIdOfKind } from "../refs/ids.js";
 import { parseNoteRef, parseTopicRef, parseUserRef, type RefKind } from "../refs/parse-ref.js";
+import { apiKeyProblem, readKeysFile, splitKeyList } from "../transport/api-keys.js";
 import { chooseBaseUrl, parseRegion, REGION_BASE_URLS, type Region } from "../transport/http.js";
-import { apiKeyProblem } from "../transport/transport.js";
+import { type SharedRateLimiter, safeUrl, sharedLimiterFrom } from "../transport/shared-limit.js";
 import type { CliContext } from "./context.js";
 import { InvalidApiKeyError, MissingApiKeyError, UsageError } from "./errors.js";
 import { createCliLogger } from "./logger.js";
@@ -128,6 +130,8 @@ export type ClientOptionValues = {
   verbose?: true | undefined;
   baseUrl?: string | undefined;
   region?: Region | undefined;
+  keysFile?: string | undefined;
+  redis?: string | undefined;
 };
 /** What `addOutputOptions` adds to `cmd.opts()`. */
 export type OutputOptionValues = {
@@ -186,6 +190,19 @@ export function addClientOptions<A extends any[], O extends OptionValues, G exte
       )
         .argParser(parseRegionFlag)
         .conflicts("baseUrl"),
+    )
+    .addOption(
+      new Option(
+        "--keys-file <path>",
+        "TikHub keys, one a line, for a pool (mode 600: refused when others may read it; over TIKHUB_API_KEYS and TIKHUB_API_KEY)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--redis <url>",
+        "share each key's rate limits with every process using it through this Redis (env XHS_REDIS_URL; " +
+          "with --db postgres://… they are shared through that database unless this is given)",
+      ).argParser(parseRedisUrl),
     );
   return out as unknown as Command<A, O & ClientOptionValues, G>;
 }
@@ -225,6 +242,89 @@ export interface ClientFlags {
   verbose?: boolean | undefined;
   baseUrl?: string | undefined;
   region?: Region | undefined;
+  /** A keys file (one key a line, mode 600) for a pool of keys. */
+  keysFile?: string | undefined;
+  /** Redis URL for rate limits shared across processes (else XHS_REDIS_URL). */
+  redis?: string | undefined;
+  /** The command's store: when it is a postgres:// URL, the rate limits are shared through it (without --redis). */
+  db?: string | undefined;
+}
+
+/** `--redis redis://host:6379` (rediss:// for TLS). */
+export function parseRedisUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`expected a Redis URL such as redis://127.0.0.1:6379, got "${safeUrl(value)}".`);
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    throw new InvalidArgumentError(`expected a redis:// or rediss:// URL, got "${safeUrl(value)}".`);
+  }
+  return value;
+}
+
+const isPostgresUrl = (value: string | undefined): value is string =>
+  value !== undefined && /^postgres(ql)?:\/\//i.test(value.trim());
+
+/**
+ * Where each key's rate limits are shared, if anywhere: `--redis` (or XHS_REDIS_URL), else the command's
+ * Postgres store (`--db postgres://…`, or `postgresUrl` from a command that opened one).
+ */
+export function sharedLimitsFrom(
+  flags: ClientFlags,
+  ctx: CliContext,
+  postgresUrl?: string,
+): { redisUrl: string } | { postgresUrl: string } | undefined {
+  const redis = flags.redis ?? (ctx.env["XHS_REDIS_URL"]?.trim() || undefined);
+  if (redis !== undefined) {
+    try {
+      return { redisUrl: parseRedisUrl(redis) };
+    } catch (error) {
+      throw new UsageError(`XHS_REDIS_URL: ${(error as Error).message}`);
+    }
+  }
+  const store = postgresUrl ?? flags.db;
+  return isPostgresUrl(store) ? { postgresUrl: store.trim() } : undefined;
+}
+
+/**
+ * The run's TikHub keys: a `--keys-file`'s (refused with exit 2 unless mode 600 or stricter), else
+ * TIKHUB_API_KEYS, else TIKHUB_API_KEY. Each is checked for what would break the header (exit 3); every
+ * key becomes a secret of the context's redactors. Never quotes a key.
+ */
+export function apiKeysFromFlags(flags: ClientFlags, ctx: CliContext): string[] {
+  let keys: string[];
+  let where: string;
+  if (flags.keysFile !== undefined) {
+    try {
+      keys = readKeysFile(resolve(ctx.cwd, flags.keysFile));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    ctx.addSecrets(keys);
+    return keys;
+  }
+  const pool = ctx.env["TIKHUB_API_KEYS"];
+  if (pool !== undefined && pool.trim() !== "") {
+    keys = splitKeyList(pool);
+    where = "TIKHUB_API_KEYS";
+  } else {
+    const one = ctx.env["TIKHUB_API_KEY"]?.trim();
+    keys = one ? [one] : [];
+    where = "TIKHUB_API_KEY";
+  }
+  for (const [index, key] of keys.entries()) {
+    const keyProblem = apiKeyProblem(key);
+    if (keyProblem === null) continue;
+    const which = where === "TIKHUB_API_KEYS" ? `TIKHUB_API_KEYS: key #${index + 1}` : "TIKHUB_API_KEY";
+    throw new InvalidApiKeyError(
+      `${which} ${keyProblem}: copy the key again from https://user.tikhub.io and export it in quotes ` +
+        `(export ${where}='…').`,
+    );
+  }
+  ctx.addSecrets(keys);
+  return keys;
 }
 
 /** The key sent to a host that is not TikHub's when TIKHUB_API_KEY is not set (see clientOptionsFrom). */
@@ -243,14 +343,8 @@ export function isTikHubHost(baseUrl: string): boolean {
 /** The ClientOptions the flags and the environment describe (no client built, nothing called). */
 export function clientOptionsFrom(flags: ClientFlags, ctx: CliContext): ClientOptions {
   const baseUrl = baseUrlFrom(flags, ctx);
-  const apiKey = ctx.env["TIKHUB_API_KEY"]?.trim() || undefined;
-  const keyProblem = apiKey ? apiKeyProblem(apiKey) : null;
-  if (keyProblem !== null) {
-    throw new InvalidApiKeyError(
-      `TIKHUB_API_KEY ${keyProblem}: copy the key again from https://user.tikhub.io and export it in quotes ` +
-        `(export TIKHUB_API_KEY='…').`,
-    );
-  }
+  const apiKeys = apiKeysFromFlags(flags, ctx);
+  const apiKey = apiKeys[0];
   if (!apiKey && isTikHubHost(baseUrl)) {
     throw new MissingApiKeyError(
       `TIKHUB_API_KEY is not set: set TIKHUB_API_KEY to your TikHub API key (export TIKHUB_API_KEY=…; get one at https://user.tikhub.io). ` +
@@ -260,7 +354,8 @@ export function clientOptionsFrom(flags: ClientFlags, ctx: CliContext): ClientOp
   }
   // A local simulator (or any host that is not TikHub's) needs no key; the library wants one, so the
   // CLI sends a fixed placeholder there (`xhs mock` accepts any non-empty key unless --keys is given).
-  const options: ClientOptions = { baseUrl, apiKey: apiKey ?? NO_KEY_PLACEHOLDER };
+  const options: ClientOptions =
+    apiKeys.length > 1 ? { baseUrl, apiKeys } : { baseUrl, apiKey: apiKey ?? NO_KEY_PLACEHOLDER };
   if (ctx.fetch) options.fetch = ctx.fetch;
   if (flags.series) options.series = flags.series;
   if (flags.timeout !== undefined) options.timeoutMs = Math.round(flags.timeout * 1000);
@@ -303,11 +398,19 @@ function parseBaseUrlOrThrow(value: string): string {
 
 /**
  * Builds the client the flags describe. Throws MissingApiKeyError (exit 3) before any call when the
- * key is missing against TikHub itself. With --verbose, every attempt is logged to stderr.
+ * key is missing against TikHub itself, and a UsageError (exit 2) when the shared rate limiter's Redis or
+ * Postgres does not answer. With --verbose, every attempt is logged to stderr. `shared.postgresUrl`: the
+ * Postgres store a command opened, through which each key's rate limits are shared (unless --redis).
  */
-export async function clientFromOptions(flags: ClientFlags, ctx: CliContext): Promise<XhsClient> {
+export async function clientFromOptions(
+  flags: ClientFlags,
+  ctx: CliContext,
+  shared: { postgresUrl?: string | undefined } = {},
+): Promise<XhsClient> {
   if (flags.verbose) ctx.verbose = true;
   const options = clientOptionsFrom(flags, ctx);
+  const where = sharedLimitsFrom(flags, ctx, shared.postgresUrl);
+  if (where) options.sharedLimits = await checkedSharedLimiter(where);
   const client = await (ctx.createClient ?? createClient)(options);
   if (flags.verbose && options.logger) {
     const logger = options.logger;
@@ -323,10 +426,23 @@ export async function clientFromOptions(flags: ClientFlags, ctx: CliContext): Pr
         usd: event.costUsd,
         retry: event.retry,
         failover: event.failover,
+        ...(event.keyFingerprint ? { key: event.keyFingerprint } : {}),
         ...(event.reason ? { reason: event.reason } : {}),
         ...(event.requestId ? { requestId: event.requestId } : {}),
       });
     });
   }
   return client;
+}
+
+/** The shared limiter, once it has answered: nothing is paid when it cannot hold the limits. */
+async function checkedSharedLimiter(where: { redisUrl: string } | { postgresUrl: string }): Promise<SharedRateLimiter> {
+  const limiter = sharedLimiterFrom(where);
+  try {
+    await limiter.check?.();
+  } catch (error) {
+    await limiter.close?.().catch(() => {});
+    throw new UsageError(`${(error as Error).message}. Check --redis / XHS_REDIS_URL or --db.`);
+  }
+  return limiter;
 }
