@@ -2,8 +2,8 @@
  * The run report: what a run fetched (new and updated items by kind), what it paid (calls, billable
  * calls, cost, retries and failovers by series), what went wrong (errors by kind, failed jobs), how
  * complete the comments are per note (fetched versus the count the note reports, threads cut by the
- * cap) and where keyword search hit the upstream page cap. Built from the store, so `xhs runs show`
- * gives the same report later.
+ * cap) and where keyword search hit the upstream page cap, and what hedging did (from the ledger's hedge
+ * marks). Built from the store, so `xhs runs show` gives the same report later.
  */
 import type { CommentSort } from "../catalog/filters.js";
 import type { Job, JobQueue, JobState, RunStatus, Store } from "../store/port.js";
@@ -17,6 +17,25 @@ export interface SeriesLine {
   retries: number;
   failovers: number;
   errors: number;
+}
+
+/**
+ * Hedging, from the ledger's marks (AttemptEvent.hedge / hedgeLost): a hedge is a second series asked while
+ * the first had not answered; whichever answer is taken, the other attempt lost the race and was cancelled
+ * (or, a half-open breaker's probe, left to finish).
+ */
+export interface HedgeLine {
+  /** Hedges sent (first try of each). */
+  started: number;
+  /** Hedges whose answer was taken. */
+  won: number;
+  /** Attempts that lost a race, the first series' or the hedge's. */
+  lost: number;
+  /**
+   * Losers the client saw billed (an answer arrived before the cancel, or a probe left to finish). A loser
+   * cancelled while its answer was on the way has no status here, though TikHub may have billed it.
+   */
+  lostBilled: number;
 }
 
 export interface CommentCompleteness {
@@ -49,6 +68,7 @@ export interface RunReport {
   items: Record<string, ItemCounts>;
   calls: { calls: number; billableCalls: number; costUsd: number; retries: number; failovers: number };
   bySeries: Record<string, SeriesLine>;
+  hedges: HedgeLine;
   /** Attempts that did not end "ok", by error kind (retried or failed over, or not). */
   attemptErrors: Record<string, number>;
   jobs: Record<JobState, number>;
@@ -71,7 +91,14 @@ export async function buildReport(store: Store, queue: JobQueue, runId: string):
   const attemptErrors: Record<string, number> = {};
   let retries = 0;
   let failovers = 0;
+  const hedges: HedgeLine = { started: 0, won: 0, lost: 0, lostBilled: 0 };
   for (const entry of entries) {
+    if (entry.hedge && entry.retry === 0) hedges.started += 1;
+    if (entry.hedge && !entry.hedgeLost && entry.outcome === "ok") hedges.won += 1;
+    if (entry.hedgeLost) {
+      hedges.lost += 1;
+      if (entry.billable) hedges.lostBilled += 1;
+    }
     const line = bySeries[entry.series] ?? {
       calls: 0,
       billableCalls: 0,
@@ -144,6 +171,7 @@ export async function buildReport(store: Store, queue: JobQueue, runId: string):
       failovers,
     },
     bySeries,
+    hedges,
     attemptErrors,
     jobs: await queue.jobCounts(runId),
     failedJobs: failed.map((job: Job) => ({
@@ -234,6 +262,12 @@ export function renderReport(report: RunReport, options: { maxNotes?: number } =
           String(s.errors),
         ]),
       ]),
+    );
+  }
+  const h = report.hedges;
+  if (h.started > 0 || h.lost > 0) {
+    out.push(
+      `Hedges: ${h.started} started, ${h.won} won; ${h.lost} attempt(s) lost a race, ${h.lostBilled} of them billed anyway`,
     );
   }
   const errors = Object.entries(report.attemptErrors);
