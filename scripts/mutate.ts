@@ -2,16 +2,20 @@
  * `npm run mutate [-- <module>...] [-- <Stryker options>]`: mutation testing (Stryker, stryker.config.mjs),
  * one module at a time, each with its own incremental file and report under reports/mutation/, then
  * docs/mutation.md rewritten from every report there. `--table` only rewrites docs/mutation.md.
+ * `--changed` (`npm run mutate:changed`) runs only the modules whose source or test files differ from what
+ * their last run tested (reports/mutation/<name>.inputs.json, content hashes written after each run).
  *
  *   npm run mutate                                  every module in stryker.config.mjs, one after another
  *   npm run mutate -- src/store/merge.ts            one module
  *   npm run mutate -- src/store/merge.ts --concurrency 2 --force    (anything else goes to Stryker)
+ *   npm run mutate:changed                          the changed modules only (incremental, so fast)
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { GOAL, MODULES } from "../stryker.config.mjs";
+import { GOAL, MODULES, TESTS } from "../stryker.config.mjs";
 import { keepNotes, type ModuleScore, type MutationReport, moduleScore, renderTable } from "./mutation-table.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -23,6 +27,73 @@ export const reportName = (module: string): string =>
     .replace(/^src\//, "")
     .replace(/\.ts$/, "")
     .replace(/[/.]/g, "-");
+
+/** What one run of a module tested: each input file (the module, its test files) by content hash. */
+export interface RunInputs {
+  files: Record<string, string>;
+}
+
+/** A glob of stryker.config.mjs TESTS ("test/x/**\/*.test.ts", "test/x/a-*.test.ts") as a whole-path pattern. */
+export function globPattern(glob: string): RegExp {
+  const parts = glob.split(/(\*\*\/|\*)/).map((part) => {
+    if (part === "**/") return "(?:[^/]+/)*";
+    if (part === "*") return "[^/]*";
+    return part.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  });
+  return new RegExp(`^${parts.join("")}$`);
+}
+
+/**
+ * The inputs of a module's run: the module and the test files its globs match among `paths`, each hashed
+ * from `read`. Files a module imports are not inputs (nor are they for Stryker's incremental mode).
+ */
+export function runInputs(
+  module: string,
+  globs: readonly string[],
+  paths: readonly string[],
+  read: (path: string) => string,
+): RunInputs {
+  const patterns = globs.map(globPattern);
+  const tests = paths.filter((path) => patterns.some((pattern) => pattern.test(path))).sort();
+  const files: Record<string, string> = {};
+  for (const path of [module, ...tests]) files[path] = createHash("sha256").update(read(path)).digest("hex");
+  return { files };
+}
+
+/** Why the module must run again (a file changed, added or removed since `last`), or null when nothing did. */
+export function changeSince(last: RunInputs | undefined, now: RunInputs): string | null {
+  if (last === undefined) return "no earlier run";
+  for (const [path, hash] of Object.entries(now.files)) {
+    const before = last.files[path];
+    if (before === undefined) return `${path} is new`;
+    if (before !== hash) return `${path} changed`;
+  }
+  const removed = Object.keys(last.files).find((path) => !(path in now.files));
+  return removed === undefined ? null : `${removed} is gone`;
+}
+
+const reportPath = (module: string, suffix: string): string =>
+  join(ROOT, "reports/mutation", `${reportName(module)}${suffix}`);
+
+/** Every file under test/, as a path from the root with forward slashes. */
+function testPaths(): string[] {
+  return readdirSync(join(ROOT, "test"), { recursive: true, encoding: "utf8" }).map(
+    (path) => `test/${path.split("\\").join("/")}`,
+  );
+}
+
+function currentInputs(module: string): RunInputs {
+  return runInputs(module, TESTS[module as keyof typeof TESTS], testPaths(), (path) =>
+    readFileSync(join(ROOT, path), "utf8"),
+  );
+}
+
+/** The inputs the module's incremental file was made from, if both files are there. */
+function lastInputs(module: string): RunInputs | undefined {
+  const inputs = reportPath(module, ".inputs.json");
+  if (!existsSync(inputs) || !existsSync(reportPath(module, ".incremental.json"))) return undefined;
+  return JSON.parse(readFileSync(inputs, "utf8")) as RunInputs;
+}
 
 function writeTable(): void {
   const scores = new Map<string, ModuleScore>();
@@ -42,8 +113,9 @@ function main(argv: readonly string[]): number {
     writeTable();
     return 0;
   }
+  const changedOnly = argv.includes("--changed");
   const modules = argv.filter((arg) => arg.startsWith("src/"));
-  const strykerArgs = argv.filter((arg) => !arg.startsWith("src/"));
+  const strykerArgs = argv.filter((arg) => !arg.startsWith("src/") && arg !== "--changed");
   const unknown = modules.filter((m) => !MODULES.includes(m));
   if (unknown.length > 0) {
     console.error(
@@ -53,19 +125,36 @@ function main(argv: readonly string[]): number {
     return 2;
   }
   let status = 0;
+  let ran = 0;
   for (const module of modules.length > 0 ? modules : MODULES) {
-    console.log(`mutate: ${module}`);
+    // Hashed before the run: Stryker tests the files as they are when it copies them, at its start.
+    const inputs = currentInputs(module);
+    const change = changeSince(lastInputs(module), inputs);
+    if (changedOnly && change === null) {
+      console.log(`mutate: ${module}: unchanged since its last run`);
+      continue;
+    }
+    console.log(`mutate: ${module}${change === null ? "" : ` (${change})`}`);
+    const started = Date.now();
     const run = spawnSync(join(ROOT, "node_modules/.bin/stryker"), ["run", ...strykerArgs], {
       cwd: ROOT,
       stdio: "inherit",
       env: { ...process.env, XHS_MUTATE: module, XHS_MUTATE_REPORT: reportName(module) },
     });
+    ran++;
     if (run.status !== 0) {
-      console.error(`mutate: Stryker failed on ${module} (exit ${run.status ?? run.signal})`);
+      console.error(
+        `mutate: Stryker failed on ${module} (exit ${run.status ?? run.signal}; below ${GOAL} % or an error)`,
+      );
       status = 1;
     }
+    // Stryker writes the incremental file at the end of a run that tested (even one below the goal).
+    const incremental = reportPath(module, ".incremental.json");
+    if (existsSync(incremental) && statSync(incremental).mtimeMs >= started) {
+      writeFileSync(reportPath(module, ".inputs.json"), `${JSON.stringify(inputs, null, 2)}\n`);
+    }
   }
-  writeTable();
+  if (ran > 0) writeTable();
   return status;
 }
 
