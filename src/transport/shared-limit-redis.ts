@@ -26,6 +26,8 @@ return string.format('%.17g', send)
 export class RedisSharedLimiter implements SharedRateLimiter {
   readonly #redis: Redis;
   readonly #prefix: string;
+  /** Commands awaiting an answer: the socket keeps the process alive only while there are some. */
+  #inFlight = 0;
 
   constructor(url: string, prefix = "xhs:rate:") {
     this.#prefix = prefix;
@@ -33,7 +35,7 @@ export class RedisSharedLimiter implements SharedRateLimiter {
     this.#redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
     this.#redis.defineCommand("xhsBook", { lua: BOOK });
     // The connection alone does not keep a CLI process alive once its work is done.
-    this.#redis.on("connect", () => this.#redis.stream?.unref?.());
+    this.#redis.on("connect", () => this.#holdProcess());
     this.#redis.on("error", () => {
       // Reported through the failing command; without a listener ioredis prints every reconnect attempt.
     });
@@ -47,12 +49,30 @@ export class RedisSharedLimiter implements SharedRateLimiter {
     const book = (
       this.#redis as unknown as Record<string, (n: number, ...a: Array<string | number>) => Promise<string>>
     ).xhsBook as (n: number, ...a: Array<string | number>) => Promise<string>;
-    const sendAt = await book.call(this.#redis, rules.length, ...args);
+    const sendAt = await this.#answer(() => book.call(this.#redis, rules.length, ...args));
     return Number(sendAt);
   }
 
   async check(): Promise<void> {
-    await this.#redis.ping();
+    await this.#answer(() => this.#redis.ping());
+  }
+
+  async #answer<T>(command: () => Promise<T>): Promise<T> {
+    this.#inFlight++;
+    this.#holdProcess();
+    try {
+      return await command();
+    } finally {
+      this.#inFlight--;
+      this.#holdProcess();
+    }
+  }
+
+  /** Refs the socket while a command waits (else the process could end mid-booking), unrefs it when idle. */
+  #holdProcess(): void {
+    const stream = this.#redis.stream as { ref?: () => void; unref?: () => void } | undefined;
+    if (this.#inFlight > 0) stream?.ref?.();
+    else stream?.unref?.();
   }
 
   async close(): Promise<void> {
