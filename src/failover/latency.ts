@@ -13,7 +13,8 @@
  * - The hedge delay: HEDGE_FACTOR × the first series' own recent p95, within [hedgeFloorMs, hedgeCeilingMs];
  *   COLD_HEDGE_MS until it has enough samples for a p95.
  * - The hedge budget: a token bucket, HEDGE_BURST tokens, refilled by `hedgeShare` per call: hedges (each
- *   paid twice when both series answer) stay under that share of calls once the burst is spent.
+ *   paid twice when both series answer) stay under that share of calls once the burst is spent. A latency
+ *   probe's hedge is one of them: a probe is handed out only while a token is left, and its hedge spends it.
  */
 
 import { percentile } from "../core/stats.js";
@@ -166,7 +167,11 @@ export class LatencyBoard {
   hedgeDelay(series: Series, capability: Capability): number {
     const found = this.pick(series, capability);
     const p95 = found && found.samples >= MIN_QUANTILE_SAMPLES ? found.p95() : null;
-    const derived = p95 === null ? COLD_HEDGE_MS : HEDGE_FACTOR * p95;
+    // Never below the series' own tail: a capability's p95 from a few dozen samples is often low by chance
+    // (a hedge then fires on an answer that is ordinary for the series), and the series has more samples.
+    const whole = this.perSeries.get(series);
+    const seriesP95 = whole && whole !== found && whole.samples >= MIN_QUANTILE_SAMPLES ? whole.p95() : null;
+    const derived = p95 === null ? COLD_HEDGE_MS : HEDGE_FACTOR * Math.max(p95, seriesP95 ?? 0);
     return Math.min(this.hedgeCeilingMs, Math.max(this.hedgeFloorMs, derived));
   }
 
@@ -187,14 +192,17 @@ export class LatencyBoard {
 
   /**
    * The series with demoted ones moved behind the others (each group in its given order). A demoted series
-   * due for a probe keeps its place, once per `probeEveryMs`; `takeProbe` then tells its attempt so.
+   * due for a probe keeps its place, once per `probeEveryMs` and only while the hedge budget has a hedge left
+   * (a probe still due waits for one); `takeProbe` then tells its attempt so, and its hedge spends the token.
    */
   rank(capability: Capability, series: readonly Series[]): Series[] {
     const demoted = series.filter((s) => this.isDemoted(capability, s, series));
     if (demoted.length === 0) return [...series];
     const now = this.clock.now();
     const kept = series.filter((s) => !demoted.includes(s));
-    const probe = demoted.find((s) => now - (this.lastProbe.get(keyOf(s, capability)) ?? now) >= this.probeEveryMs);
+    // A probe is hedged after a short wait, so a slow one is paid twice: it needs a hedge token (see takeProbe).
+    const due = (s: Series) => now - (this.lastProbe.get(keyOf(s, capability)) ?? now) >= this.probeEveryMs;
+    const probe = this.canHedge() ? demoted.find(due) : undefined;
     for (const s of demoted)
       if (!this.lastProbe.has(keyOf(s, capability))) this.lastProbe.set(keyOf(s, capability), now);
     if (probe === undefined || kept.length === 0) return [...kept, ...demoted];

@@ -35,6 +35,8 @@ export interface FirstPageHedge {
   breakerProbe: boolean;
   /** Paid from the hedge budget (LatencyBoard): when it is spent by then, the page is awaited. */
   budgeted?: boolean;
+  /** A demoted series' latency probe: handed out with a hedge token (LatencyBoard.rank), which its hedge spends. */
+  latencyProbe?: boolean;
 }
 
 /**
@@ -53,7 +55,9 @@ export function firstPageHedge(
   if (!page.firstPage) return null;
   latency.countCall();
   if (!page.othersLeft) return null;
-  if (page.halfOpen || latencyProbe) return { delayMs: health.probeHedgeMs, breakerProbe: page.halfOpen };
+  if (page.halfOpen || latencyProbe) {
+    return { delayMs: health.probeHedgeMs, breakerProbe: page.halfOpen, latencyProbe: latencyProbe && !page.halfOpen };
+  }
   if (!latency.hedging || !latency.canHedge()) return null;
   return { delayMs: latency.hedgeDelay(series, capability), breakerProbe: false, budgeted: true };
 }
@@ -188,8 +192,10 @@ export class ListPageFetcher<T extends NormalizedItem> {
       if (first === "slow") break;
     }
     if (hedge.budgeted) {
-      if (!this.env.health.latency.canHedge()) return call;
-      this.env.health.latency.takeHedge();
+      if (!latency.canHedge()) return call;
+      latency.takeHedge();
+    } else if (hedge.latencyProbe) {
+      latency.takeHedge();
     }
     // The list takes its page from another series now, whatever this call answers: it lost.
     mark.lost = true;

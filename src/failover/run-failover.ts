@@ -10,7 +10,8 @@
  *   latency, the next series starts too, while the hedge budget lasts; the first correct answer wins and
  *   the others are aborted (marked as hedge losers for the ledger). An explicit `hedgeAfterMs` replaces the
  *   delay (and the budget) for every series; the health board's `latency.hedging` false turns it off.
- * - A demoted series' latency probe (LatencyBoard.rank) is hedged after `probeHedgeMs`, like a breaker's.
+ * - A demoted series' latency probe (LatencyBoard.rank) is hedged after `probeHedgeMs`, like a breaker's, and
+ *   that hedge spends a token of the hedge budget (a probe is handed out only while one is left).
  * - Always for a half-open breaker's probe: after the health board's `probeHedgeMs`, the next series
  *   starts too; when another series answers, the probe is left to finish and only tells the breaker.
  *
@@ -139,7 +140,7 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
    * When to start the next series alongside the running ones (undefined: wait for an answer), and whether
    * that hedge is adaptive (paid from the hedge budget).
    */
-  const hedgeDelay = (): { ms: number; adaptive: boolean } | "queued" | undefined => {
+  const hedgeDelay = (): { ms: number; adaptive: boolean; latencyProbe?: true } | "queued" | undefined => {
     if (hedge !== undefined) return { ms: hedge, adaptive: false };
     const [only, ...others] = running.values();
     if (!only || others.length > 0) return undefined;
@@ -148,7 +149,9 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
     // this one is not slow yet. The adaptive timer starts when it is sent.
     if (adaptive && !only.latencyProbe && only.queued) return "queued";
     const ran = latency.now() - only.sentAt;
-    if (probeHedge && only.latencyProbe) return { ms: Math.max(0, health.probeHedgeMs - ran), adaptive: false };
+    if (probeHedge && only.latencyProbe) {
+      return { ms: Math.max(0, health.probeHedgeMs - ran), adaptive: false, latencyProbe: true };
+    }
     if (!adaptive) return undefined;
     return { ms: Math.max(0, latency.hedgeDelay(only.attempt.series, capability) - ran), adaptive: true };
   };
@@ -284,7 +287,8 @@ export async function runFailover<T, R>(planner: AttemptPlanner<T, R>, options: 
         hedge = undefined;
         probeHedge = false;
         adaptive = false;
-      } else if (delay?.adaptive) {
+      } else if (delay?.adaptive || delay?.latencyProbe) {
+        // An adaptive hedge, or a latency probe's (handed out with a token of the same budget: LatencyBoard.rank).
         latency.takeHedge();
       }
       continue;

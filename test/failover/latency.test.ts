@@ -9,7 +9,12 @@ import { createFakeClock, type FakeClock } from "../../src/core/clock.js";
 import type { HedgeMark } from "../../src/core/types.js";
 import type { Series } from "../../src/core/vocabulary.js";
 import { HealthBoard } from "../../src/failover/health.js";
-import { COLD_HEDGE_MS, DEFAULT_HEDGE_FLOOR_MS, type LatencyOptions } from "../../src/failover/latency.js";
+import {
+  COLD_HEDGE_MS,
+  DEFAULT_HEDGE_FLOOR_MS,
+  LatencyBoard,
+  type LatencyOptions,
+} from "../../src/failover/latency.js";
 import { type Attempt, listPlanner, runFailover } from "../../src/failover/run-failover.js";
 import { simClient } from "../client/sim-helpers.js";
 
@@ -231,6 +236,44 @@ describe("adaptive hedging", () => {
     for (let i = 0; i < calls; i++) if ((await call()).startedHere.length > 1) hedges++;
     expect(hedges).toBeGreaterThan(0);
     expect(hedges).toBeLessThanOrEqual(5 + Math.ceil(0.02 * calls));
+  });
+});
+
+describe("the hedge budget and latency probes", () => {
+  it("a demoted series is probed only while the budget has a hedge left, and the probe's hedge spends it", async () => {
+    // Each call adds 0.25 of a hedge; the burst is drained first, so the budget is the only limit.
+    const { fake, speeds, call, health } = setup({ hedgeShare: 0.25 });
+    const { latency } = health;
+    for (let i = 0; i < 5; i++) {
+      latency.observe("app_v2", "user", 9_000);
+      latency.observe("app_v1", "user", 500);
+    }
+    while (latency.canHedge()) latency.takeHedge();
+    speeds.app_v2 = "hang";
+    expect((await call()).startedHere.map((s) => s.series)).toEqual(["app_v1"]);
+    await fake.advance(30_000);
+    // Due for a probe since this moment, but the budget is empty (0.5 then 0.75 of a hedge): App V1 only.
+    for (let i = 0; i < 2; i++) expect((await call()).startedHere.map((s) => s.series)).toEqual(["app_v1"]);
+    // A whole hedge again: the probe goes first, is hedged after probeHedgeMs, and that hedge spends the token.
+    const probed = await call();
+    expect(probed.startedHere.map((s) => s.series)).toEqual(["app_v2", "app_v1"]);
+    expect(probed.startedHere[1]!.at - probed.startedHere[0]!.at).toBe(health.probeHedgeMs);
+    expect(probed.answeredBy).toBe("app_v1");
+    expect(latency.canHedge()).toBe(false);
+  });
+});
+
+describe("the hedge delay's p95", () => {
+  it("is never below its series' p95: a capability's few fast samples do not bring the hedge forward", () => {
+    const fake = createFakeClock();
+    const board = new LatencyBoard(fake.clock);
+    for (let i = 0; i < 40; i++) board.observe("app_v2", "note", 1_000);
+    for (let i = 0; i < 20; i++) board.observe("app_v2", "user", 400);
+    // Its own p95 (400 ms) would give the floor; the series' (1 000 ms) gives 3 s.
+    expect(board.hedgeDelay("app_v2", "user")).toBe(3 * 1_000);
+    // A capability slower than its series keeps its own, larger p95.
+    for (let i = 0; i < 20; i++) board.observe("app_v2", "search", 1_800);
+    expect(board.hedgeDelay("app_v2", "search")).toBe(3 * 1_800);
   });
 });
 
