@@ -8,13 +8,14 @@
  */
 import { API_PREFIX, endpointByPath, findEndpoint } from "../catalog/endpoints.js";
 import type { EndpointSpec, ParamSpec } from "../catalog/types.js";
+import type { Clock } from "../core/types.js";
 import { type Quirks, resolveQuirks } from "./quirks.js";
 import { appV1 } from "./render/app_v1/handlers.js";
 import { appV2 } from "./render/app_v2/handlers.js";
 import { envelope, envelopeHead, serializeBody } from "./render/envelope.js";
 import { PayloadCache, type PayloadCacheLimits } from "./render/payload-cache.js";
 import { compileTemplate, fillTemplate } from "./render/per-request.js";
-import type { RenderContext, SeriesRenderer } from "./render/types.js";
+import { forgetMemos, type RenderContext, type SeriesRenderer } from "./render/types.js";
 import { webV3 } from "./render/web_v3/handlers.js";
 import { resolveSize } from "./world/generate.js";
 import type { WorldSize, WorldSizeName } from "./world/types.js";
@@ -34,6 +35,11 @@ export interface SimulatorCoreOptions {
    * Default 4,096 payloads / 96 MiB. Answers are the same bytes either way.
    */
   cache?: Partial<PayloadCacheLimits> | false;
+  /**
+   * The clock the world follows (new notes, growing counts, deletions: world/timeline.ts). Default none: the
+   * world stands still at WORLD_NOW, as it always did. Separate from `now`, which only stamps envelopes.
+   */
+  worldClock?: Clock;
 }
 
 export interface ResolvedCoreOptions {
@@ -192,13 +198,18 @@ export function createSimulatorCore(options: SimulatorCoreOptions = {}): Simulat
     now: options.now ?? Date.now,
     cache: cache.limits,
   };
-  const world = new World(resolved.seed, resolved.size);
+  const world = new World(resolved.seed, resolved.size, options.worldClock ? { clock: options.worldClock } : undefined);
 
   function handle(req: SimRequest): SimResult {
     const path = (req.path.split("?")[0] ?? "").replace(/\/+$/, "");
     const spec = endpointByPath(path);
     if (!spec) return { status: 404, body: { detail: "Not Found" }, endpoint: null };
     const query = req.query ?? {};
+    if (world.sync()) {
+      // The world moved: every cached answer and fragment shows the old counts.
+      cache.clear();
+      forgetMemos(world);
+    }
     try {
       // The query as sent (names, order, values) decides the payload: see payload-cache.ts.
       const key = cache.enabled ? `${spec.name}?${JSON.stringify(query)}` : "";

@@ -90,6 +90,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     ...(options.size !== undefined ? { size: options.size } : {}),
     ...(options.quirks !== undefined ? { quirks: options.quirks } : {}),
     ...(clock ? { now: () => clock.now() } : {}),
+    ...(options.worldClock ? { worldClock: options.worldClock } : {}),
   });
   const service = new SimulatorService(
     { core, renderInnerFailure, renderEmptyPayload },

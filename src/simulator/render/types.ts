@@ -55,6 +55,11 @@ export function memo<T>(world: World, key: string, build: () => T): T {
   return value;
 }
 
+/** Drops a world's cached fragments (the world moved in time: they show old counts). */
+export function forgetMemos(world: World): void {
+  memos.delete(world);
+}
+
 /** One page of a list, by position. */
 export function slice<T>(items: readonly T[], start: number, size: number): { page: T[]; hasMore: boolean } {
   const from = Math.max(0, start);

@@ -346,14 +346,24 @@ class WorldGenerator {
   }
 
   private token(kind: string, id: string): string {
-    // Real tokens look like "ABZ…=" (about 46 characters): opaque, bound to one note or user.
-    return `AB${Rng.from(this.seed, "xsec", kind, id).chars(TOKEN_ALPHABET, 43)}=`;
+    return xsecTokenOf(this.seed, kind, id);
   }
 
   private shortCode(kind: string, id: string): string {
-    const rng = Rng.from(this.seed, "short", kind, id);
-    return rng.chars(TOKEN_ALPHABET, rng.int(7, 11));
+    return shortCodeOf(this.seed, kind, id);
   }
+}
+
+/** A note's or user's xsec_token: a function of the seed and the id (the timeline's new notes use it too). */
+export function xsecTokenOf(seed: number, kind: string, id: string): string {
+  // Real tokens look like "ABZ…=" (about 46 characters): opaque, bound to one note or user.
+  return `AB${Rng.from(seed, "xsec", kind, id).chars(TOKEN_ALPHABET, 43)}=`;
+}
+
+/** A note's or user's short-link code: a function of the seed and the id. */
+export function shortCodeOf(seed: number, kind: string, id: string): string {
+  const rng = Rng.from(seed, "short", kind, id);
+  return rng.chars(TOKEN_ALPHABET, rng.int(7, 11));
 }
 
 /** Newest first; ties by id. */

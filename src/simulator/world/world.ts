@@ -12,6 +12,7 @@ import { type NoteThreads, type ThreadContext, NoteThreads as Threads } from "./
 import { byTimeDesc, generateWorld, resolveSize } from "./generate.js";
 import { DAY, WORLD_NOW } from "./guide.js";
 import { hash32, hex8, hexN } from "./random.js";
+import { WorldTimeline, type WorldTimeOptions } from "./timeline.js";
 import type {
   CommentOrder,
   ResolvedShareLink,
@@ -31,8 +32,8 @@ export { GUIDE, WORLD_NOW } from "./guide.js";
 export class World {
   readonly seed: number;
   readonly size: WorldSize;
-  /** Unix seconds; see WORLD_NOW. */
-  readonly now = WORLD_NOW;
+  /** Set when the world follows a clock (timeline.ts); else the world is the static one. */
+  private readonly timeline: WorldTimeline | null;
 
   private readonly userList: WorldUser[];
   private readonly usersById: Map<string, WorldUser>;
@@ -51,7 +52,8 @@ export class World {
   private readonly threadCtx: ThreadContext;
   private readonly signs = new BoundedMap<string, string>({ maxEntries: 50_000 });
 
-  constructor(seed = 1, size?: WorldSizeName | Partial<WorldSize>) {
+  /** With `time`, the world moves with that clock (new notes, growing counts, deletions): see timeline.ts. */
+  constructor(seed = 1, size?: WorldSizeName | Partial<WorldSize>, time?: WorldTimeOptions) {
     this.seed = seed;
     this.size = resolveSize(size);
     const data = generateWorld(seed, this.size);
@@ -66,6 +68,23 @@ export class World {
     this.notesByKeyword = data.notesByKeyword;
     this.shortCodes = data.shortCodes;
     this.threadCtx = data.threadCtx;
+    this.timeline = time ? new WorldTimeline(seed, this.size, data, time) : null;
+  }
+
+  /** Unix seconds: WORLD_NOW, plus the clock's elapsed time (in whole minutes) when the world follows one. */
+  get now(): number {
+    return this.timeline ? this.timeline.now() : WORLD_NOW;
+  }
+
+  /**
+   * Brings a moving world to its clock's time. True when anything changed: whatever was derived from the
+   * world (its own search cache here; the simulator's payload cache and fragment memos) is stale. Always
+   * false for a static world.
+   */
+  sync(): boolean {
+    if (!this.timeline?.sync()) return false;
+    this.searchCache.clear();
+    return true;
   }
 
   // ------------------------------------------------------------------ queries (the truth tests check against)
@@ -289,6 +308,6 @@ export class World {
 }
 
 /** Build a world (a thin wrapper for symmetry with createSimulatorCore). */
-export function createWorld(seed = 1, size?: WorldSizeName | Partial<WorldSize>): World {
-  return new World(seed, size);
+export function createWorld(seed = 1, size?: WorldSizeName | Partial<WorldSize>, time?: WorldTimeOptions): World {
+  return new World(seed, size, time);
 }
