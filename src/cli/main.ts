@@ -26,6 +26,7 @@ import { register as registerTopic } from "./commands/topic.js";
 import { register as registerTrend } from "./commands/trend.js";
 import { register as registerUser } from "./commands/user.js";
 import { register as registerUserNotes } from "./commands/user-notes.js";
+import { register as registerWorker } from "./commands/worker.js";
 import { attachContext, type CliContext, type CliIo, createContext, isClosedPipeError } from "./context.js";
 import { describeError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
@@ -76,6 +77,7 @@ Environment:
   registerMedia(program);
   registerCrawl(program);
   registerRuns(program);
+  registerWorker(program);
   registerDemo(program);
   registerMock(program);
   registerServe(program);

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS } from "../../catalog/filters.js";
+import { enqueueRun } from "../../crawl/engine/enqueue-run.js";
 import { CrawlSetupError } from "../../crawl/engine/open-run.js";
 import { runCrawl } from "../../crawl/engine.js";
 import { estimatePlan, renderEstimate } from "../../crawl/estimate.js";
@@ -12,8 +13,10 @@ import { PlanError } from "../../crawl/plan/problems.js";
 import type { PlanFile } from "../../crawl/plan/schema.js";
 import type { CrawlPlan } from "../../crawl/plan/types.js";
 import { captureRawAnswers } from "../../crawl/raw-capture.js";
-import { type RunReport, renderReport } from "../../crawl/report.js";
+import { buildReport, type RunReport, renderReport } from "../../crawl/report.js";
 import { seedJobs } from "../../crawl/seed-jobs.js";
+import { isPostgresTarget } from "../../store/postgres/open.js";
+import { SqlStore } from "../../store/sql/sql-store.js";
 import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -29,6 +32,7 @@ import {
 } from "../options.js";
 import { startProgress } from "../progress.js";
 import { terminalLines } from "../terminal-text.js";
+import { type CrawlDatabase, withPgBoss } from "./worker.js";
 
 export const DEFAULT_DB = "xhs.db";
 
@@ -62,6 +66,7 @@ export interface CrawlFlags extends ClientFlags {
   db?: string | undefined;
   storeRaw?: boolean | undefined;
   json?: boolean | undefined;
+  enqueueOnly?: boolean | undefined;
 }
 
 const SEED_FLAGS = [
@@ -190,11 +195,38 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
   if (flags.verbose) ctx.verbose = true;
   // The key is checked first: a missing key fails before the database file is created.
   clientOptionsFrom(flags, ctx);
-  if (!options.plan && !existsSync(dbPath)) {
+  if (flags.enqueueOnly && !isPostgresTarget(options.db)) {
+    throw new UsageError("--enqueue-only needs a Postgres --db (postgres://…) that workers share");
+  }
+  if (!options.plan && !isPostgresTarget(options.db) && !existsSync(dbPath)) {
     throw new UsageError(`no database at ${options.db} to resume a run from (give --db PATH)`);
   }
   const store = openSqliteStore(dbPath, { keepRawAnswers: flags.storeRaw === true, secrets: apiKey ? [apiKey] : [] });
+  // A Postgres store is shared: pg-boss delivers its jobs to this process and to any `xhs worker`.
+  // (withPgBoss closes the store when pg-boss cannot start.)
+  const shared: CrawlDatabase | null = sharedStore(store) ? await withPgBoss(ctx, options.db, store) : null;
+  const queue = shared?.queue ?? store;
   try {
+    if (flags.enqueueOnly) {
+      if (!shared) throw new UsageError("--enqueue-only needs a Postgres --db (postgres://…) that workers share");
+      const plan = options.plan;
+      const queued = await enqueueRun(
+        { store, queue },
+        {
+          ...(plan ? { plan } : {}),
+          ...(resumeId ? { runId: resumeId } : {}),
+          ...(flags.fresh ? { fresh: true } : {}),
+        },
+      ).catch((error: unknown) => {
+        throw error instanceof CrawlSetupError ? new UsageError(error.message) : error;
+      });
+      const summary = { runId: queued.run.id, resumed: queued.resumed, seedJobs: queued.seeded };
+      await writeText(ctx.stdout, flags.json ? `${JSON.stringify(summary)}\n` : `${queued.run.id}\n`);
+      if (!flags.json) {
+        await writeText(ctx.stderr, `Run ${queued.run.id} queued; start workers with: xhs worker --db <url>\n`);
+      }
+      return (await buildReport(store, queue, queued.run.id)) as RunReport;
+    }
     const raw = flags.storeRaw ? captureRawAnswers(store, ctx.fetch ?? globalThis.fetch) : null;
     const client = await clientFromOptions(flags, raw ? { ...ctx, fetch: raw.fetch } : ctx);
     let plan = options.plan;
@@ -219,7 +251,7 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
         {
           client,
           store,
-          queue: store,
+          queue,
           signal: ctx.signal,
           ...(logger ? { logger } : {}),
           onProgress: (p) => progress.setProgress(p.runJobsFinished, p.runJobsKnown),
@@ -241,6 +273,7 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
           ...(resumeId ? { runId: resumeId } : {}),
           ...(flags.fresh ? { fresh: true } : {}),
           ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+          ...(shared ? { shared: true } : {}),
           budget: {
             ...(flags.maxCalls !== undefined ? { maxCalls: flags.maxCalls } : {}),
             ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}),
@@ -275,8 +308,14 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
     ctx.exitCode = exitCodeOf(report);
     return report;
   } finally {
-    await store.close();
+    if (shared) await shared.close();
+    else await store.close();
   }
+}
+
+/** A Postgres SQL store (workers share it through pg-boss); a SQLite file is one process's. */
+function sharedStore(store: unknown): store is SqlStore {
+  return store instanceof SqlStore && store.dialect === "postgres";
 }
 
 /** The crawl's own options (added one by one: a long typed chain makes the typechecker crawl). */
@@ -308,6 +347,10 @@ function crawlOptions(): Option[] {
     new Option("--db <path>", `SQLite database (default ./${DEFAULT_DB})`),
     new Option("--store-raw", "also keep every raw TikHub answer in the database"),
     new Option("--json", "print the run report as JSON"),
+    new Option(
+      "--enqueue-only",
+      "with a Postgres --db: create the run and its seed jobs, print the run id and return (`xhs worker` processes do the rest)",
+    ),
   ] as unknown as Option[];
 }
 

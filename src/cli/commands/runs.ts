@@ -4,6 +4,8 @@ import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
 import { buildReport, renderReport } from "../../crawl/report.js";
 import { loadStats } from "../../crawl/statistics.js";
+import type { JobQueue, Store } from "../../store/port.js";
+import { isPostgresTarget, openPostgresStore } from "../../store/postgres/open.js";
 import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -11,8 +13,12 @@ import { parsePositiveInt } from "../options.js";
 import { terminalLines } from "../terminal-text.js";
 import { DEFAULT_DB } from "./crawl.js";
 
-/** Opens an existing database for reading only: looking at runs never creates or changes a file. */
-function openExisting(ctx: CliContext, db: string) {
+/**
+ * Opens an existing database for reading only: looking at runs never creates or changes a file. A Postgres
+ * `--db` is the one many workers share: its runs show every worker's progress.
+ */
+async function openExisting(ctx: CliContext, db: string): Promise<Store & JobQueue> {
+  if (isPostgresTarget(db)) return openPostgresStore(db, { readOnly: true });
   const path = resolve(ctx.cwd, db);
   if (!existsSync(path))
     throw new UsageError(`no database at ${db} (give --db PATH; crawls write ./${DEFAULT_DB} by default)`);
@@ -25,18 +31,25 @@ export function register(program: Command): void {
   runs
     .command("list")
     .description("The crawl runs in a database, most recent first.")
-    .addOption(new Option("--db <path>", `SQLite database (default ./${DEFAULT_DB})`))
+    .addOption(new Option("--db <path>", `SQLite file or Postgres URL (default ./${DEFAULT_DB})`))
     .addOption(new Option("-n, --limit <n>", "how many runs (default 20)").argParser(parsePositiveInt))
     .addOption(new Option("--json", "JSON"))
     .addHelpText("after", "\nExample:\n  xhs runs list --db camping.db")
     .action(async (opts, command) => {
       const ctx = contextOf(command);
-      const store = openExisting(ctx, opts.db ?? DEFAULT_DB);
+      const store = await openExisting(ctx, opts.db ?? DEFAULT_DB);
       try {
         const list = await store.listRuns({ limit: opts.limit ?? 20 });
-        const rows = list.map((run) => {
+        const progress = await Promise.all(
+          list.map(async (run) => ({
+            jobs: await store.jobCounts(run.id),
+            ledger: await store.ledgerTotals({ runId: run.id }),
+          })),
+        );
+        const rows = list.map((run, i) => {
           const stats = loadStats(run.stats);
           const items = stats.items;
+          const { jobs, ledger } = progress[i] ?? { jobs: { pending: 0, leased: 0, done: 0, failed: 0 }, ledger: null };
           return {
             id: run.id,
             status: run.status,
@@ -48,6 +61,9 @@ export function register(program: Command): void {
             newNotes: items.notes.new,
             newComments: items.comments.new,
             newUsers: items.users.new,
+            jobs,
+            calls: ledger?.calls ?? 0,
+            costUsd: ledger?.costUsd ?? 0,
           };
         });
         if (opts.json) {
@@ -58,17 +74,21 @@ export function register(program: Command): void {
           await writeText(ctx.stderr, "No runs yet.\n");
           return;
         }
-        const lines = [["id", "status", "started", "sessions", "new notes", "new comments", "new users", "name"]];
+        const lines = [
+          ["id", "status", "started", "jobs done", "running", "calls", "spent", "new notes", "new comments", "name"],
+        ];
         for (const r of rows) {
           const status = r.stopReason && r.status !== "completed" ? `${r.status} (${r.stopReason})` : r.status;
           lines.push([
             r.id,
             status,
             r.createdAt.slice(0, 19).replace("T", " "),
-            String(r.sessions),
+            `${r.jobs.done + r.jobs.failed}/${r.jobs.done + r.jobs.failed + r.jobs.pending + r.jobs.leased}`,
+            String(r.jobs.leased),
+            String(r.calls),
+            `$${r.costUsd.toFixed(2)}`,
             String(r.newNotes),
             String(r.newComments),
-            String(r.newUsers),
             r.name ?? "",
           ]);
         }
@@ -91,12 +111,12 @@ export function register(program: Command): void {
     .command("show")
     .description("The report of one run: items, calls, cost, failovers, errors, comment completeness, search caps.")
     .argument("<runId>", "a run id from `xhs runs list`")
-    .addOption(new Option("--db <path>", `SQLite database (default ./${DEFAULT_DB})`))
+    .addOption(new Option("--db <path>", `SQLite file or Postgres URL (default ./${DEFAULT_DB})`))
     .addOption(new Option("--json", "JSON"))
     .addHelpText("after", "\nExample:\n  xhs runs show 20260301-101500-a1b2c3 --db camping.db --json")
     .action(async (runId, opts, command) => {
       const ctx = contextOf(command);
-      const store = openExisting(ctx, opts.db ?? DEFAULT_DB);
+      const store = await openExisting(ctx, opts.db ?? DEFAULT_DB);
       try {
         if (!(await store.getRun(runId)))
           throw new UsageError(`no run "${runId}" in ${opts.db ?? DEFAULT_DB} (see \`xhs runs list\`)`);

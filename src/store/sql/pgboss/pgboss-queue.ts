@@ -43,6 +43,11 @@ export interface PgBossQueueOptions {
   retryDelaySeconds?: number;
   /** Deliveries after the first before pg-boss gives up on a job (its row then stays unfinished). */
   retryLimit?: number;
+  /**
+   * How long a delivery lasts before its first lease sets it (seconds, default the default lease TTL): a worker
+   * killed between pg-boss's fetch and the row's claim leaves the job to others after it.
+   */
+  deliveryExpirySeconds?: number;
   clock?: Clock;
 }
 
@@ -69,6 +74,7 @@ export class PgBossQueue implements JobQueue {
   private readonly clock: Clock;
   private readonly retryDelaySeconds: number;
   private readonly retryLimit: number;
+  private readonly deliveryExpirySeconds: number;
 
   /**
    * @param boss a started PgBoss (its own pool serves fetches, which must not run inside a transaction).
@@ -84,6 +90,7 @@ export class PgBossQueue implements JobQueue {
     this.clock = options.clock ?? systemClock;
     this.retryDelaySeconds = Math.max(1, Math.trunc(options.retryDelaySeconds ?? 1));
     this.retryLimit = Math.max(0, Math.trunc(options.retryLimit ?? 12));
+    this.deliveryExpirySeconds = Math.max(1, Math.trunc(options.deliveryExpirySeconds ?? DEFAULT_LEASE_TTL_MS / 1000));
   }
 
   private get db(): PgBoss.Db {
@@ -99,6 +106,7 @@ export class PgBossQueue implements JobQueue {
         retryLimit: this.retryLimit,
         retryDelay: this.retryDelaySeconds,
         retryBackoff: true,
+        expireInSeconds: this.deliveryExpirySeconds,
       });
       this.knownQueues.add(name);
     }
@@ -134,6 +142,7 @@ export class PgBossQueue implements JobQueue {
         retryLimit: this.retryLimit,
         retryDelay: this.retryDelaySeconds,
         retryBackoff: true,
+        expireInSeconds: this.deliveryExpirySeconds,
       }));
       await this.boss.insert(rows, { db: this.db });
     }
