@@ -2,7 +2,7 @@
  * `npm run bench`: builds, then runs every measurement and writes bench/results.md and bench/results.json.
  *
  *   node --expose-gc .bench-dist/bench/run.js [--quick] [--out DIR] [--requests N] [--seed N]
- *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server]
+ *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server,media]
  *        [--scale X]   (run the comparison in real time × X instead of on the virtual clock)
  *   node .bench-dist/bench/run.js --seeds N|a,b,c [--requests N] [--profiles a,b] [--strategies a,b] [--out DIR]
  *        (the comparison only, once per world seed (N: seeds 1..N); writes results-seeds.md and
@@ -14,13 +14,14 @@
  * The hand-written analysis in bench/ANALYSIS.md (why a target is missed) is copied into results.md.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { type CellResult, compareStrategies } from "./compare.js";
 import { type CrawlRateResult, measureCrawlRate } from "./crawl-rate.js";
+import { measureMediaDownloads } from "./media-download.js";
 import { measureParseCost, type ParseCostResult } from "./parse-cost.js";
 import { BENCH_PROFILES } from "./profiles.js";
 import { type BenchResults, evaluateTargets, writeResults } from "./report.js";
@@ -30,7 +31,7 @@ import { measureSimulatorThroughput } from "./simulator-throughput.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/types.js";
 import { type CommentStreamResult, measureCommentStream } from "./stream-comments.js";
 
-const PARTS = ["compare", "crawl", "parse", "stream", "simulator", "server"] as const;
+const PARTS = ["compare", "crawl", "parse", "stream", "simulator", "server", "media"] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchRunOptions {
@@ -153,6 +154,13 @@ export async function runBench(options: BenchRunOptions): Promise<BenchResults> 
   const serverResult = want("server")
     ? await serverLoad(log, options.quick).catch((error: unknown) => ({ error: String(error) }))
     : null;
+
+  // Media downloads (issue #15): written beside results.json, outside the report's targets.
+  if (want("media")) {
+    const media = await measureMediaDownloads({ seed: options.seed, quick: options.quick, log });
+    mkdirSync(options.out, { recursive: true });
+    writeFileSync(join(options.out, "media.json"), `${JSON.stringify(media, null, 2)}\n`);
+  }
 
   const finished = new Date();
   const base: Omit<BenchResults, "targets"> = {

@@ -182,7 +182,8 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
       if (attempt > 0) await sleep(Math.min(4000, 250 * 2 ** (attempt - 1)), signal);
       await pace();
       try {
-        const file = await gate.run(url, () => fetchIntoPartial(fetchImpl, url, partial, files, signal));
+        // Politeness is per CDN host as XHS names it, even when a rewrite sends every URL to one server.
+        const file = await gate.run(candidate.url, () => fetchIntoPartial(fetchImpl, url, partial, files, signal));
         return { file, partial };
       } catch (error) {
         lastError = error;

@@ -4,9 +4,10 @@
  * content type agrees. No key, no cookie, no Referer goes to the CDN (it answers 403 to foreign referers).
  */
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { XhsError } from "../core/errors.js";
-import { type FileOps, headOf, sha256Of, sizeOf } from "./files.js";
+import { type FileOps, headOf, sizeOf } from "./files.js";
 import { carriesWatermarkMark, contentTypeFits, type MediaFormat, sniffFormat } from "./verify.js";
 
 /** Why a candidate failed: `status` for HTTP answers; `retryable` for cuts, 5xx and network errors. */
@@ -42,6 +43,9 @@ export const BROWSER_HEADERS = {
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
   accept: "image/avif,image/webp,image/heic,image/*,video/*,*/*;q=0.8",
 };
+
+/** Bytes kept for the magic-byte and watermark checks. */
+const HEAD_BYTES = 64 * 1024;
 
 const SIGNING_PARAMS = ["sign", "t", "token", "expires", "x-expires", "x-signature"];
 
@@ -118,6 +122,12 @@ export async function fetchIntoPartial(
   }
   const promised = totalFrom(response, offset);
   let written = offset;
+  // Hashed as it streams (a resumed file: its bytes on disk first), so a verified file is never read again.
+  const hash = createHash("sha256");
+  if (offset > 0)
+    for await (const chunk of createReadStream(partial, { end: offset - 1 })) hash.update(chunk as Buffer);
+  const headChunks: Uint8Array[] = [];
+  let headBytes = 0;
   let out: Awaited<ReturnType<FileOps["openForWrite"]>>;
   try {
     out = await files.openForWrite(partial, offset > 0 ? "a" : "w");
@@ -144,6 +154,11 @@ export async function fetchIntoPartial(
           throw new MediaWriteError(`cannot write ${partial}: ${(error as Error).message}`, error);
         }
         written += chunk.value.length;
+        hash.update(chunk.value);
+        if (offset === 0 && headBytes < HEAD_BYTES) {
+          headChunks.push(chunk.value);
+          headBytes += chunk.value.length;
+        }
       }
     }
   } finally {
@@ -152,7 +167,7 @@ export async function fetchIntoPartial(
   if (promised !== null && written !== promised) {
     throw new MediaFetchError(`got ${written} of ${promised} bytes`, { retryable: written < promised });
   }
-  const head = await headOf(partial);
+  const head = offset === 0 ? Buffer.concat(headChunks).subarray(0, HEAD_BYTES) : await headOf(partial, HEAD_BYTES);
   const format = sniffFormat(head);
   if (!format || !contentTypeFits(response.headers.get("content-type"), format)) {
     await rm(partial, { force: true });
@@ -161,6 +176,5 @@ export async function fetchIntoPartial(
       { status: response.status, retryable: false },
     );
   }
-  const size = (await sizeOf(partial)) ?? 0;
-  return { bytes: size, sha256: await sha256Of(partial), format, watermarked: carriesWatermarkMark(head) };
+  return { bytes: written, sha256: hash.digest("hex"), format, watermarked: carriesWatermarkMark(head) };
 }
