@@ -83,7 +83,7 @@ function testPaths(): string[] {
 }
 
 function currentInputs(module: string): RunInputs {
-  return runInputs(module, TESTS[module as keyof typeof TESTS], testPaths(), (path) =>
+  return runInputs(module, TESTS[module as keyof typeof TESTS] ?? [], testPaths(), (path) =>
     readFileSync(join(ROOT, path), "utf8"),
   );
 }
