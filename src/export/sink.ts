@@ -13,11 +13,6 @@ export interface BinaryExportOptions extends RecordFilter {
   signal?: AbortSignal;
 }
 
-/** Resolves once `out` can take more (at once when its buffer is below the high-water mark). */
-export async function drained(out: Writable): Promise<void> {
-  if (out.writableNeedDrain) await once(out, "drain");
-}
-
 /** Writes `chunk` and waits for the stream's buffer to drain when it is full (rejects on a stream error). */
 export async function writeChunk(out: Writable, chunk: Uint8Array): Promise<void> {
   if (!out.write(chunk)) await once(out, "drain");

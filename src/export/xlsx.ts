@@ -8,11 +8,13 @@
  * evaluates it, so `=1+1` stays the text `=1+1` without the `'` the CSV needs. The header row is bold
  * and frozen.
  */
+import type { Writable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import ExcelJS from "exceljs";
 import { InvalidInputError } from "../core/errors.js";
 import { RECORD_KINDS, type RecordKind, type Store } from "../store/port.js";
 import { type ColumnType, EXPORT_COLUMNS, type TypedCell, typedRow } from "./columns.js";
-import { type BinaryExportOptions, drained, recordsOf } from "./sink.js";
+import { type BinaryExportOptions, recordsOf } from "./sink.js";
 
 /** Excel's limit on the characters of one cell: a longer text is cut there (Excel repairs a file that passes it). */
 export const XLSX_MAX_CELL_CHARS = 32_767;
@@ -50,6 +52,40 @@ export interface XlsxExportResult {
 export function xlsxText(text: string): string {
   const clean = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
   return clean.length > XLSX_MAX_CELL_CHARS ? clean.slice(0, XLSX_MAX_CELL_CHARS) : clean;
+}
+
+/**
+ * exceljs 4.4's sheet stream: a StreamBuf that never says "wait" (its `write` returns true), holding 64 KiB
+ * buffers until archiver pipes it into a PassThrough, which it then writes to without checking either. Left
+ * alone, a sheet's whole XML piles up there whenever compression is slower than the rows come (the
+ * benchmark saw ~1.6 KB per note). These are the fields that tell how much is waiting (exceljs is pinned;
+ * test/export/xlsx.test.ts fails if they move).
+ */
+interface SheetStreamInternals {
+  buffers?: { iRead?: number; iWrite?: number }[];
+  pipes?: { _writableState?: { length?: number } }[];
+}
+
+/** Bytes of a sheet's XML written by exceljs but not yet taken by the zip: null when the internals are not there. */
+export function sheetBacklog(sheet: ExcelJS.Worksheet): number | null {
+  const stream = (sheet as unknown as { stream?: SheetStreamInternals }).stream;
+  if (!stream || !Array.isArray(stream.buffers) || !Array.isArray(stream.pipes)) return null;
+  const unsent = stream.buffers.reduce((sum, buffer) => sum + (buffer.iWrite ?? 0) - (buffer.iRead ?? 0), 0);
+  return unsent + stream.pipes.reduce((sum, pipe) => sum + (pipe._writableState?.length ?? 0), 0);
+}
+
+/** How much sheet XML may wait for the zip before the rows pause (a few of exceljs's 64 KiB buffers). */
+export const XLSX_MAX_BACKLOG = 1 << 20;
+
+/** Waits until the zip has taken the sheet's backlog down to the bound (or the output has failed). */
+async function settle(sheet: ExcelJS.Worksheet, out: Writable): Promise<void> {
+  for (;;) {
+    const backlog = sheetBacklog(sheet);
+    if (backlog === null || backlog <= XLSX_MAX_BACKLOG) return;
+    if (out.destroyed) throw out.errored ?? new Error("the xlsx output closed before the workbook was complete");
+    // Compression runs off the main thread: give it a moment (a poll, as neither stream signals).
+    await sleep(2);
+  }
 }
 
 const fit = (cell: TypedCell): TypedCell => (typeof cell === "string" ? xlsxText(cell) : cell);
@@ -98,8 +134,8 @@ export async function exportXlsx(
     for await (const record of recordsOf(store, kind, options)) {
       sheet.addRow(typedRow(kind, record, options.redact).map(fit)).commit();
       count += 1;
-      // Rows are committed synchronously: let the file catch up now and then.
-      if (count % 500 === 0) await drained(options.out);
+      // Rows are committed synchronously: let the zip catch up now and then.
+      if (count % 200 === 0) await settle(sheet, options.out);
     }
     sheet.commit();
     result.records[kind] = count;
