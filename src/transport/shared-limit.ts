@@ -12,7 +12,8 @@
  * Why not rate-limiter-flexible's windows: docs/decisions.md, "Transport: shared rate limits are GCRA".
  *
  * Time is the caller's injected clock (`nowMs`), so tests run on a fake clock; machines sharing a key need
- * clocks in step (NTP), and the shared key bucket's burst is half the server's to absorb skew and jitter.
+ * clocks in step (NTP). The transport books the key's bucket with no burst, so the server's own burst
+ * absorbs a call sent late after its booking, or clock skew.
  */
 import { XhsError } from "../core/errors.js";
 

@@ -10,11 +10,11 @@
  * instant it is asked for.
  */
 import { RateLimiterMemory } from "rate-limiter-flexible";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
 import { createFakeClock, type FakeClock } from "../../src/core/clock.js";
 import { keyFingerprint } from "../../src/core/key-fingerprint.js";
-import type { AttemptEvent } from "../../src/core/types.js";
+import type { AttemptEvent, Sleep } from "../../src/core/types.js";
 import { createSimulator } from "../../src/simulator/index.js";
 import { KeyRateLimiter } from "../../src/simulator/rate-limit.js";
 import {
@@ -27,6 +27,7 @@ import {
 } from "../../src/transport/shared-limit.js";
 import { PostgresSharedLimiter } from "../../src/transport/shared-limit-postgres.js";
 import { RedisSharedLimiter } from "../../src/transport/shared-limit-redis.js";
+import { runOn } from "../client/sim-helpers.js";
 import {
   type FreshDatabase,
   freshPostgresDatabase,
@@ -36,7 +37,8 @@ import {
   REDIS_URL,
 } from "../support/services.js";
 
-const KEY_RULE = (key: string): BucketRule => ({ id: keyFingerprint(key), perSecond: 10, burst: 5 });
+/** As the transport books a key: 10 req/s, no burst (the server keeps its burst of 10 as slack). */
+const KEY_RULE = (key: string): BucketRule => ({ id: keyFingerprint(key), perSecond: 10, burst: 1 });
 const DETAIL = "web_v3/fetch_note_detail";
 const DETAIL_RULE = (key: string): BucketRule => ({
   id: `${keyFingerprint(key)}:${DETAIL}`,
@@ -248,28 +250,17 @@ describe.skipIf(!hasRedis())("shared limits on Redis (3 connections, as 3 proces
 describe.skipIf(!hasPostgres())("shared limits on Postgres (3 pools, as 3 processes)", () => {
   const opened: PostgresSharedLimiter[] = [];
   let database: FreshDatabase | undefined;
-  let url = "";
-  const ready = freshPostgresDatabase("shared_limit").then((fresh) => {
-    database = fresh;
-    url = fresh.url;
+  beforeAll(async () => {
+    database = await freshPostgresDatabase("shared_limit");
   });
   afterAll(async () => {
     await Promise.all(opened.map((limiter) => limiter.close()));
     await database?.drop();
   });
   sharedLimitClaims(() => {
-    let limiter: PostgresSharedLimiter | undefined;
-    const lazy: SharedRateLimiter = {
-      reserve: async (rules, nowMs) => {
-        await ready;
-        if (!limiter) {
-          limiter = new PostgresSharedLimiter(url);
-          opened.push(limiter);
-        }
-        return limiter.reserve(rules, nowMs);
-      },
-    };
-    return lazy;
+    const limiter = new PostgresSharedLimiter((database as FreshDatabase).url);
+    opened.push(limiter);
+    return limiter;
   });
 });
 
@@ -338,5 +329,47 @@ describe.skipIf(!hasRedis())("whole clients sharing one key through Redis", () =
 
     const alone = await clientsOnOneKey(3, 8, () => undefined);
     expect(alone.tooMany).toBeGreaterThan(0);
+  });
+});
+
+describe("a call that wakes late after its booking", () => {
+  it("books again instead of going late and bunching with the calls booked after it", async () => {
+    const fake = createFakeClock(Date.UTC(2026, 0, 15));
+    const sim = createSimulator({ seed: 3, size: "tiny", rateLimit: 0, clock: fake.clock, sleep: fake.sleep });
+    const note = sim.world.notes().find((n) => !n.deleted);
+    const bookedAt: number[] = [];
+    const limiter: SharedRateLimiter = {
+      reserve: async (_rules, nowMs) => {
+        bookedAt.push(nowMs);
+        return nowMs + 1_000;
+      },
+    };
+    // The first wait for a booking oversleeps by 300 ms (a starved process).
+    let starved = false;
+    const sleep: Sleep = async (ms, signal) => {
+      await fake.sleep(ms, signal);
+      if (!starved && ms === 1_000) {
+        starved = true;
+        await fake.sleep(300, signal);
+      }
+    };
+    const sentAt: number[] = [];
+    const xhs = createClient({
+      apiKey: "tk_late_key_0123",
+      fetch: (input, init) => {
+        sentAt.push(fake.now());
+        return sim.fetch(input, init);
+      },
+      baseUrl: sim.url,
+      clock: fake.clock,
+      sleep,
+      qps: 0,
+      sharedLimits: limiter,
+    });
+    const start = fake.now();
+    await runOn(fake)(xhs.raw("app_v2/get_image_note_detail", { note_id: note?.id ?? "" }));
+    // Booked at 0, woke at 1 300 (300 ms late): booked again at 1 300, sent at its new time, 2 300.
+    expect(bookedAt.map((t) => t - start)).toEqual([0, 1_300]);
+    expect(sentAt.map((t) => t - start)).toEqual([2_300]);
   });
 });
