@@ -7,6 +7,7 @@ import type { NotePayload, TopicPayload, UserNotesPayload, UserPayload } from ".
 import { keys, newJob, noteRef } from "../jobs.js";
 import { countUpserts } from "../statistics.js";
 import type { Handler } from "./context.js";
+import { downloadNoteMedia } from "./media.js";
 import { publishedBefore } from "./note-lists.js";
 
 export const note: Handler = async (ctx) => {
@@ -15,6 +16,10 @@ export const note: Handler = async (ctx) => {
   let fetched: Note | null = null;
   if (plan.expand.details && !(plan.incremental && (await ctx.store.hasFullNote(p.noteId)))) {
     fetched = await ctx.client.notes.get(noteRef(p.noteId, p.xsecToken), { signal: ctx.signal });
+  }
+  if (plan.expand.media) {
+    const withMedia = fetched ?? (await ctx.store.getNote(p.noteId));
+    if (withMedia) await downloadNoteMedia(ctx, plan.expand.media, withMedia);
   }
   await ctx.commit(async (stats) => {
     if (fetched) {

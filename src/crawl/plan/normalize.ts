@@ -14,6 +14,7 @@ import type { CrawlPlan, KeywordSeed, SearchSlice } from "./types.js";
 export const PLAN_DEFAULTS = {
   perSeed: 20,
   maxNotes: 1000,
+  mediaDir: "media",
   maxCommentsPerNote: 100,
   maxRepliesPerThread: 20,
   authorNotes: 20,
@@ -37,6 +38,7 @@ export function normalizePlan(input: unknown, source: string, options: PlanSourc
   const perSeed = plan.limits?.perSeed ?? PLAN_DEFAULTS.perSeed;
   const comments = plan.expand?.comments ?? false;
   const authorNotes = plan.expand?.authorNotes ?? false;
+  const media = plan.expand?.media ?? false;
   const result: CrawlPlan = {
     name: plan.name ?? null,
     keywords: (plan.seeds.keywords ?? []).map((seed) => keywordSeed(seed, perSeed)),
@@ -68,6 +70,17 @@ export function normalizePlan(input: unknown, source: string, options: PlanSourc
         authorNotes === false
           ? null
           : { limit: (authorNotes === true ? undefined : authorNotes.limit) ?? PLAN_DEFAULTS.authorNotes },
+      ...(media === false
+        ? {}
+        : {
+            media: {
+              images: (media === true ? undefined : media.images) ?? true,
+              videos: (media === true ? undefined : media.videos) ?? "best",
+              covers: (media === true ? undefined : media.covers) ?? false,
+              videoCodec: (media === true ? undefined : media.videoCodec) ?? "any",
+              dir: (media === true ? undefined : media.dir) ?? PLAN_DEFAULTS.mediaDir,
+            },
+          }),
     },
     maxNotes: plan.limits?.maxNotes ?? PLAN_DEFAULTS.maxNotes,
     since: plan.since ?? null,

@@ -98,6 +98,21 @@ const CommentsSchema = z.union([
 
 const AuthorNotesSchema = z.union([z.boolean(), z.object({ limit: limit.optional() }).strict()]);
 
+/** Download each detailed note's media (src/media): `true` = images and the best video into ./media. */
+const MediaSchema = z.union([
+  z.boolean(),
+  z
+    .object({
+      images: z.boolean().optional(),
+      videos: z.enum(["best", "none"]).optional(),
+      covers: z.boolean().optional(),
+      videoCodec: z.enum(["any", "h264", "h265"]).optional(),
+      /** The download folder (default ./media, relative to where the crawl runs). */
+      dir: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+
 export const PlanFileSchema = z
   .object({
     name: z.string().optional(),
@@ -118,6 +133,8 @@ export const PlanFileSchema = z
         authors: z.boolean().optional(),
         /** List each author's own notes (stored as list items, not expanded further). Default false. */
         authorNotes: AuthorNotesSchema.optional(),
+        /** Download each note's images and video (issue #15). Default false. */
+        media: MediaSchema.optional(),
       })
       .strict()
       .optional(),

@@ -24,6 +24,14 @@ export interface TopicSeed {
   limit: number;
 }
 
+export interface CrawlMedia {
+  images: boolean;
+  videos: "best" | "none";
+  covers: boolean;
+  videoCodec: "any" | "h264" | "h265";
+  dir: string;
+}
+
 /** The plan with every default filled in: what the engine runs and what the hash is taken over. */
 export interface CrawlPlan {
   name: string | null;
@@ -37,6 +45,8 @@ export interface CrawlPlan {
     comments: { maxPerNote: number; replies: boolean; maxRepliesPerThread: number; sort: CommentSort | null } | null;
     authors: boolean;
     authorNotes: { limit: number } | null;
+    /** Absent when off, so the hash of a plan without media is what it was before the option existed. */
+    media?: CrawlMedia;
   };
   maxNotes: number;
   since: string | null;

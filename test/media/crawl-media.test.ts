@@ -1,0 +1,57 @@
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createClient } from "../../src/client/create-client.js";
+import { runCrawl } from "../../src/crawl/engine.js";
+import { planHash } from "../../src/crawl/plan/hash.js";
+import { normalizePlan } from "../../src/crawl/plan/normalize.js";
+import { JsonlMediaIndex } from "../../src/media/index.js";
+import { createCdnFetch, SimulatedCdn } from "../../src/simulator/cdn/index.js";
+import { createSimulator } from "../../src/simulator/index.js";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("crawl plan expand.media", () => {
+  it("normalizes defaults and leaves the hash of a plan without media unchanged", () => {
+    const base = { seeds: { notes: ["697c0eee000000000a03c308"] } };
+    const off = normalizePlan(base, "t");
+    expect(off.expand.media).toBeUndefined();
+    expect(planHash(normalizePlan({ ...base, expand: { media: false } }, "t"))).toBe(planHash(off));
+    expect(normalizePlan({ ...base, expand: { media: true } }, "t").expand.media).toEqual({
+      images: true,
+      videos: "best",
+      covers: false,
+      videoCodec: "any",
+      dir: "media",
+    });
+    expect(() => normalizePlan({ ...base, expand: { media: { videos: "worst" } } }, "t")).toThrow(/media/);
+  });
+
+  it("downloads each detailed note's media into the plan's folder, the CDN reached without the key", async () => {
+    const sim = createSimulator({ seed: 1, rateLimit: 0 });
+    const cdn = new SimulatedCdn(sim.world);
+    // The crawl's downloads use the global fetch (the CDN is not TikHub): pointed at the simulated CDN here.
+    vi.stubGlobal("fetch", createCdnFetch(cdn));
+    const client = createClient({ apiKey: "crawl-key", fetch: sim.fetch, baseUrl: sim.url });
+    const ids = sim.world
+      .notes()
+      .filter((n) => !n.deleted)
+      .slice(0, 6)
+      .map((n) => n.id);
+    const dir = mkdtempSync(join(tmpdir(), "xhs-crawl-media-"));
+    const plan = normalizePlan({ seeds: { notes: ids }, expand: { media: { dir, covers: true } } }, "t");
+    const store = openSqliteStore(":memory:");
+    const result = await runCrawl({ client, store, queue: store }, { plan });
+    expect(result.status).toBe("completed");
+    const rows = await new JsonlMediaIndex(join(dir, "index.jsonl")).all();
+    expect(new Set(rows.map((r) => r.noteId))).toEqual(new Set(ids));
+    expect(rows.every((r) => !r.watermarked)).toBe(true);
+    for (const id of ids) expect(readdirSync(join(dir, id)).length).toBeGreaterThan(0);
+    expect(cdn.stats.requestsWithCredentials).toBe(0);
+    await store.close();
+  });
+});
