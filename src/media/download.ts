@@ -9,13 +9,12 @@
  * Media come from the CDN, never through TikHub: no key is sent; the CDN has its own limits here
  * (`concurrency` in all, `perHost` per host, `requestsPerSecond` overall).
  */
-import { rm } from "node:fs/promises";
 import { systemClock, systemSleep } from "../core/clock.js";
 import { TokenBucket } from "../core/token-bucket.js";
 import type { Clock, Sleep } from "../core/types.js";
 import type { Note } from "../model/types.js";
 import { type Candidate, DEFAULT_SELECTION, type MediaItem, type MediaSelection, planNoteMedia } from "./choose.js";
-import { fetchIntoPartial, MediaFetchError, MediaWriteError, partialKey } from "./fetch-file.js";
+import { type FetchedFile, fetchIntoPartial, MediaFetchError, MediaWriteError, partialKey } from "./fetch-file.js";
 import { type FileOps, MediaFolder, nodeFileOps, sizeOf } from "./files.js";
 import { JsonlMediaIndex, type MediaIndex, type MediaRow } from "./media-index.js";
 import { EXTENSIONS } from "./verify.js";
@@ -126,6 +125,13 @@ class HostGate {
   }
 }
 
+/** A verified file in the object store. */
+interface Stored extends FetchedFile {
+  objectPath: string;
+  /** The bytes were already stored (another note, another run, or the same URL earlier in this run). */
+  deduped: boolean;
+}
+
 interface Outcome {
   row?: MediaRow;
   deduped?: boolean;
@@ -165,6 +171,7 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
     rows: [],
   };
   const refetched = new Map<string, Promise<Note | null>>();
+  const storedByUrl = new Map<string, Promise<Stored>>();
 
   const pace = async () => {
     if (!bucket) return;
@@ -193,24 +200,40 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
     throw lastError;
   };
 
+  /**
+   * A candidate fetched, verified and moved into the object store, once per URL per run: two items naming
+   * the same URL (one image in two notes) share one download instead of writing one partial file twice.
+   */
+  const storeCandidate = async (candidate: Candidate): Promise<Stored> => {
+    const known = storedByUrl.get(candidate.url);
+    if (known) return { ...(await known), deduped: true };
+    const pending = (async (): Promise<Stored> => {
+      const { file, partial } = await tryCandidate(candidate);
+      const object = await folder.commitObject(partial, file.sha256, EXTENSIONS[file.format]);
+      return { ...file, objectPath: object.path, deduped: object.deduped };
+    })();
+    storedByUrl.set(candidate.url, pending);
+    pending.catch(() => storedByUrl.delete(candidate.url));
+    return pending;
+  };
+
   const fetchItem = async (item: MediaItem): Promise<Outcome> => {
     const statuses: number[] = [];
     let sawForbidden = false;
-    type Got = { candidate: Candidate; file: Awaited<ReturnType<typeof tryCandidate>> };
+    type Got = { candidate: Candidate; file: Stored };
     let fallback: Got | null = null;
     let chosen: Got | null = null;
     let lastReason = "no candidate URL";
     for (const candidate of item.candidates) {
       try {
-        const got = await tryCandidate(candidate);
+        const file = await storeCandidate(candidate);
         statuses.push(200);
-        if (got.file.watermarked) {
+        if (file.watermarked) {
           // Kept aside: a clean candidate further down wins over it.
-          if (!fallback) fallback = { candidate, file: got };
-          else await rm(got.partial, { force: true });
+          fallback ??= { candidate, file };
           continue;
         }
-        chosen = { candidate, file: got };
+        chosen = { candidate, file };
         break;
       } catch (error) {
         if (error instanceof MediaWriteError) throw error;
@@ -220,7 +243,6 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
         lastReason = error.message;
       }
     }
-    if (chosen && fallback) await rm(fallback.file.partial, { force: true });
     const winner = chosen ?? fallback;
     if (!winner) {
       return {
@@ -228,11 +250,9 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
         failure: { noteId: item.noteId, kind: item.kind, index: item.index, reason: lastReason, statuses },
       };
     }
-    const { file, partial } = winner.file;
-    const ext = EXTENSIONS[file.format];
-    const object = await folder.commitObject(partial, file.sha256, ext);
-    const relative = `${item.noteId}/${itemName(item)}.${ext}`;
-    await folder.place(object.path, relative);
+    const file = winner.file;
+    const relative = `${item.noteId}/${itemName(item)}.${EXTENSIONS[file.format]}`;
+    await folder.place(file.objectPath, relative);
     const row: MediaRow = {
       noteId: item.noteId,
       kind: item.kind,
@@ -250,7 +270,7 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
       fetchedAt: new Date(clock.now()).toISOString(),
     };
     await index.put(row);
-    return { row, deduped: object.deduped, sawForbidden };
+    return { row, deduped: file.deduped, sawForbidden };
   };
 
   const refreshed = async (item: MediaItem): Promise<MediaItem | null> => {

@@ -237,6 +237,19 @@ describe("choices under failure", () => {
     expect(statSync(join(dir, report.rows[0]!.path)).nlink).toBe(3);
   });
 
+  it("downloads a URL shared by notes in flight at once a single time", async () => {
+    const url = `https://ci.xiaohongshu.com/${world.sim.world.notes().find((n) => n.images.length)!.images[0]!.fileId}`;
+    const cdn = new SimulatedCdn(world.sim.world, { chunkBytes: 1024 });
+    const notes = ["a", "b", "c", "d"].map((c) => makeNote(`${c.repeat(4)}0000000000000000${c.repeat(4)}`, [url]));
+    const report = await downloadMedia(notes, { dir: tempDir(), fetch: createCdnFetch(cdn), ...fast, concurrency: 4 });
+    expect(report.failed).toEqual([]);
+    expect(report.downloaded).toBe(4);
+    expect(report.deduped).toBe(3);
+    expect(new Set(report.rows.map((r) => r.sha256)).size).toBe(1);
+    expect(cdn.stats.requests).toBe(1);
+    expect(cdn.stats.bytesServed).toBe(report.rows[0]!.bytes);
+  });
+
   it("keeps the watermarked URL as given only when no clean candidate answered", async () => {
     const given =
       "https://sns-webpic-qc.xhscdn.com/202609010000/0123456789abcdef0123456789abcdef/1040g2sg31abcdefghijklmnopqrst!nd_dft_wgth_webp_3";
