@@ -126,6 +126,9 @@ export async function measureMediaDownloads(
       for (const note of set.notes) {
         for (const item of planNoteMedia(note)) for (const c of item.candidates) cdn.describe(c.url);
       }
+      // One unmeasured pass first: the first run in a process pays for JIT and socket warm-up (measured: about
+      // 3× slower whichever variant went first).
+      await measureCase("warm-up", set.notes, cdn, server.url, 0);
       const polite = await measureCase("polite", set.notes, cdn, server.url, null);
       const unpaced = await measureCase("unpaced", set.notes, cdn, server.url, 0);
       const loop = await sequentialLoop(unpaced.urls);
