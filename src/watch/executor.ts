@@ -1,0 +1,128 @@
+/**
+ * Runs one due task against TikHub through the client and writes what it found to the store: the part of
+ * a tick that pays. Lists are paged while the budget lasts; time-ordered lists (newest first) stop at the
+ * first note the watch already tracks. What it returns is what `completeTick` turns into the tick's commit.
+ *
+ * A discovery's first run is the watch's baseline: the notes it finds are tracked, but raise no `new_note`
+ * alert (they are not new, only new to the watch).
+ */
+import type { XhsClient } from "../client/types.js";
+import type { Clock, Page, Paginator } from "../core/types.js";
+import type { Comment, Note } from "../model/types.js";
+import type { Store } from "../store/port.js";
+import { followerAlerts, newCommentAlerts, newNoteAlerts, noteCountAlerts } from "./alerts.js";
+import type { BudgetLeft } from "./budget.js";
+import type { TaskExecutor } from "./scheduler.js";
+import type { AlertRecord, WatchStateStore } from "./state.js";
+
+export interface ExecutorDeps {
+  client: XhsClient;
+  store: Store;
+  state: WatchStateStore;
+  clock: Clock;
+  signal?: AbortSignal;
+}
+
+export function createExecutor(deps: ExecutorDeps): TaskExecutor {
+  const { client, store, state, clock } = deps;
+  const call = deps.signal ? { signal: deps.signal } : {};
+
+  /**
+   * Pages a list while the budget allows, keeping the notes the watch does not track yet; a time-ordered
+   * list stops at the first tracked one. "Tracked by the watch", not "in the store": a tick killed after
+   * writing its notes but before its commit runs again, and must find the same notes new again.
+   */
+  async function newNotes(
+    list: Paginator<Note>,
+    known: ReadonlySet<string>,
+    limit: number,
+    stopAtKnown: boolean,
+    left: BudgetLeft,
+    spent: () => number,
+  ) {
+    const found: Note[] = [];
+    pages: for await (const page of list.pages() as AsyncIterable<Page<Note>>) {
+      for (const note of page.items) {
+        if (known.has(note.id)) {
+          if (stopAtKnown) break pages;
+          continue;
+        }
+        found.push(note);
+        if (found.length >= limit) break pages;
+      }
+      if (left.calls !== null && spent() + 1 > left.calls) break;
+    }
+    return found;
+  }
+
+  return async (due, left) => {
+    const { task, watch } = due;
+    const ranAt = clock.now();
+    let alerts: AlertRecord[] = [];
+    let newNoteIds: string[] | undefined;
+    // Paid calls and dollars of this task's attempts (tasks run one at a time).
+    let calls = 0;
+    let usd = 0;
+    const spent = () => calls;
+    const stopMetering = client.subscribe((event) => {
+      if (event.billable) calls++;
+      usd += event.costUsd;
+    });
+    try {
+      await (async () => {
+        switch (task.kind) {
+          case "discover": {
+            const [source, a, b, c, d] = task.target.split("|");
+            const limit = watch.actions.newNotes?.limit ?? 20;
+            let list: Paginator<Note>;
+            let timeOrdered: boolean;
+            if (source === "keyword") {
+              const options = { ...call, sort: b as never, type: c as never, time: d as never };
+              list = client.search.notes(a ?? "", options);
+              timeOrdered = b === "latest";
+            } else if (source === "user") {
+              list = client.users.notes(a ?? "", call);
+              timeOrdered = true;
+            } else {
+              list = client.topics.notes(a ?? "", { ...call, sort: b as never });
+              timeOrdered = b === "latest";
+            }
+            const tracked = new Set((await state.trackedNotes(watch.name)).map((t) => t.noteId));
+            const fresh = await newNotes(list, tracked, limit, timeOrdered, left, spent);
+            await store.upsertNotes(fresh);
+            newNoteIds = fresh.map((n) => n.id);
+            if (task.runs > 0) alerts = newNoteAlerts(watch, fresh, ranAt);
+            return;
+          }
+          case "refresh_note": {
+            const note = await client.notes.get(task.target, call);
+            await store.upsertNotes([note]);
+            alerts = noteCountAlerts(watch, note.id, await store.noteObservations(note.id), ranAt);
+            return;
+          }
+          case "new_comments": {
+            const known = await store.knownCommentIds(task.target);
+            const fresh: Comment[] = [];
+            const limit = watch.actions.newComments?.limit ?? 50;
+            for await (const comment of client.comments.list(task.target, { ...call, limit })) {
+              if (known.has(comment.id)) break;
+              fresh.push(comment);
+            }
+            await store.upsertComments(fresh);
+            alerts = newCommentAlerts(watch, fresh, ranAt);
+            return;
+          }
+          case "refresh_user": {
+            const user = await client.users.get(task.target, call);
+            await store.upsertUsers([user]);
+            alerts = followerAlerts(watch, user.id, await store.userObservations(user.id), ranAt);
+            return;
+          }
+        }
+      })();
+      return { ranAt, calls, usd, alerts, ...(newNoteIds ? { newNoteIds } : {}) };
+    } finally {
+      stopMetering();
+    }
+  };
+}
