@@ -3,10 +3,15 @@
  * from the send, not from the start of the call (waiting for our own rate-limit token is not the series being slow).
  */
 import { describe, expect, it } from "vitest";
+import { endpoint } from "../../src/catalog/endpoints.js";
+import { createFakeClock } from "../../src/core/clock.js";
 import type { HedgeMark } from "../../src/core/types.js";
+import { HealthBoard } from "../../src/failover/health.js";
 import { COLD_HEDGE_MS } from "../../src/failover/latency.js";
+import type { ListDefinition, ListRoute } from "../../src/failover/list-definition.js";
+import { firstPageHedge, ListPageFetcher, SlowProbe } from "../../src/failover/list-page-fetch.js";
 import type { Note } from "../../src/model/types.js";
-import { type FakeAnswer, fakeClient, hexId, note } from "./fakes.js";
+import { type FakeAnswer, fakeClient, fakeNormalizers, fakePort, hexId, note } from "./fakes.js";
 
 const USER = hexId(900);
 const v2Notes: Note[] = [note(hexId(1000), { source: "app_v2", author: USER })];
@@ -60,5 +65,51 @@ describe("a list's first-page hedge", () => {
     expect((await pending).map((n) => n.id)).toEqual(v2Notes.map((n) => n.id));
     expect(asked.map((a) => a.endpoint)).toEqual(["app_v2"]);
     expect(asked[0]!.mark).toMatchObject({ started: false, lost: false });
+  });
+});
+
+describe("a demoted series' probe on a list's first page", () => {
+  it("is handed out only with a hedge token, and its hedge after probeHedgeMs spends it", async () => {
+    const fake = createFakeClock();
+    // Half a hedge per call: two calls refill one.
+    const health = new HealthBoard(fake.clock, {}, { hedgeShare: 0.5 });
+    const { latency } = health;
+    for (let i = 0; i < 5; i++) {
+      latency.observe("app_v2", "userNotes", 9_000);
+      latency.observe("app_v1", "userNotes", 500);
+    }
+    while (latency.canHedge()) latency.takeHedge();
+    const both = ["app_v2", "app_v1"] as const;
+    expect(health.order("userNotes", both)).toEqual(["app_v1", "app_v2"]);
+    await fake.advance(30_000);
+    // Due for a probe, but the budget is empty: App V2 stays behind.
+    expect(health.order("userNotes", both)).toEqual(["app_v1", "app_v2"]);
+    latency.countCall();
+    latency.countCall();
+    expect(health.order("userNotes", both)).toEqual(["app_v2", "app_v1"]);
+
+    const hedge = firstPageHedge(health, "userNotes", "app_v2", { halfOpen: false, firstPage: true, othersLeft: true });
+    expect(hedge).toMatchObject({ delayMs: health.probeHedgeMs, breakerProbe: false, latencyProbe: true });
+    const { port } = fakePort({ "app_v2/get_user_posted_notes": () => new Promise<never>(() => {}) });
+    const def: ListDefinition<Note> = {
+      capability: "userNotes",
+      key: "userNotes:u",
+      subject: "the notes of user u",
+      routes: [],
+      ordering: "stable",
+      idOf: (n) => n.id,
+    };
+    const route: ListRoute = {
+      series: "app_v2",
+      endpoint: endpoint("app_v2/get_user_posted_notes"),
+      params: {},
+      degradedReasons: [],
+    };
+    const fetcher = new ListPageFetcher(def, { port, sleep: fake.sleep, normalizers: fakeNormalizers, health });
+    const pending = fetcher.fetchFirst(route, {}, health.breaker("app_v2", "userNotes"), hedge!).catch((e) => e);
+    await fake.advance(health.probeHedgeMs);
+    expect(await pending).toBeInstanceOf(SlowProbe);
+    // The page's call (0.5) and the probe's hedge (-1) leave half a hedge: none for the next call.
+    expect(latency.canHedge()).toBe(false);
   });
 });
