@@ -67,6 +67,8 @@ export {
   WrongItemError,
   XhsError,
 } from "./core/errors.js";
+// A pool of keys (createClient's `apiKeys`): each key shows only as its fingerprint.
+export { keyFingerprint } from "./core/key-fingerprint.js";
 export type { AttemptEvent, ClientStats, Clock, Logger, Page, Paginator, SeriesStats, Sleep } from "./core/types.js";
 export type { Series } from "./core/vocabulary.js";
 export { CAPABILITIES, type Capability, SERIES } from "./core/vocabulary.js";
@@ -113,3 +115,10 @@ export type { AnswerStatus, NormalizedPage, Normalizer } from "./series/types.js
 // TikHub's hosts: `region: "cn"` (api.tikhub.dev, mainland China) or "global" (api.tikhub.io).
 export { REGION_BASE_URLS, REGIONS, type Region } from "./transport/http.js";
 export type { RawResult } from "./transport/raw.js";
+// Rate limits shared across processes (createClient's `sharedLimits`).
+export {
+  type BucketRule,
+  SharedLimitError,
+  type SharedLimitsOption,
+  type SharedRateLimiter,
+} from "./transport/shared-limit.js";
