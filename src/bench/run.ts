@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { type CellResult, compareStrategies } from "./compare.js";
 import { type CrawlRateResult, measureCrawlRate } from "./crawl-rate.js";
+import { measureExportMemory } from "./export-memory.js";
 import { measureMediaDownloads } from "./media-download.js";
 import { measureParseCost, type ParseCostResult } from "./parse-cost.js";
 import { BENCH_PROFILES } from "./profiles.js";
@@ -31,7 +32,7 @@ import { measureSimulatorThroughput } from "./simulator-throughput.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/types.js";
 import { type CommentStreamResult, measureCommentStream } from "./stream-comments.js";
 
-const PARTS = ["compare", "crawl", "parse", "stream", "simulator", "server", "media"] as const;
+const PARTS = ["compare", "crawl", "parse", "stream", "simulator", "server", "media", "export"] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchRunOptions {
@@ -134,6 +135,18 @@ export async function runBench(options: BenchRunOptions): Promise<BenchResults> 
       options.quick ? { seed: options.seed, size: "default", limit: 3_000 } : { seed: options.seed, size: "large" },
     );
     log(`  ${stream.rows} rows, ${stream.rowsPerSecond} rows/s, peak RSS ${stream.peakRssMb} MB`);
+  }
+
+  if (want("export")) {
+    // Its own file (export-memory.json): peak RSS and heap of csv, xlsx and parquet exports (src/bench/export-memory.ts).
+    log("export memory: csv, xlsx and parquet, each in a process of its own …");
+    const exportMemory = await measureExportMemory({
+      ...(options.quick ? { notes: 8_000, comments: 4_000 } : {}),
+      log,
+    });
+    mkdirSync(options.out, { recursive: true });
+    writeFileSync(join(options.out, "export-memory.json"), `${JSON.stringify(exportMemory, null, 2)}\n`);
+    log(`  peak RSS vs csv ${JSON.stringify(exportMemory.peakVsCsv)}`);
   }
 
   let simulator: BenchResults["simulator"] = null;
