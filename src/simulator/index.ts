@@ -13,6 +13,7 @@
  */
 import type { Clock } from "../core/types.js";
 import type { BillingLedger } from "./billing.js";
+import { type CdnOptions, createCdnFetch, routeMediaToCdn, SimulatedCdn } from "./cdn/index.js";
 import {
   createSimulatorCore,
   renderEmptyPayload,
@@ -28,6 +29,16 @@ import { SimulatorService, type SimulatorServiceOptions } from "./service.js";
 
 export { ADMIN_PREFIX } from "./admin.js";
 export { BillingLedger, keyId, type LedgerSnapshot, type PriceTable } from "./billing.js";
+export {
+  type CdnFaults,
+  type CdnOptions,
+  type CdnStats,
+  cdnUrlFor,
+  createCdnFetch,
+  type RunningCdn,
+  SimulatedCdn,
+  startCdnServer,
+} from "./cdn/index.js";
 export { createSimulatorCore, type SimulatorCore, type SimulatorCoreOptions } from "./core.js";
 export {
   BUILT_IN_PROFILES,
@@ -58,11 +69,15 @@ export { GUIDE, WORLD_NOW } from "./world/guide.js";
 export interface SimulatorOptions extends SimulatorCoreOptions, SimulatorServiceOptions {
   /** Seed of the world and of the fault draws. Default 1. */
   seed?: number;
+  /** The media CDN's faults and sizes (src/simulator/cdn). */
+  cdn?: CdnOptions;
 }
 
 export interface Simulator {
-  /** A `fetch` served in-process (no socket): fast and deterministic; honours AbortSignal. */
+  /** A `fetch` served in-process (no socket): fast and deterministic; honours AbortSignal. Media URLs go to `cdn`. */
   fetch: typeof globalThis.fetch;
+  /** The media CDN of the same world (`*.xhscdn.com`, `ci.xiaohongshu.com`), with its counters. */
+  cdn: SimulatedCdn;
   /** Base URL to give a client: IN_PROCESS_BASE_URL for createSimulator, the HTTP URL for startSimulator. */
   url: string;
   world: SimulatorCore["world"];
@@ -96,8 +111,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     { core, renderInnerFailure, renderEmptyPayload },
     { ...options, ...(clock ? { clock } : {}) },
   );
+  const cdn = new SimulatedCdn(core.world, options.cdn);
+  const cdnFetch = createCdnFetch(cdn, options.sleep ? { sleep: options.sleep } : {});
   return {
-    fetch: createInProcessFetch(service),
+    fetch: routeMediaToCdn(createInProcessFetch(service), cdnFetch),
+    cdn,
     url: IN_PROCESS_BASE_URL,
     world: core.world,
     core,

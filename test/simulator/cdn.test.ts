@@ -119,3 +119,23 @@ describe("simulated CDN", () => {
     expect((await get(cdn, "https://example.com/a.jpg")).res.status).toBe(404);
   });
 });
+
+describe("createSimulator's fetch", () => {
+  it("sends media URLs to the world's CDN and API paths to TikHub's simulator", async () => {
+    const { createSimulator } = await import("../../src/simulator/index.js");
+    const sim = createSimulator({ seed: 3, size: "tiny", rateLimit: 0 });
+    const fileId = sim.world.notes().find((n) => n.images.length > 0)!.images[0]!.fileId;
+    const media = await sim.fetch(`https://ci.xiaohongshu.com/${fileId}`);
+    expect(media.status).toBe(200);
+    expect(sniffFormat(new Uint8Array(await media.arrayBuffer()))).not.toBeNull();
+    expect(sim.cdn.stats.requests).toBe(1);
+    const api = await sim.fetch(
+      `${sim.url}/api/v1/xiaohongshu/app_v2/get_image_note_detail?note_id=${"0".repeat(24)}`,
+      {
+        headers: { authorization: "Bearer k" },
+      },
+    );
+    expect(api.headers.get("content-type")).toContain("application/json");
+    expect(sim.cdn.stats.requests).toBe(1);
+  });
+});

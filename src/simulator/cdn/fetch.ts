@@ -42,6 +42,27 @@ function bodyStream(cdn: SimulatedCdn, url: string, answer: CdnAnswer, sleep: Sl
   });
 }
 
+/** The CDN's hosts: XHS media (`*.xhscdn.com`) and the image service (`ci.xiaohongshu.com`). */
+export const CDN_HOSTS = /(?:^|\.)xhscdn\.com$|^ci\.xiaohongshu\.com$/i;
+
+/** One `fetch` for both: media hosts to the CDN, everything else to `api`. */
+export function routeMediaToCdn(
+  api: typeof globalThis.fetch,
+  cdnFetch: typeof globalThis.fetch,
+): typeof globalThis.fetch {
+  const routed = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = input instanceof Request ? input.url : String(input);
+    let host = "";
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      // a relative or bad URL is the API's to answer
+    }
+    return CDN_HOSTS.test(host) ? cdnFetch(input, init) : api(input, init);
+  };
+  return routed as typeof globalThis.fetch;
+}
+
 export function createCdnFetch(cdn: SimulatedCdn, options: CdnFetchOptions = {}): typeof globalThis.fetch {
   const sleep = options.sleep ?? systemSleep;
   const cdnFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
