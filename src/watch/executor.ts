@@ -6,7 +6,9 @@
  * A discovery's first run is the watch's baseline: the notes it finds are tracked, but raise no `new_note`
  * alert (they are not new, only new to the watch).
  */
+import { DEFAULT_PRICE_USD } from "../catalog/endpoints.js";
 import type { XhsClient } from "../client/types.js";
+import { NotFoundError } from "../core/errors.js";
 import type { Clock, Page, Paginator } from "../core/types.js";
 import type { Comment, Note } from "../model/types.js";
 import type { Store } from "../store/port.js";
@@ -21,10 +23,13 @@ export interface ExecutorDeps {
   state: WatchStateStore;
   clock: Clock;
   signal?: AbortSignal;
+  /** What one more page is assumed to cost when checking the dollar budget (default: the catalogue's price). */
+  pricePerCall?: number;
 }
 
 export function createExecutor(deps: ExecutorDeps): TaskExecutor {
   const { client, store, state, clock } = deps;
+  const pricePerCall = deps.pricePerCall ?? DEFAULT_PRICE_USD;
   const call = deps.signal ? { signal: deps.signal } : {};
 
   /**
@@ -38,7 +43,7 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
     limit: number,
     stopAtKnown: boolean,
     left: BudgetLeft,
-    spent: () => number,
+    spent: () => { calls: number; usd: number },
   ) {
     const found: Note[] = [];
     pages: for await (const page of list.pages() as AsyncIterable<Page<Note>>) {
@@ -50,7 +55,9 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
         found.push(note);
         if (found.length >= limit) break pages;
       }
-      if (left.calls !== null && spent() + 1 > left.calls) break;
+      const { calls, usd } = spent();
+      if ((left.calls !== null && calls + 1 > left.calls) || (left.usd !== null && usd + pricePerCall > left.usd))
+        break;
     }
     return found;
   }
@@ -63,7 +70,7 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
     // Paid calls and dollars of this task's attempts (tasks run one at a time).
     let calls = 0;
     let usd = 0;
-    const spent = () => calls;
+    const spent = () => ({ calls, usd });
     const stopMetering = client.subscribe((event) => {
       if (event.billable) calls++;
       usd += event.costUsd;
@@ -121,6 +128,11 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
         }
       })();
       return { ranAt, calls, usd, alerts, ...(newNoteIds ? { newNoteIds } : {}) };
+    } catch (error) {
+      // A deleted note or user: the tick is done and the task ends (else it would be paid for on every pass).
+      if (error instanceof NotFoundError && task.kind !== "discover")
+        return { ranAt, calls, usd, alerts: [], gone: true };
+      throw error;
     } finally {
       stopMetering();
     }

@@ -122,6 +122,8 @@ export interface TickOutcome {
   ranAt: number;
   /** Notes found that the watch does not track yet (discoveries), to track from now. */
   newNoteIds?: readonly string[];
+  /** The note or user is gone (deleted, made private): its refreshes and comment fetches end here. */
+  gone?: boolean;
   /** When the tick is the first refresh of a listed note: when the watch started tracking it. */
   firstSeenAt?: number;
   calls: number;
@@ -167,6 +169,7 @@ export function completeTick(due: DueTask, outcome: TickOutcome, tracked: readon
       if (horizon !== undefined && nextDueAt > since + horizon) nextDueAt = null;
     }
   }
+  if (outcome.gone && task.kind !== "discover") nextDueAt = null;
   const spend: SpendRow | null =
     outcome.calls > 0 || outcome.usd > 0
       ? { day: new Date(ranAt).toISOString().slice(0, 10), watch: watch.name, calls: outcome.calls, usd: outcome.usd }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createFakeClock } from "../../src/core/clock.js";
+import { NotFoundError } from "../../src/core/errors.js";
 import type { Page, Paginator } from "../../src/core/types.js";
 import { normalizeWatchPlan } from "../../src/crawl/plan/watch.js";
 import type { Note } from "../../src/model/types.js";
@@ -84,6 +85,80 @@ describe("the executor's discovery", () => {
       expect(retried.alerts.map((a) => a.id)).toEqual(lost.alerts.map((a) => a.id));
       expect(retried.alerts).toHaveLength(2);
       expect(pages.count).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("the executor's refreshes and budget", () => {
+  it("a deleted note ends its refreshes instead of being paid for on every pass", async () => {
+    const fake = createFakeClock();
+    const store = openSqliteStore(join(dir, "gone.db"), { clock: fake.clock });
+    const state = new MemoryWatchState();
+    const note = id(9);
+    const plan = normalizeWatchPlan({ watch: { watches: [{ name: "w", every: "1h", notes: [note] }] } }, "t");
+    const client = fakeClient({
+      notes: {
+        get: async () => {
+          throw new NotFoundError("deleted");
+        },
+      },
+    });
+    try {
+      const execute = createExecutor({ client, store, state, clock: fake.clock });
+      const [due] = dueTasks(plan, [], fake.now());
+      if (!due) throw new Error("nothing due");
+      const outcome = await execute(due, { calls: null, usd: null });
+      expect(outcome.gone).toBe(true);
+      await state.commitTick(completeTick(due, { ...outcome, targets: [] }, []));
+      expect((await state.tasks())[0]?.nextDueAt).toBeNull();
+      expect(dueTasks(plan, await state.tasks(), fake.now() + 400 * 24 * 3_600_000)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a discovery stops paging when the next page would pass the dollars left today", async () => {
+    const fake = createFakeClock();
+    const store = openSqliteStore(join(dir, "budget.db"), { clock: fake.clock });
+    const state = new MemoryWatchState();
+    const plan = normalizeWatchPlan({ watch: { watches: [{ name: "w", every: "1h", keywords: ["露营"] }] } }, "t");
+    const pages = { count: 0 };
+    const notes = [1, 2, 3, 4, 5, 6].map((n) => makeNote(id(n)));
+    let subscriber: ((e: { billable: boolean; costUsd: number }) => void) | null = null;
+    const client = fakeClient({
+      search: {
+        notes: () => {
+          const inner = listOf(notes, pages);
+          return {
+            ...inner,
+            async *pages() {
+              for await (const page of inner.pages()) {
+                subscriber?.({ billable: true, costUsd: 0.01 });
+                yield page;
+              }
+            },
+          };
+        },
+        users: () => undefined,
+      },
+      subscribe: (listener: (e: { billable: boolean; costUsd: number }) => void) => {
+        subscriber = listener;
+        return () => {
+          subscriber = null;
+        };
+      },
+    });
+    try {
+      const execute = createExecutor({ client, store, state, clock: fake.clock, pricePerCall: 0.01 });
+      const [due] = dueTasks(plan, [], fake.now());
+      if (!due) throw new Error("nothing due");
+      const outcome = await execute(due, { calls: null, usd: 0.025 });
+      expect(pages.count).toBe(2);
+      expect(outcome.newNoteIds).toHaveLength(4);
+      expect(outcome.calls).toBe(2);
+      expect(outcome.usd).toBeCloseTo(0.02, 6);
     } finally {
       await store.close();
     }
