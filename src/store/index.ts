@@ -13,6 +13,6 @@ export { mergeComment, mergeNote, mergeTopic, mergeUser } from "./merge.js";
 export * from "./port.js";
 export { displayUrl, isPostgresTarget, openPostgresStore, type PostgresStoreOptions } from "./postgres/open.js";
 export type { Db, DialectName } from "./sql/dialect.js";
+export { LATEST_SCHEMA_VERSION } from "./sql/migrations.js";
 export { SqlStore } from "./sql/sql-store.js";
-export { LATEST_SCHEMA_VERSION } from "./sqlite/migrations.js";
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./sqlite/sqlite-store.js";

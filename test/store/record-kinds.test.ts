@@ -1,11 +1,11 @@
 /**
- * The SQLite store derives every per-kind statement from one description (src/store/sqlite/record-kinds.ts):
+ * The SQLite store derives every per-kind statement from one description (src/store/sql/record-kinds.ts):
  * these tests hold that description to the schema the migrations create, and check that the generic
  * observation reader gives each count back under its port name.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RECORD_KINDS } from "../../src/store/port.js";
-import { KIND_TABLES } from "../../src/store/sqlite/record-kinds.js";
+import { KIND_TABLES } from "../../src/store/sql/record-kinds.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { T0, T1, user } from "./fixtures.js";
 

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -16,7 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT, exitCodeFor } from "../../src/cli/exit-codes.js";
 import { REDACTED } from "../../src/core/redact.js";
 import { LATEST_SCHEMA_VERSION, openSqliteStore, StoreOpenError } from "../../src/store/index.js";
-import { MIGRATIONS } from "../../src/store/sqlite/migrations.js";
+import { MIGRATIONS } from "../../src/store/sql/migrations.js";
 import { type BackendFactory, runStoreConformance } from "./conformance.js";
 import { comment, note } from "./fixtures.js";
 
@@ -215,6 +216,45 @@ describe("sqlite store: the file", () => {
     await store.close();
   });
 
+  it("opens a file made by the previous store (schema 4), migrates it and keeps every row", async () => {
+    // test/store/fixtures/schema-v4.db: written by openSqliteStore at 0335bdf (the SQLite backend before the SQL store).
+    const path = join(dir, "old.db");
+    copyFileSync(join(import.meta.dirname, "fixtures", "schema-v4.db"), path);
+    const store = openSqliteStore(path);
+    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect(store.database.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
+    expect(await store.getNote("n1")).toMatchObject({ stats: { likes: 130 }, approx: [], textTruncated: false });
+    expect((await store.noteObservations("n1")).map((o) => o.likes)).toEqual([120, 130]);
+    expect(await store.getComment("c1")).toMatchObject({ pinned: true, byNoteAuthor: false });
+    expect(await store.getUser("u1")).toMatchObject({ bio: "简介", followers: 1000 });
+    expect(await store.getTopic("t1")).toMatchObject({ name: "露营" });
+    expect(await store.countRecords("notes", { runId: "run-old" })).toBe(2);
+    expect(await store.getRun("run-old")).toMatchObject({ planKey: "plan-1", stats: { notes: 2 } });
+    const [entry] = await store.ledgerEntries({ runId: "run-old" });
+    expect(entry).toMatchObject({ hedge: true, costUsd: 0.01 });
+    expect(entry?.keyFingerprint).toBeUndefined();
+    expect(await store.rawAnswers({ runId: "run-old" })).toHaveLength(1);
+    expect(await store.jobCounts("run-old")).toEqual({ pending: 1, leased: 1, done: 1, failed: 0 });
+    // The old process is gone: its lease comes back with its checkpoint, and new writes carry the new columns.
+    expect(await store.recoverLeases("run-old", { owner: "old-host:1:abc" })).toBe(1);
+    const next = await store.lease("run-old", { limit: 5 });
+    expect(next.find((j) => j.key === "comments:n1")?.checkpoint).toEqual({ cursor: "page-2", itemsSoFar: 20 });
+    await store.upsertNotes([note("n3")], { runId: "run-old" });
+    await store.appendLedger("run-old", [
+      { ...entry!, hedge: undefined, keyFingerprint: "a1b2c3d4", at: "2026-01-30T03:00:00.000Z" },
+    ]);
+    expect((await store.ledgerTotals({ runId: "run-old" })).byKey).toEqual({
+      a1b2c3d4: { calls: 1, billableCalls: 1, costUsd: 0.01 },
+    });
+    await store.close();
+    // And the migrated file opens read-only as it is.
+    const reader = openSqliteStore(path, { readOnly: true });
+    expect(await reader.countRecords("notes")).toBe(3);
+    await reader.close();
+  });
+
   it("refuses a database written by a newer xhs-kit", async () => {
     const path = join(dir, "future.db");
     const store = openSqliteStore(path);
@@ -222,7 +262,9 @@ describe("sqlite store: the file", () => {
       .prepare("INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01T00:00:00Z')")
       .run(999);
     await store.close();
-    expect(() => openSqliteStore(path)).toThrow(/schema version 999.*upgrade xhs-kit/);
+    expect(() => openSqliteStore(path)).toThrow(
+      new RegExp(`schema version 999, newer than this xhs-kit knows \\(${LATEST_SCHEMA_VERSION}\\).*upgrade xhs-kit`),
+    );
   });
 
   it("keeps the API key out of every file it writes, WAL included", async () => {

@@ -2,10 +2,12 @@
  * What every part of the SQL store shares: the Kysely handle, the dialect, the clock, the scrubbers, and the
  * transaction in progress.
  *
- * `transaction(fn)` opens one Kysely transaction and keeps it in an AsyncLocalStorage: every store and queue call
- * made inside fn's async context runs in it (`db()`). Calls from outside wait until it ends (the `Store` contract:
+ * `transaction(fn)` opens one transaction and keeps it in an AsyncLocalStorage: every store and queue call made
+ * inside fn's async context runs in it (`db()`). Calls from outside wait until it ends (the `Store` contract:
  * other callers' writes stay out of an open transaction), so a store instance has one transaction at a time;
  * other instances (other processes, other workers) run theirs alongside, kept apart by the database.
+ * On Postgres it is a Kysely transaction (one connection of the pool held for it). On SQLite's one connection the
+ * context runs it itself: it waits for the calls already under way, then BEGIN IMMEDIATE … COMMIT.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { CompiledQuery } from "kysely";
@@ -13,6 +15,11 @@ import { systemClock } from "../../core/clock.js";
 import type { Clock } from "../../core/types.js";
 import { makeDataScrubber, makeScrubber, type Scrubber } from "../redact.js";
 import type { Db, SqlDialect } from "./dialect.js";
+import { type DirectExecutor, PreparedQueries } from "./prepared.js";
+
+const BEGIN = CompiledQuery.raw("BEGIN IMMEDIATE");
+const COMMIT = CompiledQuery.raw("COMMIT");
+const ROLLBACK = CompiledQuery.raw("ROLLBACK");
 
 interface OpenTransaction {
   db: Db;
@@ -26,14 +33,25 @@ export class SqlContext {
   readonly scrub: Scrubber;
   /** Scrubs the known secrets from fetched data (raw answers, the plan), leaving the data's own words alone. */
   readonly scrubData: Scrubber;
+  /** The hot paths' queries, built and compiled once (prepared.ts). */
+  readonly prepared: PreparedQueries;
   private readonly clock: Clock;
   private readonly scope = new AsyncLocalStorage<OpenTransaction>();
   private open: { token: symbol; done: Promise<void> } | null = null;
+  /** Calls outside any transaction that are under way, and who waits for them to end (single connection). */
+  private running = 0;
+  private drained: (() => void)[] = [];
   private closed = false;
 
-  constructor(root: Db, dialect: SqlDialect, options: { clock?: Clock; secrets?: readonly string[] } = {}) {
+  constructor(
+    root: Db,
+    dialect: SqlDialect,
+    options: { clock?: Clock; secrets?: readonly string[] } = {},
+    direct: DirectExecutor | null = null,
+  ) {
     this.root = root;
     this.dialect = dialect;
+    this.prepared = new PreparedQueries(root, direct);
     this.clock = options.clock ?? systemClock;
     this.scrub = makeScrubber(options.secrets);
     this.scrubData = makeDataScrubber(options.secrets);
@@ -55,7 +73,15 @@ export class SqlContext {
   /** Waits until no other caller's transaction is open, then runs `work` on the current handle. */
   async run<T>(work: (db: Db) => Promise<T>): Promise<T> {
     await this.gate();
-    return work(this.db());
+    const current = this.scope.getStore();
+    if (current !== undefined) return work(current.db);
+    this.running += 1;
+    try {
+      return await work(this.root);
+    } finally {
+      this.running -= 1;
+      if (this.running === 0) for (const wake of this.drained.splice(0)) wake();
+    }
   }
 
   /** Like `run`, but `work`'s queries commit together: inside the open transaction, or in one of their own. */
@@ -63,14 +89,16 @@ export class SqlContext {
     await this.gate();
     const current = this.scope.getStore();
     if (current !== undefined) return work(current.db);
+    if (this.dialect.singleConnection) return this.transaction(() => work(this.root));
     return this.root.transaction().execute((trx) => work(trx));
   }
 
   /** Runs SQL text with positional parameters ($1… on Postgres, ? on SQLite) on the current handle. */
-  async executeSql(text: string, values: readonly unknown[] = []): Promise<{ rows: Record<string, unknown>[] }> {
-    await this.gate();
-    const result = await this.db().executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...values]));
-    return { rows: [...result.rows] };
+  executeSql(text: string, values: readonly unknown[] = []): Promise<{ rows: Record<string, unknown>[] }> {
+    return this.run(async (db) => {
+      const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...values]));
+      return { rows: [...result.rows] };
+    });
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -86,10 +114,27 @@ export class SqlContext {
     });
     this.open = { token, done };
     try {
-      return await this.root.transaction().execute((trx) => this.scope.run({ db: trx, token }, fn));
+      if (!this.dialect.singleConnection) {
+        return await this.root.transaction().execute((trx) => this.scope.run({ db: trx, token }, fn));
+      }
+      while (this.running > 0) await new Promise<void>((wake) => this.drained.push(wake));
+      return await this.scope.run({ db: this.root, token }, () => this.onOneConnection(fn));
     } finally {
       this.open = null;
       release();
+    }
+  }
+
+  private async onOneConnection<T>(fn: () => Promise<T>): Promise<T> {
+    await this.root.executeQuery(BEGIN);
+    try {
+      const result = await fn();
+      await this.root.executeQuery(COMMIT);
+      return result;
+    } catch (error) {
+      // Nothing to roll back when BEGIN or COMMIT itself failed and SQLite ended the transaction.
+      await this.root.executeQuery(ROLLBACK).catch(() => {});
+      throw error;
     }
   }
 

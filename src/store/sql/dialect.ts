@@ -15,6 +15,11 @@ export type Db = Kysely<Tables>;
 
 export interface SqlDialect {
   name: DialectName;
+  /**
+   * One connection for everything (SQLite): the store runs its transactions itself on it (BEGIN IMMEDIATE … COMMIT)
+   * instead of through Kysely's, whose per-transaction objects cost more than a small SQLite transaction.
+   */
+  singleConnection: boolean;
   /** A 64-bit integer column (counts, epoch ms, micro-USD). */
   int: string;
   /** An auto-numbered integer primary key. */
@@ -39,6 +44,7 @@ export interface SqlDialect {
 
 export const SQLITE_DIALECT: SqlDialect = {
   name: "sqlite",
+  singleConnection: true,
   int: "INTEGER",
   autoId: "INTEGER PRIMARY KEY AUTOINCREMENT",
   keyOnlyTable: " WITHOUT ROWID",
@@ -50,6 +56,7 @@ export const SQLITE_DIALECT: SqlDialect = {
 
 export const POSTGRES_DIALECT: SqlDialect = {
   name: "postgres",
+  singleConnection: false,
   int: "BIGINT",
   autoId: "BIGSERIAL PRIMARY KEY",
   keyOnlyTable: "",

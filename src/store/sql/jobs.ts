@@ -22,8 +22,23 @@ import {
 } from "../port.js";
 import type { SqlContext } from "./context.js";
 import type { Db, Row } from "./dialect.js";
-import { chunks } from "./records.js";
+import { Slot, slots } from "./prepared.js";
+import { chunks, slotRows } from "./records.js";
 import { parseJson } from "./rows.js";
+
+const JOB_COLUMNS = [
+  "run_id",
+  "key",
+  "kind",
+  "payload",
+  "priority",
+  "depth",
+  "parent_key",
+  "state",
+  "attempts",
+  "created_at",
+  "updated_at",
+];
 
 export class JobTable {
   private readonly context: SqlContext;
@@ -62,12 +77,17 @@ export class JobTable {
     });
     let added = 0;
     for (const part of chunks(rows)) {
-      const result = await db
-        .insertInto("jobs")
-        .values(part)
-        .onConflict((oc) => oc.columns(["run_id", "key"]).doNothing())
-        .executeTakeFirst();
-      added += Number(result.numInsertedOrUpdatedRows ?? 0);
+      const result = await this.context.prepared.run(
+        db,
+        `enqueue:${part.length}`,
+        (q) =>
+          q
+            .insertInto("jobs")
+            .values(slotRows(JOB_COLUMNS, part.length))
+            .onConflict((oc) => oc.columns(["run_id", "key"]).doNothing()),
+        part.flatMap((row) => JOB_COLUMNS.map((column) => (row as Row)[column])),
+      );
+      added += Number(result.numAffectedRows ?? 0);
     }
     return added;
   }
@@ -89,41 +109,21 @@ export class JobTable {
     const expires = nowMs + ttlOf(options.ttlMs);
     const kinds = options.kinds === undefined ? null : [...options.kinds];
     if (kinds !== null && kinds.length === 0) return [];
-    const token = randomUUID();
-    const rows = await context.atomic((db) => {
-      let free = db
-        .selectFrom("jobs")
-        .select("id")
-        .where("run_id", "=", runId)
-        .where((eb) =>
-          eb.or([
-            eb("state", "=", "pending"),
-            eb.and([
-              eb("state", "=", "leased"),
-              eb.or([eb("lease_expires_ms", "is", null), eb("lease_expires_ms", "<=", nowMs)]),
-            ]),
-          ]),
-        )
-        .orderBy("priority", "desc")
-        .orderBy("depth", "asc")
-        .orderBy("id", "asc")
-        .limit(limit);
-      if (kinds !== null) free = free.where("kind", "in", kinds);
-      return db
-        .updateTable("jobs")
-        .set({
-          state: "leased",
-          attempts: sql`attempts + 1`,
-          // One random part per lease call, made unique per job by its id.
-          lease_token: sql`CAST(${token} AS TEXT) || ':' || CAST(id AS TEXT)`,
-          lease_owner: options.owner ?? null,
-          lease_expires_ms: expires,
-          updated_at: new Date(nowMs).toISOString(),
-        })
-        .where("id", "in", context.dialect.lockForLease(free))
-        .returningAll()
-        .execute();
-    });
+    const key = `lease:${kinds === null ? "all" : kinds.length}`;
+    const values = [
+      runId,
+      nowMs,
+      limit,
+      randomUUID(),
+      options.owner ?? null,
+      expires,
+      new Date(nowMs).toISOString(),
+      ...(kinds ?? []),
+    ];
+    // One statement, atomic by itself: no transaction of its own (it joins the caller's when there is one).
+    const { rows } = await context.run((db) =>
+      context.prepared.run(db, key, (q) => leaseQuery(q, context, kinds?.length ?? null), values),
+    );
     return rows.map(rowToJob).sort(leaseOrder);
   }
 
@@ -147,17 +147,24 @@ export class JobTable {
     const lost = () =>
       new LeaseLostError(job.id, `Cannot ${what} job ${job.id}: it is not leased under this lease any more`);
     if (!Number.isSafeInteger(id) || job.leaseToken === null || job.leaseToken === undefined) throw lost();
-    const token = job.leaseToken;
+    const columns = Object.keys(set);
+    const values = [...columns.map((c) => set[c]), id, job.leaseToken];
+    const { prepared } = this.context;
     const result = await this.context.run((db) =>
-      db
-        .updateTable("jobs")
-        .set(set)
-        .where("id", "=", id)
-        .where("state", "=", "leased")
-        .where("lease_token", "=", token)
-        .executeTakeFirst(),
+      prepared.run(
+        db,
+        `onLease:${columns.join(",")}`,
+        (q) =>
+          q
+            .updateTable("jobs")
+            .set(Object.fromEntries(columns.map((c, i) => [c, new Slot(i)])))
+            .where("id", "=", new Slot(columns.length))
+            .where("state", "=", "leased")
+            .where("lease_token", "=", new Slot(columns.length + 1)),
+        values,
+      ),
     );
-    if (Number(result.numUpdatedRows) === 0) throw lost();
+    if (Number(result.numAffectedRows ?? 0) === 0) throw lost();
   }
 
   complete(job: JobHandle, checkpoint?: JobCheckpoint): Promise<void> {
@@ -240,6 +247,50 @@ function ttlOf(ttlMs: number | undefined): number {
   if (!Number.isFinite(ttl) || ttl <= 0)
     throw new InvalidInputError(`A lease lasts a positive number of ms, not ${ttl}`);
   return Math.trunc(ttl);
+}
+
+/**
+ * The lease, with slots: 0 run id, 1 now (ms), 2 limit, 3 the lease's random part, 4 owner, 5 expiry (ms),
+ * 6 now (ISO), then the kinds (when given).
+ */
+function leaseQuery(db: Db, context: SqlContext, kinds: number | null) {
+  const [runId, nowMs, limit, token, owner, expires, now] = slots(7);
+  let free = db
+    .selectFrom("jobs")
+    .select("id")
+    .where("run_id", "=", runId)
+    .where((eb) =>
+      eb.or([
+        eb("state", "=", "pending"),
+        eb.and([
+          eb("state", "=", "leased"),
+          eb.or([eb("lease_expires_ms", "is", null), eb("lease_expires_ms", "<=", nowMs)]),
+        ]),
+      ]),
+    )
+    .orderBy("priority", "desc")
+    .orderBy("depth", "asc")
+    .orderBy("id", "asc")
+    .limit(limit as unknown as number);
+  if (kinds !== null)
+    free = free.where(
+      "kind",
+      "in",
+      Array.from({ length: kinds }, (_, i) => new Slot(7 + i)),
+    );
+  return db
+    .updateTable("jobs")
+    .set({
+      state: "leased",
+      attempts: sql`attempts + 1`,
+      // One random part per lease call, made unique per job by its id.
+      lease_token: sql`CAST(${token} AS TEXT) || ':' || CAST(id AS TEXT)`,
+      lease_owner: owner,
+      lease_expires_ms: expires,
+      updated_at: now,
+    })
+    .where("id", "in", context.dialect.lockForLease(free))
+    .returningAll();
 }
 
 /** Priority (high first), then depth (low first), then enqueue order: the order the UPDATE chose them in. */

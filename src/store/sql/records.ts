@@ -14,6 +14,7 @@ import type { RecordFilter, RecordKind, RecordOf, UpsertOutcome, UpsertResult } 
 import type { SqlContext } from "./context.js";
 import type { Db, Row } from "./dialect.js";
 import { observationRow } from "./observations.js";
+import { Slot, slots } from "./prepared.js";
 import { KIND_TABLES, type KindTable, kindTable, type StoredRecord } from "./record-kinds.js";
 
 /** Rows per page when streaming records (bounded memory whatever the table size). */
@@ -56,16 +57,21 @@ export class RecordTables {
     runId: string | null,
     firstSeen: string,
   ): Promise<UpsertResult[]> {
+    const { prepared } = this.context;
     const ids = [...new Set(records.map((r) => r.id))];
     await this.context.dialect.lockRecords(db, table.kind, ids);
     const stored = new Map<string, T>();
     for (const part of chunks(ids)) {
-      const rows = await db.selectFrom(table.kind).selectAll().where("id", "in", part).execute();
+      const { rows } = await prepared.run(
+        db,
+        `select:${table.kind}:${part.length}`,
+        (q) => q.selectFrom(table.kind).selectAll().where("id", "in", slots(part.length)),
+        part,
+      );
       for (const row of rows) stored.set(String(row.id), table.fromRow(row));
     }
     const current = new Map(stored);
-    const inserted = new Map<string, T>();
-    const moved = new Set<string>();
+    const written = new Set<string>();
     const links = new Map<string, UpsertOutcome>();
     const observations: Row[] = [];
     const results: UpsertResult[] = [];
@@ -75,15 +81,13 @@ export class RecordTables {
       if (before === undefined) {
         outcome = "new";
         current.set(record.id, record);
-        inserted.set(record.id, record);
+        written.add(record.id);
       } else {
         const { merged, changed } = table.merge(before, record);
         outcome = changed ? "updated" : "unchanged";
         current.set(record.id, merged);
-        if (inserted.has(record.id)) inserted.set(record.id, merged);
         // Seen again with nothing new learnt still moves the time and series of the latest fetch.
-        else if (changed || merged.fetchedAt !== before.fetchedAt || merged.source !== before.source)
-          moved.add(record.id);
+        if (changed || merged.fetchedAt !== before.fetchedAt || merged.source !== before.source) written.add(record.id);
       }
       if (table.observations !== undefined) {
         const row = observationRow(table.observations, record, runId);
@@ -93,26 +97,45 @@ export class RecordTables {
       if (linked === undefined || STRENGTH[outcome] > STRENGTH[linked]) links.set(record.id, outcome);
       results.push({ id: record.id, outcome });
     }
-    for (const part of chunks([...inserted.values()])) {
-      await db
-        .insertInto(table.kind)
-        .values(part.map((record) => ({ ...table.toRow(record), first_seen_at: firstSeen })))
-        .execute();
-    }
-    for (const id of moved) {
-      const { id: _id, ...row } = table.toRow(current.get(id)!);
-      await db.updateTable(table.kind).set(row).where("id", "=", id).execute();
+    // New rows and changed ones in one statement each chunk: new ones are inserted in batch order (first-seen
+    // order), stored ones updated in place (their first_seen_at and order column kept).
+    const columns = [...table.columns, "first_seen_at"];
+    for (const part of chunks([...written])) {
+      const values = part.flatMap((id) => {
+        const row: Row = { ...table.toRow(current.get(id)!), first_seen_at: firstSeen };
+        return columns.map((column) => row[column]);
+      });
+      await prepared.run(
+        db,
+        `write:${table.kind}:${part.length}`,
+        (q) => upsertQuery(q, table.kind, columns, part.length),
+        values,
+      );
     }
     if (table.observations !== undefined) {
+      const observed = table.observations;
+      const observedColumns = [
+        observed.idColumn,
+        "fetched_at",
+        "source",
+        ...observed.counts.map((c) => c.column),
+        "approx",
+        "run_id",
+      ];
       for (const part of chunks(observations)) {
-        await db
-          .insertInto(table.observations.table)
-          .values(part)
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+        await prepared.run(
+          db,
+          `observe:${observed.table}:${part.length}`,
+          (q) =>
+            q
+              .insertInto(observed.table)
+              .values(slotRows(observedColumns, part.length))
+              .onConflict((oc) => oc.doNothing()),
+          part.flatMap((row) => observedColumns.map((column) => row[column])),
+        );
       }
     }
-    if (runId !== null) await linkToRun(db, runId, table.kind, links);
+    if (runId !== null) await linkToRun(this.context, db, runId, table.kind, links);
     return results;
   }
 
@@ -157,19 +180,49 @@ export class RecordTables {
   }
 }
 
+/** Rows of slots, row-major in `columns` order: the values of row r, column c go at r * columns + c. */
+export function slotRows(columns: readonly string[], rows: number): Row[] {
+  return Array.from({ length: rows }, (_, r) =>
+    Object.fromEntries(columns.map((column, c) => [column, new Slot(r * columns.length + c)])),
+  );
+}
+
+/** INSERT … ON CONFLICT (id) DO UPDATE SET every column but the key and first_seen_at. */
+function upsertQuery(db: Db, kind: string, columns: readonly string[], rows: number) {
+  const updated = columns.filter((c) => c !== "id" && c !== "first_seen_at");
+  return db
+    .insertInto(kind)
+    .values(slotRows(columns, rows))
+    .onConflict((oc) =>
+      oc.column("id").doUpdateSet(Object.fromEntries(updated.map((c) => [c, sql.ref(`excluded.${c}`)]))),
+    );
+}
+
+const LINK_COLUMNS = ["run_id", "kind", "item_id", "outcome"];
+
 /** A run's link keeps the strongest outcome it saw: new > updated > unchanged. */
-async function linkToRun(db: Db, runId: string, kind: string, links: Map<string, UpsertOutcome>): Promise<void> {
-  const rows = [...links].map(([id, outcome]) => ({ run_id: runId, kind, item_id: id, outcome }));
-  for (const part of chunks(rows)) {
-    await db
-      .insertInto("run_items")
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(["run_id", "kind", "item_id"]).doUpdateSet({
-          outcome: sql`CASE WHEN run_items.outcome = 'new' OR excluded.outcome = 'unchanged' THEN run_items.outcome ELSE excluded.outcome END`,
-        }),
-      )
-      .execute();
+async function linkToRun(
+  context: SqlContext,
+  db: Db,
+  runId: string,
+  kind: string,
+  links: Map<string, UpsertOutcome>,
+): Promise<void> {
+  for (const part of chunks([...links])) {
+    await context.prepared.run(
+      db,
+      `link:${part.length}`,
+      (q) =>
+        q
+          .insertInto("run_items")
+          .values(slotRows(LINK_COLUMNS, part.length))
+          .onConflict((oc) =>
+            oc.columns(["run_id", "kind", "item_id"]).doUpdateSet({
+              outcome: sql`CASE WHEN run_items.outcome = 'new' OR excluded.outcome = 'unchanged' THEN run_items.outcome ELSE excluded.outcome END`,
+            }),
+          ),
+      part.flatMap(([id, outcome]) => [runId, kind, id, outcome]),
+    );
   }
 }
 
