@@ -4,9 +4,9 @@
  * memory stays bounded whatever the table size.
  *
  * Cells are typed (`EXPORT_COLUMNS`): counts are numbers, flags booleans, times dates (UTC) with a
- * date-time format, everything else text. A text cell is a string cell (`t="inlineStr"`): Excel never
- * evaluates it, so `=1+1` stays the text `=1+1` without the `'` the CSV needs. The header row is bold
- * and frozen.
+ * date-time format, everything else text. A text cell is a string value (`t="str"`, no `<f>` element):
+ * Excel never evaluates it, so `=1+1` stays the text `=1+1` without the `'` the CSV needs. The header row
+ * is bold and frozen.
  */
 import type { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";

@@ -2,6 +2,7 @@
 // every value equal to the JSON lines export.
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InvalidInputError } from "../../src/core/errors.js";
 import { EXPORT_COLUMNS, typedRow } from "../../src/export/columns.js";
@@ -116,6 +117,19 @@ describe("xlsx export", () => {
     const textOfComment = workbook.getWorksheet("comments")!.getRow(2).getCell(10);
     expect(textOfComment.type).toBe(ExcelJS.ValueType.String);
     expect(textOfComment.value).toBe("=1+1");
+  });
+
+  it("in the file itself: no formula element anywhere, formula-like text in a plain string cell", async () => {
+    await t.store.upsertNotes(FORMULA_LIKE.map((title, i) => note(`n${i}`, { title })));
+    const { out, bytes } = memoryOut();
+    await exportXlsx(t.store, ["notes"], { out });
+    // jszip comes with exceljs (its reader): the raw sheet XML, as Excel will parse it.
+    const zip = await JSZip.loadAsync(bytes());
+    const xml = await zip.file("xl/worksheets/sheet1.xml")!.async("string");
+    expect(xml).not.toMatch(/<f[ >]/);
+    // t="str" with a value and no <f>: a text value, nothing to evaluate.
+    expect(xml).toContain('<c r="C2" t="str"><v>=HYPERLINK(&quot;http://evil&quot;,&quot;点我&quot;)</v></c>');
+    expect(xml).toMatch(/<pane ySplit="1"[^>]*state="frozen"/);
   });
 
   it("every value equals the JSON lines export's (nulls, JSON cells, dates, counts)", async () => {
