@@ -24,6 +24,7 @@ import { type CrawlRateResult, measureCrawlRate } from "./crawl-rate.js";
 import { measureExportMemory } from "./export-memory.js";
 import { measureMediaDownloads } from "./media-download.js";
 import { measureParseCost, type ParseCostResult } from "./parse-cost.js";
+import { measureScale } from "./scale.js";
 import { BENCH_PROFILES } from "./profiles.js";
 import { type BenchResults, evaluateTargets, writeResults } from "./report.js";
 import { createScaledTime, createVirtualTime } from "./scaled-time.js";
@@ -32,7 +33,7 @@ import { measureSimulatorThroughput } from "./simulator-throughput.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/types.js";
 import { type CommentStreamResult, measureCommentStream } from "./stream-comments.js";
 
-const PARTS = ["compare", "crawl", "parse", "stream", "simulator", "server", "media", "export"] as const;
+const PARTS = ["compare", "crawl", "parse", "stream", "simulator", "server", "media", "scale", "export"] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchRunOptions {
@@ -174,6 +175,19 @@ export async function runBench(options: BenchRunOptions): Promise<BenchResults> 
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, "media.json"), `${JSON.stringify(media, null, 2)}\n`);
   }
+
+  // Workers on one Postgres (issue #13): needs a server (XHS_BENCH_DATABASE_URL or XHS_TEST_DATABASE_URL); scale.json.
+  const scalePostgres = process.env.XHS_BENCH_DATABASE_URL ?? process.env.XHS_TEST_DATABASE_URL;
+  if (want("scale") && scalePostgres) {
+    const scale = await measureScale({
+      postgresUrl: scalePostgres,
+      seed: options.seed,
+      ...(options.quick ? { workers: [1, 2], keys: [1, 2], notesPerKey: 20 } : {}),
+      log,
+    });
+    mkdirSync(options.out, { recursive: true });
+    writeFileSync(join(options.out, "scale.json"), `${JSON.stringify(scale, null, 2)}\n`);
+  } else if (want("scale")) log("scale: skipped (set XHS_BENCH_DATABASE_URL to a Postgres server)");
 
   const finished = new Date();
   const base: Omit<BenchResults, "targets"> = {
