@@ -17,7 +17,6 @@ import { buildReport, type RunReport, renderReport } from "../../crawl/report.js
 import { seedJobs } from "../../crawl/seed-jobs.js";
 import { isPostgresTarget } from "../../store/postgres/open.js";
 import { SqlStore } from "../../store/sql/sql-store.js";
-import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { EXIT, exitCodeFor } from "../exit-codes.js";
@@ -31,6 +30,7 @@ import {
   parsePositiveInt,
 } from "../options.js";
 import { startProgress } from "../progress.js";
+import { dbTarget, openCliStore } from "../store-option.js";
 import { terminalLines } from "../terminal-text.js";
 import { type CrawlDatabase, withPgBoss } from "./worker.js";
 
@@ -201,7 +201,10 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
   if (!options.plan && !isPostgresTarget(options.db) && !existsSync(dbPath)) {
     throw new UsageError(`no database at ${options.db} to resume a run from (give --db PATH)`);
   }
-  const store = openSqliteStore(dbPath, { keepRawAnswers: flags.storeRaw === true, secrets: apiKey ? [apiKey] : [] });
+  const store = await openCliStore(ctx, options.db, {
+    keepRawAnswers: flags.storeRaw === true,
+    secrets: apiKey ? [apiKey] : [],
+  });
   // A Postgres store is shared: pg-boss delivers its jobs to this process and to any `xhs worker`.
   // (withPgBoss closes the store when pg-boss cannot start.)
   const shared: CrawlDatabase | null = sharedStore(store) ? await withPgBoss(ctx, options.db, store) : null;
@@ -344,7 +347,7 @@ function crawlOptions(): Option[] {
     new Option("--dry-run", "print the estimated calls and cost, call nothing"),
     new Option("--resume [runId]", "continue an unfinished run (default: the latest)"),
     new Option("--fresh", "start a new run even if the same plan has an unfinished one"),
-    new Option("--db <path>", `SQLite database (default ./${DEFAULT_DB})`),
+    new Option("--db <path>", `SQLite file or Postgres URL (env XHS_DATABASE_URL; default ./${DEFAULT_DB})`),
     new Option("--store-raw", "also keep every raw TikHub answer in the database"),
     new Option("--json", "print the run report as JSON"),
     new Option(
@@ -388,6 +391,6 @@ export function register(program: Command): void {
         else await writeText(ctx.stdout, renderEstimate(estimate));
         return;
       }
-      await executeCrawl(ctx, { plan, flags, db: flags.db ?? DEFAULT_DB });
+      await executeCrawl(ctx, { plan, flags, db: dbTarget(ctx, flags.db, DEFAULT_DB) });
     });
 }

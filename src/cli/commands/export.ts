@@ -9,11 +9,11 @@ import { exportParquet } from "../../export/parquet.js";
 import { exportXlsx } from "../../export/xlsx.js";
 import { exportRecords, EXPORT_FORMATS as TEXT_FORMATS } from "../../store/export.js";
 import { RECORD_KINDS, type RecordFilter, type RecordKind, type Store } from "../../store/port.js";
-import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { parseDate } from "../options.js";
 import { openAtomicFile as openTextFile } from "../output-file.js";
+import { dbTarget, openCliStore, sqliteFileOf } from "../store-option.js";
 
 /** The crawl database `xhs crawl` writes by default (relative to the working directory). */
 export const DEFAULT_DB = "xhs.db";
@@ -149,14 +149,16 @@ export function register(program: Command): void {
       const ctx = contextOf(command);
       const format = formatFor(opts.format, opts.output);
       checkRequest(kinds, format, opts.output);
-      const dbPath = path.resolve(ctx.cwd, opts.db ?? DEFAULT_DB);
+      const db = dbTarget(ctx, opts.db, DEFAULT_DB);
+      const dbPath = sqliteFileOf(ctx, db);
       // Never create an empty database by exporting from a mistyped path.
-      if (!existsSync(dbPath)) {
-        throw new UsageError(`no database at ${opts.db ?? DEFAULT_DB}: run \`xhs crawl\` first, or pass --db PATH.`);
+      if (dbPath !== null && !existsSync(dbPath)) {
+        throw new UsageError(`no database at ${db}: run \`xhs crawl\` first, or pass --db PATH.`);
       }
-      if (statSync(dbPath).isDirectory()) throw new UsageError(`--db ${opts.db}: it is a folder, not a database.`);
+      if (dbPath !== null && statSync(dbPath).isDirectory())
+        throw new UsageError(`--db ${db}: it is a folder, not a database.`);
       // Reading only: a database on a read-only mount (or someone else's file) is opened without a write.
-      const store = openSqliteStore(dbPath, { readOnly: true });
+      const store = await openCliStore(ctx, db, { readOnly: true });
       try {
         if (opts.run !== undefined && !(await store.getRun(opts.run))) {
           throw new UsageError(`no run "${opts.run}" in ${opts.db ?? DEFAULT_DB} (see \`xhs runs list\`)`);

@@ -1,15 +1,13 @@
 // `xhs runs list` / `xhs runs show <id>`: the crawl runs in a database and their reports.
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
 import { buildReport, renderReport } from "../../crawl/report.js";
 import { loadStats } from "../../crawl/statistics.js";
 import type { JobQueue, Store } from "../../store/port.js";
-import { isPostgresTarget, openPostgresStore } from "../../store/postgres/open.js";
-import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { parsePositiveInt } from "../options.js";
+import { dbTarget, openCliStore, sqliteFileOf } from "../store-option.js";
 import { terminalLines } from "../terminal-text.js";
 import { DEFAULT_DB } from "./crawl.js";
 
@@ -18,11 +16,10 @@ import { DEFAULT_DB } from "./crawl.js";
  * `--db` is the one many workers share: its runs show every worker's progress.
  */
 async function openExisting(ctx: CliContext, db: string): Promise<Store & JobQueue> {
-  if (isPostgresTarget(db)) return openPostgresStore(db, { readOnly: true });
-  const path = resolve(ctx.cwd, db);
-  if (!existsSync(path))
+  const path = sqliteFileOf(ctx, db);
+  if (path !== null && !existsSync(path))
     throw new UsageError(`no database at ${db} (give --db PATH; crawls write ./${DEFAULT_DB} by default)`);
-  return openSqliteStore(path, { readOnly: true });
+  return openCliStore(ctx, db, { readOnly: true });
 }
 
 export function register(program: Command): void {
@@ -37,7 +34,7 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExample:\n  xhs runs list --db camping.db")
     .action(async (opts, command) => {
       const ctx = contextOf(command);
-      const store = await openExisting(ctx, opts.db ?? DEFAULT_DB);
+      const store = await openExisting(ctx, dbTarget(ctx, opts.db, DEFAULT_DB));
       try {
         const list = await store.listRuns({ limit: opts.limit ?? 20 });
         const progress = await Promise.all(
@@ -116,7 +113,7 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExample:\n  xhs runs show 20260301-101500-a1b2c3 --db camping.db --json")
     .action(async (runId, opts, command) => {
       const ctx = contextOf(command);
-      const store = await openExisting(ctx, opts.db ?? DEFAULT_DB);
+      const store = await openExisting(ctx, dbTarget(ctx, opts.db, DEFAULT_DB));
       try {
         if (!(await store.getRun(runId)))
           throw new UsageError(`no run "${runId}" in ${opts.db ?? DEFAULT_DB} (see \`xhs runs list\`)`);
