@@ -3,7 +3,12 @@
  * works every open run with work left, oldest first, and stops when none has any (`untilIdle`); a worker
  * stopped by its signal leaves an unfinished shared run running for the others instead of "interrupted".
  */
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { EXIT } from "../../src/cli/exit-codes.js";
+import { main } from "../../src/cli/main.js";
 import { enqueueRun } from "../../src/crawl/engine/enqueue-run.js";
 import { workOpenRuns } from "../../src/crawl/engine/open-runs.js";
 import { runCrawl } from "../../src/crawl/engine.js";
@@ -50,5 +55,62 @@ describe("workOpenRuns", () => {
     const lone = await runCrawl({ client, store, queue: store, signal: stopped.signal }, { runId: run.id });
     expect(lone.status).toBe("interrupted");
     await store.close();
+  });
+});
+
+describe("xhs worker and --enqueue-only: bad input is exit 2 before anything is opened or paid", () => {
+  const sink = () => {
+    let text = "";
+    return {
+      write(chunk: string) {
+        text += chunk;
+        return true;
+      },
+      get text() {
+        return text;
+      },
+    };
+  };
+  async function xhs(args: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), "xhs-worker-cli-"));
+    const stdout = sink();
+    const stderr = sink();
+    let paid = 0;
+    const code = await main(args, {
+      stdout,
+      stderr,
+      env: { TIKHUB_API_KEY: "worker-test-key" },
+      fetch: async () => {
+        paid += 1;
+        throw new Error("no call expected");
+      },
+      cwd: dir,
+      signal: new AbortController().signal,
+    });
+    const files = readdirSync(dir);
+    rmSync(dir, { recursive: true, force: true });
+    return { code, stderr: stderr.text, paid, files };
+  }
+
+  it("refuses a worker without a Postgres --db, and --enqueue-only on a SQLite file", async () => {
+    const none = await xhs(["worker"]);
+    expect(none.code).toBe(EXIT.usage);
+    expect(none.stderr).toMatch(/needs a Postgres database/);
+    const sqlite = await xhs(["worker", "--db", "x.db"]);
+    expect(sqlite.code).toBe(EXIT.usage);
+    expect(sqlite.stderr).toMatch(/postgres:\/\//);
+    const enqueue = await xhs(["crawl", "--note", noteId(1), "--db", "x.db", "--enqueue-only"]);
+    expect(enqueue.code).toBe(EXIT.usage);
+    expect(enqueue.stderr).toMatch(/--enqueue-only needs a Postgres --db/);
+    for (const result of [none, sqlite, enqueue]) {
+      expect(result.paid).toBe(0);
+      expect(result.files).toEqual([]);
+    }
+  });
+
+  it("refuses an unreachable Postgres with exit 2 before any call", async () => {
+    const result = await xhs(["worker", "--db", "postgres://nobody@127.0.0.1:1/none", "--until-idle"]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.paid).toBe(0);
   });
 });
