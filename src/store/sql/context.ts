@@ -72,7 +72,8 @@ export class SqlContext {
 
   /** Waits until no other caller's transaction is open, then runs `work` on the current handle. */
   async run<T>(work: (db: Db) => Promise<T>): Promise<T> {
-    await this.gate();
+    if (this.mustWait()) await this.gate();
+    this.assertOpen();
     const current = this.scope.getStore();
     if (current !== undefined) return work(current.db);
     this.running += 1;
@@ -86,7 +87,8 @@ export class SqlContext {
 
   /** Like `run`, but `work`'s queries commit together: inside the open transaction, or in one of their own. */
   async atomic<T>(work: (db: Db) => Promise<T>): Promise<T> {
-    await this.gate();
+    if (this.mustWait()) await this.gate();
+    this.assertOpen();
     const current = this.scope.getStore();
     if (current !== undefined) return work(current.db);
     if (this.dialect.singleConnection) return this.transaction(() => work(this.root));
@@ -126,14 +128,14 @@ export class SqlContext {
   }
 
   private async onOneConnection<T>(fn: () => Promise<T>): Promise<T> {
-    await this.root.executeQuery(BEGIN);
+    await this.prepared.raw(this.root, BEGIN);
     try {
       const result = await fn();
-      await this.root.executeQuery(COMMIT);
+      await this.prepared.raw(this.root, COMMIT);
       return result;
     } catch (error) {
       // Nothing to roll back when BEGIN or COMMIT itself failed and SQLite ended the transaction.
-      await this.root.executeQuery(ROLLBACK).catch(() => {});
+      await this.prepared.raw(this.root, ROLLBACK).catch(() => {});
       throw error;
     }
   }
@@ -143,6 +145,11 @@ export class SqlContext {
     if (this.closed) return;
     this.closed = true;
     await this.root.destroy();
+  }
+
+  /** Whether another caller's transaction is open (checked without a wait in the common case). */
+  private mustWait(): boolean {
+    return this.open !== null && this.scope.getStore()?.token !== this.open.token;
   }
 
   private async gate(): Promise<void> {

@@ -28,6 +28,12 @@ export class PreparedQueries {
     private readonly direct: DirectExecutor | null = null,
   ) {}
 
+  /** Runs a query compiled elsewhere (BEGIN, COMMIT) the same way. */
+  async raw(db: Db, query: CompiledQuery): Promise<void> {
+    if (this.direct !== null) this.direct(query);
+    else await db.executeQuery(query);
+  }
+
   /** Runs the query `key` names (built by `build` on first use) on `db` with these values in its slots. */
   run<R = Row>(
     db: Db,
