@@ -67,14 +67,23 @@ export class SqlContext {
 
   /** The handle to query with: the open transaction's inside `transaction(fn)`, else the root. */
   db(): Db {
-    return this.scope.getStore()?.db ?? this.root;
+    return this.current()?.db ?? this.root;
+  }
+
+  /**
+   * The transaction this call is inside, if it is still the open one: a callback made inside a transaction (an event
+   * listener, a timer) keeps its async context after the transaction ended, and must then count as outside.
+   */
+  private current(): OpenTransaction | undefined {
+    const scope = this.scope.getStore();
+    return scope !== undefined && this.open !== null && scope.token === this.open.token ? scope : undefined;
   }
 
   /** Waits until no other caller's transaction is open, then runs `work` on the current handle. */
   async run<T>(work: (db: Db) => Promise<T>): Promise<T> {
     if (this.mustWait()) await this.gate();
     this.assertOpen();
-    const current = this.scope.getStore();
+    const current = this.current();
     if (current !== undefined) return work(current.db);
     this.running += 1;
     try {
@@ -89,7 +98,7 @@ export class SqlContext {
   async atomic<T>(work: (db: Db) => Promise<T>): Promise<T> {
     if (this.mustWait()) await this.gate();
     this.assertOpen();
-    const current = this.scope.getStore();
+    const current = this.current();
     if (current !== undefined) return work(current.db);
     if (this.dialect.singleConnection) return this.transaction(() => work(this.root));
     return this.root.transaction().execute((trx) => work(trx));
@@ -104,7 +113,7 @@ export class SqlContext {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.scope.getStore() !== undefined) {
+    if (this.current() !== undefined) {
       throw new Error("Store transactions do not nest: call the store directly inside transaction()");
     }
     while (this.open !== null) await this.open.done;
@@ -149,11 +158,11 @@ export class SqlContext {
 
   /** Whether another caller's transaction is open (checked without a wait in the common case). */
   private mustWait(): boolean {
-    return this.open !== null && this.scope.getStore()?.token !== this.open.token;
+    return this.open !== null && this.current() === undefined;
   }
 
   private async gate(): Promise<void> {
-    while (this.open !== null && this.scope.getStore()?.token !== this.open.token) await this.open.done;
+    while (this.open !== null && this.current() === undefined) await this.open.done;
     this.assertOpen();
   }
 
