@@ -272,8 +272,8 @@ describe("the hedge delay's p95", () => {
     // Its own p95 (400 ms) would give the floor; the series' (1 000 ms) gives 3 s.
     expect(board.hedgeDelay("app_v2", "user")).toBe(3 * 1_000);
     // A capability slower than its series keeps its own, larger p95.
-    for (let i = 0; i < 20; i++) board.observe("app_v2", "search", 1_800);
-    expect(board.hedgeDelay("app_v2", "search")).toBe(3 * 1_800);
+    for (let i = 0; i < 20; i++) board.observe("app_v2", "searchNotes", 1_800);
+    expect(board.hedgeDelay("app_v2", "searchNotes")).toBe(3 * 1_800);
   });
 });
 
