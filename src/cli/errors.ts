@@ -34,7 +34,10 @@ function where(error: XhsError): string {
 function advice(error: XhsError): string {
   switch (error.kind) {
     case "auth":
-      return "Check TIKHUB_API_KEY: it is missing, mistyped or revoked (keys: https://user.tikhub.io).";
+      return (
+        "Check the key (TIKHUB_API_KEY, or each key of TIKHUB_API_KEYS / --keys-file): it is missing, mistyped or " +
+        "revoked (keys: https://user.tikhub.io)."
+      );
     case "permission":
       return "The API key lacks the scope for this endpoint: enable the Xiaohongshu endpoints for the key in TikHub's dashboard.";
     case "payment":

@@ -153,7 +153,7 @@ describe("the API key", () => {
     const r = await strict.run(["note", GUIDE.imageNoteId, "--qps", "0"]);
     expect(r.code).toBe(EXIT.auth);
     expect(r.stderr).toMatch(/Authentication failed/);
-    expect(r.stderr).toMatch(/Check TIKHUB_API_KEY/);
+    expect(r.stderr).toMatch(/Check the key \(TIKHUB_API_KEY, or each key of TIKHUB_API_KEYS/);
     expect(strict.calls()).toBe(1);
   });
 });

@@ -191,7 +191,6 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
     );
   }
   const dbPath = resolve(ctx.cwd, options.db);
-  const apiKey = ctx.env["TIKHUB_API_KEY"]?.trim();
   if (flags.verbose) ctx.verbose = true;
   // The key is checked first: a missing key fails before the database file is created.
   clientOptionsFrom(flags, ctx);
@@ -203,7 +202,8 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
   }
   const store = await openCliStore(ctx, options.db, {
     keepRawAnswers: flags.storeRaw === true,
-    secrets: apiKey ? [apiKey] : [],
+    // Every key of the pool (a keys file's too, read by the check above) is scrubbed from what is stored.
+    secrets: [...ctx.secrets],
   });
   // A Postgres store is shared: pg-boss delivers its jobs to this process and to any `xhs worker`.
   // (withPgBoss closes the store when pg-boss cannot start.)
@@ -231,7 +231,9 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
       return (await buildReport(store, queue, queued.run.id)) as RunReport;
     }
     const raw = flags.storeRaw ? captureRawAnswers(store, ctx.fetch ?? globalThis.fetch) : null;
-    const client = await clientFromOptions(flags, raw ? { ...ctx, fetch: raw.fetch } : ctx);
+    // A Postgres store shares each key's rate limits with the workers (unless --redis), XHS_DATABASE_URL too.
+    const postgresUrl = isPostgresTarget(options.db) ? options.db : undefined;
+    const client = await clientFromOptions(flags, raw ? { ...ctx, fetch: raw.fetch } : ctx, { postgresUrl });
     let plan = options.plan;
     if (!plan && resumeId === undefined) {
       // `--resume` alone: the latest unfinished run.

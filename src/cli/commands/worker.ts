@@ -144,14 +144,15 @@ async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<void> {
   }
   // The key is checked before anything is opened or paid.
   clientOptionsFrom(flags, ctx);
-  const apiKey = ctx.env["TIKHUB_API_KEY"]?.trim();
   const database = await openSharedDatabase(ctx, target, {
-    secrets: apiKey ? [apiKey] : [],
+    // Every key of the pool (a keys file's too, read by the check above) is scrubbed from what is stored.
+    secrets: [...ctx.secrets],
     ...(flags.superviseInterval !== undefined ? { superviseIntervalSeconds: flags.superviseInterval } : {}),
     leaseTtlMs: (flags.leaseTtl ?? 30) * 1000,
   });
   try {
-    const client = await clientFromOptions(flags, ctx);
+    // The workers share each key's rate limits through this Postgres (unless --redis), XHS_DATABASE_URL too.
+    const client = await clientFromOptions(flags, ctx, { postgresUrl: target });
     const logger = flags.verbose ? createCliLogger(ctx.stderr, { redact: ctx.redact, level: "debug" }) : undefined;
     const results = await workOpenRuns(
       {
