@@ -7,8 +7,9 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, link, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { copyFile, link, open, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { makeFolder } from "./writable.js";
 
 /** What a partial file is written through (the seam for a simulated full disk). */
 export interface WritableFile {
@@ -83,14 +84,14 @@ export class MediaFolder {
   }
 
   async prepare(): Promise<void> {
-    await mkdir(join(this.root, ".partial"), { recursive: true });
-    await mkdir(join(this.root, ".objects"), { recursive: true });
+    await makeFolder(join(this.root, ".partial"));
+    await makeFolder(join(this.root, ".objects"));
   }
 
   /** Moves a verified partial into the object store (or drops it when the object is already there). */
   async commitObject(partial: string, sha256: string, ext: string): Promise<{ path: string; deduped: boolean }> {
     const path = this.objectPath(sha256, ext);
-    await mkdir(join(this.root, ".objects", sha256.slice(0, 2)), { recursive: true });
+    await makeFolder(join(this.root, ".objects", sha256.slice(0, 2)));
     if ((await sizeOf(path)) !== null) {
       await rm(partial, { force: true });
       return { path, deduped: true };
@@ -102,7 +103,7 @@ export class MediaFolder {
   /** Makes `relative` name the object: a hard link, else a copy, each via a temporary name then a rename. */
   async place(object: string, relative: string): Promise<void> {
     const target = this.browsePath(relative);
-    await mkdir(join(target, ".."), { recursive: true });
+    await makeFolder(join(target, ".."));
     const temp = `${target}.tmp-${process.pid}`;
     await rm(temp, { force: true });
     try {

@@ -3,9 +3,10 @@
  * bytes, width, height, duration, fetched at). A small port, so the store's media table can implement it
  * later; `MemoryMediaIndex` for tests, `JsonlMediaIndex` (media/index.jsonl in the download folder) for the CLI.
  */
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { appendFile, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { MediaKind } from "./choose.js";
+import { makeFolder } from "./writable.js";
 
 export interface MediaRow {
   noteId: string;
@@ -86,7 +87,7 @@ export class JsonlMediaIndex implements MediaIndex {
 
   async put(row: MediaRow) {
     const memory = await this.#load();
-    await mkdir(dirname(this.#path), { recursive: true });
+    await makeFolder(dirname(this.#path));
     await appendFile(this.#path, `${JSON.stringify(row)}\n`);
     await memory.put(row);
   }
