@@ -1,13 +1,12 @@
 // `xhs trend NOTE|USER --db PATH`: the engagement curve of a stored note or user, from its observations.
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
 import { parseNoteRef, parseUserRef } from "../../refs/parse-ref.js";
-import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { noteTrend, renderTrend, type Trend, trendRows, userTrend } from "../../watch/trend.js";
 import { contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { csvChunk } from "../record-csv.js";
+import { dbTarget, openCliStore, sqliteFileOf } from "../store-option.js";
 import { terminalLines } from "../terminal-text.js";
 import { DEFAULT_DB } from "./crawl.js";
 
@@ -26,7 +25,9 @@ export function register(program: Command): void {
     .command("trend")
     .description("The engagement curve of a stored note or user: its counts at every fetch, from the database.")
     .argument("<ref>", "a note or user id, or its URL (no short links: nothing is fetched)")
-    .addOption(new Option("--db <path>", `SQLite database (default ./${DEFAULT_DB})`))
+    .addOption(
+      new Option("--db <path|url>", `SQLite file or postgres:// URL (default XHS_DATABASE_URL, else ./${DEFAULT_DB})`),
+    )
     .addOption(new Option("--user", "the reference is a user (a bare id is tried as a note first, then as a user)"))
     .addOption(new Option("--csv", "the points as CSV").conflicts("json"))
     .addOption(new Option("--json", "the points as JSON"))
@@ -42,11 +43,11 @@ export function register(program: Command): void {
         throw new UsageError(
           `"${ref}" is not a note or user id or URL (short links and share text need a paid call: resolve them with \`xhs resolve\` first)`,
         );
-      const db = opts.db ?? DEFAULT_DB;
-      const path = resolve(ctx.cwd, db);
-      if (!existsSync(path) || statSync(path).isDirectory())
+      const db = dbTarget(ctx, opts.db, DEFAULT_DB);
+      const path = sqliteFileOf(ctx, db);
+      if (path !== null && (!existsSync(path) || statSync(path).isDirectory()))
         throw new UsageError(`no database at ${db} (give --db PATH; crawls write ./${DEFAULT_DB} by default)`);
-      const store = openSqliteStore(path, { readOnly: true });
+      const store = await openCliStore(ctx, db, { readOnly: true });
       let trend: Trend | null;
       try {
         trend = (noteId ? await noteTrend(store, noteId) : null) ?? (userId ? await userTrend(store, userId) : null);
