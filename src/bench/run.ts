@@ -2,7 +2,7 @@
  * `npm run bench`: builds, then runs every measurement and writes bench/results.md and bench/results.json.
  *
  *   node --expose-gc .bench-dist/bench/run.js [--quick] [--out DIR] [--requests N] [--seed N]
- *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server,media]
+ *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server,media,scale,export,store]
  *        [--scale X]   (run the comparison in real time × X instead of on the virtual clock)
  *   node .bench-dist/bench/run.js --seeds N|a,b,c [--requests N] [--profiles a,b] [--strategies a,b] [--out DIR]
  *        (the comparison only, once per world seed (N: seeds 1..N); writes results-seeds.md and
@@ -24,16 +24,28 @@ import { type CrawlRateResult, measureCrawlRate } from "./crawl-rate.js";
 import { measureExportMemory } from "./export-memory.js";
 import { measureMediaDownloads } from "./media-download.js";
 import { measureParseCost, type ParseCostResult } from "./parse-cost.js";
-import { measureScale } from "./scale.js";
 import { BENCH_PROFILES } from "./profiles.js";
 import { type BenchResults, evaluateTargets, writeResults } from "./report.js";
+import { measureScale } from "./scale.js";
 import { createScaledTime, createVirtualTime } from "./scaled-time.js";
 import { compareSeeds, parseSeeds, writeSeedsResults } from "./seeds.js";
 import { measureSimulatorThroughput } from "./simulator-throughput.js";
+import { measureStoreWrites, postgresBackend, sqliteBackend } from "./store-write.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/types.js";
 import { type CommentStreamResult, measureCommentStream } from "./stream-comments.js";
 
-const PARTS = ["compare", "crawl", "parse", "stream", "simulator", "server", "media", "scale", "export"] as const;
+const PARTS = [
+  "compare",
+  "crawl",
+  "parse",
+  "stream",
+  "simulator",
+  "server",
+  "media",
+  "scale",
+  "export",
+  "store",
+] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchRunOptions {
@@ -176,6 +188,16 @@ export async function runBench(options: BenchRunOptions): Promise<BenchResults> 
     writeFileSync(join(options.out, "media.json"), `${JSON.stringify(media, null, 2)}\n`);
   }
 
+  // Store write throughput (issue #13): SQLite always, Postgres beside it when a server is given; store-write.json.
+  if (want("store")) {
+    const storeUrl = process.env.XHS_BENCH_DATABASE_URL ?? process.env.XHS_TEST_DATABASE_URL;
+    log(`store writes: sqlite${storeUrl ? " and postgres" : ""} …`);
+    const writes = await measureStoreWrites([sqliteBackend(), ...(storeUrl ? [postgresBackend(storeUrl)] : [])], {
+      ...(options.quick ? { pages: 20, rounds: 1 } : {}),
+      log,
+    });
+    writeFileSync(join(options.out, "store-write.json"), `${JSON.stringify(writes, null, 2)}\n`);
+  }
   // Workers on one Postgres (issue #13): needs a server (XHS_BENCH_DATABASE_URL or XHS_TEST_DATABASE_URL); scale.json.
   const scalePostgres = process.env.XHS_BENCH_DATABASE_URL ?? process.env.XHS_TEST_DATABASE_URL;
   if (want("scale") && scalePostgres) {
