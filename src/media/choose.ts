@@ -1,6 +1,7 @@
 /**
  * Which file to fetch for each image, live photo, video and cover of a note: ordered candidate URLs, best
- * first. XHS changes its CDN rules often (xhs-shapes.md §2.9–2.10), so every rule lives here and nowhere else.
+ * first. XHS changes its CDN rules often (docs/reference-notes.md#media-files-originals-watermarks-streams),
+ * so every rule lives here and nowhere else.
  *
  * Images: the watermark-free original rebuilt from the token in the URL (`ci.xiaohongshu.com/<token>`, then
  * `sns-img-bd.xhscdn.com/<token>`, then the `imageView2` form except on `notes_pre_post/` ids, which answer

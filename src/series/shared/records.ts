@@ -220,7 +220,10 @@ function tagsOf(note: Obj, body: string | null): string[] {
   return tags;
 }
 
-/** App answers carry `origin_video_key` only inside the `widgets_context` JSON string (xhs-shapes §2.10). */
+/**
+ * App answers carry `origin_video_key` only inside the `widgets_context` JSON string
+ * (docs/reference-notes.md#media-files-originals-watermarks-streams).
+ */
 function originKeyFromWidgets(note: Obj): string | null {
   const value = pickValue(note, NOTE.widgets);
   if (typeof value !== "string" || !value.includes("origin_video_key")) return null;

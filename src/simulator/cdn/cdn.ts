@@ -1,6 +1,6 @@
 /**
  * The simulator's CDN: serves a file for every media URL its world hands out, with XHS's rules and failure
- * modes (xhs-shapes.md §2.9–2.10):
+ * modes (docs/reference-notes.md#media-files-originals-watermarks-streams):
  *
  * - the token forms (`ci.xiaohongshu.com/<token>`, `sns-img-*.xhscdn.com/<token>`) give the clean original in
  *   its native format (JPEG, WebP or HEIC, from the file id); `?imageView2/…/format/<f>` converts it, except on
