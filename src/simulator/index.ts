@@ -13,7 +13,7 @@
  */
 import type { Clock } from "../core/types.js";
 import type { BillingLedger } from "./billing.js";
-import { type CdnOptions, createCdnFetch, routeMediaToCdn, SimulatedCdn } from "./cdn/index.js";
+import { CDN_PATH_PREFIX, type CdnOptions, createCdnFetch, routeMediaToCdn, SimulatedCdn } from "./cdn/index.js";
 import {
   createSimulatorCore,
   renderEmptyPayload,
@@ -94,6 +94,8 @@ export interface Simulator {
 export interface RunningSimulator extends Simulator {
   /** e.g. "http://127.0.0.1:41234" (no trailing slash). */
   url: string;
+  /** The media CDN on the same port, e.g. "http://127.0.0.1:41234/__cdn" (`xhs media --cdn-base-url`). */
+  cdnUrl: string;
   close(): Promise<void>;
 }
 
@@ -130,11 +132,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 /** The simulator over a real keep-alive HTTP server (default 127.0.0.1, any free port). */
 export async function startSimulator(options: SimulatorOptions & ListenOptions = {}): Promise<RunningSimulator> {
   const sim = createSimulator(options);
-  const listening = await listen(sim.service, {
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
-    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
-  });
-  return { ...sim, url: listening.url, close: () => listening.close() };
+  const listening = await listen(
+    sim.service,
+    {
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
+      ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    },
+    { cdn: sim.cdn },
+  );
+  return { ...sim, url: listening.url, cdnUrl: `${listening.url}${CDN_PATH_PREFIX}`, close: () => listening.close() };
 }

@@ -4,10 +4,12 @@
  * started on (a DNS rebinding guard), a browser's cross-site request is refused (403), and a request
  * body is read up to `maxBodyBytes` (413 beyond).
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { type AddressInfo, isIP } from "node:net";
 import { fetchSiteAllowed, hostOfHeader, isLoopbackHost, normalizeHost, originAllowed } from "../core/hosts.js";
 import { JSON_HEADERS } from "./answers.js";
+import { CDN_PATH_PREFIX, type SimulatedCdn, serveCdnRequest } from "./cdn/index.js";
 import type { SimulatorService } from "./service.js";
 
 export interface ListenOptions {
@@ -74,11 +76,20 @@ export interface Listening {
 }
 
 /** Serves the service over a real keep-alive HTTP server. */
-export async function listen(service: SimulatorService<unknown>, options: ListenOptions = {}): Promise<Listening> {
+/** Routes served beside the API on the same port (the media CDN under /__cdn/). */
+export interface ListenExtras {
+  cdn?: SimulatedCdn;
+}
+
+export async function listen(
+  service: SimulatorService<unknown>,
+  options: ListenOptions = {},
+  extras: ListenExtras = {},
+): Promise<Listening> {
   const host = options.host ?? "127.0.0.1";
   const guard = httpGuard(host, options);
   const server = createServer((req, res) => {
-    serveHttp(service, guard, req, res);
+    serveHttp(service, guard, req, res, extras);
   });
   server.keepAliveTimeout = 65_000; // longer than common client pools' idle timeouts, to avoid reset races
   server.headersTimeout = 66_000;
@@ -119,6 +130,7 @@ function serveHttp(
   guard: HttpGuard,
   req: IncomingMessage,
   res: ServerResponse,
+  extras: ListenExtras = {},
 ): void {
   if (!guard.hostAllowed(req.headers.host)) {
     refuse(
@@ -135,6 +147,11 @@ function serveHttp(
     return;
   }
   const rawUrl = req.url ?? "/";
+  if (extras.cdn && (rawUrl === CDN_PATH_PREFIX || rawUrl.startsWith(`${CDN_PATH_PREFIX}/`))) {
+    req.resume();
+    serveCdnRequest(extras.cdn, rawUrl.slice(CDN_PATH_PREFIX.length) || "/", req, res).catch(() => res.destroy());
+    return;
+  }
   const q = rawUrl.indexOf("?");
   let path = q < 0 ? rawUrl : rawUrl.slice(0, q);
   try {

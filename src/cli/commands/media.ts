@@ -4,24 +4,55 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
 import { isXhsError } from "../../core/errors.js";
+import { cdnRewriter, discoverSimulatedCdn } from "../../media/cdn-base.js";
 import { downloadMedia, type MediaReport, type VideoCodecPreference } from "../../media/index.js";
 import { ensureWritableFolder } from "../../media/writable.js";
 import type { Note } from "../../model/types.js";
 import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
+import { chooseBaseUrl } from "../../transport/http.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { EXIT } from "../exit-codes.js";
-import { addClientOptions, checkRef, clientFromOptions, parseDate, parsePositiveInt } from "../options.js";
+import {
+  addClientOptions,
+  checkRef,
+  clientFromOptions,
+  isTikHubHost,
+  parseDate,
+  parsePositiveInt,
+} from "../options.js";
 import { DEFAULT_DB } from "./export.js";
 
-/** `https://<host>/<path>` → `<base>/<host>/<path>` (the simulator's CDN server; testing only). */
-function rewriterFor(base: string | undefined): ((url: string) => string) | undefined {
-  if (!base) return undefined;
-  const root = base.replace(/\/+$/, "");
-  return (url) => {
-    const u = new URL(url);
-    return `${root}/${u.host}${u.pathname}${u.search}`;
-  };
+/**
+ * Media requests' destination: --cdn-base-url, else XHS_CDN_BASE_URL, else the simulated CDN when the API base
+ * URL is an `xhs mock` (asked once, free); TikHub's own hosts are never asked (real notes, real CDN).
+ */
+/** The API base URL the client will use (TikHub's when the flags are bad: the client reports those). */
+function apiBaseUrl(opts: { baseUrl?: string | undefined; region?: unknown }, ctx: CliContext): string {
+  try {
+    return chooseBaseUrl({ baseUrl: opts.baseUrl, region: opts.region }, ctx.env);
+  } catch {
+    return "https://api.tikhub.io";
+  }
+}
+
+async function cdnBaseFor(
+  explicit: string | undefined,
+  apiBaseUrl: string,
+  ctx: CliContext,
+): Promise<string | undefined> {
+  const chosen = explicit ?? ctx.env["XHS_CDN_BASE_URL"]?.trim();
+  if (chosen) {
+    try {
+      const u = new URL(chosen);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("not http(s)");
+    } catch {
+      throw new UsageError(`--cdn-base-url / XHS_CDN_BASE_URL: expected an http(s) URL, got "${chosen}"`);
+    }
+    return chosen;
+  }
+  if (isTikHubHost(apiBaseUrl)) return undefined;
+  return discoverSimulatedCdn(apiBaseUrl, ctx.fetch ?? globalThis.fetch, ctx.signal);
 }
 
 function summary(report: MediaReport, dir: string): string {
@@ -84,13 +115,17 @@ export function register(program: Command): void {
         parsePositiveInt,
       ),
     )
-    .addOption(new Option("--cdn-base-url <url>", "ask media URLs of this server (the simulator's CDN)").hideHelp());
+    .option(
+      "--cdn-base-url <url>",
+      "ask media of this server as <url>/<host>/<path> (env XHS_CDN_BASE_URL; found by itself for `xhs mock`)",
+    );
   addClientOptions(cmd)
     .addHelpText(
       "after",
       "\nFiles: <dir>/<noteId>/<n>.<ext> are hard links to <dir>/.objects/<sha256>.<ext> (one copy per content);\n" +
         "<dir>/index.jsonl lists each file (source URL, sha256, bytes, size). A second run fetches nothing again.\n" +
-        "\nExamples:\n  xhs media 697c0eee000000000a03c308 --dir pics\n  xhs media --db crawl.db --run <id> --covers",
+        "\nExamples:\n  xhs media 697c0eee000000000a03c308 --dir pics\n  xhs media --db crawl.db --run <id> --covers" +
+        "\n  TIKHUB_BASE_URL=http://127.0.0.1:8787 xhs media 697c0eee000000000a03c308   (against `xhs mock --port 8787`)",
     )
     .action(async (refs, opts, command) => {
       const ctx = contextOf(command);
@@ -101,8 +136,9 @@ export function register(program: Command): void {
         throw new UsageError("give notes or --db/--run/--since, not both");
       }
       const dir = path.resolve(ctx.cwd, opts.dir ?? "media");
-      // A folder that cannot be written fails before anything is paid.
+      // A folder that cannot be written, or a bad CDN URL, fails before anything is paid.
       await ensureWritableFolder(dir);
+      const cdnBase = await cdnBaseFor(opts.cdnBaseUrl, apiBaseUrl(opts, ctx), ctx);
 
       let client: Awaited<ReturnType<typeof clientFromOptions>> | undefined;
       const clientNow = async () => {
@@ -130,7 +166,7 @@ export function register(program: Command): void {
       }
       if (notes.length === 0 && lastError) throw lastError;
 
-      const rewriteUrl = rewriterFor(opts.cdnBaseUrl);
+      const rewriteUrl = cdnBase ? cdnRewriter(cdnBase) : undefined;
       const report = await downloadMedia(notes, {
         dir,
         ...(ctx.fetch ? { fetch: ctx.fetch } : {}),

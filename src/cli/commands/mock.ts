@@ -114,9 +114,10 @@ Prints its base URL on stdout (one line) and runs until Ctrl-C / SIGTERM.
 Point a client at it (no key needed; with --keys, export TIKHUB_API_KEY=<one of them>):
   xhs note 697c0eee000000000a03c308 --base-url <url>
   TIKHUB_BASE_URL=<url> xhs search notes 露营 --limit 5
+  TIKHUB_BASE_URL=<url> xhs media 697c0eee000000000a03c308   (files from the simulated CDN at <url>/__cdn)
 
 Admin routes (no key needed): GET /__sim/health, GET /__sim/ledger, POST /__sim/ledger/reset,
-GET|PUT /__sim/faults, POST /__sim/reset.
+GET|PUT /__sim/faults, POST /__sim/reset. Media CDN (no key): <url>/__cdn/<host>/<path>.
 
 Examples:
   xhs mock --port 8787
@@ -171,7 +172,8 @@ Examples:
       ];
       ctx.stderr.write(
         `TikHub simulator on ${sim.url} (seed ${opts.seed}, ${opts.size} world, faults: ${profile.name ?? opts.faults}, ` +
-          `rate limit: ${limits.length > 0 ? limits.join(", ") : "off"}). Ledger: ${sim.url}/__sim/ledger. Ctrl-C to stop.\n`,
+          `rate limit: ${limits.length > 0 ? limits.join(", ") : "off"}). Ledger: ${sim.url}/__sim/ledger. ` +
+          `Media CDN: ${sim.cdnUrl} (XHS_CDN_BASE_URL; \`xhs media\` finds it by itself). Ctrl-C to stop.\n`,
       );
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) return resolve();

@@ -9,4 +9,12 @@ export {
 } from "./cdn.js";
 export { CDN_HOSTS, createCdnFetch, routeMediaToCdn } from "./fetch.js";
 export { type CdnFormat, CONTENT_TYPES, synthesize, WATERMARK_MARK } from "./files.js";
-export { cdnUrlFor, mediaUrlOf, type RunningCdn, startCdnServer } from "./server.js";
+export {
+  CDN_DISCOVERY_HEADER,
+  CDN_PATH_PREFIX,
+  cdnUrlFor,
+  mediaUrlOf,
+  type RunningCdn,
+  serveCdnRequest,
+  startCdnServer,
+} from "./server.js";

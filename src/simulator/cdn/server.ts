@@ -27,12 +27,32 @@ export function mediaUrlOf(requestUrl: string): string {
   return `https://${host ?? ""}/${rest.join("/")}${u.search}`;
 }
 
-async function serve(cdn: SimulatedCdn, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = mediaUrlOf(req.url ?? "/");
+/** Where `xhs mock` serves the CDN on its own port: `<simulator url>/__cdn/<host>/<path>`. */
+export const CDN_PATH_PREFIX = "/__cdn";
+/** The header a CDN answer carries, so `xhs media` can tell the simulator's CDN is there (src/media/cdn-base.ts). */
+export const CDN_DISCOVERY_HEADER = "x-xhs-simulated-cdn";
+
+/** Answers one request whose URL (path and query) is `/<host>/<path>?<query>`. */
+export async function serveCdnRequest(
+  cdn: SimulatedCdn,
+  requestUrl: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (requestUrl === "/" || requestUrl === "") {
+    // The discovery answer (no media asked).
+    res.writeHead(200, { "content-type": "application/json", [CDN_DISCOVERY_HEADER]: "1" });
+    res.end(req.method === "HEAD" ? undefined : JSON.stringify({ cdn: true }));
+    return;
+  }
+  await serve(cdn, mediaUrlOf(requestUrl), req, res);
+}
+
+async function serve(cdn: SimulatedCdn, url: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(", ") : v;
   const answer = cdn.handle({ url, method: req.method ?? "GET", headers });
-  res.writeHead(answer.status, answer.headers);
+  res.writeHead(answer.status, { ...answer.headers, [CDN_DISCOVERY_HEADER]: "1" });
   if (req.method === "HEAD") {
     res.end();
     return;
@@ -55,7 +75,7 @@ async function serve(cdn: SimulatedCdn, req: IncomingMessage, res: ServerRespons
 
 export async function startCdnServer(cdn: SimulatedCdn, port = 0, host = "127.0.0.1"): Promise<RunningCdn> {
   const server = createServer((req, res) => {
-    serve(cdn, req, res).catch(() => res.destroy());
+    serveCdnRequest(cdn, req.url ?? "/", req, res).catch(() => res.destroy());
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
