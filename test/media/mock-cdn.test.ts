@@ -74,4 +74,27 @@ describe("xhs media against the simulator over HTTP", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("XHS_CDN_BASE_URL");
   });
+
+  it("stops at once when interrupted mid-run (SIGINT/SIGTERM abort ctx.signal): exit 130, no request after", async () => {
+    const note = sim.world.notes().find((n) => n.type === "normal" && !n.deleted && n.images.length > 2)!;
+    const cwd = mkdtempSync(join(tmpdir(), "xhs-media-mock-"));
+    const controller = new AbortController();
+    let afterAbort = 0;
+    const interrupting: typeof globalThis.fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (controller.signal.aborted) afterAbort++;
+      // The first media file asked: the user presses Ctrl-C.
+      if (/^\/__cdn\/.+/.test(url.pathname)) controller.abort(new Error("SIGINT"));
+      return loopbackOnly(input, init);
+    };
+    const env = { TIKHUB_API_KEY: TEST_KEY, TIKHUB_BASE_URL: sim.url };
+    const out = await runCli(["media", note.id, "--dir", "m", "--downloads", "1"], {
+      env,
+      fetch: interrupting,
+      cwd,
+      signal: controller.signal,
+    });
+    expect(out.code).toBe(130);
+    expect(afterAbort).toBe(0);
+  });
 });
