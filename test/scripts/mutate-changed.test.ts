@@ -59,7 +59,9 @@ describe("mutate --changed: which modules must run again", () => {
 
   it("every module's globs match at least one test file of the checkout", async () => {
     const { readdirSync } = await import("node:fs");
-    const paths = readdirSync(new URL("../../test", import.meta.url), { recursive: true, encoding: "utf8" }).map((p) => `test/${p}`);
+    const paths = readdirSync(new URL("../../test", import.meta.url), { recursive: true, encoding: "utf8" }).map(
+      (p) => `test/${p}`,
+    );
     for (const [module, globs] of Object.entries(TESTS)) {
       const matched = paths.filter((path) => globs.some((glob) => globPattern(glob).test(path)));
       expect(matched.length, module).toBeGreaterThan(0);
