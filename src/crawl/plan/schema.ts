@@ -4,35 +4,10 @@
  */
 import { z } from "zod";
 import { COMMENT_SORTS, NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS, TOPIC_SORTS } from "../../catalog/filters.js";
-import { keywordProblem } from "../../client/keyword.js";
-import { parseNoteRef, parseTopicRef, parseUserRef } from "../../refs/parse-ref.js";
+import { Keyword, NoteRef, positive, TopicRef, UserRef } from "./seed-schemas.js";
 import { WatchSectionSchema } from "./watch-schema.js";
 
 const limit = z.number().int().nonnegative();
-const positive = z.number().int().positive();
-
-/**
- * Seeds are checked by the very functions the CLI and the client use (one validation of keywords and
- * ids), as part of the schema: every problem of a plan is reported in one pass, each at its path.
- */
-const Keyword = z.string().superRefine((value, ctx) => {
-  const problem = keywordProblem(value);
-  if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
-});
-const refOf = (parse: (text: string) => unknown) =>
-  z
-    .string()
-    .max(4096)
-    .superRefine((value, ctx) => {
-      try {
-        parse(value);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    });
-const NoteRef = refOf(parseNoteRef);
-const UserRef = refOf(parseUserRef);
-const TopicRef = refOf(parseTopicRef);
 
 /** `since` as a date or date-time; normalized to ISO 8601 UTC. */
 const dateText = z.union([z.string(), z.date()]).transform((value, ctx) => {

@@ -5,9 +5,8 @@
  */
 import { z } from "zod";
 import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS, TOPIC_SORTS } from "../../catalog/filters.js";
-import { keywordProblem } from "../../client/keyword.js";
-import { parseNoteRef, parseTopicRef, parseUserRef } from "../../refs/parse-ref.js";
 import { DURATION_HINT, parseDuration } from "./duration.js";
+import { Keyword, NoteRef, positive, TopicRef, UserRef } from "./seed-schemas.js";
 
 /** A duration text (`6h`) as milliseconds; a number or a malformed text is refused with the expected form. */
 export const DurationSchema = z.unknown().transform((value, ctx) => {
@@ -28,25 +27,6 @@ export const DurationSchema = z.unknown().transform((value, ctx) => {
 const MINUTE = 60_000;
 const atLeastAMinute = DurationSchema.refine((ms) => ms >= MINUTE, { message: "must be 1m or longer" });
 
-const Keyword = z.string().superRefine((value, ctx) => {
-  const problem = keywordProblem(value);
-  if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
-});
-const refOf = (parse: (text: string) => unknown) =>
-  z
-    .string()
-    .max(4096)
-    .superRefine((value, ctx) => {
-      try {
-        parse(value);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    });
-const NoteRef = refOf(parseNoteRef);
-const UserRef = refOf(parseUserRef);
-const TopicRef = refOf(parseTopicRef);
-const positive = z.number().int().positive();
 const words = z.array(z.string().trim().min(1, "empty word")).min(1);
 
 export const WATCH_METRICS = ["likes", "collects", "comments", "shares"] as const;
