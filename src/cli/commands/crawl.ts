@@ -1,4 +1,4 @@
-// `xhs crawl [plan]`: a resumable crawl from a plan file or flags into a SQLite database.
+// `xhs crawl [plan]`: a resumable crawl from a plan file or flags into a SQLite file or a shared Postgres database.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
@@ -363,7 +363,7 @@ export function register(program: Command): void {
   const cmd = program
     .command("crawl")
     .description(
-      "Crawl seeds (keywords, notes, users, topics) and their notes, comments and authors into a SQLite database; resumable.",
+      "Crawl seeds (keywords, notes, users, topics) and their notes, comments and authors into a SQLite file (or a shared Postgres: --db postgres://…); resumable.",
     )
     .argument("[plan]", "a plan file (YAML or JSON; see the README's plan file format)");
   for (const option of crawlOptions()) cmd.addOption(option);

@@ -139,7 +139,10 @@ export function register(program: Command): void {
         parseDate,
       ),
     )
-    .option("--db <path>", `the crawl database (default ./${DEFAULT_DB})`)
+    .option(
+      "--db <path>",
+      `the crawl database: a SQLite file or a Postgres URL (env XHS_DATABASE_URL; default ./${DEFAULT_DB})`,
+    )
     .option("-o, --output <file>", "write to FILE (atomically) instead of stdout; parquet of several kinds: a FOLDER")
     .addHelpText(
       "after",
