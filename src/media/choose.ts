@@ -9,9 +9,11 @@
  * watermark). Videos: `sns-video-bd.xhscdn.com/<origin_video_key>`, then the streams across codecs (a
  * preferred codec first, then by picture area, then bitrate), each followed by its backups.
  */
+
+import type { MediaKind } from "../model/media-file.js";
 import type { Note, NoteImage, NoteVideo, VideoStream } from "../model/types.js";
 
-export type MediaKind = "image" | "live" | "video" | "cover";
+export type { MediaKind };
 
 /** How a candidate was derived: decides nothing by itself, but names the choice in reports and the index. */
 export type CandidateRule =

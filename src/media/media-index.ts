@@ -5,28 +5,11 @@
  */
 import { appendFile, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { MediaKind } from "./choose.js";
+import type { MediaFile, MediaKind } from "../model/media-file.js";
 import { makeFolder } from "./writable.js";
 
-export interface MediaRow {
-  noteId: string;
-  kind: MediaKind;
-  index: number;
-  sourceUrl: string;
-  /** The rule that built the URL (choose.ts `CandidateRule`). */
-  rule: string;
-  sha256: string;
-  bytes: number;
-  format: string;
-  /** The path a person browses, relative to the download folder (`<noteId>/<n>.<ext>`). */
-  path: string;
-  width: number | null;
-  height: number | null;
-  durationSec: number | null;
-  /** True only when no clean variant answered and the file carries a watermark mark. */
-  watermarked: boolean;
-  fetchedAt: string;
-}
+/** One recorded file: the model's `MediaFile`, the same row the store's media table keeps. */
+export type MediaRow = MediaFile;
 
 export interface MediaIndex {
   get(noteId: string, kind: MediaKind, index: number): Promise<MediaRow | undefined>;

@@ -8,27 +8,12 @@
  * BIGINT is INTEGER affinity in SQLite and a string from pg (read back through `num`).
  */
 import { sql } from "kysely";
+import type { MediaFile, MediaKind } from "../../model/media-file.js";
 import type { Db } from "./dialect.js";
 
-export type MediaFileKind = "image" | "live" | "video" | "cover";
-
-/** The same fields as src/media's `MediaRow`. */
-export interface MediaFileRow {
-  noteId: string;
-  kind: MediaFileKind;
-  index: number;
-  sourceUrl: string;
-  rule: string;
-  sha256: string;
-  bytes: number;
-  format: string;
-  path: string;
-  width: number | null;
-  height: number | null;
-  durationSec: number | null;
-  watermarked: boolean;
-  fetchedAt: string;
-}
+export type MediaFileKind = MediaKind;
+/** A row of the media table: the model's `MediaFile` (src/media records the same shape). */
+export type MediaFileRow = MediaFile;
 
 /** BIGINT comes back from pg as a string. */
 function num(value: unknown): number | null {
