@@ -89,15 +89,8 @@ export interface TickCommit {
   targets: string[];
 }
 
-export interface DeliveryUpdate {
-  alertId: string;
-  targetKey: string;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: number;
-  lastError: string | null;
-  settledAt: number | null;
-}
+/** A delivery's new state after a try: the whole row, replaced. */
+export type DeliveryUpdate = DeliveryState;
 
 export interface WatchStateStore {
   tasks(): Promise<TaskState[]>;
