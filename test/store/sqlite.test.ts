@@ -77,6 +77,7 @@ describe("sqlite store: the file", () => {
       "comments",
       "jobs",
       "ledger",
+      "media",
       "note_observations",
       "notes",
       "raw_answers",

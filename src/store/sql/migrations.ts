@@ -10,6 +10,7 @@
  */
 import { StoreOpenError } from "../errors.js";
 import type { SqlDialect } from "./dialect.js";
+import { mediaTableSql } from "./media.js";
 
 export interface Migration {
   version: number;
@@ -238,6 +239,12 @@ CREATE INDEX ledger_run ON ledger (run_id);
     name: "ledger rows name the key that paid",
     // The key pool's short fingerprint of the key (never the key); NULL for rows written before key pools.
     sql: () => "ALTER TABLE ledger ADD COLUMN key_fingerprint TEXT;",
+  },
+  {
+    version: 6,
+    name: "media table",
+    // Downloaded note media (issue #15); the text is media.ts's, which also reads and writes the table.
+    sql: (d) => mediaTableSql(d),
   },
 ];
 
