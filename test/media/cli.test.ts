@@ -1,10 +1,16 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "../../src/client/create-client.js";
 import { createCdnFetch, SimulatedCdn } from "../../src/simulator/cdn/index.js";
 import { createSimulator } from "../../src/simulator/index.js";
+import { openPostgresStore } from "../../src/store/postgres/open.js";
+import { listMediaFiles } from "../../src/store/sql/media.js";
+import type { SqlStore } from "../../src/store/sql/sql-store.js";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { runCli, TEST_KEY } from "../cli/helpers.js";
+import { type FreshDatabase, freshPostgresDatabase, hasPostgres } from "../support/services.js";
 
 const CDN_HOST = /(?:^|\.)(?:xhscdn\.com|xiaohongshu\.com)$/;
 
@@ -71,4 +77,94 @@ describe("xhs media", () => {
     expect(badRef.code).toBe(2);
     expect(r.apiCalls()).toBe(0);
   });
+});
+
+/** A crawl database holding some world notes as `xhs crawl` would have stored them (run "r1"). */
+async function storedNotes(store: SqlStore, r: ReturnType<typeof rig>, count: number) {
+  const client = createClient({ apiKey: TEST_KEY, fetch: r.sim.fetch, baseUrl: r.sim.url });
+  const picked = r.sim.world
+    .notes()
+    .filter((n) => !n.deleted)
+    .slice(0, count);
+  const notes = [];
+  for (const n of picked) notes.push(await client.notes.get(n.id, { type: n.type === "video" ? "video" : "image" }));
+  await store.createRun({ id: "r1", plan: {} });
+  await store.upsertNotes(notes, { runId: "r1" });
+  return notes;
+}
+
+function mediaDbCases(target: () => Promise<{ db: string; open: () => Promise<SqlStore> }>) {
+  it("--db records each file in the store's media table; a second run downloads nothing and adds no row", async () => {
+    const r = rig();
+    const { db, open } = await target();
+    const seeded = await open();
+    const notes = await storedNotes(seeded, r, 5);
+    await seeded.close();
+    const cwd = mkdtempSync(join(tmpdir(), "xhs-media-db-"));
+    const first = await runCli(["media", "--db", db, "--run", "r1", "--dir", "pics"], {
+      env: r.env,
+      fetch: r.fetch,
+      cwd,
+    });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain("media table");
+    expect(r.apiCalls()).toBe(0);
+    const store = await open();
+    const rows = await listMediaFiles(store);
+    await store.close();
+    expect(new Set(rows.map((row) => row.noteId))).toEqual(new Set(notes.map((n) => n.id)));
+    for (const row of rows) {
+      expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(row.bytes).toBeGreaterThan(0);
+      expect(row.sourceUrl).toMatch(/^https?:\/\//);
+      expect(row.fetchedAt).toMatch(/Z$/);
+      expect(readFileSync(join(cwd, "pics", row.path)).length).toBe(row.bytes);
+    }
+    // The store is the one record: no index.jsonl next to the files.
+    expect(readdirSync(join(cwd, "pics"))).not.toContain("index.jsonl");
+    const served = r.cdn.stats.bytesServed;
+    const again = await runCli(["media", "--db", db, "--run", "r1", "--dir", "pics"], {
+      env: r.env,
+      fetch: r.fetch,
+      cwd,
+    });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("Downloaded 0 files");
+    expect(r.cdn.stats.bytesServed).toBe(served);
+    const after = await open();
+    expect(await listMediaFiles(after)).toEqual(rows);
+    await after.close();
+    const badRun = await runCli(["media", "--db", db, "--run", "nope", "--dir", "pics"], {
+      env: r.env,
+      fetch: r.fetch,
+      cwd,
+    });
+    expect(badRun.code).toBe(2);
+  });
+}
+
+describe("xhs media --db (SQLite)", () => {
+  mediaDbCases(async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "xhs-media-sqlite-")), "crawl.db");
+    return { db, open: async () => openSqliteStore(db) };
+  });
+
+  it("refuses a database path that does not exist, creating nothing (exit 2)", async () => {
+    const r = rig();
+    const cwd = mkdtempSync(join(tmpdir(), "xhs-media-db-"));
+    const out = await runCli(["media", "--db", "missing.db"], { env: r.env, fetch: r.fetch, cwd });
+    expect(out.code).toBe(2);
+    expect(readdirSync(cwd)).not.toContain("missing.db");
+  });
+});
+
+describe.skipIf(!hasPostgres())("xhs media --db (Postgres)", () => {
+  let database: FreshDatabase;
+  beforeAll(async () => {
+    database = await freshPostgresDatabase("media_cli");
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  mediaDbCases(async () => ({ db: database.url, open: () => openPostgresStore(database.url) }));
 });

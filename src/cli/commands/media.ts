@@ -8,7 +8,8 @@ import { cdnRewriter, discoverSimulatedCdn } from "../../media/cdn-base.js";
 import { downloadMedia, type MediaReport, type VideoCodecPreference } from "../../media/index.js";
 import { ensureWritableFolder } from "../../media/writable.js";
 import type { Note } from "../../model/types.js";
-import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
+import { SqlMediaIndex } from "../../store/sql/media.js";
+import type { SqlStore } from "../../store/sql/sql-store.js";
 import { chooseBaseUrl } from "../../transport/http.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -21,6 +22,7 @@ import {
   parseDate,
   parsePositiveInt,
 } from "../options.js";
+import { dbTarget, openCliStore, sqliteFileOf } from "../store-option.js";
 import { DEFAULT_DB } from "./export.js";
 
 /**
@@ -69,23 +71,28 @@ function summary(report: MediaReport, dir: string): string {
   return `${lines.join("\n")}\n`;
 }
 
-async function notesFromDb(ctx: CliContext, db: string, run?: string, since?: string): Promise<Note[]> {
-  const dbPath = path.resolve(ctx.cwd, db);
-  if (!existsSync(dbPath) || statSync(dbPath).isDirectory()) {
+/** The notes a crawl stored (all, or of one run, or fetched since a time), from a store opened read-write. */
+async function notesFromStore(store: SqlStore, db: string, run?: string, since?: string): Promise<Note[]> {
+  if (run !== undefined && !(await store.getRun(run))) {
+    throw new UsageError(`no run "${run}" in ${db} (see \`xhs runs list\`)`);
+  }
+  const notes: Note[] = [];
+  const filter = { ...(run !== undefined ? { runId: run } : {}), ...(since !== undefined ? { since } : {}) };
+  for await (const note of store.iterateRecords("notes", filter)) notes.push(note);
+  return notes;
+}
+
+/**
+ * The crawl database `--db` names (or XHS_DATABASE_URL), opened read-write: its media table records what is
+ * downloaded. A SQLite path that does not exist is refused, so a typo never creates an empty database.
+ */
+async function openMediaStore(ctx: CliContext, option: string | undefined): Promise<{ store: SqlStore; db: string }> {
+  const db = dbTarget(ctx, option, DEFAULT_DB);
+  const file = sqliteFileOf(ctx, db);
+  if (file !== null && (!existsSync(file) || statSync(file).isDirectory())) {
     throw new UsageError(`no database at ${db}: run \`xhs crawl\` first, or pass --db PATH.`);
   }
-  const store = openSqliteStore(dbPath, { readOnly: true });
-  try {
-    if (run !== undefined && !(await store.getRun(run))) {
-      throw new UsageError(`no run "${run}" in ${db} (see \`xhs runs list\`)`);
-    }
-    const notes: Note[] = [];
-    const filter = { ...(run !== undefined ? { runId: run } : {}), ...(since !== undefined ? { since } : {}) };
-    for await (const note of store.iterateRecords("notes", filter)) notes.push(note);
-    return notes;
-  } finally {
-    await store.close();
-  }
+  return { store: await openCliStore(ctx, db, { secrets: [...ctx.secrets] }), db };
 }
 
 export function register(program: Command): void {
@@ -97,7 +104,10 @@ export function register(program: Command): void {
       checkRef("note", v),
     ])
     .option("--dir <dir>", "download folder (default ./media)")
-    .option("--db <path>", `take the notes from a crawl database (default ./${DEFAULT_DB} with --run/--since)`)
+    .option(
+      "--db <path>",
+      `take the notes from a crawl database, SQLite file or Postgres URL, and record the files in its media table (env XHS_DATABASE_URL; default ./${DEFAULT_DB} with --run/--since)`,
+    )
     .option("--run <id>", "with --db: the notes of this crawl run")
     .addOption(new Option("--since <time>", "with --db: notes fetched at or after this time").argParser(parseDate))
     .addOption(
@@ -123,7 +133,8 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       "\nFiles: <dir>/<noteId>/<n>.<ext> are hard links to <dir>/.objects/<sha256>.<ext> (one copy per content);\n" +
-        "<dir>/index.jsonl lists each file (source URL, sha256, bytes, size). A second run fetches nothing again.\n" +
+        "With --db the database's media table lists each file (source URL, sha256, bytes, size; `xhs export media`),\n" +
+        "else <dir>/index.jsonl does. A second run fetches nothing again.\n" +
         "\nExamples:\n  xhs media 697c0eee000000000a03c308 --dir pics\n  xhs media --db crawl.db --run <id> --covers" +
         "\n  TIKHUB_BASE_URL=http://127.0.0.1:8787 xhs media 697c0eee000000000a03c308   (against `xhs mock --port 8787`)",
     )
@@ -147,42 +158,52 @@ export function register(program: Command): void {
       };
       const notes: Note[] = [];
       let fetchFailures = 0;
-      let lastError: unknown;
-      if (refs.length > 0) {
-        const c = await clientNow();
-        for (const ref of refs) {
-          try {
-            notes.push(await c.notes.get(ref, { signal: ctx.signal }));
-          } catch (error) {
-            if (ctx.signal.aborted || (isXhsError(error) && error.fatal)) throw error;
-            fetchFailures++;
-            lastError = error;
-            await writeText(ctx.stderr, `note ${ref}: ${(error as Error).message}\n`);
+      const opened = refs.length > 0 ? undefined : await openMediaStore(ctx, opts.db);
+      try {
+        let lastError: unknown;
+        if (refs.length > 0) {
+          const c = await clientNow();
+          for (const ref of refs) {
+            try {
+              notes.push(await c.notes.get(ref, { signal: ctx.signal }));
+            } catch (error) {
+              if (ctx.signal.aborted || (isXhsError(error) && error.fatal)) throw error;
+              fetchFailures++;
+              lastError = error;
+              await writeText(ctx.stderr, `note ${ref}: ${(error as Error).message}\n`);
+            }
           }
+        } else if (opened) {
+          notes.push(...(await notesFromStore(opened.store, opened.db, opts.run, opts.since)));
+          if (notes.length === 0) await writeText(ctx.stderr, "No notes in that database for this filter.\n");
         }
-      } else {
-        notes.push(...(await notesFromDb(ctx, opts.db ?? DEFAULT_DB, opts.run, opts.since)));
-        if (notes.length === 0) await writeText(ctx.stderr, "No notes in that database for this filter.\n");
-      }
-      if (notes.length === 0 && lastError) throw lastError;
+        if (notes.length === 0 && lastError) throw lastError;
 
-      const rewriteUrl = cdnBase ? cdnRewriter(cdnBase) : undefined;
-      const report = await downloadMedia(notes, {
-        dir,
-        ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
-        selection: {
-          images: opts.images,
-          videos: opts.videos ?? "best",
-          covers: opts.covers === true,
-          videoCodec: (opts.videoCodec ?? "any") as VideoCodecPreference,
-        },
-        ...(opts.downloads ? { concurrency: opts.downloads } : {}),
-        ...(rewriteUrl ? { rewriteUrl } : {}),
-        signal: ctx.signal,
-        // An expired URL (403): the note's detail once more, a paid call (needs the key then).
-        refetch: async (id) => (await clientNow()).notes.get(id, { signal: ctx.signal }),
-      });
-      await writeText(ctx.stderr, summary(report, opts.dir ?? "media"));
-      if (report.failed.length > 0 || fetchFailures > 0) ctx.exitCode = EXIT.partial;
+        const rewriteUrl = cdnBase ? cdnRewriter(cdnBase) : undefined;
+        const report = await downloadMedia(notes, {
+          dir,
+          ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+          selection: {
+            images: opts.images,
+            videos: opts.videos ?? "best",
+            covers: opts.covers === true,
+            videoCodec: (opts.videoCodec ?? "any") as VideoCodecPreference,
+          },
+          ...(opts.downloads ? { concurrency: opts.downloads } : {}),
+          ...(rewriteUrl ? { rewriteUrl } : {}),
+          // One record of what is on disk: the store's media table with --db, else the folder's index.jsonl.
+          ...(opened ? { index: new SqlMediaIndex(opened.store) } : {}),
+          signal: ctx.signal,
+          // An expired URL (403): the note's detail once more, a paid call (needs the key then).
+          refetch: async (id) => (await clientNow()).notes.get(id, { signal: ctx.signal }),
+        });
+        await writeText(ctx.stderr, summary(report, opts.dir ?? "media"));
+        if (opened && report.rows.length > 0) {
+          await writeText(ctx.stderr, `Listed in the media table of ${opened.store.target} (xhs export media)\n`);
+        }
+        if (report.failed.length > 0 || fetchFailures > 0) ctx.exitCode = EXIT.partial;
+      } finally {
+        await opened?.store.close();
+      }
     });
 }
