@@ -209,7 +209,11 @@ export interface Store {
 
   createRun(run?: NewRun): Promise<RunRecord>;
   updateRun(id: string, patch: RunPatch): Promise<RunRecord>;
-  getRun(id: string): Promise<RunRecord | null>;
+  /**
+   * `forUpdate` (inside `transaction`): the run stays locked until the transaction ends, so another process's
+   * read-modify-write of its stats waits for this one instead of overwriting it.
+   */
+  getRun(id: string, options?: { forUpdate?: boolean }): Promise<RunRecord | null>;
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
 
   /** Appends attempts to the ledger of paid calls (only the event's own fields are stored). */

@@ -28,7 +28,8 @@ export async function finishSession(session: CrawlSession, resumed: boolean): Pr
   const status = leftToOthers ? "running" : runStatusAfter(stopReason, unfinished);
   const finishedAt = new Date((clock ?? systemClock).now()).toISOString();
   await store.transaction(async () => {
-    const stats = loadStats((await store.getRun(runId))?.stats ?? null);
+    // Locked: another worker's job commit between this read and the write would be lost (session.ts commit).
+    const stats = loadStats((await store.getRun(runId, { forUpdate: true }))?.stats ?? null);
     session.stats = stats;
     stats.stopReason = stopReason;
     stats.stopMessage = stopMessage;

@@ -62,7 +62,9 @@ export class CrawlSession {
     try {
       await store.transaction(async () => {
         // The saved statistics, not this session's copy: another process on the run may have added to them.
-        const saved = await store.getRun(this.runId);
+        // Locked first, until commit: two workers' read-modify-writes of the stats would lose one's counts, and
+        // every job commit taking this lock first means their record locks can never deadlock.
+        const saved = await store.getRun(this.runId, { forUpdate: true });
         const draft = saved ? loadStats(saved.stats) : cloneStats(this.stats);
         await fn(draft);
         await store.updateRun(this.runId, { stats: draft });
@@ -70,7 +72,7 @@ export class CrawlSession {
       });
     } catch (error) {
       // Rolled back: the saved stats are the truth again.
-      const saved = await store.getRun(this.runId);
+      const saved = await store.getRun(this.runId, { forUpdate: true });
       if (saved) this.stats = loadStats(saved.stats);
       throw error;
     }
@@ -81,7 +83,7 @@ export class CrawlSession {
     const { store, queue } = this.deps;
     await store.transaction(async () => {
       // Read inside the transaction: another process's statistics are added to, never overwritten.
-      const stats = loadStats((await store.getRun(this.runId))?.stats ?? this.run.stats);
+      const stats = loadStats((await store.getRun(this.runId, { forUpdate: true }))?.stats ?? this.run.stats);
       this.stats = stats;
       stats.sessions += 1;
       stats.stopReason = null;

@@ -40,6 +40,11 @@ export interface SqlDialect {
   lockRecords(db: Db, kind: string, ids: readonly string[]): Promise<void>;
   /** The candidate rows of a lease: Postgres skips rows another transaction is leasing right now. */
   lockForLease<QB extends SelectQueryBuilder<Tables, string, Row>>(query: QB): QB;
+  /**
+   * Holds the rows read until the transaction ends (a read-modify-write by another process waits). SQLite's
+   * BEGIN IMMEDIATE already keeps every other writer out: nothing to add.
+   */
+  lockForUpdate<QB extends SelectQueryBuilder<Tables, string, Row>>(query: QB): QB;
 }
 
 export const SQLITE_DIALECT: SqlDialect = {
@@ -52,6 +57,7 @@ export const SQLITE_DIALECT: SqlDialect = {
   orderColumnDdl: "",
   async lockRecords() {},
   lockForLease: (query) => query,
+  lockForUpdate: (query) => query,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -70,6 +76,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
       ) AS keys ORDER BY k`.execute(db);
   },
   lockForLease: (query) => query.forUpdate().skipLocked() as typeof query,
+  lockForUpdate: (query) => query.forUpdate() as typeof query,
 };
 
 export function dialectNamed(name: DialectName): SqlDialect {

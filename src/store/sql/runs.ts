@@ -18,10 +18,12 @@ export class RunTable {
     this.context = context;
   }
 
-  async get(id: string): Promise<RunRecord | null> {
-    const row = await this.context.run((db) =>
-      db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst(),
-    );
+  async get(id: string, options: { forUpdate?: boolean } = {}): Promise<RunRecord | null> {
+    const { dialect } = this.context;
+    const row = await this.context.run((db) => {
+      const query = db.selectFrom("runs").selectAll().where("id", "=", id);
+      return (options.forUpdate === true ? dialect.lockForUpdate(query) : query).executeTakeFirst();
+    });
     return row === undefined ? null : rowToRun(row);
   }
 

@@ -192,8 +192,8 @@ export class SqlStore implements Store, JobQueue {
   updateRun(id: string, patch: RunPatch): Promise<RunRecord> {
     return this.runs.update(id, patch);
   }
-  getRun(id: string): Promise<RunRecord | null> {
-    return this.runs.get(id);
+  getRun(id: string, options?: { forUpdate?: boolean }): Promise<RunRecord | null> {
+    return this.runs.get(id, options);
   }
   listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
     return this.runs.list(filter);
