@@ -4,7 +4,8 @@
  *
  * - the most recently fetched record is "newer"; its non-null values win, the older one fills nulls;
  * - an empty array never replaces a non-empty one;
- * - a full note body (textTruncated false) is never replaced by a truncated one;
+ * - a full note body (textTruncated false, with its author) is never replaced by a truncated one;
+ * - on equal fetchedAt the result does not depend on which record came first;
  * - each count keeps the `approx` flag of the record it was taken from.
  */
 import type { Comment, Note, Topic, User, UserRef } from "../model/types.js";
@@ -20,9 +21,15 @@ function fetchedMs(iso: string): number {
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 }
 
-/** [newer, older]: the incoming record unless it was fetched strictly before the stored one. */
+/**
+ * [newer, older] by fetchedAt. On a tie neither is known to be newer: the one whose content sorts last counts as
+ * newer, so two workers writing the same two snapshots in either order store the same record.
+ */
 function order<T extends { fetchedAt: string }>(stored: T, incoming: T): [T, T] {
-  return fetchedMs(incoming.fetchedAt) < fetchedMs(stored.fetchedAt) ? [stored, incoming] : [incoming, stored];
+  const storedMs = fetchedMs(stored.fetchedAt);
+  const incomingMs = fetchedMs(incoming.fetchedAt);
+  if (incomingMs !== storedMs) return incomingMs < storedMs ? [stored, incoming] : [incoming, stored];
+  return JSON.stringify(incoming) < JSON.stringify(stored) ? [stored, incoming] : [incoming, stored];
 }
 
 function pick<V>(first: V | null, second: V | null): V | null {
@@ -112,7 +119,9 @@ export function mergeNote(stored: Note, incoming: Note): MergeResult<Note> {
     text,
     textTruncated,
     tags: pickArray(body.tags, rest.tags),
-    author: mergeUserRef(newer.author, older.author),
+    // The author as the body's record shows it: a list hit's author (a smaller avatar) must not replace the
+    // detail's because it was fetched later, or the stored note would depend on the order of fetches.
+    author: mergeUserRef(body.author, rest.author),
     stats: counts,
     approx,
     images: pickArray(body.images, rest.images),
@@ -162,7 +171,7 @@ export function mergeComment(stored: Comment, incoming: Comment): MergeResult<Co
     noteId: newer.noteId,
     rootId: pick(newer.rootId, older.rootId),
     replyToUser: mergeUserRef(newer.replyToUser, older.replyToUser),
-    author: mergeUserRef(newer.author, older.author),
+    author: mergeUserRef(body.author, rest.author),
     text: pick(newer.text, older.text),
     ...counts,
     createdAt: pick(newer.createdAt, older.createdAt),

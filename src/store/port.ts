@@ -162,9 +162,10 @@ export interface RecordFilter {
  * 1. Records are keyed by their natural id (`Note.id`, `User.id`, `Comment.id`, `Topic.id`).
  * 2. A known value is never replaced by `null`, and a non-empty array never by an empty one.
  * 3. A full note body is never replaced by a truncated one: when the stored note has
- *    `textTruncated: false` and the incoming one `true`, title, text, tags, images, video and
- *    `textTruncated` stay as stored (a search hit must not degrade a stored detail).
- * 4. Otherwise the most recently fetched value wins (by `fetchedAt`; on a tie, the incoming one).
+ *    `textTruncated: false` and the incoming one `true`, title, text, tags, images, video, the author
+ *    and `textTruncated` stay as stored (a search hit must not degrade a stored detail).
+ * 4. Otherwise the most recently fetched value wins (by `fetchedAt`; on a tie, a fixed order of the two
+ *    records' contents, so the result does not depend on which was written first).
  * 5. Each count keeps its own `approx` flag: a count taken from the incoming record is approximate
  *    if the incoming record says so, a count kept from the stored one keeps the stored flag.
  * 6. `fetchedAt` and `source` are those of the most recent fetch.

@@ -5,20 +5,34 @@
 import { describe, expect, it } from "vitest";
 import type { Comment, Note } from "../../src/model/types.js";
 import { mergeComment, mergeNote, mergeTopic, mergeUser } from "../../src/store/merge.js";
-import { comment, note, T0, T1, T2, topic, user, userRef } from "./fixtures.js";
+import { comment, note, searchHit, T0, T1, T2, topic, user, userRef } from "./fixtures.js";
 
 const TOKEN_URL = "https://www.xiaohongshu.com/explore/n1?xsec_token=ABtokenFull";
 const BARE_URL = "https://www.xiaohongshu.com/explore/n1";
 
 describe("which fetch is newer", () => {
-  it("takes the later fetchedAt as newer whatever the write order, and the incoming one on a tie", () => {
+  it("takes the later fetchedAt as newer whatever the write order", () => {
     const early = note("n1", { title: "早", fetchedAt: T0 });
     const late = note("n1", { title: "晚", fetchedAt: T1 });
     expect(mergeNote(early, late).merged.title).toBe("晚");
     expect(mergeNote(late, early).merged.title).toBe("晚");
     expect(mergeNote(late, early).merged.fetchedAt).toBe(T1);
-    const tie = note("n1", { title: "同时", fetchedAt: T1 });
-    expect(mergeNote(late, tie).merged.title).toBe("同时");
+  });
+
+  it("on equal fetchedAt stores the same record whichever of the two was written first", () => {
+    // Two workers store two snapshots of the same instant in opposite orders: both must end with one record.
+    const a = note("n1", { title: "同时 A", stats: { likes: 5, collects: 1, comments: 2, shares: 0 }, fetchedAt: T1 });
+    const b = note("n1", { title: "同时 B", stats: { likes: 7, collects: 1, comments: 2, shares: 0 }, fetchedAt: T1 });
+    expect(mergeNote(a, b).merged).toEqual(mergeNote(b, a).merged);
+    const ua = user("u1", { nickname: "甲", followers: 10, fetchedAt: T1 });
+    const ub = user("u1", { nickname: "乙", followers: 12, fetchedAt: T1 });
+    expect(mergeUser(ua, ub).merged).toEqual(mergeUser(ub, ua).merged);
+    const ca = comment("c1", "n1", { text: "一", likes: 1, fetchedAt: T1 });
+    const cb = comment("c1", "n1", { text: "二", likes: 3, fetchedAt: T1 });
+    expect(mergeComment(ca, cb).merged).toEqual(mergeComment(cb, ca).merged);
+    const ta = topic("t1", { name: "甲", fetchedAt: T1 });
+    const tb = topic("t1", { name: "乙", fetchedAt: T1 });
+    expect(mergeTopic(ta, tb).merged).toEqual(mergeTopic(tb, ta).merged);
   });
 
   it("treats an unreadable fetchedAt as older than any real one", () => {
@@ -30,6 +44,27 @@ describe("which fetch is newer", () => {
 });
 
 describe("notes", () => {
+  it("keeps the detail's author when a later search hit shows it with a smaller avatar, in either order", () => {
+    // The distributed crash test's cause: a list renders the author's avatar at w/80, the detail at w/120; the
+    // stored note depended on whether the detail or another keyword's hit was fetched last.
+    const detail = note("n1", {
+      author: userRef("u1", { avatarUrl: "https://avatar.example/a?w=120" }),
+      fetchedAt: T0,
+    });
+    const hit = searchHit("n1", {
+      author: userRef("u1", { avatarUrl: "https://avatar.example/a?w=80", redId: null }),
+      fetchedAt: T1,
+    });
+    const hitFirst = mergeNote(hit, detail).merged;
+    expect(hitFirst.author).toEqual(detail.author);
+    expect(mergeNote(detail, hit).merged).toEqual(hitFirst);
+    // A detail without a redId still gets it from the hit (nulls are filled from the other record).
+    const bare = note("n1", { author: userRef("u1", { redId: null }), fetchedAt: T0 });
+    expect(mergeNote(bare, searchHit("n1", { author: userRef("u1", { avatarUrl: "x" }) })).merged.author).toEqual(
+      userRef("u1"),
+    );
+  });
+
   it("keeps the URL that goes with the kept xsec_token (a token-less re-fetch keeps the link that opens)", () => {
     const withToken = note("n1", { xsecToken: "ABtokenFull", url: TOKEN_URL, fetchedAt: T0 });
     const without = note("n1", { xsecToken: null, url: BARE_URL, fetchedAt: T1 });
