@@ -1,7 +1,8 @@
 // Stryker (mutation testing) for the modules that decide what is correct and what is paid.
 // Run through `npm run mutate` (scripts/mutate.ts), which runs one module at a time: each module has its own
-// incremental file and JSON report under reports/mutation/ (gitignored), so a run on one module neither
-// re-tests nor forgets the others. Plain `npx stryker run` mutates every module below in one run.
+// incremental file (Stryker's report) under reports/mutation/, committed, so a run on one module neither
+// re-tests nor forgets the others, and a clean clone starts from the last results. Plain `npx stryker run`
+// mutates every module below in one run.
 //
 // Environment (set by scripts/mutate.ts):
 //   XHS_MUTATE        the files to mutate, comma-separated (default: all of MODULES)
@@ -55,8 +56,8 @@ export default {
   concurrency: 1,
   incremental: true,
   incrementalFile: `reports/mutation/${report}.incremental.json`,
-  reporters: ["clear-text", "progress", "json"],
-  jsonReporter: { fileName: `reports/mutation/${report}.json` },
+  // No JSON reporter: the incremental file is the same report, and the one committed (scripts/mutate.ts).
+  reporters: ["clear-text", "progress"],
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
   // The sandbox is made private (mkdtemp, 0700); a store test reads it as the user "nobody" (read-only folder).
   buildCommand: "chmod go+rx .",

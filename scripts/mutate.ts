@@ -21,6 +21,23 @@ import { keepNotes, type ModuleScore, type MutationReport, moduleScore, renderTa
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TABLE = join(ROOT, "docs/mutation.md");
 
+/** git's answer, or null outside a git checkout (a run there records no commit). */
+const git = (args: readonly string[]): string | null => {
+  const run = spawnSync("git", args, { cwd: ROOT, encoding: "utf8" });
+  return run.status === 0 ? run.stdout.trim() : null;
+};
+
+/** Now and what is checked out, for a run of `inputs` starting now. */
+function measuredNow(inputs: RunInputs): Measured {
+  const status = git(["status", "--porcelain", "--", ...Object.keys(inputs.files)]) ?? "";
+  const edited = status
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => line.slice(3));
+  const at = new Date().toISOString().slice(0, 16).replace("T", " ");
+  return { at, commit: git(["rev-parse", "--short", "HEAD"]) ?? "no git", edited };
+}
+
 /** reports/mutation/<name>.json and .incremental.json: "src/store/merge.ts" → "store-merge". */
 export const reportName = (module: string): string =>
   module
@@ -31,7 +48,22 @@ export const reportName = (module: string): string =>
 /** What one run of a module tested: each input file (the module, its test files) by content hash. */
 export interface RunInputs {
   files: Record<string, string>;
+  /** When the run started and what was checked out, for the table (not compared by changeSince). */
+  measured?: Measured;
 }
+
+export interface Measured {
+  /** UTC, to the minute: "2026-12-03 17:38". */
+  at: string;
+  /** HEAD, abbreviated. */
+  commit: string;
+  /** The inputs that differed from HEAD (uncommitted edits), so the figure is not that commit's. */
+  edited: string[];
+}
+
+/** The table's measured cell: "2026-12-03 17:38, 3f71c1e" (+ edits when an input was not committed). */
+export const measuredCell = (measured: Measured): string =>
+  `${measured.at}, ${measured.commit}${measured.edited.length > 0 ? " + edits" : ""}`;
 
 /** A glob of stryker.config.mjs TESTS ("test/x/**\/*.test.ts", "test/x/a-*.test.ts") as a whole-path pattern. */
 export function globPattern(glob: string): RegExp {
@@ -98,10 +130,12 @@ function lastInputs(module: string): RunInputs | undefined {
 function writeTable(): void {
   const scores = new Map<string, ModuleScore>();
   for (const module of MODULES) {
-    const path = join(ROOT, "reports/mutation", `${reportName(module)}.json`);
+    // The incremental file is Stryker's whole report (the same schema as its JSON reporter's), committed.
+    const path = reportPath(module, ".incremental.json");
     if (!existsSync(path)) continue;
     const score = moduleScore(JSON.parse(readFileSync(path, "utf8")) as MutationReport, module);
-    if (score !== null) scores.set(module, score);
+    const measured = lastInputs(module)?.measured;
+    if (score !== null) scores.set(module, measured ? { ...score, measured: measuredCell(measured) } : score);
   }
   const previous = existsSync(TABLE) ? readFileSync(TABLE, "utf8") : undefined;
   writeFileSync(TABLE, keepNotes(renderTable(MODULES, scores, GOAL, previous), previous));
@@ -134,6 +168,7 @@ function main(argv: readonly string[]): number {
       console.log(`mutate: ${module}: unchanged since its last run`);
       continue;
     }
+    const measured = measuredNow(inputs);
     console.log(`mutate: ${module}${change === null ? "" : ` (${change})`}`);
     const started = Date.now();
     const run = spawnSync(join(ROOT, "node_modules/.bin/stryker"), ["run", ...strykerArgs], {
@@ -151,7 +186,7 @@ function main(argv: readonly string[]): number {
     // Stryker writes the incremental file at the end of a run that tested (even one below the goal).
     const incremental = reportPath(module, ".incremental.json");
     if (existsSync(incremental) && statSync(incremental).mtimeMs >= started) {
-      writeFileSync(reportPath(module, ".inputs.json"), `${JSON.stringify(inputs, null, 2)}\n`);
+      writeFileSync(reportPath(module, ".inputs.json"), `${JSON.stringify({ ...inputs, measured }, null, 2)}\n`);
     }
   }
   if (ran > 0) writeTable();

@@ -19,6 +19,8 @@ export interface ModuleScore {
   compileErrors: number;
   /** Percent, or null when no mutant counts (nothing to score). */
   score: number | null;
+  /** When and at which commit the run was made (reports/mutation/<name>.inputs.json), if recorded. */
+  measured?: string;
 }
 
 /** The score of one module from the report that mutated it, or null when the report does not hold it. */
@@ -46,9 +48,16 @@ export function moduleScore(report: MutationReport, module: string): ModuleScore
 
 const percent = (score: number | null): string => (score === null ? "–" : `${score.toFixed(1)} %`);
 
-/** The row `previous` (the last docs/mutation.md) has for a module, if any. */
+/** The cells of a row, measured column included. */
+const COLUMNS = 9;
+
+/** The row `previous` (the last docs/mutation.md) has for a module, if any, widened to today's columns. */
 function previousRow(previous: string | undefined, module: string): string | undefined {
-  return previous?.split("\n").find((line) => line.startsWith(`| \`${module}\` |`));
+  const row = previous?.split("\n").find((line) => line.startsWith(`| \`${module}\` |`));
+  if (row === undefined) return undefined;
+  // A row from before the measured column (its date and commit are in the notes or the git log).
+  const cells = row.split("|").length - 2;
+  return cells < COLUMNS ? `${row}${" not recorded |".repeat(COLUMNS - cells)}` : row;
 }
 
 /**
@@ -63,20 +72,22 @@ export function renderTable(
 ): string {
   const rows = modules.map((module) => {
     const s = scores.get(module);
-    if (s === undefined) return previousRow(previous, module) ?? `| \`${module}\` | not measured yet | | | | | | |`;
+    if (s === undefined) return previousRow(previous, module) ?? `| \`${module}\` | not measured yet | | | | | | | |`;
     const mark = s.score !== null && s.score >= goal ? "" : " (below goal)";
-    return `| \`${module}\` | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} | ${s.ignored} | ${s.compileErrors} | ${percent(s.score)}${mark} |`;
+    return `| \`${module}\` | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} | ${s.ignored} | ${s.compileErrors} | ${percent(s.score)}${mark} | ${s.measured ?? "not recorded"} |`;
   });
   return [
     "# Mutation scores",
     "",
-    "Written by `npm run mutate` (or `npm run mutate:table`, from the last reports) from Stryker's JSON reports in",
-    "`reports/mutation/`; edit only the notes at the end. Score = (killed + timed out) / (killed + timed out + survived + no",
+    "Written by `npm run mutate` (or `npm run mutate:table`) from the last run of each module, committed in",
+    "`reports/mutation/` (`<module>.incremental.json`, Stryker's report; `<module>.inputs.json`, what it tested and",
+    "when); edit only the notes at the end. Score = (killed + timed out) / (killed + timed out + survived + no",
     "coverage). *Equivalent* counts the mutants marked `// Stryker disable … : <reason>` in the code; *not typed*",
-    `those the TypeScript checker rejects. Goal: ≥ ${goal} % per module.`,
+    "those the TypeScript checker rejects; *measured* is the run's date (UTC) and the commit checked out then",
+    `("+ edits" when the module or its tests differed from that commit). Goal: ≥ ${goal} % per module.`,
     "",
-    "| module | killed | timed out | survived | no coverage | equivalent | not typed | score |",
-    "|---|---|---|---|---|---|---|---|",
+    "| module | killed | timed out | survived | no coverage | equivalent | not typed | score | measured |",
+    "|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
   ].join("\n");

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { measuredCell } from "../../scripts/mutate.js";
 import { keepNotes, moduleScore, renderTable } from "../../scripts/mutation-table.js";
 import { MODULES } from "../../stryker.config.mjs";
 
@@ -35,8 +36,8 @@ describe("mutation scores table", () => {
       ["b.ts", moduleScore({ files: { "b.ts": { mutants: mutants({ Killed: 2, Survived: 1 }) } } }, "b.ts")!],
     ]);
     const table = renderTable(["a.ts", "b.ts", "c.ts"], scores, 85);
-    expect(table).toContain("| `a.ts` | 9 | 0 | 1 | 0 | 0 | 0 | 90.0 % |");
-    expect(table).toContain("| `b.ts` | 2 | 0 | 1 | 0 | 0 | 0 | 66.7 % (below goal) |");
+    expect(table).toContain("| `a.ts` | 9 | 0 | 1 | 0 | 0 | 0 | 90.0 % | not recorded |");
+    expect(table).toContain("| `b.ts` | 2 | 0 | 1 | 0 | 0 | 0 | 66.7 % (below goal) | not recorded |");
     expect(table).toContain("| `c.ts` | not measured yet |");
     expect(table).toContain("Goal: ≥ 85 % per module.");
   });
@@ -48,10 +49,27 @@ describe("mutation scores table", () => {
     const previous =
       "| `a.ts` | 1 | 0 | 9 | 0 | 0 | 0 | 10.0 % (below goal) |\n| `b.ts` | 7 | 0 | 0 | 0 | 1 | 2 | 100.0 % |\n";
     const table = renderTable(["a.ts", "b.ts", "c.ts"], scores, 85, previous);
-    expect(table).toContain("| `a.ts` | 9 | 0 | 1 | 0 | 0 | 0 | 90.0 % |");
-    expect(table).toContain("| `b.ts` | 7 | 0 | 0 | 0 | 1 | 2 | 100.0 % |");
+    expect(table).toContain("| `a.ts` | 9 | 0 | 1 | 0 | 0 | 0 | 90.0 % | not recorded |");
+    // A row written before the measured column gets the column, saying it was not recorded.
+    expect(table).toContain("| `b.ts` | 7 | 0 | 0 | 0 | 1 | 2 | 100.0 % | not recorded |");
     expect(table).toContain("| `c.ts` | not measured yet |");
     expect(table).not.toContain("10.0 %");
+  });
+
+  it("says when and at which commit each figure was measured, and whether its inputs were uncommitted", () => {
+    const score = moduleScore({ files: { "a.ts": { mutants: mutants({ Killed: 3 }) } } }, "a.ts")!;
+    const clean = measuredCell({ at: "2026-12-03 17:38", commit: "3f71c1e", edited: [] });
+    const edited = measuredCell({ at: "2026-12-03 17:38", commit: "3f71c1e", edited: ["test/a.test.ts"] });
+    expect(clean).toBe("2026-12-03 17:38, 3f71c1e");
+    expect(edited).toBe("2026-12-03 17:38, 3f71c1e + edits");
+    const table = renderTable(["a.ts"], new Map([["a.ts", { ...score, measured: clean }]]), 85);
+    expect(table).toContain("| `a.ts` | 3 | 0 | 0 | 0 | 0 | 0 | 100.0 % | 2026-12-03 17:38, 3f71c1e |");
+    expect(table).toContain(
+      "| module | killed | timed out | survived | no coverage | equivalent | not typed | score | measured |",
+    );
+    // A row kept from the previous file keeps its measured cell.
+    const kept = renderTable(["a.ts"], new Map(), 85, table);
+    expect(kept).toContain("| `a.ts` | 3 | 0 | 0 | 0 | 0 | 0 | 100.0 % | 2026-12-03 17:38, 3f71c1e |");
   });
 });
 
