@@ -13,9 +13,10 @@ import type { RecordKind, RecordOf } from "../store/port.js";
  * - `json`: an array or object as JSON text (tags, approx, images, video, pictures);
  * - `count`: an integer count (null when the answer did not say; see `approx` for the abbreviated ones);
  * - `flag`: true/false, null when unknown;
- * - `time`: an ISO 8601 UTC time, written as a date-time.
+ * - `time`: an ISO 8601 UTC time, written as a date-time;
+ * - `number`: a measure that may have a fraction (a video's duration in seconds).
  */
-export type ColumnType = "string" | "json" | "count" | "flag" | "time";
+export type ColumnType = "string" | "json" | "count" | "flag" | "time" | "number";
 
 export interface ExportColumn {
   name: string;
@@ -105,13 +106,21 @@ export function typedRow<K extends RecordKind>(
   record: RecordOf[K],
   redact: (text: string) => string = (text) => text,
 ): TypedCell[] {
-  const columns = EXPORT_COLUMNS[kind];
-  const cells = csvRow(kind, record);
+  return typeCells(EXPORT_COLUMNS[kind], csvRow(kind, record), redact);
+}
+
+/** CSV cells (in `columns` order) as typed cells; text goes through `redact`. */
+export function typeCells(
+  columns: readonly ExportColumn[],
+  cells: readonly (string | number | boolean | null)[],
+  redact: (text: string) => string = (text) => text,
+): TypedCell[] {
   return cells.map((cell, i) => {
     switch (columns[i]?.type) {
       case "time":
         return toDate(cell);
       case "count":
+      case "number":
         return typeof cell === "number" ? cell : null;
       case "flag":
         return typeof cell === "boolean" ? cell : null;

@@ -10,8 +10,9 @@
 import type { Writable } from "node:stream";
 import { ByteWriter, parquetWriteRows } from "hyparquet-writer";
 import type { RecordKind, Store } from "../store/port.js";
-import { type ColumnType, EXPORT_COLUMNS, typedRow } from "./columns.js";
-import { type BinaryExportOptions, endStream, recordsOf, writeChunk } from "./sink.js";
+import { type ColumnType, EXPORT_COLUMNS, type ExportColumn, typeCells } from "./columns.js";
+import { type BinaryExportOptions, endStream, rowsOf, writeChunk } from "./sink.js";
+import { type ExportTable, recordTable } from "./tables.js";
 import { checkKinds } from "./xlsx.js";
 
 /** hyparquet-writer's own schema element type (it bundles its own hyparquet). */
@@ -36,6 +37,8 @@ function schemaElement(name: string, type: ColumnType): SchemaElement {
       return { ...optional, type: "INT64" };
     case "flag":
       return { ...optional, type: "BOOLEAN" };
+    case "number":
+      return { ...optional, type: "DOUBLE" };
     case "time":
       return {
         ...optional,
@@ -51,8 +54,8 @@ function schemaElement(name: string, type: ColumnType): SchemaElement {
 }
 
 /** The parquet schema of a kind: a flat root with one optional column per export column. */
-export function parquetSchema(kind: RecordKind): SchemaElement[] {
-  const columns = EXPORT_COLUMNS[kind];
+export function parquetSchema(kind: RecordKind | readonly ExportColumn[]): SchemaElement[] {
+  const columns = typeof kind === "string" ? EXPORT_COLUMNS[kind] : kind;
   return [
     { name: "root", num_children: columns.length },
     ...columns.map((column) => schemaElement(column.name, column.type)),
@@ -92,11 +95,19 @@ export async function exportParquet(
   options: ParquetExportOptions,
 ): Promise<ParquetExportResult> {
   checkKinds([kind]);
-  const columns = EXPORT_COLUMNS[kind];
+  return writeParquet(recordTable(store, kind, options), options);
+}
+
+/** Writes a table as one parquet file to `options.out`, then ends it. Resolves once the last byte is handed over. */
+export async function writeParquet<T>(
+  table: ExportTable<T>,
+  options: Pick<ParquetExportOptions, "out" | "redact" | "signal" | "rowGroupSize">,
+): Promise<ParquetExportResult> {
+  const columns = table.columns;
   const result: ParquetExportResult = { records: 0 };
   const rows = async function* () {
-    for await (const record of recordsOf(store, kind, options)) {
-      const cells = typedRow(kind, record, options.redact);
+    for await (const record of rowsOf(table.rows(), options.signal)) {
+      const cells = typeCells(columns, table.cells(record), options.redact);
       const row: Record<string, unknown> = {};
       columns.forEach((column, i) => {
         const cell = cells[i] ?? null;
@@ -113,7 +124,7 @@ export async function exportParquet(
     writer: new StreamWriter(options.out),
     rows: rows(),
     columns: columns.map((column) => ({ name: column.name })),
-    schema: parquetSchema(kind),
+    schema: parquetSchema(columns),
     rowGroupSize: options.rowGroupSize ?? PARQUET_ROW_GROUP,
     createdBy: "xhs-kit",
   });

@@ -1,8 +1,8 @@
-/** Writing bytes to a Node stream with its backpressure honoured, and the shared record loop of the exports. */
+/** Writing bytes to a Node stream with its backpressure honoured, and the shared row loop of the exports. */
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { AbortedError } from "../core/errors.js";
-import type { RecordFilter, RecordKind, RecordOf, Store } from "../store/port.js";
+import type { RecordFilter } from "../store/port.js";
 
 /** Where a binary export goes and what it keeps out. */
 export interface BinaryExportOptions extends RecordFilter {
@@ -25,17 +25,10 @@ export async function endStream(out: Writable): Promise<void> {
   await finished;
 }
 
-/** The store's records of `kind` matching the filter, stopping with `AbortedError` when the signal fires. */
-export async function* recordsOf<K extends RecordKind>(
-  store: Store,
-  kind: K,
-  options: Pick<BinaryExportOptions, "runId" | "since" | "signal">,
-): AsyncGenerator<RecordOf[K]> {
-  const filter: RecordFilter = {};
-  if (options.runId !== undefined) filter.runId = options.runId;
-  if (options.since !== undefined) filter.since = options.since;
-  for await (const record of store.iterateRecords(kind, filter)) {
-    if (options.signal?.aborted) throw new AbortedError("export interrupted");
-    yield record;
+/** A table's rows, stopping with `AbortedError` when the signal fires. */
+export async function* rowsOf<T>(rows: AsyncIterable<T>, signal?: AbortSignal): AsyncGenerator<T> {
+  for await (const row of rows) {
+    if (signal?.aborted) throw new AbortedError("export interrupted");
+    yield row;
   }
 }

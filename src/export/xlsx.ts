@@ -13,8 +13,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import ExcelJS from "exceljs";
 import { InvalidInputError } from "../core/errors.js";
 import { RECORD_KINDS, type RecordKind, type Store } from "../store/port.js";
-import { type ColumnType, EXPORT_COLUMNS, type TypedCell, typedRow } from "./columns.js";
-import { type BinaryExportOptions, recordsOf } from "./sink.js";
+import { type ColumnType, type TypedCell, typeCells } from "./columns.js";
+import { type BinaryExportOptions, rowsOf } from "./sink.js";
+import { type ExportTable, recordTable } from "./tables.js";
 
 /** Excel's limit on the characters of one cell: a longer text is cut there (Excel repairs a file that passes it). */
 export const XLSX_MAX_CELL_CHARS = 32_767;
@@ -22,7 +23,14 @@ export const XLSX_MAX_CELL_CHARS = 32_767;
 /** The date-time format of time cells (the value is a UTC date; Excel shows it as stored, no time zone shift). */
 export const XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss";
 
-const WIDTH_BY_TYPE: Readonly<Record<ColumnType, number>> = { string: 18, json: 30, count: 10, flag: 8, time: 20 };
+const WIDTH_BY_TYPE: Readonly<Record<ColumnType, number>> = {
+  string: 18,
+  json: 30,
+  count: 10,
+  flag: 8,
+  time: 20,
+  number: 10,
+};
 const WIDTH_BY_NAME: Readonly<Record<string, number>> = {
   id: 26,
   noteId: 26,
@@ -37,6 +45,9 @@ const WIDTH_BY_NAME: Readonly<Record<string, number>> = {
   type: 8,
   source: 9,
   gender: 8,
+  sourceUrl: 40,
+  sha256: 30,
+  path: 30,
 };
 
 export interface XlsxExportResult {
@@ -112,15 +123,31 @@ export async function exportXlsx(
   options: BinaryExportOptions,
 ): Promise<XlsxExportResult> {
   checkKinds(kinds);
+  const written = await writeXlsx(
+    kinds.map((kind) => recordTable(store, kind, options)),
+    options,
+  );
+  return { records: written as Partial<Record<RecordKind, number>> };
+}
+
+/**
+ * Writes one sheet per table (named after it, in the order given), then ends `options.out`. Returns the rows
+ * written per table name. Resolves once the last byte is handed over.
+ */
+export async function writeXlsx(
+  // biome-ignore lint/suspicious/noExplicitAny: tables of different row types share one workbook
+  tables: readonly ExportTable<any>[],
+  options: Pick<BinaryExportOptions, "out" | "redact" | "signal">,
+): Promise<Record<string, number>> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: options.out,
     useStyles: true,
     useSharedStrings: false,
   });
-  const result: XlsxExportResult = { records: {} };
-  for (const kind of kinds) {
-    const columns = EXPORT_COLUMNS[kind];
-    const sheet = workbook.addWorksheet(kind, { views: [{ state: "frozen", ySplit: 1, xSplit: 0 }] });
+  const written: Record<string, number> = {};
+  for (const table of tables) {
+    const columns = table.columns;
+    const sheet = workbook.addWorksheet(table.name, { views: [{ state: "frozen", ySplit: 1, xSplit: 0 }] });
     sheet.columns = columns.map((column) => ({
       header: column.name,
       key: column.name,
@@ -131,15 +158,15 @@ export async function exportXlsx(
     header.font = { bold: true };
     header.commit();
     let count = 0;
-    for await (const record of recordsOf(store, kind, options)) {
-      sheet.addRow(typedRow(kind, record, options.redact).map(fit)).commit();
+    for await (const row of rowsOf(table.rows(), options.signal)) {
+      sheet.addRow(typeCells(columns, table.cells(row), options.redact).map(fit)).commit();
       count += 1;
       // Rows are committed synchronously: let the zip catch up now and then.
       if (count % 200 === 0) await settle(sheet, options.out);
     }
     sheet.commit();
-    result.records[kind] = count;
+    written[table.name] = count;
   }
   await workbook.commit();
-  return result;
+  return written;
 }

@@ -2,13 +2,17 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { Argument, type Command, Option } from "@commander-js/extra-typings";
+import { Argument, type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { AbortedError } from "../../core/errors.js";
 import { openAtomicFile, openAtomicFolder } from "../../export/file.js";
-import { exportParquet } from "../../export/parquet.js";
-import { exportXlsx } from "../../export/xlsx.js";
+import { writeParquet as writeParquetTable } from "../../export/parquet.js";
+import { type ExportTable, mediaTable, observationTable, recordTable } from "../../export/tables.js";
+import { writeTableText } from "../../export/text.js";
+import { writeXlsx as writeXlsxTables } from "../../export/xlsx.js";
+import { parseNoteRef, parseUserRef } from "../../refs/parse-ref.js";
 import { exportRecords, EXPORT_FORMATS as TEXT_FORMATS } from "../../store/export.js";
-import { RECORD_KINDS, type RecordFilter, type RecordKind, type Store } from "../../store/port.js";
+import { RECORD_KINDS, type RecordFilter, type RecordKind } from "../../store/port.js";
+import type { SqlStore } from "../../store/sql/sql-store.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { parseDate } from "../options.js";
@@ -32,19 +36,35 @@ function formatFor(explicit: Format | undefined, output: string | undefined): Fo
   return "jsonl";
 }
 
-const countsText = (records: Partial<Record<RecordKind, number>>): string =>
+/** What `xhs export` names: the record kinds, the downloaded media (issue #15), the count observations (#14). */
+const EXPORT_KINDS = [...RECORD_KINDS, "media", "observations"] as const;
+type ExportKind = (typeof EXPORT_KINDS)[number];
+const isRecordKind = (kind: ExportKind): kind is RecordKind => (RECORD_KINDS as readonly string[]).includes(kind);
+
+const countsText = (records: Partial<Record<string, number>>): string =>
   Object.entries(records)
     .map(([kind, n]) => `${n} ${n === 1 ? kind.replace(/s$/, "") : kind}`)
     .join(", ");
 
 /** Checks what only the command line can get wrong, before the database is opened. */
-function checkRequest(kinds: readonly RecordKind[], format: Format, output: string | undefined): void {
+function checkRequest(
+  kinds: readonly ExportKind[],
+  format: Format,
+  output: string | undefined,
+  only: { notes: boolean; users: boolean },
+): void {
   const twice = kinds.find((kind, i) => kinds.indexOf(kind) !== i);
   if (twice) throw new UsageError(`${twice} is named twice.`);
   if (kinds.length > 1 && (TEXT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(
       `${format} holds one kind: export ${kinds.join(", ")} one at a time, or use --format xlsx or parquet.`,
     );
+  }
+  if (only.notes && !kinds.every((kind) => kind === "media" || kind === "observations")) {
+    throw new UsageError("--note selects media and observations only (records: use --run or --since).");
+  }
+  if (only.users && !kinds.every((kind) => kind === "observations")) {
+    throw new UsageError("--user selects observations only.");
   }
   if ((format === "xlsx" || format === "parquet") && output === undefined) {
     throw new UsageError(`${format} is a binary file: pass -o FILE${format === "parquet" ? " (or -o FOLDER/)" : ""}.`);
@@ -56,26 +76,26 @@ function checkRequest(kinds: readonly RecordKind[], format: Format, output: stri
  * folder or ends with /) write FOLDER/<kind>.parquet for each, all renamed into place once all are complete.
  */
 async function writeParquet(
-  store: Store,
-  kinds: readonly RecordKind[],
+  // biome-ignore lint/suspicious/noExplicitAny: tables of different row types
+  tables: readonly ExportTable<any>[],
   output: string,
-  options: RecordFilter & { cwd: string; redact: (text: string) => string; signal: AbortSignal },
-): Promise<Partial<Record<RecordKind, number>>> {
+  options: { cwd: string; redact: (text: string) => string; signal: AbortSignal },
+): Promise<Record<string, number>> {
   const target = path.resolve(options.cwd, output);
   // Decided on the path as typed: path.resolve drops a trailing slash.
   const asFolder =
-    kinds.length > 1 || /[/\\]$/.test(output) || statSync(target, { throwIfNoEntry: false })?.isDirectory();
+    tables.length > 1 || /[/\\]$/.test(output) || statSync(target, { throwIfNoEntry: false })?.isDirectory();
   const folder = asFolder
     ? await openAtomicFolder(
         target,
-        kinds.map((kind) => `${kind}.parquet`),
+        tables.map((table) => `${table.name}.parquet`),
       )
     : await openAtomicFile(target).then((file) => ({ files: [file], commit: file.commit, discard: file.discard }));
-  const records: Partial<Record<RecordKind, number>> = {};
+  const records: Record<string, number> = {};
   try {
-    for (const [i, kind] of kinds.entries()) {
+    for (const [i, table] of tables.entries()) {
       const out = folder.files[i]!.out;
-      records[kind] = (await exportParquet(store, kind, { ...options, out })).records;
+      records[table.name] = (await writeParquetTable(table, { ...options, out })).records;
     }
     if (options.signal.aborted) throw new AbortedError("export interrupted");
     await folder.commit();
@@ -87,14 +107,14 @@ async function writeParquet(
 }
 
 async function writeXlsx(
-  store: Store,
-  kinds: readonly RecordKind[],
+  // biome-ignore lint/suspicious/noExplicitAny: tables of different row types share one workbook
+  tables: readonly ExportTable<any>[],
   target: string,
-  options: RecordFilter & { redact: (text: string) => string; signal: AbortSignal },
-): Promise<Partial<Record<RecordKind, number>>> {
+  options: { redact: (text: string) => string; signal: AbortSignal },
+): Promise<Record<string, number>> {
   const file = await openAtomicFile(target);
   try {
-    const { records } = await exportXlsx(store, kinds, { ...options, out: file.out });
+    const records = await writeXlsxTables(tables, { ...options, out: file.out });
     if (options.signal.aborted) throw new AbortedError("export interrupted");
     await file.commit();
     return records;
@@ -102,6 +122,35 @@ async function writeXlsx(
     await file.discard();
     throw error;
   }
+}
+
+/** The table of one kind, filtered as asked. */
+// biome-ignore lint/suspicious/noExplicitAny: tables of different row types
+function tableOf(store: SqlStore, kind: ExportKind, filter: RecordFilter, only: Only): ExportTable<any> {
+  if (isRecordKind(kind)) return recordTable(store, kind, filter);
+  if (kind === "media") return mediaTable(store, { ...filter, ...(only.notes ? { noteIds: only.notes } : {}) });
+  return observationTable(store, {
+    ...filter,
+    ...(only.notes ? { noteIds: only.notes } : {}),
+    ...(only.users ? { userIds: only.users } : {}),
+  });
+}
+
+/** A note or user id, or a URL that names it (read locally: a short link would need a paid call). */
+function idOf(what: "note" | "user", value: string): string {
+  let parsed: ReturnType<typeof parseNoteRef> | ReturnType<typeof parseUserRef>;
+  try {
+    parsed = what === "note" ? parseNoteRef(value) : parseUserRef(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+  if (!("id" in parsed)) throw new InvalidArgumentError(`give the ${what}'s id or URL, not a short link or share text`);
+  return parsed.id;
+}
+
+interface Only {
+  notes?: string[];
+  users?: string[];
 }
 
 /** A Writable over the (redacting) stdout that honours its backpressure. */
@@ -124,8 +173,8 @@ export function register(program: Command): void {
     .addArgument(
       new Argument(
         "<kinds...>",
-        "what to export (several only with xlsx: a sheet each, or parquet: a file each)",
-      ).choices(RECORD_KINDS),
+        "what to export: records, media (downloaded files) or observations (counts over time); several only with xlsx (a sheet each) or parquet (a file each)",
+      ).choices(EXPORT_KINDS),
     )
     .addOption(
       new Option(
@@ -133,7 +182,15 @@ export function register(program: Command): void {
         "csv | jsonl | json | xlsx | parquet (default: from the -o extension, else jsonl)",
       ).choices(FORMATS),
     )
-    .option("--run <id>", "only records fetched by this crawl run (see `xhs runs`)")
+    .option("--run <id>", "only records fetched by this crawl run (see `xhs runs`); media: of the notes it fetched")
+    .option("--note <ref>", "media, observations: only this note's (repeatable)", (v, prev: string[] = []) => [
+      ...prev,
+      idOf("note", v),
+    ])
+    .option("--user <ref>", "observations: only this user's (repeatable)", (v, prev: string[] = []) => [
+      ...prev,
+      idOf("user", v),
+    ])
     .addOption(
       new Option("--since <date>", "only records fetched at or after DATE (2026-01-31 or ISO 8601)").argParser(
         parseDate,
@@ -146,12 +203,16 @@ export function register(program: Command): void {
     .option("-o, --output <file>", "write to FILE (atomically) instead of stdout; parquet of several kinds: a FOLDER")
     .addHelpText(
       "after",
-      "\nExamples:\n  xhs export notes --format csv -o notes.csv\n  xhs export notes users comments -o crawl.xlsx\n  xhs export notes comments --format parquet -o parquet/   (parquet/notes.parquet, parquet/comments.parquet)\n  xhs export comments --run <id from xhs runs list> --format jsonl | jq .text\n  xhs export users --since 2026-01-01 --db crawl.db --format json",
+      "\nExamples:\n  xhs export notes --format csv -o notes.csv\n  xhs export media --db crawl.db -o media.csv   (files xhs media --db downloaded)\n  xhs export observations --note <id> --since 2026-12-01 --format csv   (one row per fetch of the counts)\n  xhs export notes users comments -o crawl.xlsx\n  xhs export notes comments --format parquet -o parquet/   (parquet/notes.parquet, parquet/comments.parquet)\n  xhs export comments --run <id from xhs runs list> --format jsonl | jq .text\n  xhs export users --since 2026-01-01 --db crawl.db --format json",
     )
     .action(async (kinds, opts, command) => {
       const ctx = contextOf(command);
       const format = formatFor(opts.format, opts.output);
-      checkRequest(kinds, format, opts.output);
+      const only: Only = {
+        ...(opts.note ? { notes: opts.note } : {}),
+        ...(opts.user ? { users: opts.user } : {}),
+      };
+      checkRequest(kinds, format, opts.output, { notes: only.notes !== undefined, users: only.users !== undefined });
       const db = dbTarget(ctx, opts.db, DEFAULT_DB);
       const dbPath = sqliteFileOf(ctx, db);
       // Never create an empty database by exporting from a mistyped path.
@@ -171,12 +232,13 @@ export function register(program: Command): void {
           ...(opts.since !== undefined ? { since: opts.since } : {}),
         };
         const where = opts.output ? ` to ${opts.output}` : "";
+        const tables = kinds.map((kind) => tableOf(store, kind, filter, only));
         if (format === "xlsx" || format === "parquet") {
-          const options = { ...filter, redact: ctx.redactData, signal: ctx.signal };
+          const options = { redact: ctx.redactData, signal: ctx.signal };
           const records =
             format === "xlsx"
-              ? await writeXlsx(store, kinds, path.resolve(ctx.cwd, opts.output!), options)
-              : await writeParquet(store, kinds, opts.output!, { ...options, cwd: ctx.cwd });
+              ? await writeXlsx(tables, path.resolve(ctx.cwd, opts.output!), options)
+              : await writeParquet(tables, opts.output!, { ...options, cwd: ctx.cwd });
           await writeText(ctx.stderr, `Exported ${countsText(records)}${where}\n`);
           return;
         }
@@ -190,7 +252,9 @@ export function register(program: Command): void {
             })
           : stdoutWritable(ctx);
         try {
-          const result = await exportRecords(store, kind, format, { out, signal: ctx.signal, ...filter });
+          const result = isRecordKind(kind)
+            ? await exportRecords(store, kind, format, { out, signal: ctx.signal, ...filter })
+            : await writeTableText(tables[0]!, format, { out, signal: ctx.signal });
           if (ctx.signal.aborted) throw new AbortedError("export interrupted");
           await file?.commit();
           await writeText(ctx.stderr, `Exported ${countsText({ [kind]: result.records })}${where}\n`);
