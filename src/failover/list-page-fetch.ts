@@ -62,18 +62,31 @@ export function firstPageHedge(
   return { delayMs: latency.hedgeDelay(series, capability), breakerProbe: false, budgeted: true };
 }
 
-/** A first page the list moved on from: cancelled once another series answers a page. */
-interface Outrun {
+/**
+ * A first page the list moved on from, still racing: its answer wins when it comes before the page the list
+ * asks meanwhile (ListPageFetcher.race); it is cancelled (a breaker's probe only marked) once another page wins.
+ */
+export interface Racer<T extends NormalizedItem> {
+  route: ListRoute;
+  params: Record<string, string>;
+  call: Promise<PageAnswer<T>>;
   controller: AbortController;
   mark: HedgeMark;
+  /** A half-open breaker's probe: never aborted, its outcome closes or reopens the breaker. */
+  breakerProbe: boolean;
+  /** The list's state when it moved on, so it continues on this series when this page wins (the walker's). */
+  restore: () => void;
+  /** The fetcher's failover flag when it moved on. */
+  switched: boolean;
+  lastReason: string | undefined;
 }
 
 export class ListPageFetcher<T extends NormalizedItem> {
   /** Whether the list has left a series, and why it last did ("app_v2: upstream"), for the ledger. */
   private switched = false;
   private lastReason: string | undefined;
-  /** Slow first pages still running (see fetchFirst). */
-  private readonly outrun = new Set<Outrun>();
+  /** Slow first pages still running and racing (see fetchFirst, race). */
+  private readonly outrun = new Set<Racer<T>>();
   /** The next call is a hedge: a slow first page still runs beside it. */
   private hedgeNext = false;
 
@@ -132,20 +145,75 @@ export class ListPageFetcher<T extends NormalizedItem> {
     );
   }
 
-  /** A page answered (`by`): slow first pages still running lost the race, and are cancelled. */
+  /** A page answered (`by`): slow first pages still running lost the race, and are cancelled (a probe only marked). */
   private cancelOutrun(by: HedgeMark): void {
     for (const slow of this.outrun) {
       if (slow.mark === by) continue;
-      slow.controller.abort();
+      slow.mark.lost = true;
+      if (!slow.breakerProbe) slow.controller.abort();
       this.outrun.delete(slow);
     }
   }
 
+  /** Whether first pages the list moved on from still run (the next page's call then races them). */
+  get racing(): boolean {
+    return this.outrun.size > 0;
+  }
+
   /**
-   * A hedged first page: when it has not answered after `hedge.delayMs`, it is left running (its outcome goes
-   * to its breaker and the latency board only) and SlowProbe sends the list to the next series, whose call is
-   * marked as a hedge. A breaker's probe runs to its end; any other slow page is cancelled (a hedge loser) as
-   * soon as another series answers a page. Only first pages: moving a list that is midway costs pages read again.
+   * The page the list asks now (`ask`, given its signal and hedge mark) against the slow first pages it moved
+   * on from that still run: the first answer wins. When an earlier page wins, the page asked now is aborted
+   * and marked lost (the ledger says so when it was billed anyway) and the winner comes back with its racer
+   * (the caller continues on its series). A failure of the page asked now is thrown at once: the list moves
+   * on, and the earlier pages race on against its next call.
+   */
+  async race(
+    ask: (signal: AbortSignal | undefined, mark: HedgeMark) => Promise<PageAnswer<T>>,
+    signal?: AbortSignal,
+  ): Promise<{ answer: PageAnswer<T>; from?: Racer<T> }> {
+    const mark: HedgeMark = { started: false, lost: false };
+    if (this.outrun.size === 0) return { answer: await ask(signal, mark) };
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    type Settled = { ok: true; answer: PageAnswer<T> } | { ok: false; error: unknown };
+    const settle = (call: Promise<PageAnswer<T>>) =>
+      call.then(
+        (answer): Settled => ({ ok: true, answer }),
+        (error: unknown): Settled => ({ ok: false, error }),
+      );
+    const own = settle(ask(controller.signal, mark)).then((outcome) => ({ outcome, racer: null }));
+    // Earlier pages first: one that has already answered wins over a call just made.
+    const waiting = new Map(
+      [...this.outrun].map((r) => [r, settle(r.call).then((outcome) => ({ outcome, racer: r }))]),
+    );
+    try {
+      for (;;) {
+        const { outcome, racer } = await Promise.race([...waiting.values(), own]);
+        if (racer === null) {
+          if (outcome.ok) return { answer: outcome.answer };
+          throw outcome.error;
+        }
+        waiting.delete(racer);
+        if (!outcome.ok) continue;
+        mark.lost = true;
+        controller.abort();
+        this.switched = racer.switched;
+        this.lastReason = racer.lastReason;
+        this.hedgeNext = false;
+        return { answer: outcome.answer, from: racer };
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
+   * A hedged first page: when it has not answered after `hedge.delayMs`, it is left running and SlowProbe sends
+   * the list to the next series, whose call is marked as a hedge and races it (see race): the first answer wins.
+   * When another page wins, a breaker's probe runs to its end (its outcome goes to its breaker), any other slow
+   * page is cancelled (a hedge loser). `restore` (called when the list moves on) gives what puts the list back
+   * on this series if this page wins. Only first pages: moving a list that is midway costs pages read again.
    * A budgeted hedge's delay counts from the send, as a record's (run-failover.ts): while the page waits in our
    * own queue (rate limit, concurrency) no timer runs, since the next series would wait for the same tokens.
    */
@@ -155,13 +223,14 @@ export class ListPageFetcher<T extends NormalizedItem> {
     breaker: ScopedBreaker,
     hedge: FirstPageHedge,
     signal?: AbortSignal,
+    mark: HedgeMark = { started: false, lost: false },
+    restore: () => () => void = () => () => {},
   ): Promise<PageAnswer<T>> {
     const sleep = this.env.sleep;
-    if (!sleep) return this.fetch(route, params, signal);
+    if (!sleep) return this.fetch(route, params, signal, mark);
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
-    const mark: HedgeMark = { started: false, lost: false };
     const { latency } = this.env.health;
     const sending = new SendState(() => latency.now(), mark);
     const call = this.fetch(route, params, controller.signal, mark);
@@ -197,10 +266,19 @@ export class ListPageFetcher<T extends NormalizedItem> {
     } else if (hedge.latencyProbe) {
       latency.takeHedge();
     }
-    // The list takes its page from another series now, whatever this call answers: it lost.
-    mark.lost = true;
-    const outrun: Outrun = { controller, mark };
-    if (!hedge.breakerProbe) this.outrun.add(outrun);
+    // The list asks another series now; this page races on (marked lost only when another page wins).
+    const outrun: Racer<T> = {
+      route,
+      params,
+      call,
+      controller,
+      mark,
+      breakerProbe: hedge.breakerProbe,
+      restore: restore(),
+      switched: this.switched,
+      lastReason: this.lastReason,
+    };
+    this.outrun.add(outrun);
     this.hedgeNext = true;
     void call.then(
       () => settleAttempt(breaker, null),

@@ -216,6 +216,19 @@ export class ListWalker<T extends NormalizedItem> {
   }
 
   /**
+   * The list's state as a slow first page is left running (before it moves on), and what restores it when
+   * that page wins its race: the list then continues on that page's series as if it had never left.
+   */
+  private saveForRace(): () => void {
+    const position = structuredClone(this.position);
+    const beforeFailures = this.beforeFailures;
+    return () => {
+      this.position = position;
+      this.beforeFailures = beforeFailures;
+    };
+  }
+
+  /**
    * Fetches pages until at least one new item is pending, or the list ends. When every series failed for
    * passing reasons, the list (back where it stood before those failures) gets more rounds across the
    * series after a pause, like single records (see inRounds).
@@ -250,8 +263,8 @@ export class ListWalker<T extends NormalizedItem> {
         if (first === null) throw new InvalidInputError(`No series can serve ${this.def.subject}`);
         this.enter(first);
       }
-      const route = this.route(this.position.series!);
-      const params = this.position.nextParams ?? route.params;
+      let route = this.route(this.position.series!);
+      let params = this.position.nextParams ?? route.params;
       if (this.position.pagesFetched > 0 && route.pagingReasons) this.addDegraded(route.pagingReasons);
       const breaker = this.env.health.breaker(route.series, this.def.capability);
       const hedge = firstPageHedge(this.env.health, this.def.capability, route.series, {
@@ -263,13 +276,28 @@ export class ListWalker<T extends NormalizedItem> {
       let answer: PageAnswer<T> | null = null;
       let emptyError: UpstreamError | null = null;
       try {
-        answer = hedge
-          ? await this.fetcher.fetchFirst(route, params, breaker, hedge, signal)
-          : await this.fetcher.fetch(route, params, signal);
+        // Races any slow first page the list moved on from: when that one answers first, the list goes back to it.
+        const won = await this.fetcher.race(
+          (raceSignal, mark) =>
+            hedge
+              ? this.fetcher.fetchFirst(route, params, breaker, hedge, raceSignal, mark, () => this.saveForRace())
+              : this.fetcher.fetch(route, params, raceSignal, mark),
+          signal,
+        );
+        answer = won.answer;
+        if (won.from) {
+          // This call lost: it tells its breaker nothing. The winner's breaker hears from its own call (fetchFirst).
+          settleAttempt(breaker, null, "neutral");
+          won.from.restore();
+          route = won.from.route;
+          params = won.from.params;
+        } else {
+          settleAttempt(breaker, null);
+        }
       } catch (caught) {
         const error = toXhsError(caught, route);
         if (error instanceof SlowProbe) {
-          // The probe runs on and tells its breaker; this list moves on.
+          // The slow page runs on, racing the next series' page (see ListPageFetcher.race); this list moves on.
           await this.failOver(error, signal);
           continue;
         }
@@ -290,7 +318,6 @@ export class ListWalker<T extends NormalizedItem> {
         }
         continue;
       }
-      settleAttempt(breaker, null);
       this.beforeFailures = null;
       this.def.onItems?.(answer.items);
       const index = this.position.pagesFetched;

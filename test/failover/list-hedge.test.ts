@@ -11,6 +11,8 @@ import { COLD_HEDGE_MS } from "../../src/failover/latency.js";
 import type { ListDefinition, ListRoute } from "../../src/failover/list-definition.js";
 import { firstPageHedge, ListPageFetcher, SlowProbe } from "../../src/failover/list-page-fetch.js";
 import type { Note } from "../../src/model/types.js";
+import { keyId } from "../../src/simulator/index.js";
+import { simClient } from "../client/sim-helpers.js";
 import { type FakeAnswer, fakeClient, fakeNormalizers, fakePort, hexId, note } from "./fakes.js";
 
 const USER = hexId(900);
@@ -111,5 +113,88 @@ describe("a demoted series' probe on a list's first page", () => {
     expect(await pending).toBeInstanceOf(SlowProbe);
     // The page's call (0.5) and the probe's hedge (-1) leave half a hedge: none for the next call.
     expect(latency.canHedge()).toBe(false);
+  });
+});
+
+describe("a list's first-page hedge is a real race", () => {
+  const v2Page2: Note[] = [note(hexId(1001), { source: "app_v2", author: USER })];
+
+  /** App V2's first page answers `v2Ms` after it is sent (its second page at once); App V1's after `v1Ms`. */
+  function race(v2Ms: number, v1Ms: number) {
+    const asked: { endpoint: string; at: number; mark: HedgeMark | undefined; signal: AbortSignal | undefined }[] = [];
+    const env = fakeClient({
+      "app_v2/get_user_posted_notes": async (params, ctx) => {
+        asked.push({ endpoint: "app_v2", at: env.fake.now(), mark: ctx.hedge, signal: ctx.signal });
+        if (params.cursor) return { items: v2Page2, hasMore: false } satisfies FakeAnswer;
+        await env.fake.sleep(v2Ms, ctx.signal);
+        return { items: v2Notes, hasMore: true, next: { cursor: v2Notes[0]!.id } } satisfies FakeAnswer;
+      },
+      "app/get_user_notes": async (_params, ctx) => {
+        asked.push({ endpoint: "app_v1", at: env.fake.now(), mark: ctx.hedge, signal: ctx.signal });
+        await env.fake.sleep(v1Ms, ctx.signal);
+        return { items: v1Notes, hasMore: false } satisfies FakeAnswer;
+      },
+    });
+    return { ...env, asked };
+  }
+
+  it("takes the slow first page when it answers before the hedge, aborts the hedge and goes on on the first series", async () => {
+    // App V2 answers at 3.5 s, past the hedge delay (3 s); App V1, asked at 3 s, would answer at 5 s.
+    const { xhs, fake, asked, calls } = race(COLD_HEDGE_MS + 500, 2_000);
+    const t0 = fake.now();
+    const pending = xhs.users.notes(USER).collect(10);
+    await fake.runAll();
+    // Before: App V2's page was thrown away and App V1's (2 s later) used.
+    expect((await pending).map((n) => n.id)).toEqual([...v2Notes, ...v2Page2].map((n) => n.id));
+    expect(asked.map((a) => [a.endpoint, a.at - t0])).toEqual([
+      ["app_v2", 0],
+      ["app_v1", COLD_HEDGE_MS],
+      ["app_v2", COLD_HEDGE_MS + 500],
+    ]);
+    const [first, hedge] = asked;
+    expect(first!.mark).toMatchObject({ started: false, lost: false });
+    expect(hedge!.mark).toMatchObject({ started: true, lost: true });
+    expect(hedge!.signal?.aborted).toBe(true);
+    // The second page is no failover: the list never left App V2 in the end.
+    expect(calls[2]).toMatchObject({ series: "app_v2", failover: false });
+  });
+
+  it("still takes the hedge when it answers first, and aborts the slow page", async () => {
+    const { xhs, fake, asked } = race(10_000, 500);
+    const pending = xhs.users.notes(USER).collect(10);
+    await fake.runAll();
+    expect((await pending).map((n) => n.id)).toEqual(v1Notes.map((n) => n.id));
+    const [slow, hedge] = asked;
+    expect(slow!.mark).toMatchObject({ started: false, lost: true });
+    expect(slow!.signal?.aborted).toBe(true);
+    expect(hedge!.mark).toMatchObject({ started: true, lost: false });
+  });
+});
+
+describe("a list's hedge loser in the ledger (against the simulator)", () => {
+  const slowV2 = (ms: number) => ({
+    name: "slow-v2",
+    defaults: { latency: { kind: "fixed" as const, ms: 1_000 } },
+    series: { app_v2: { latency: { kind: "fixed" as const, ms } } },
+  });
+
+  it("the hedge that lost to a first page answering before it is marked hedgeLost; the simulator billed it anyway", async () => {
+    const setup = simClient(slowV2(COLD_HEDGE_MS + 500));
+    const { world } = setup.sim;
+    const user = world.users().find((u) => world.userNotes(u.id).length > 0)!;
+    const billed = () => setup.sim.ledger.spent(keyId("test-key")).billableCalls;
+    const got = await setup.run(setup.xhs.users.notes(user.id).collect(1));
+    expect(got.map((n) => [n.id, n.source])).toEqual([[world.userNotes(user.id)[0]!.id, "app_v2"]]);
+    await setup.fake.flush();
+    const v2 = setup.events.filter((e) => e.series === "app_v2");
+    const v1 = setup.events.filter((e) => e.series === "app_v1");
+    expect(v2).toHaveLength(1);
+    expect(v2[0]).toMatchObject({ outcome: "ok", billable: true });
+    expect(v2[0]!.hedgeLost).toBeUndefined();
+    expect(v1).toHaveLength(1);
+    // Aborted before its answer came: the client never saw it billed, but it is marked as the race's loser…
+    expect(v1[0]).toMatchObject({ outcome: "aborted", hedge: true, hedgeLost: true });
+    // …and the simulator, which bills on arrival, charged both: the hedge was paid twice.
+    expect(billed()).toBe(2);
   });
 });
