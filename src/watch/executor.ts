@@ -2,6 +2,8 @@
  * Runs one due task against TikHub through the client and writes what it found to the store: the part of
  * a tick that pays. Lists are paged while the budget lasts; time-ordered lists (newest first) stop at the
  * first note the watch already tracks. What it returns is what `completeTick` turns into the tick's commit.
+ * The calls come first; the writes after them, through the scheduler's `finish` (one transaction with the
+ * tick's commit on the SQL state), so no transaction is held open while TikHub answers.
  *
  * A discovery's first run is the watch's baseline: the notes it finds are tracked, but raise no `new_note`
  * alert (they are not new, only new to the watch).
@@ -62,11 +64,9 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
     return found;
   }
 
-  return async (due, left) => {
+  return async (due, left, finish) => {
     const { task, watch } = due;
     const ranAt = clock.now();
-    let alerts: AlertRecord[] = [];
-    let newNoteIds: string[] | undefined;
     // Paid calls and dollars of this task's attempts (tasks run one at a time).
     let calls = 0;
     let usd = 0;
@@ -75,66 +75,74 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
       if (event.billable) calls++;
       usd += event.costUsd;
     });
+    /** What the tick writes and concludes, run after its calls (in the tick's transaction when given `finish`). */
+    let write: () => Promise<{ alerts: AlertRecord[]; newNoteIds?: string[]; gone?: boolean }>;
     try {
-      await (async () => {
-        switch (task.kind) {
-          case "discover": {
-            const [source, a, b, c, d] = task.target.split("|");
-            const limit = watch.actions.newNotes?.limit ?? 20;
-            let list: Paginator<Note>;
-            let timeOrdered: boolean;
-            if (source === "keyword") {
-              const options = { ...call, sort: b as never, type: c as never, time: d as never };
-              list = client.search.notes(a ?? "", options);
-              timeOrdered = b === "latest";
-            } else if (source === "user") {
-              list = client.users.notes(a ?? "", call);
-              timeOrdered = true;
-            } else {
-              list = client.topics.notes(a ?? "", { ...call, sort: b as never });
-              timeOrdered = b === "latest";
-            }
-            const tracked = new Set((await state.trackedNotes(watch.name)).map((t) => t.noteId));
-            const fresh = await newNotes(list, tracked, limit, timeOrdered, left, spent);
+      switch (task.kind) {
+        case "discover": {
+          const [source, a, b, c, d] = task.target.split("|");
+          const limit = watch.actions.newNotes?.limit ?? 20;
+          let list: Paginator<Note>;
+          let timeOrdered: boolean;
+          if (source === "keyword") {
+            const options = { ...call, sort: b as never, type: c as never, time: d as never };
+            list = client.search.notes(a ?? "", options);
+            timeOrdered = b === "latest";
+          } else if (source === "user") {
+            list = client.users.notes(a ?? "", call);
+            timeOrdered = true;
+          } else {
+            list = client.topics.notes(a ?? "", { ...call, sort: b as never });
+            timeOrdered = b === "latest";
+          }
+          const tracked = new Set((await state.trackedNotes(watch.name)).map((t) => t.noteId));
+          const fresh = await newNotes(list, tracked, limit, timeOrdered, left, spent);
+          write = async () => {
             await store.upsertNotes(fresh);
-            newNoteIds = fresh.map((n) => n.id);
-            if (task.runs > 0) alerts = newNoteAlerts(watch, fresh, ranAt);
-            return;
-          }
-          case "refresh_note": {
-            const note = await client.notes.get(task.target, call);
-            await store.upsertNotes([note]);
-            alerts = noteCountAlerts(watch, note.id, await store.noteObservations(note.id), ranAt);
-            return;
-          }
-          case "new_comments": {
-            const known = await store.knownCommentIds(task.target);
-            const fresh: Comment[] = [];
-            const limit = watch.actions.newComments?.limit ?? 50;
-            for await (const comment of client.comments.list(task.target, { ...call, limit })) {
-              if (known.has(comment.id)) break;
-              fresh.push(comment);
-            }
-            await store.upsertComments(fresh);
-            alerts = newCommentAlerts(watch, fresh, ranAt);
-            return;
-          }
-          case "refresh_user": {
-            const user = await client.users.get(task.target, call);
-            await store.upsertUsers([user]);
-            alerts = followerAlerts(watch, user.id, await store.userObservations(user.id), ranAt);
-            return;
-          }
+            const alerts = task.runs > 0 ? newNoteAlerts(watch, fresh, ranAt) : [];
+            return { alerts, newNoteIds: fresh.map((n) => n.id) };
+          };
+          break;
         }
-      })();
-      return { ranAt, calls, usd, alerts, ...(newNoteIds ? { newNoteIds } : {}) };
+        case "refresh_note": {
+          const note = await client.notes.get(task.target, call);
+          write = async () => {
+            await store.upsertNotes([note]);
+            return { alerts: noteCountAlerts(watch, note.id, await store.noteObservations(note.id), ranAt) };
+          };
+          break;
+        }
+        case "new_comments": {
+          const known = await store.knownCommentIds(task.target);
+          const fresh: Comment[] = [];
+          const limit = watch.actions.newComments?.limit ?? 50;
+          for await (const comment of client.comments.list(task.target, { ...call, limit })) {
+            if (known.has(comment.id)) break;
+            fresh.push(comment);
+          }
+          write = async () => {
+            await store.upsertComments(fresh);
+            return { alerts: newCommentAlerts(watch, fresh, ranAt) };
+          };
+          break;
+        }
+        case "refresh_user": {
+          const user = await client.users.get(task.target, call);
+          write = async () => {
+            await store.upsertUsers([user]);
+            return { alerts: followerAlerts(watch, user.id, await store.userObservations(user.id), ranAt) };
+          };
+          break;
+        }
+      }
     } catch (error) {
       // A deleted note or user: the tick is done and the task ends (else it would be paid for on every pass).
-      if (error instanceof NotFoundError && task.kind !== "discover")
-        return { ranAt, calls, usd, alerts: [], gone: true };
-      throw error;
+      if (!(error instanceof NotFoundError && task.kind !== "discover")) throw error;
+      write = async () => ({ alerts: [], gone: true });
     } finally {
       stopMetering();
     }
+    const conclude = async () => ({ ranAt, calls, usd, ...(await write()) });
+    return finish ? finish(conclude) : conclude();
   };
 }

@@ -9,8 +9,23 @@ import { targetKey } from "./deliver.js";
 import { completeTick, type DueTask, dueTasks, type TickOutcome } from "./schedule.js";
 import { utcDay, type WatchStateStore } from "./state.js";
 
-/** Runs one due task: pays its calls (within `left`), stores what it found, evaluates the alert rules. */
-export type TaskExecutor = (due: DueTask, left: BudgetLeft) => Promise<Omit<TickOutcome, "targets">>;
+export type ExecutorOutcome = Omit<TickOutcome, "targets">;
+
+/**
+ * How a tick ends: `store` writes what the tick fetched and returns the outcome; the scheduler runs it in one
+ * transaction with the tick's commit when the state can (so records and state land together), and commits.
+ */
+export type FinishTick = (store: () => Promise<ExecutorOutcome>) => Promise<ExecutorOutcome>;
+
+/**
+ * Runs one due task: pays its calls (within `left`), stores what it found, evaluates the alert rules. An
+ * executor that is given `finish` does its writes through it (the tick is then committed by it); one that
+ * ignores it is committed after it returns.
+ */
+export type TaskExecutor = (due: DueTask, left: BudgetLeft, finish?: FinishTick) => Promise<ExecutorOutcome>;
+
+/** Thrown inside a tick's transaction when its commit was already there: the records written again roll back. */
+class ReplayedTick extends Error {}
 
 export interface PassResult {
   /** Tick ids committed by this pass. */
@@ -46,20 +61,33 @@ export async function runDuePass(
   const { run, wait } = fitBudget(plan, due, await state.spend(day), options.estimate);
   for (const w of wait) result.waiting.push({ tickId: w.due.tickId, reason: w.reason });
   for (const task of run) {
-    let outcome: Omit<TickOutcome, "targets">;
+    const targets = targetsOf(task.watch.deliver);
+    let committed: boolean | null = null;
+    const commit = async (outcome: ExecutorOutcome) => {
+      const tick = completeTick(task, { ...outcome, targets }, await state.trackedNotes(task.watch.name));
+      committed = await state.commitTick(tick);
+      if (!committed && state.atomically) throw new ReplayedTick();
+    };
+    const finish: FinishTick = async (store) => {
+      const work = async () => {
+        const outcome = await store();
+        await commit(outcome);
+        return outcome;
+      };
+      return state.atomically ? state.atomically(work) : work();
+    };
     try {
       // What is left is read again per task: the ticks before it spent for real.
-      outcome = await execute(task, budgetLeft(plan, task.watch.name, await state.spend(day)));
+      const outcome = await execute(task, budgetLeft(plan, task.watch.name, await state.spend(day)), finish);
+      if (committed === null) await commit(outcome);
     } catch (error) {
-      result.failed.push({ tickId: task.tickId, error });
-      continue;
+      if (error instanceof ReplayedTick) committed = false;
+      else {
+        result.failed.push({ tickId: task.tickId, error });
+        continue;
+      }
     }
-    const commit = completeTick(
-      task,
-      { ...outcome, targets: targetsOf(task.watch.deliver) },
-      await state.trackedNotes(task.watch.name),
-    );
-    if (await state.commitTick(commit)) result.committed.push(task.tickId);
+    if (committed) result.committed.push(task.tickId);
     else result.replayed.push(task.tickId);
   }
   return result;

@@ -1,12 +1,14 @@
 /**
- * What a watch remembers between ticks, as a small port (`WatchStateStore`) so the SQL store can keep it in
- * tables beside the records later (issue #14): tasks (what ran, what is due), tracked notes, spend per day
+ * What a watch remembers between ticks, as a small port (`WatchStateStore`) so the SQL store keeps it in
+ * tables beside the records (issue #14): tasks (what ran, what is due), tracked notes, spend per day
  * and the alert outbox with each delivery's state. `memory-state.ts` implements it for tests.
  *
  * Crash safety rests on one rule: everything one tick decided is one `TickCommit`, written atomically and
  * keyed by the tick's id (the task and the slot it ran for). Replaying a commit after a crash changes
  * nothing; a tick whose commit never landed runs again (its calls are paid twice, its alerts are not
- * raised twice: an alert's id is a function of what it is about, not of when it was found).
+ * raised twice: an alert's id is a function of what it is about, not of when it was found). The SQL state
+ * (sql-state.ts, tables of src/store/sql/watch-tables.ts) also commits the tick's records in the same
+ * transaction (`atomically`).
  */
 
 /** The kinds of work a watch does on a schedule. */
@@ -93,6 +95,11 @@ export interface TickCommit {
 export type DeliveryUpdate = DeliveryState;
 
 export interface WatchStateStore {
+  /**
+   * Runs fn in one transaction of the database the records are in, so what a tick stored and its `commitTick`
+   * land together (the SQL state). A state without it (memory) commits the tick alone.
+   */
+  atomically?<T>(fn: () => Promise<T>): Promise<T>;
   tasks(): Promise<TaskState[]>;
   trackedNotes(watch?: string): Promise<TrackedNote[]>;
   /** Every watch's spend on that day. */

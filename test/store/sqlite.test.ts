@@ -87,6 +87,13 @@ describe("sqlite store: the file", () => {
       "topics",
       "user_observations",
       "users",
+      "watch_alerts",
+      "watch_deliveries",
+      "watch_lease",
+      "watch_spend",
+      "watch_tasks",
+      "watch_ticks",
+      "watch_tracked",
     ]);
     const docs = readFileSync(join(repoRoot, "README.md"), "utf8");
     for (const table of tables) expect(docs).toContain(`\`${String(table)}\``);

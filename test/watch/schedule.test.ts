@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normalizeWatchPlan, type WatchPlan } from "../../src/crawl/plan/watch.js";
 import { budgetLeft, estimateTask, fitBudget } from "../../src/watch/budget.js";
-import { MemoryWatchState } from "../../src/watch/memory-state.js";
 import { completeTick, dueTasks, nextRefreshAt, nextWakeAt, refreshTimes } from "../../src/watch/schedule.js";
-import { runDuePass, type TaskExecutor } from "../../src/watch/scheduler.js";
-import type { TickCommit } from "../../src/watch/state.js";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -139,85 +136,5 @@ describe("budgets, before paying", () => {
   });
 });
 
-describe("ticks across crashes", () => {
-  it("a commit replayed after a crash changes nothing", async () => {
-    const state = new MemoryWatchState();
-    const p = plan({ keywords: ["露营"] });
-    const [due] = dueTasks(p, [], T0);
-    if (!due) throw new Error("nothing due");
-    const commit: TickCommit = completeTick(
-      due,
-      { ranAt: T0, newNoteIds: ["a"], calls: 2, usd: 0.02, alerts: [], targets: [] },
-      [],
-    );
-    expect(await state.commitTick(commit)).toBe(true);
-    expect(await state.commitTick(commit)).toBe(false);
-    expect(await state.spend("2026-09-01")).toEqual([{ day: "2026-09-01", watch: "w", calls: 2, usd: 0.02 }]);
-    expect(await state.trackedNotes()).toHaveLength(1);
-  });
-
-  it("seven days with crashes mid-tick: no slot runs twice, no new note is found later than one interval, refreshes keep their times", async () => {
-    const p = plan({ keywords: ["露营"], alerts: [{ rule: "new_note" }], deliver: [{ stdout: true }] });
-    const state = new MemoryWatchState();
-    // Notes appear every 5 hours; discovery finds those published since the last known one.
-    const appeared = new Map<string, number>();
-    for (let t = T0 + 2 * H, n = 0; t < T0 + 7 * D; t += 5 * H, n++) appeared.set(`n${n}`, t);
-    const foundAt = new Map<string, number>();
-    const refreshedAt = new Map<string, number[]>();
-    const committedTicks: string[] = [];
-    let crashNext = false;
-    const execute: TaskExecutor = async (due) => {
-      if (crashNext) {
-        crashNext = false;
-        throw new Error("SIGKILL");
-      }
-      const now = clock;
-      if (due.task.kind === "refresh_note") {
-        refreshedAt.set(due.task.target, [...(refreshedAt.get(due.task.target) ?? []), now]);
-        return { ranAt: now, calls: 1, usd: 0.01, alerts: [] };
-      }
-      const tracked = new Set((await state.trackedNotes()).map((t) => t.noteId));
-      const fresh = [...appeared].filter(([id, at]) => at <= now && !tracked.has(id)).map(([id]) => id);
-      for (const id of fresh) foundAt.set(id, now);
-      const alerts = fresh.map((id) => ({
-        id: `alert-${id}`,
-        watch: "w",
-        kind: "new_note" as const,
-        subject: id,
-        raisedAt: now,
-        detail: {},
-      }));
-      return { ranAt: now, newNoteIds: fresh, calls: 1, usd: 0.01, alerts };
-    };
-    let clock = T0;
-    let passes = 0;
-    // A pass every 10 minutes; every 37th pass the process dies in the middle of a tick.
-    for (; clock <= T0 + 7 * D; clock += 10 * 60_000) {
-      if (++passes % 37 === 0) crashNext = true;
-      const result = await runDuePass(p, state, clock, execute);
-      committedTicks.push(...result.committed);
-      expect(result.replayed).toEqual([]);
-    }
-    expect(new Set(committedTicks).size).toBe(committedTicks.length);
-    for (const [id, at] of appeared) {
-      // Notes that appeared in the last interval may be due after the week ends.
-      if (at > T0 + 7 * D - 6 * H - 20 * 60_000) continue;
-      const found = foundAt.get(id);
-      expect(found, id).toBeDefined();
-      expect((found ?? 0) - at).toBeLessThanOrEqual(6 * H + 20 * 60_000);
-    }
-    // Each note's refreshes happened at its schedule (within a pass, or a pass more after a crash).
-    const schedule = p.watches[0]?.actions.refreshCounts;
-    if (!schedule) throw new Error("no schedule");
-    for (const t of await state.trackedNotes()) {
-      const expected = refreshTimes(t.firstSeenAt, schedule).filter((at) => at <= T0 + 7 * D - 20 * 60_000);
-      const actual = refreshedAt.get(t.noteId) ?? [];
-      expect(actual.length, t.noteId).toBe(expected.length);
-      for (const [i, at] of actual.entries()) expect(at - (expected[i] ?? 0)).toBeLessThanOrEqual(20 * 60_000);
-    }
-    // One alert per new note, each with one pending delivery: none lost, none twice.
-    expect((await state.alerts()).map((a) => a.subject).sort()).toEqual([...foundAt.keys()].sort());
-    expect(await state.deliveries()).toHaveLength(foundAt.size);
-    expect(foundAt.size).toBeGreaterThan(30);
-  });
-});
+// Ticks across crashes (replays, seven days with crashes mid-tick) are in state-conformance.ts: they run against
+// every WatchStateStore (memory, SQLite, Postgres).

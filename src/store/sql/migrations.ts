@@ -11,6 +11,7 @@
 import { StoreOpenError } from "../errors.js";
 import type { SqlDialect } from "./dialect.js";
 import { mediaTableSql } from "./media.js";
+import { watchTablesSql } from "./watch-tables.js";
 
 export interface Migration {
   version: number;
@@ -245,6 +246,12 @@ CREATE INDEX ledger_run ON ledger (run_id);
     name: "media table",
     // Downloaded note media (issue #15); the text is media.ts's, which also reads and writes the table.
     sql: (d) => mediaTableSql(d),
+  },
+  {
+    version: 7,
+    name: "watch state",
+    // `xhs watch`'s tasks, committed ticks, tracked notes, daily spend, alert outbox and lease (issue #14).
+    sql: (d) => watchTablesSql(d),
   },
 ];
 
