@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { register as registerComments } from "./commands/comments.js";
 import { register as registerCrawl } from "./commands/crawl.js";
+import { register as registerDb } from "./commands/db.js";
 import { register as registerDemo } from "./commands/demo.js";
 import { register as registerExport } from "./commands/export.js";
 import { register as registerFavorites } from "./commands/favorites.js";
@@ -78,6 +79,7 @@ Environment:
   registerCrawl(program);
   registerRuns(program);
   registerWorker(program);
+  registerDb(program);
   registerDemo(program);
   registerMock(program);
   registerServe(program);

@@ -1,0 +1,131 @@
+/**
+ * A whole database copied into another (`xhs db copy`): SQLite to Postgres, Postgres to SQLite, or either to its
+ * own kind. Every table of the source's schema but `schema_migrations` (the target has its own, migrated by
+ * opening it) is read in pages by its order key and written a page per transaction, so memory stays bounded
+ * whatever the size. Rows keep their values, ids included; first-seen order is kept by reading in that order.
+ * At the end each table's rows are counted on both sides: the caller fails on any difference.
+ *
+ * pg-boss's own tables (schema `pgboss`) are not copied: its deliveries belong to the database they were made in.
+ */
+import { sql } from "kysely";
+import { InvalidInputError } from "../../core/errors.js";
+import { dialectNamed, type Row, type TableShape } from "./dialect.js";
+import type { SqlStore } from "./sql-store.js";
+
+/** Rows read and written at a time (well under both drivers' parameter limits for the widest table). */
+export const COPY_BATCH_ROWS = 500;
+
+export interface TableCopy {
+  table: string;
+  /** Rows in the source when the copy ended. */
+  source: number;
+  /** Rows this copy wrote. */
+  copied: number;
+  /** Rows in the target when the copy ended. */
+  target: number;
+}
+
+export interface CopyOptions {
+  batchRows?: number;
+  /** Delete every row of the copied tables in the target first (else a non-empty target is refused). */
+  replace?: boolean;
+  /** Called as each table is done (progress). */
+  onTable?: (copy: TableCopy) => void;
+}
+
+/** The target already holds rows: copying into it would mix two databases. */
+export class TargetNotEmptyError extends InvalidInputError {
+  constructor(readonly rows: Record<string, number>) {
+    const list = Object.entries(rows)
+      .map(([table, n]) => `${table} ${n}`)
+      .join(", ");
+    super(`The target database is not empty (${list})`);
+  }
+}
+
+const SKIPPED = new Set(["schema_migrations"]);
+
+async function countRows(store: SqlStore, table: string): Promise<number> {
+  const { rows } = await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(store.db());
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The tables to copy: the source's, each with the columns the target has too. */
+async function plannedTables(from: SqlStore, to: SqlStore): Promise<{ shape: TableShape; columns: string[] }[]> {
+  const sourceTables = await dialectNamed(from.dialect).tables(from.db());
+  const targetTables = new Map((await dialectNamed(to.dialect).tables(to.db())).map((t) => [t.name, t]));
+  const planned: { shape: TableShape; columns: string[] }[] = [];
+  for (const shape of sourceTables) {
+    if (SKIPPED.has(shape.name)) continue;
+    const target = targetTables.get(shape.name);
+    if (target === undefined) {
+      throw new InvalidInputError(
+        `The target database has no table "${shape.name}" (is the source from a newer xhs-kit?)`,
+      );
+    }
+    if (shape.orderBy.length === 0) throw new InvalidInputError(`The table "${shape.name}" has no key to read it by`);
+    planned.push({ shape, columns: shape.columns.filter((c) => target.columns.includes(c)) });
+  }
+  return planned;
+}
+
+/** Copies every table of `from` into `to`; returns each table's counts (the caller checks them). */
+export async function copyDatabase(from: SqlStore, to: SqlStore, options: CopyOptions = {}): Promise<TableCopy[]> {
+  const batchRows = Math.max(1, Math.trunc(options.batchRows ?? COPY_BATCH_ROWS));
+  const tables = await plannedTables(from, to);
+  const occupied: Record<string, number> = {};
+  for (const { shape } of tables) {
+    const n = await countRows(to, shape.name);
+    if (n > 0) occupied[shape.name] = n;
+  }
+  if (Object.keys(occupied).length > 0) {
+    if (options.replace !== true) throw new TargetNotEmptyError(occupied);
+    await to.transaction(async () => {
+      for (const table of Object.keys(occupied)) await sql`DELETE FROM ${sql.table(table)}`.execute(to.db());
+    });
+  }
+  const report: TableCopy[] = [];
+  for (const { shape, columns } of tables) {
+    const copied = await copyTable(from, to, shape, columns, batchRows);
+    await dialectNamed(to.dialect).resyncIds(to.db(), shape.name);
+    const done = {
+      table: shape.name,
+      source: await countRows(from, shape.name),
+      copied,
+      target: await countRows(to, shape.name),
+    };
+    report.push(done);
+    options.onTable?.(done);
+  }
+  return report;
+}
+
+/** Pages through one table by its order key (keyset: no cursor stays open), a transaction per page. */
+async function copyTable(
+  from: SqlStore,
+  to: SqlStore,
+  shape: TableShape,
+  columns: readonly string[],
+  batchRows: number,
+): Promise<number> {
+  const keyAliases = shape.orderBy.map((_, i) => `_copy_key_${i}`);
+  const keyRefs = sql.join(shape.orderBy.map((c) => sql.ref(c)));
+  const selected = sql.join([
+    ...columns.map((c) => sql.ref(c)),
+    ...shape.orderBy.map((c, i) => sql`${sql.ref(c)} AS ${sql.ref(keyAliases[i]!)}`),
+  ]);
+  let after: unknown[] | null = null;
+  let copied = 0;
+  for (;;) {
+    const where = after === null ? sql`` : sql`WHERE (${keyRefs}) > (${sql.join(after)})`;
+    const { rows } = await sql<Row>`SELECT ${selected} FROM ${sql.table(shape.name)} ${where}
+      ORDER BY ${keyRefs} LIMIT ${batchRows}`.execute(from.db());
+    if (rows.length === 0) return copied;
+    const values = rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null])));
+    await to.transaction(() => to.db().insertInto(shape.name).values(values).execute());
+    copied += rows.length;
+    const last = rows[rows.length - 1]!;
+    after = keyAliases.map((alias) => last[alias]);
+    if (rows.length < batchRows) return copied;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * `xhs db copy`: a SQLite database into Postgres and back, through the command, with small batches so every
+ * table takes several pages. What is read back from the copy (records in first-seen order, runs, jobs, ledger,
+ * observations) must equal the source's; a non-empty target is refused (exit 2) unless --force; bad databases
+ * exit 2; a table whose count differs after the copy exits 6.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AttemptEvent } from "../../src/core/types.js";
+import { RECORD_KINDS, type Store } from "../../src/store/port.js";
+import { openPostgresStore } from "../../src/store/postgres/open.js";
+import type { SqlStore } from "../../src/store/sql/sql-store.js";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { runCli } from "../cli/helpers.js";
+import { type FreshDatabase, freshPostgresDatabase, hasPostgres } from "../support/services.js";
+import { comment, note, T0, T1, topic, user } from "./fixtures.js";
+
+const NOTES = 23;
+
+function event(i: number): AttemptEvent {
+  return {
+    at: new Date(Date.parse(T0) + i * 1000).toISOString(),
+    capability: "note_detail" as AttemptEvent["capability"],
+    endpoint: "app_v2/get_image_note_detail",
+    series: "app_v2",
+    httpStatus: 200,
+    outcome: "ok",
+    latencyMs: 100 + i,
+    billable: true,
+    costUsd: 0.01,
+    retry: 0,
+    failover: false,
+  };
+}
+
+/** A database with some of everything: records (not in id order), two runs with jobs, ledger, observations. */
+async function fill(store: SqlStore): Promise<void> {
+  // Ids inserted in reverse so first-seen order is not id order: the copy must keep the former.
+  const notes = Array.from({ length: NOTES }, (_, i) => note(`n${String(NOTES - i).padStart(3, "0")}`));
+  await store.upsertNotes(notes, { runId: "r1" });
+  await store.upsertNotes([
+    note("n001", { title: "再次", stats: { likes: 5, collects: 1, comments: 0, shares: 0 }, fetchedAt: T1 }),
+  ]);
+  await store.upsertUsers([user("u2"), user("u1")]);
+  await store.upsertComments(Array.from({ length: 7 }, (_, i) => comment(`c${9 - i}`, "n001")));
+  await store.upsertTopics([topic("t1")]);
+  for (const id of ["r1", "r2"]) {
+    await store.createRun({ id, plan: { name: id } });
+    for (let j = 0; j < 6; j += 1) {
+      await store.enqueue({
+        runId: id,
+        key: `note:${id}:${j}`,
+        kind: "note",
+        payload: { j },
+        priority: j % 2,
+        depth: 1,
+      });
+    }
+    const [job] = await store.lease(id, { limit: 1, owner: "w" });
+    if (job) await store.complete(job, { cursor: "c", itemsSoFar: 3 });
+  }
+  await store.updateRun("r1", { status: "completed", stats: { sessions: 1 } });
+  await store.appendLedger(
+    "r1",
+    Array.from({ length: 12 }, (_, i) => event(i)),
+  );
+}
+
+interface Snapshot {
+  records: Record<string, unknown[]>;
+  runs: unknown[];
+  jobs: unknown[];
+  ledger: unknown;
+  entries: unknown[];
+  observations: unknown[];
+}
+
+async function snapshot(store: Store & SqlStore): Promise<Snapshot> {
+  const records: Record<string, unknown[]> = {};
+  for (const kind of RECORD_KINDS) {
+    const list: unknown[] = [];
+    for await (const record of store.iterateRecords(kind)) list.push(record);
+    records[kind] = list;
+  }
+  return {
+    records,
+    runs: await store.listRuns(),
+    jobs: [...(await store.listJobs("r1")), ...(await store.listJobs("r2"))],
+    ledger: await store.ledgerTotals(),
+    entries: await store.ledgerEntries({ limit: 100 }),
+    observations: await store.noteObservations("n001"),
+  };
+}
+
+describe.skipIf(!hasPostgres())("xhs db copy (SQLite ↔ Postgres)", () => {
+  let dir: string;
+  let pgTarget: FreshDatabase;
+  let pgOther: FreshDatabase;
+  let source: Snapshot;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "xhs-db-copy-"));
+    const store = openSqliteStore(join(dir, "source.db"));
+    await fill(store);
+    source = await snapshot(store);
+    await store.close();
+    pgTarget = await freshPostgresDatabase("db_copy");
+    pgOther = await freshPostgresDatabase("db_copy_b");
+  }, 60_000);
+
+  afterAll(async () => {
+    await pgTarget?.drop();
+    await pgOther?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("copies SQLite into Postgres in batches: every table's count and every record, run, job and ledger row", async () => {
+    const result = await runCli(["db", "copy", "--from", "source.db", "--to", pgTarget.url, "--batch", "4", "--json"], {
+      cwd: dir,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    // Unfinished jobs are copied as rows, and the command says that pg-boss will not hand them out.
+    expect(result.stderr).toMatch(/^warning: 10 unfinished job\(s\) copied; pg-boss has no delivery for them/);
+    const tables = (JSON.parse(result.stdout) as { tables: { table: string; source: number; target: number }[] })
+      .tables;
+    const byName = Object.fromEntries(tables.map((t) => [t.table, t]));
+    expect(byName.notes).toMatchObject({ source: NOTES, copied: NOTES, target: NOTES });
+    expect(byName.jobs).toMatchObject({ source: 12, target: 12 });
+    expect(byName.ledger).toMatchObject({ source: 12, target: 12 });
+    expect(tables.every((t) => t.source === t.target)).toBe(true);
+    const copy = await openPostgresStore(pgTarget.url);
+    try {
+      expect(await snapshot(copy)).toEqual(source);
+      // The copied ids do not collide with the next ones (the id sequences follow the copied rows).
+      await copy.appendLedger("r2", [event(99)]);
+      await copy.enqueue({ runId: "r2", key: "note:new", kind: "note", payload: {}, priority: 0, depth: 1 });
+      expect((await copy.ledgerTotals()).calls).toBe(13);
+    } finally {
+      await copy.close();
+    }
+  }, 120_000);
+
+  it("copies Postgres back into a new SQLite file, equal to the original", async () => {
+    const other = await openPostgresStore(pgOther.url);
+    await fill(other);
+    await other.close();
+    const result = await runCli(["db", "copy", "--from", pgOther.url, "--to", "back.db", "--batch", "5"], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/notes\s+23\s+23\s+23\s+ok/);
+    expect(result.stdout).not.toMatch(/DIFFERENT/);
+    const back = openSqliteStore(join(dir, "back.db"));
+    try {
+      const got = await snapshot(back);
+      // Same content as the SQLite original but for the times the Postgres fill stamped.
+      expect(got.records.notes?.map((n) => (n as { id: string }).id)).toEqual(
+        source.records.notes?.map((n) => (n as { id: string }).id),
+      );
+      expect(got.jobs.length).toBe(12);
+      expect(got.ledger).toEqual(source.ledger);
+    } finally {
+      await back.close();
+    }
+  }, 120_000);
+
+  it("refuses a target that holds rows (exit 2, nothing written) unless --force, which replaces them", async () => {
+    const refused = await runCli(["db", "copy", "--from", "source.db", "--to", pgTarget.url], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/not empty \(.*notes 23.*\).*--force/);
+    const target = await openPostgresStore(pgTarget.url);
+    expect((await target.ledgerTotals()).calls).toBe(13);
+    await target.close();
+    const forced = await runCli(["db", "copy", "--from", "source.db", "--to", pgTarget.url, "--force"], { cwd: dir });
+    expect(forced.code, forced.stderr).toBe(0);
+    const copy = await openPostgresStore(pgTarget.url);
+    try {
+      expect(await snapshot(copy)).toEqual(source);
+    } finally {
+      await copy.close();
+    }
+  }, 120_000);
+
+  it("exits 2 on a bad or unreachable database, or the same one twice, before writing anything", async () => {
+    const cases = [
+      ["--from", "missing.db", "--to", "x.db"],
+      ["--from", "source.db", "--to", "mysql://u@h/db"],
+      ["--from", "source.db", "--to", "postgres://postgres@127.0.0.1:1/none"],
+      ["--from", "postgres://[bad", "--to", "y.db"],
+      ["--from", "source.db", "--to", "./source.db"],
+    ];
+    for (const argv of cases) {
+      const result = await runCli(["db", "copy", ...argv], { cwd: dir });
+      expect(result.code, `${argv.join(" ")}: ${result.stderr}`).toBe(2);
+    }
+  }, 60_000);
+
+  it("exits 6 and names the table when a count differs after the copy", async () => {
+    // A target that silently drops every note it is given: the counts at the end must catch it.
+    const lossy = openSqliteStore(join(dir, "lossy.db"));
+    await lossy.executeSql(
+      "CREATE TRIGGER drop_notes AFTER INSERT ON notes BEGIN DELETE FROM notes WHERE id = NEW.id; END",
+    );
+    await lossy.close();
+    const result = await runCli(["db", "copy", "--from", "source.db", "--to", "lossy.db"], { cwd: dir });
+    expect(result.code).toBe(6);
+    expect(result.stdout).toMatch(/notes\s+23\s+23\s+0\s+DIFFERENT/);
+    expect(result.stderr).toMatch(/differ after the copy: notes/);
+  }, 60_000);
+});
