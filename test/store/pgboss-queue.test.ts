@@ -173,6 +173,68 @@ describe.skipIf(!hasPostgres())("pg-boss queue on Postgres", () => {
     expect(await queue.jobCounts(runId)).toMatchObject({ done: 1, pending: 0, leased: 0 });
   });
 
+  describe("when pg-boss gives up on a job (its retry limit)", () => {
+    let strict: StartedPgBossQueue;
+    beforeAll(async () => {
+      strict = await startPgBossQueue(database.url, store, {
+        superviseIntervalSeconds: 600,
+        retryDelaySeconds: 1,
+        retryLimit: 1,
+      });
+    });
+    afterAll(async () => {
+      await strict?.stop();
+    });
+
+    it("keeps a job that failed on its last delivery failed, with its error and why, not pending for ever", async () => {
+      const runId = await newRun();
+      const { queue } = strict;
+      await queue.enqueue(job(runId, "flaky-always"));
+      let deliveries = 0;
+      for (let i = 0; i < 100 && (await queue.getJob(runId, "flaky-always"))?.state !== "failed"; i += 1) {
+        const [held] = await queue.lease(runId, { owner: "w1", ttlMs: 30_000 });
+        if (!held) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          continue;
+        }
+        deliveries += 1;
+        await queue.fail(held, { errorKind: "upstream", message: "502", retry: true });
+      }
+      // The first delivery and its one retry (retryLimit 1).
+      expect(deliveries).toBe(2);
+      expect(await queue.getJob(runId, "flaky-always")).toMatchObject({
+        state: "failed",
+        lastErrorKind: "upstream",
+        lastErrorMessage: "502 (the job engine gave up after 2 deliveries)",
+      });
+      expect(await queue.jobCounts(runId)).toEqual({ pending: 0, leased: 0, done: 0, failed: 1 });
+      expect(await queue.lease(runId, { owner: "w1" })).toEqual([]);
+    });
+
+    it("fails a job whose worker stopped on its last delivery once nothing is left to fetch, so the run can end", async () => {
+      const runId = await newRun();
+      const { queue, boss } = strict;
+      await queue.enqueue(job(runId, "kills-its-worker"));
+      // Two deliveries, each held by a worker that then stops renewing: pg-boss expires both.
+      let deliveries = 0;
+      for (let i = 0; i < 150 && deliveries < 3; i += 1) {
+        const [held] = await queue.lease(runId, { owner: `dead-${deliveries}`, ttlMs: 1_000 });
+        if (held) deliveries += 1;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await boss.expire();
+        if ((await queue.getJob(runId, "kills-its-worker"))?.state === "failed") break;
+      }
+      expect(deliveries).toBe(2);
+      expect(await queue.getJob(runId, "kills-its-worker")).toMatchObject({
+        state: "failed",
+        lastErrorKind: "internal",
+        lastErrorMessage: "its worker stopped before finishing it on each of 2 deliveries; the job engine gave up",
+        leaseOwner: null,
+      });
+      expect(await queue.jobCounts(runId)).toEqual({ pending: 0, leased: 0, done: 0, failed: 1 });
+    });
+  });
+
   it("recovers a dead owner's leases at once", async () => {
     const runId = await newRun();
     const { queue } = started;

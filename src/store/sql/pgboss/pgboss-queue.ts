@@ -41,7 +41,10 @@ interface Delivery {
 export interface PgBossQueueOptions {
   /** Seconds before the first retry of a failed or expired job; doubled each retry (pg-boss backoff). */
   retryDelaySeconds?: number;
-  /** Deliveries after the first before pg-boss gives up on a job (its row then stays unfinished). */
+  /**
+   * Deliveries after the first before pg-boss gives up on a job (default 12). The row is then failed with that
+   * reason: at its last failure, or, when its worker stopped on the last delivery, once nothing is left to fetch.
+   */
   retryLimit?: number;
   /**
    * How long a delivery lasts before its first lease sets it (seconds, default the default lease TTL): a worker
@@ -49,6 +52,10 @@ export interface PgBossQueueOptions {
    */
   deliveryExpirySeconds?: number;
   clock?: Clock;
+}
+
+function givenUp(deliveries: number): string {
+  return `the job engine gave up after ${deliveries} deliveries`;
 }
 
 /** pg-boss queue names allow word characters and hyphens; run ids are made of both. */
@@ -157,7 +164,10 @@ export class PgBossQueue implements JobQueue {
     // next one fetched, so a few rounds may be needed to fill `limit`.
     for (let round = 0; round < 4 && leased.length < limit; round += 1) {
       const deliveries = await this.boss.fetch<Delivery>(name, { batchSize: limit - leased.length });
-      if (deliveries.length === 0) break;
+      if (deliveries.length === 0) {
+        if (round === 0) await this.failGivenUp(runId, name);
+        break;
+      }
       const stale: string[] = [];
       for (const delivery of deliveries) {
         const job = await this.claim(runId, delivery.id, delivery.data.key, options.owner ?? null, ttlMs);
@@ -238,18 +248,56 @@ export class PgBossQueue implements JobQueue {
   }
 
   async fail(job: JobHandle, failure: FailOptions): Promise<void> {
-    await this.records.fail(job, failure);
     const bossId = bossIdOf(job.leaseToken);
+    let outcome = failure;
+    if (failure.retry === true && bossId !== null) {
+      // pg-boss would give up on this delivery instead of retrying it: the row must say failed, not pending
+      // (a pending row no delivery will ever hand out keeps its run open for good).
+      const deliveries = await this.deliveriesIfLast(bossId);
+      if (deliveries !== null) {
+        outcome = { ...failure, retry: false, message: `${failure.message} (${givenUp(deliveries)})` };
+      }
+    }
+    await this.records.fail(job, outcome);
     const runId = await this.runOf(job);
     if (bossId === null || runId === null) return;
     const name = queueNameOf(runId);
-    if (failure.retry === true) {
+    if (outcome.retry === true) {
       // pg-boss retries it after its backoff (retry_delay × 2^retries, jittered).
       await this.boss.fail(name, bossId, { errorKind: failure.errorKind }, { db: this.db });
     } else {
       // Failed for good: the row keeps the error; the delivery ends.
       await this.boss.complete(name, bossId, { failed: failure.errorKind }, { db: this.db });
     }
+  }
+
+  /** How many times the pg-boss job was delivered, when this delivery is its last (no retry left); else null. */
+  private async deliveriesIfLast(bossId: string): Promise<number | null> {
+    const { rows } = await this.sql.executeSql(
+      "SELECT retry_count, retry_limit FROM pgboss.job WHERE id = $1::uuid AND retry_count >= retry_limit",
+      [bossId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : Number(row.retry_count) + 1;
+  }
+
+  /**
+   * Rows whose delivery pg-boss gave up on after its last expiry (the worker holding it stopped every time: killed,
+   * cut off) are failed with that reason: nothing would ever deliver them again. Looked for when nothing is left
+   * to fetch, so the run can end.
+   */
+  private async failGivenUp(runId: string, name: string): Promise<void> {
+    const nowMs = this.clock.now();
+    await this.sql.executeSql(
+      `UPDATE jobs SET state = 'failed', last_error_kind = 'internal',
+         last_error_message = 'its worker stopped before finishing it on each of ' || (b.retry_count + 1)
+           || ' deliveries; the job engine gave up',
+         lease_token = NULL, lease_owner = NULL, lease_expires_ms = NULL, updated_at = $3
+       FROM pgboss.job b
+       WHERE jobs.run_id = $1 AND jobs.state = 'leased' AND (jobs.lease_expires_ms IS NULL OR jobs.lease_expires_ms <= $4)
+         AND b.name = $2 AND b.state = 'failed' AND b.id::text = split_part(jobs.lease_token, '/', 1)`,
+      [runId, name, new Date(nowMs).toISOString(), nowMs],
+    );
   }
 
   checkpoint(job: JobHandle, checkpoint: JobCheckpoint): Promise<void> {
