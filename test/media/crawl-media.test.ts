@@ -6,9 +6,9 @@ import { createClient } from "../../src/client/create-client.js";
 import { runCrawl } from "../../src/crawl/engine.js";
 import { planHash } from "../../src/crawl/plan/hash.js";
 import { normalizePlan } from "../../src/crawl/plan/normalize.js";
-import { JsonlMediaIndex } from "../../src/media/index.js";
 import { createCdnFetch, SimulatedCdn } from "../../src/simulator/cdn/index.js";
 import { createSimulator } from "../../src/simulator/index.js";
+import { listMediaFiles } from "../../src/store/sql/media.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 
 afterEach(() => {
@@ -47,7 +47,9 @@ describe("crawl plan expand.media", () => {
     const store = openSqliteStore(":memory:");
     const result = await runCrawl({ client, store, queue: store }, { plan });
     expect(result.status).toBe("completed");
-    const rows = await new JsonlMediaIndex(join(dir, "index.jsonl")).all();
+    // Recorded in the store's media table (the one record of what is on disk), not in a folder index.
+    const rows = await listMediaFiles(store);
+    expect(readdirSync(dir)).not.toContain("index.jsonl");
     expect(new Set(rows.map((r) => r.noteId))).toEqual(new Set(ids));
     expect(rows.every((r) => !r.watermarked)).toBe(true);
     for (const id of ids) expect(readdirSync(join(dir, id)).length).toBeGreaterThan(0);

@@ -1,12 +1,15 @@
 // `xhs media` against `xhs mock` over real HTTP: media come from the simulator's CDN on the same port, found by
 // itself from TIKHUB_BASE_URL; no request leaves loopback (issue #15).
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DISCOVERY_HEADER } from "../../src/media/cdn-base.js";
+import { DEFAULT_SELECTION, planNoteMedia } from "../../src/media/index.js";
 import { CDN_DISCOVERY_HEADER } from "../../src/simulator/cdn/index.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
+import { listMediaFiles } from "../../src/store/sql/media.js";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { runCli, TEST_KEY } from "../cli/helpers.js";
 
 let sim: RunningSimulator;
@@ -96,5 +99,40 @@ describe("xhs media against the simulator over HTTP", () => {
     });
     expect(out.code).toBe(130);
     expect(afterAbort).toBe(0);
+  });
+
+  it("xhs crawl plan.yaml with expand.media downloads from the simulated CDN and records the files in the store", async () => {
+    const picked = sim.world
+      .notes()
+      .filter((n) => !n.deleted)
+      .slice(0, 4);
+    const cwd = mkdtempSync(join(tmpdir(), "xhs-crawl-media-mock-"));
+    writeFileSync(
+      join(cwd, "plan.yaml"),
+      `seeds:\n  notes: [${picked.map((n) => n.id).join(", ")}]\nexpand:\n  media: { dir: pics, covers: true }\n`,
+    );
+    hosts.clear();
+    const requestsBefore = sim.cdn.stats.requests;
+    const env = { TIKHUB_API_KEY: TEST_KEY, TIKHUB_BASE_URL: sim.url };
+    const out = await runCli(["crawl", "plan.yaml", "--db", "crawl.db"], { env, fetch: loopbackOnly, cwd });
+    expect(out.stderr).not.toContain("failed:");
+    expect(out.code).toBe(0);
+    // Every request stayed on the simulator's port: no real CDN host was asked.
+    expect([...hosts]).toEqual(["127.0.0.1"]);
+    expect(sim.cdn.stats.requests).toBeGreaterThan(requestsBefore);
+    const store = openSqliteStore(join(cwd, "crawl.db"));
+    const rows = await listMediaFiles(store);
+    const notes = await Promise.all(picked.map((n) => store.getNote(n.id)));
+    await store.close();
+    // One row per item the choice rules plan for the stored notes, each file on disk with its recorded size.
+    const expected = notes.flatMap((n) => planNoteMedia(n!, { ...DEFAULT_SELECTION, covers: true }));
+    expect(rows.map((r) => `${r.noteId}/${r.kind}/${r.index}`).sort()).toEqual(
+      expected.map((i) => `${i.noteId}/${i.kind}/${i.index}`).sort(),
+    );
+    for (const row of rows) {
+      expect(row.watermarked).toBe(false);
+      expect(statSync(join(cwd, "pics", row.path)).size).toBe(row.bytes);
+    }
+    expect(readdirSync(join(cwd, "pics"))).not.toContain("index.jsonl");
   });
 });

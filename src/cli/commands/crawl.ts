@@ -17,6 +17,7 @@ import { buildReport, type RunReport, renderReport } from "../../crawl/report.js
 import { seedJobs } from "../../crawl/seed-jobs.js";
 import { isPostgresTarget } from "../../store/postgres/open.js";
 import { SqlStore } from "../../store/sql/sql-store.js";
+import { crawlMediaDeps } from "../cdn-option.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { EXIT, exitCodeFor } from "../exit-codes.js";
@@ -242,6 +243,8 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
         throw new UsageError(`no unfinished run to resume in ${options.db} (see \`xhs runs list --db ${options.db}\`)`);
       plan = latest.plan as CrawlPlan;
     }
+    // expand.media downloads from the CDN `xhs media` would use (xhs mock's simulated one against the simulator).
+    const media = !plan || plan.expand.media ? await crawlMediaDeps(flags, ctx) : undefined;
     // Jobs finished of the jobs the run knows so far (lists add jobs as they find notes): an honest total
     // that the count reaches when the run completes. It starts at the seeds' jobs and is set by the engine.
     const progress = startProgress(ctx, client, {
@@ -259,6 +262,7 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
           queue,
           signal: ctx.signal,
           ...(logger ? { logger } : {}),
+          ...(media ? { media } : {}),
           onProgress: (p) => progress.setProgress(p.runJobsFinished, p.runJobsKnown),
           onRunOpened: (runId, resumed, { otherWorkers }) => {
             raw?.setRunId(runId);

@@ -4,58 +4,18 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
 import { isXhsError } from "../../core/errors.js";
-import { cdnRewriter, discoverSimulatedCdn } from "../../media/cdn-base.js";
 import { downloadMedia, type MediaReport, type VideoCodecPreference } from "../../media/index.js";
 import { ensureWritableFolder } from "../../media/writable.js";
 import type { Note } from "../../model/types.js";
 import { SqlMediaIndex } from "../../store/sql/media.js";
 import type { SqlStore } from "../../store/sql/sql-store.js";
-import { chooseBaseUrl } from "../../transport/http.js";
+import { mediaRewriter } from "../cdn-option.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { EXIT } from "../exit-codes.js";
-import {
-  addClientOptions,
-  checkRef,
-  clientFromOptions,
-  isTikHubHost,
-  parseDate,
-  parsePositiveInt,
-} from "../options.js";
+import { addClientOptions, checkRef, clientFromOptions, parseDate, parsePositiveInt } from "../options.js";
 import { dbTarget, openCliStore, sqliteFileOf } from "../store-option.js";
 import { DEFAULT_DB } from "./export.js";
-
-/**
- * Media requests' destination: --cdn-base-url, else XHS_CDN_BASE_URL, else the simulated CDN when the API base
- * URL is an `xhs mock` (asked once, free); TikHub's own hosts are never asked (real notes, real CDN).
- */
-/** The API base URL the client will use (TikHub's when the flags are bad: the client reports those). */
-function apiBaseUrl(opts: { baseUrl?: string | undefined; region?: unknown }, ctx: CliContext): string {
-  try {
-    return chooseBaseUrl({ baseUrl: opts.baseUrl, region: opts.region }, ctx.env);
-  } catch {
-    return "https://api.tikhub.io";
-  }
-}
-
-async function cdnBaseFor(
-  explicit: string | undefined,
-  apiBaseUrl: string,
-  ctx: CliContext,
-): Promise<string | undefined> {
-  const chosen = explicit ?? ctx.env["XHS_CDN_BASE_URL"]?.trim();
-  if (chosen) {
-    try {
-      const u = new URL(chosen);
-      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("not http(s)");
-    } catch {
-      throw new UsageError(`--cdn-base-url / XHS_CDN_BASE_URL: expected an http(s) URL, got "${chosen}"`);
-    }
-    return chosen;
-  }
-  if (isTikHubHost(apiBaseUrl)) return undefined;
-  return discoverSimulatedCdn(apiBaseUrl, ctx.fetch ?? globalThis.fetch, ctx.signal);
-}
 
 function summary(report: MediaReport, dir: string): string {
   const mb = (report.bytes / 1_048_576).toFixed(2);
@@ -149,7 +109,7 @@ export function register(program: Command): void {
       const dir = path.resolve(ctx.cwd, opts.dir ?? "media");
       // A folder that cannot be written, or a bad CDN URL, fails before anything is paid.
       await ensureWritableFolder(dir);
-      const cdnBase = await cdnBaseFor(opts.cdnBaseUrl, apiBaseUrl(opts, ctx), ctx);
+      const rewriteUrl = await mediaRewriter(opts.cdnBaseUrl, opts, ctx);
 
       let client: Awaited<ReturnType<typeof clientFromOptions>> | undefined;
       const clientNow = async () => {
@@ -179,7 +139,6 @@ export function register(program: Command): void {
         }
         if (notes.length === 0 && lastError) throw lastError;
 
-        const rewriteUrl = cdnBase ? cdnRewriter(cdnBase) : undefined;
         const report = await downloadMedia(notes, {
           dir,
           ...(ctx.fetch ? { fetch: ctx.fetch } : {}),

@@ -2,6 +2,7 @@
 import type { XhsClient } from "../../client/types.js";
 import type { Clock, Logger, Sleep } from "../../core/types.js";
 import type { JobQueue, RunStatus, Store } from "../../store/port.js";
+import type { CrawlMediaDeps } from "../handlers/context.js";
 import type { CrawlPlan } from "../plan/types.js";
 import type { RunReport } from "../report.js";
 import type { StopReason } from "../statistics.js";
@@ -32,6 +33,8 @@ export interface CrawlDeps {
   /** Ctrl-C: in-flight jobs are given back, the run is saved as interrupted. */
   signal?: AbortSignal;
   onProgress?: (progress: CrawlProgress) => void;
+  /** Where the plan's `expand.media` downloads from and records to (e.g. `xhs mock`'s simulated CDN). */
+  media?: CrawlMediaDeps;
   /**
    * Told the run id once the run is opened, before the first call (e.g. to tag raw answers), and how many
    * other workers (processes) hold jobs of the run at that moment: this session works alongside them.

@@ -115,6 +115,7 @@ function handlerContext(session: CrawlSession, job: Job): HandlerContext {
     runId: session.runId,
     job,
     signal: session.signal,
+    media: session.deps.media,
     commit: (fn) => session.commit(fn),
     currentStats: () => session.stats,
     checkBudget: () => {
