@@ -16,9 +16,11 @@ import { CAPABILITY_REGISTRY, type CapabilityDef } from "../service/operations.j
 import { PROBLEM_TYPES, problem, problemFor, problemResponse } from "../service/problem.js";
 import type { ServerRuntime } from "../service/runtime.js";
 import { inputFromRequest, parseBoolean } from "./http-input.js";
+import { loginPage } from "./login-page.js";
 import { buildOpenApi } from "./openapi.js";
 import { ClientRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./rate-limit.js";
 import { bearerMatches, fetchSiteAllowed, isLoopbackHost, originAllowed } from "./security.js";
+import { CSRF_HEADER, DashboardSessions } from "./session.js";
 
 export interface AppOptions {
   runtime: ServerRuntime;
@@ -42,7 +44,27 @@ export interface AppOptions {
   logger?: Logger;
   /** How to tell clients apart for the rate limit (default: the socket's remote address). */
   clientKey?: (request: Request, env: unknown) => string;
+  /** The web dashboard (src/dashboard): its routes, mounted behind the same checks, and the secret its writes need. */
+  dashboard?: DashboardMount;
 }
+
+export interface DashboardMount {
+  /** Serves `/`, `/assets/*` and `/api/dashboard/*`. */
+  // biome-ignore lint/suspicious/noExplicitAny: any hono app; the server only mounts it
+  app: Hono<any>;
+  /**
+   * What start, pause and resume need, even on loopback: XHS_SERVER_TOKEN when set, else a secret `xhs serve`
+   * makes at start and prints (as Jupyter does). Sent as a Bearer token, or typed once into the login form.
+   */
+  writeToken: string;
+}
+
+/** Paths of the dashboard: the only ones a session cookie opens (the paid API keeps Bearer only). */
+export function isDashboardPath(path: string): boolean {
+  return path === "/" || path.startsWith("/assets/") || path === "/api/dashboard" || path.startsWith("/api/dashboard/");
+}
+
+const SESSION_PATH = "/api/dashboard/session";
 
 type Env = { Variables: { route: string } };
 
@@ -67,6 +89,8 @@ export function createApp(options: AppOptions): Hono<Env> {
   const maxUrlChars = options.maxUrlChars ?? 8192;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const clientKey = options.clientKey ?? remoteAddress;
+  const dashboard = options.dashboard;
+  const sessions = dashboard ? new DashboardSessions(dashboard.writeToken) : null;
   const openApi = JSON.stringify(buildOpenApi({ version: runtime.version, tokenRequired: token !== undefined }));
   const startedAt = runtime.clock.now();
 
@@ -158,7 +182,9 @@ export function createApp(options: AppOptions): Hono<Env> {
       );
     }
     const origin = c.req.header("origin");
-    if (!originAllowed(origin, allowedOrigins)) {
+    // A page of this very origin (the dashboard on a --host with a token): its Host passed the check above.
+    const sameOrigin = origin !== undefined && origin === url.origin;
+    if (!sameOrigin && !originAllowed(origin, allowedOrigins)) {
       throw problem(
         PROBLEM_TYPES.forbiddenOrigin,
         403,
@@ -166,7 +192,7 @@ export function createApp(options: AppOptions): Hono<Env> {
         "Requests from this web page's origin are refused (every call may spend the operator's balance). The operator can allow it with --allow-origin.",
       );
     }
-    if (!fetchSiteAllowed(c.req.header("sec-fetch-site"), origin, allowedOrigins)) {
+    if (!sameOrigin && !fetchSiteAllowed(c.req.header("sec-fetch-site"), origin, allowedOrigins)) {
       throw problem(
         PROBLEM_TYPES.forbiddenOrigin,
         403,
@@ -184,7 +210,18 @@ export function createApp(options: AppOptions): Hono<Env> {
         "cache-control": "no-store",
       });
     }
-    if (token && c.req.path !== "/health" && !bearerMatches(c.req.header("authorization"), token)) {
+    const dashboardPath = sessions !== null && isDashboardPath(c.req.path);
+    const session = dashboardPath && sessions.hasSession(c.req.header("cookie"));
+    const loggingIn = dashboardPath && c.req.path === SESSION_PATH;
+    if (
+      token &&
+      c.req.path !== "/health" &&
+      !loggingIn &&
+      !session &&
+      !bearerMatches(c.req.header("authorization"), token)
+    ) {
+      if (dashboardPath && c.req.method === "GET" && !c.req.path.startsWith("/api/"))
+        return c.html(loginPage(), 401, { "cache-control": "no-store" });
       throw problem(
         PROBLEM_TYPES.unauthorized,
         401,
@@ -193,8 +230,48 @@ export function createApp(options: AppOptions): Hono<Env> {
       );
     }
     if (c.req.path !== "/health") admit(c.req.raw, c.env, 1);
+    if (dashboard && sessions && dashboardPath && !loggingIn && !["GET", "HEAD", "OPTIONS"].includes(c.req.method)) {
+      checkDashboardWrite(c.req.raw, sameOrigin, session, dashboard.writeToken, sessions);
+    }
     await next();
   });
+
+  if (dashboard && sessions) {
+    app.get(SESSION_PATH, (c) => {
+      c.set("route", SESSION_PATH);
+      const session = sessions.hasSession(c.req.header("cookie"));
+      return c.json({ session, csrf: session ? sessions.csrfToken() : null, tokenRequired: token !== undefined }, 200, {
+        "cache-control": "no-store",
+      });
+    });
+    app.post(SESSION_PATH, async (c) => {
+      c.set("route", SESSION_PATH);
+      const origin = c.req.header("origin");
+      // Login CSRF: another page must not log this browser into a session of its choosing.
+      if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+        throw problem(
+          PROBLEM_TYPES.forbiddenOrigin,
+          403,
+          "Origin not allowed",
+          "Log in from the dashboard's own page.",
+        );
+      }
+      const form = (c.req.header("content-type") ?? "").includes("application/x-www-form-urlencoded");
+      const typed = form
+        ? String((await c.req.parseBody())["token"] ?? "")
+        : String(((await c.req.json().catch(() => ({}))) as { token?: unknown }).token ?? "");
+      if (!sessions.tokenMatches(typed.trim())) {
+        if (form) return c.html(loginPage("令牌不正确。"), 401, { "cache-control": "no-store" });
+        throw problem(PROBLEM_TYPES.unauthorized, 401, "Unauthorized", "The token is not this server's token.");
+      }
+      const secure = new URL(c.req.url).protocol === "https:";
+      c.header("set-cookie", sessions.cookie(secure));
+      c.header("cache-control", "no-store");
+      if (form) return c.redirect("/", 303);
+      return c.json({ session: true, csrf: sessions.csrfToken() });
+    });
+    app.route("/", dashboard.app);
+  }
 
   app.get("/health", (c) => {
     c.set("route", "/health");
@@ -269,4 +346,34 @@ export function createApp(options: AppOptions): Hono<Env> {
   }
 
   return app;
+}
+
+/**
+ * A dashboard write passes with the write token as Bearer (scripts, curl), or from the dashboard's own page:
+ * a session cookie, the CSRF header and this origin. Anything else is refused before the route runs.
+ */
+function checkDashboardWrite(
+  request: Request,
+  sameOrigin: boolean,
+  session: boolean,
+  writeToken: string,
+  sessions: DashboardSessions,
+): void {
+  if (bearerMatches(request.headers.get("authorization") ?? undefined, writeToken)) return;
+  if (!session) {
+    throw problem(
+      PROBLEM_TYPES.unauthorized,
+      401,
+      "Unauthorized",
+      "Dashboard actions need the server token: log in on the dashboard, or send `Authorization: Bearer <token>`.",
+    );
+  }
+  if (!sameOrigin || !sessions.csrfMatches(request.headers.get(CSRF_HEADER) ?? undefined)) {
+    throw problem(
+      PROBLEM_TYPES.forbiddenOrigin,
+      403,
+      "Cross-site request refused",
+      "Dashboard actions are taken from the dashboard's own page only (Origin and CSRF token checked).",
+    );
+  }
 }

@@ -1,11 +1,15 @@
-// `xhs serve`: the HTTP API (and MCP at /mcp) over one client, until Ctrl-C.
+// `xhs serve`: the HTTP API (and MCP at /mcp) over one client, and with --db the web dashboard at /, until Ctrl-C.
+import { randomBytes } from "node:crypto";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { createDashboard, type Dashboard } from "../../dashboard/index.js";
 import { UnsafeBindError } from "../../server/security.js";
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../../server/start.js";
+import type { SqlStore } from "../../store/sql/sql-store.js";
 import { contextOf } from "../context.js";
 import { UsageError } from "../errors.js";
 import { createCliLogger } from "../logger.js";
 import { addClientOptions, clientFromOptions, parseNonNegativeNumber } from "../options.js";
+import { openCliStore } from "../store-option.js";
 
 export function parsePort(value: string): number {
   const n = Number(value);
@@ -40,6 +44,7 @@ type ServeOptionValues = {
   allowOrigin?: string[] | undefined;
   allowHost?: string[] | undefined;
   mcp: boolean;
+  db?: string | undefined;
 };
 
 export function register(program: Command): void {
@@ -75,6 +80,10 @@ export function register(program: Command): void {
     ).argParser(collect),
   );
   cmd.option("--no-mcp", "do not mount MCP at /mcp");
+  cmd.option(
+    "--db <path>",
+    "database the web dashboard at / shows (SQLite file or postgres://…; default XHS_DATABASE_URL; none: no dashboard)",
+  );
   const full = addClientOptions(cmd);
   describeDailyCap(full.options);
   full
@@ -84,7 +93,12 @@ export function register(program: Command): void {
 Binds 127.0.0.1 by default. Any other --host is refused unless XHS_SERVER_TOKEN is set; clients then send
 "Authorization: Bearer $XHS_SERVER_TOKEN". The TikHub key (TIKHUB_API_KEY) never leaves the server.
 
+With --db (or XHS_DATABASE_URL) the web dashboard is at / : runs with live progress, notes, users, watches,
+downloads. Its actions (start, pause, resume a run) need a token even on loopback: XHS_SERVER_TOKEN, or one
+made at start and printed here (log in once on the page).
+
 Examples:
+  xhs serve --db xhs-demo.db                    # then open http://127.0.0.1:8787/
   xhs serve --port 8787 --max-cost 5
   XHS_SERVER_TOKEN=$(openssl rand -hex 24) xhs serve --host 0.0.0.0 --max-cost 20
   curl -s 'http://127.0.0.1:8787/v1/search/notes?q=露营&sort=latest&limit=5'`,
@@ -95,6 +109,19 @@ Examples:
       const { maxCost, ...clientFlags } = opts;
       const client = await clientFromOptions(clientFlags, ctx);
       const logger = createCliLogger(ctx.stderr, { redact: ctx.redact, level: opts.verbose ? "debug" : "info" });
+      const target = opts.db ?? (ctx.env["XHS_DATABASE_URL"]?.trim() || undefined);
+      // Opened before listening: a bad --db is exit 2 with nothing served.
+      const store: SqlStore | null = target ? await openCliStore(ctx, target, { secrets: [...ctx.secrets] }) : null;
+      // Dashboard actions need a secret even on loopback: the server token, else one made now and printed.
+      const writeToken = token ?? randomBytes(24).toString("hex");
+      const dashboard: Dashboard | null = store
+        ? createDashboard({
+            store,
+            client,
+            redact: (text) => ctx.redactData(text),
+            onError: (error) => logger.error("dashboard error", { error: ctx.redact(String(error)) }),
+          })
+        : null;
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer({
@@ -112,8 +139,10 @@ Examples:
             : {}),
           ...(opts.allowOrigin ? { allowedOrigins: opts.allowOrigin } : {}),
           ...(opts.allowHost ? { allowedHosts: opts.allowHost } : {}),
+          ...(dashboard ? { dashboard: { app: dashboard.app, writeToken } } : {}),
         });
       } catch (error) {
+        await store?.close();
         if (error instanceof UnsafeBindError) throw new UsageError(error.message);
         const reason = error instanceof Error ? error.message : String(error);
         throw new UsageError(`cannot listen on ${opts.host}:${opts.port}: ${reason}`);
@@ -124,11 +153,21 @@ Examples:
           `${opts.mcp ? `, MCP: ${server.url}/mcp` : ""}; ${token ? "Bearer token required" : "loopback only, no token"}` +
           `${maxCost !== undefined ? `; cap $${maxCost}/day` : ""}). Ctrl-C to stop.\n`,
       );
+      if (dashboard && target) {
+        ctx.stderr.write(
+          `Dashboard of ${store?.target ?? target}: ${server.url}/` +
+            (token
+              ? " (log in with XHS_SERVER_TOKEN)\n"
+              : `\nIts actions (start, pause, resume) need this token, typed once on the page: ${writeToken}\n`),
+        );
+      }
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) return resolve();
         ctx.signal.addEventListener("abort", () => resolve(), { once: true });
       });
+      await dashboard?.close();
       await server.close();
+      await store?.close();
       ctx.stderr.write("xhs-kit server stopped.\n");
     });
 }

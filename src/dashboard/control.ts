@@ -1,0 +1,164 @@
+/**
+ * Start, pause and resume from the dashboard: the crawl engine runs inside the server process, over the
+ * server's client. Pause is the engine's interruption (in-flight jobs go back to the queue, the run is saved
+ * "interrupted"); resume is `runCrawl({ runId })`, which continues from each list's checkpoint. A run another
+ * process crawls cannot be paused from here (the page says so). One dashboard run at a time: every call may cost.
+ */
+import { z } from "zod";
+import type { XhsClient } from "../client/types.js";
+import { InvalidInputError } from "../core/errors.js";
+import type { Logger } from "../core/types.js";
+import type { CrawlBudget } from "../crawl/engine/budget.js";
+import type { CrawlProgress } from "../crawl/engine/types.js";
+import { runCrawl } from "../crawl/engine.js";
+import { normalizePlan } from "../crawl/plan/normalize.js";
+import type { JobQueue, Store } from "../store/port.js";
+import { ConflictError, MissingError } from "./errors.js";
+
+/** What the start form sends. The budget is required: nothing starts without a bound on what it may spend. */
+export const StartRunSchema = z
+  .object({
+    keyword: z.string().trim().min(1, "请输入关键词").max(100),
+    limit: z.number().int().min(1).max(200).default(10),
+    comments: z.number().int().min(0).max(200).default(20),
+    maxCalls: z.number().int().min(1).max(100_000),
+    maxCostUsd: z.number().positive().max(1000).optional(),
+  })
+  .strict();
+
+export const ResumeRunSchema = z
+  .object({
+    maxCalls: z.number().int().min(1).max(100_000),
+    maxCostUsd: z.number().positive().max(1000).optional(),
+  })
+  .strict();
+
+/** The name a dashboard-started run's plan carries. */
+export const DASHBOARD_PLAN_NAME = "控制台";
+
+export interface ActiveRun {
+  runId: string;
+  budget: CrawlBudget;
+  progress: CrawlProgress | null;
+  pausing: boolean;
+}
+
+interface Live extends ActiveRun {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+function checked<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
+  throw new InvalidInputError(`bad ${what}: ${lines.join("; ")}`);
+}
+
+export interface RunControlDeps {
+  client: XhsClient;
+  store: Store;
+  queue: JobQueue;
+  logger?: Logger;
+}
+
+export class RunControl {
+  private readonly live = new Map<string, Live>();
+
+  constructor(private readonly deps: RunControlDeps) {}
+
+  /** The run this server is crawling now, if any. */
+  active(runId?: string): ActiveRun | null {
+    for (const run of this.live.values()) {
+      if (runId === undefined || run.runId === runId) {
+        const { controller: _c, done: _d, ...shown } = run;
+        return shown;
+      }
+    }
+    return null;
+  }
+
+  async start(body: unknown): Promise<ActiveRun> {
+    const input = checked(StartRunSchema, body, "start request");
+    const plan = normalizePlan(
+      {
+        name: DASHBOARD_PLAN_NAME,
+        seeds: { keywords: [{ keyword: input.keyword, limit: input.limit }] },
+        expand: {
+          details: true,
+          comments: input.comments > 0 ? { maxPerNote: input.comments, replies: true } : false,
+        },
+        limits: { maxNotes: input.limit },
+      },
+      "dashboard start",
+    );
+    const budget: CrawlBudget = { maxCalls: input.maxCalls };
+    if (input.maxCostUsd !== undefined) budget.maxCostUsd = input.maxCostUsd;
+    return this.launch({ plan, fresh: true }, budget);
+  }
+
+  async resume(runId: string, body: unknown): Promise<ActiveRun> {
+    const input = checked(ResumeRunSchema, body, "resume request");
+    const run = await this.deps.store.getRun(runId);
+    if (!run) throw new MissingError(`no run "${runId}" in this database`);
+    if (run.status === "completed") throw new ConflictError(`run ${runId} is completed: nothing to resume`);
+    const budget: CrawlBudget = { maxCalls: input.maxCalls };
+    if (input.maxCostUsd !== undefined) budget.maxCostUsd = input.maxCostUsd;
+    return this.launch({ runId }, budget);
+  }
+
+  /** Asks the engine to stop the run; resolves once it is saved as interrupted. */
+  async pause(runId: string): Promise<void> {
+    const run = this.live.get(runId);
+    if (!run) {
+      throw new ConflictError(
+        `run ${runId} is not being crawled by this server (a run of another process stops with Ctrl-C there)`,
+      );
+    }
+    run.pausing = true;
+    run.controller.abort();
+    await run.done;
+  }
+
+  /** Stops every run (server shutdown): they are saved as interrupted and can be resumed. */
+  async close(): Promise<void> {
+    const all = [...this.live.values()];
+    for (const run of all) run.controller.abort();
+    await Promise.all(all.map((r) => r.done));
+  }
+
+  private launch(request: Parameters<typeof runCrawl>[1], budget: CrawlBudget): Promise<ActiveRun> {
+    if (this.live.size > 0) {
+      const [busy] = this.live.keys();
+      throw new ConflictError(`run ${busy} is being crawled by this server: pause it or wait for it to end first`);
+    }
+    const controller = new AbortController();
+    return new Promise<ActiveRun>((resolve, reject) => {
+      let opened: Live | null = null;
+      const done = runCrawl(
+        {
+          ...this.deps,
+          signal: controller.signal,
+          onRunOpened: (runId) => {
+            opened = { runId, budget, progress: null, pausing: false, controller, done: Promise.resolve() };
+            opened.done = done;
+            this.live.set(runId, opened);
+            resolve(this.active(runId)!);
+          },
+          onProgress: (progress) => {
+            if (opened) opened.progress = progress;
+          },
+        },
+        { ...request, budget },
+      )
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          if (!opened) reject(error);
+          else this.deps.logger?.error("dashboard run failed", { error: String(error) });
+        })
+        .finally(() => {
+          if (opened) this.live.delete(opened.runId);
+        });
+    });
+  }
+}

@@ -1,0 +1,164 @@
+/** 笔记：服务器端分页的表格，可搜索、筛选（关键词、作者、类型、日期）并按任意计数排序；下载当前筛选。 */
+import { count, NOTE_TYPE, time } from "../format";
+import { useJson } from "../hooks";
+import { href } from "../router";
+import type { NotePage } from "../types";
+import { Pager, Problem } from "../ui";
+
+const FILTERS = ["q", "author", "type", "from", "to", "sort", "order"] as const;
+
+const SORTS: [string, string][] = [
+  ["likes", "点赞"],
+  ["collects", "收藏"],
+  ["comments", "评论"],
+  ["shares", "分享"],
+  ["published", "发布时间"],
+  ["fetched", "采集时间"],
+];
+
+export function NotesPage(props: { query: URLSearchParams }) {
+  const query = new URLSearchParams();
+  for (const key of [...FILTERS, "page"]) {
+    const value = props.query.get(key);
+    if (value) query.set(key, value);
+  }
+  const notes = useJson<NotePage>(`/api/dashboard/notes?${query}`);
+  const filterOnly = new URLSearchParams(query);
+  filterOnly.delete("page");
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const next = new URLSearchParams();
+    for (const key of FILTERS) {
+      const value = String(form.get(key) ?? "").trim();
+      if (value) next.set(key, value);
+    }
+    location.hash = href("notes", next);
+  };
+  const download = (format: string) => {
+    const q = new URLSearchParams(filterOnly);
+    q.set("format", format);
+    return `/api/dashboard/notes/download?${q}`;
+  };
+  const v = (key: string) => props.query.get(key) ?? "";
+
+  return (
+    <>
+      <h1>笔记</h1>
+      <form class="filters" key={filterOnly.toString()} onSubmit={submit} role="search" aria-label="筛选笔记">
+        <label>
+          关键词
+          <input name="q" type="search" defaultValue={v("q")} maxLength={100} />
+        </label>
+        <label>
+          作者（昵称或 ID）
+          <input name="author" defaultValue={v("author")} maxLength={100} />
+        </label>
+        <label>
+          类型
+          <select name="type" defaultValue={v("type")}>
+            <option value="">全部</option>
+            <option value="image">图文</option>
+            <option value="video">视频</option>
+          </select>
+        </label>
+        <label>
+          发布于（起）
+          <input name="from" type="date" defaultValue={v("from")} />
+        </label>
+        <label>
+          发布于（止）
+          <input name="to" type="date" defaultValue={v("to")} />
+        </label>
+        <label>
+          排序
+          <select name="sort" defaultValue={v("sort") || "likes"}>
+            {SORTS.map(([value, label]) => (
+              <option value={value} key={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          顺序
+          <select name="order" defaultValue={v("order") || "desc"}>
+            <option value="desc">从高到低</option>
+            <option value="asc">从低到高</option>
+          </select>
+        </label>
+        <div class="filter-actions">
+          <button type="submit">筛选</button>
+          <a href={href("notes")}>清除</a>
+        </div>
+      </form>
+      <p class="downloads">
+        下载当前筛选：
+        <a href={download("xlsx")} download>
+          Excel（xlsx）
+        </a>
+        <a href={download("csv")} download>
+          CSV
+        </a>
+      </p>
+      {notes.error && <Problem text={notes.error} />}
+      <div class="table-wrap">
+        <table aria-busy={notes.loading} data-testid="notes">
+          <caption class="sr-only">笔记列表</caption>
+          <thead>
+            <tr>
+              <th scope="col">标题</th>
+              <th scope="col">作者</th>
+              <th scope="col">类型</th>
+              <th scope="col">发布时间</th>
+              {SORTS.slice(0, 4).map(([key, label]) => (
+                <th scope="col" class="num" key={key} aria-sort={sortState(props.query, key)}>
+                  <a href={href("notes", sortedBy(filterOnly, key))}>{label}</a>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {(notes.data?.notes ?? []).map((note) => (
+              <tr key={note.id}>
+                <td>
+                  <a href={href(`notes/${note.id}`)}>{note.title || note.text?.slice(0, 30) || note.id}</a>
+                </td>
+                <td>{note.author ? <a href={href(`users/${note.author.id}`)}>{note.author.nickname ?? note.author.id}</a> : "—"}</td>
+                <td>{NOTE_TYPE[note.type] ?? note.type}</td>
+                <td>{time(note.publishedAt)}</td>
+                <td class="num">{count(note.stats.likes, note.approx.includes("likes"))}</td>
+                <td class="num">{count(note.stats.collects, note.approx.includes("collects"))}</td>
+                <td class="num">{count(note.stats.comments, note.approx.includes("comments"))}</td>
+                <td class="num">{count(note.stats.shares, note.approx.includes("shares"))}</td>
+              </tr>
+            ))}
+            {notes.data && notes.data.notes.length === 0 && (
+              <tr>
+                <td colSpan={8}>没有符合筛选的笔记。</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {notes.data && (
+        <Pager path="notes" query={query} page={notes.data.page} pageSize={notes.data.pageSize} total={notes.data.total} />
+      )}
+    </>
+  );
+}
+
+function sortState(query: URLSearchParams, key: string): "ascending" | "descending" | undefined {
+  if ((query.get("sort") || "likes") !== key) return undefined;
+  return query.get("order") === "asc" ? "ascending" : "descending";
+}
+
+/** The header link: sort by this column, descending first, then toggling. */
+function sortedBy(filter: URLSearchParams, key: string): URLSearchParams {
+  const q = new URLSearchParams(filter);
+  const same = (q.get("sort") || "likes") === key;
+  q.set("sort", key);
+  q.set("order", same && (q.get("order") || "desc") === "desc" ? "asc" : "desc");
+  return q;
+}

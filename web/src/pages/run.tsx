@@ -1,0 +1,227 @@
+/** 一次运行：实时进度（服务器推送事件）、任务状态、调用与预算、各系列健康、失败的任务；暂停与继续。 */
+import { useEffect, useState } from "preact/hooks";
+import { postJson } from "../api";
+import { count, JOB_STATE, STATUS, time, usd } from "../format";
+import { useJson } from "../hooks";
+import { href } from "../router";
+import type { ActiveRun, RunDetail, RunSummary } from "../types";
+import { Problem, type SessionProps } from "../ui";
+
+interface RunAnswer extends RunDetail {
+  active: ActiveRun | null;
+  canControl: boolean;
+  breakers: Record<string, { breakers: Record<string, string> }> | null;
+}
+
+interface Progress extends RunSummary {
+  active: boolean;
+  budget: { maxCalls?: number; maxCostUsd?: number } | null;
+}
+
+const BREAKER: Record<string, string> = { closed: "正常", open: "熔断", half_open: "试探" };
+
+export function RunPage(props: SessionProps & { id: string }) {
+  const detail = useJson<RunAnswer>(`/api/dashboard/runs/${encodeURIComponent(props.id)}`);
+  const [live, setLive] = useState<Progress | null>(null);
+  const [events, setEvents] = useState(0);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const { reload } = detail;
+
+  useEffect(() => {
+    const source = new EventSource(`/api/dashboard/runs/${encodeURIComponent(props.id)}/events`);
+    let finished = false;
+    source.addEventListener("progress", (event) => {
+      const progress = JSON.parse((event as MessageEvent<string>).data) as Progress;
+      setLive(progress);
+      setEvents((n) => n + 1);
+      if (progress.status !== "running" && !progress.active && !finished) {
+        finished = true;
+        source.close();
+        reload();
+      }
+    });
+    source.addEventListener("gone", () => source.close());
+    return () => source.close();
+  }, [props.id, reload]);
+
+  const data = detail.data;
+  const summary = live ?? data?.summary ?? null;
+  const budget = live?.budget ?? data?.active?.budget ?? null;
+  const total = summary ? summary.jobs.pending + summary.jobs.leased + summary.jobs.done + summary.jobs.failed : 0;
+  const finished = summary ? summary.jobs.done + summary.jobs.failed : 0;
+  const running = summary?.status === "running";
+  const mine = live ? live.active : (data?.active ?? null) !== null;
+
+  const act = async (action: "pause" | "resume") => {
+    setActionError(null);
+    try {
+      const body = action === "resume" ? { maxCalls: budget?.maxCalls ?? 200 } : {};
+      await postJson(`/api/dashboard/runs/${encodeURIComponent(props.id)}/${action}`, body);
+      location.reload();
+    } catch (e) {
+      setActionError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  return (
+    <>
+      <p>
+        <a href={href("runs")}>← 全部运行</a>
+      </p>
+      <h1>运行 {data?.report.name ?? props.id}</h1>
+      {detail.error && <Problem text={detail.error} />}
+      <section class="card" aria-labelledby="progress-title">
+        <h2 id="progress-title">进度</h2>
+        <dl class="stats" data-testid="run-numbers">
+          <div>
+            <dt>状态</dt>
+            <dd data-testid="run-status">{summary ? (STATUS[summary.status] ?? summary.status) : "…"}</dd>
+          </div>
+          <div>
+            <dt>完成的任务</dt>
+            <dd data-testid="jobs-finished">
+              {count(finished)} / {count(total)}
+            </dd>
+          </div>
+          <div>
+            <dt>调用</dt>
+            <dd data-testid="run-calls">
+              {count(summary?.calls ?? null)}
+              {budget?.maxCalls !== undefined && <span class="sub"> / 上限 {count(budget.maxCalls)}</span>}
+            </dd>
+          </div>
+          <div>
+            <dt>花费</dt>
+            <dd data-testid="run-cost">
+              {summary ? usd(summary.costUsd) : "…"}
+              {budget?.maxCostUsd !== undefined && <span class="sub"> / 上限 {usd(budget.maxCostUsd)}</span>}
+            </dd>
+          </div>
+        </dl>
+        <progress max={Math.max(1, total)} value={finished} aria-label="任务进度" />
+        <p class="sub" aria-live="polite">
+          {running ? `实时更新中（已收到 ${events} 次更新）` : "运行未在进行。"}
+          {!budget && " 预算：命令行运行的预算只在它的会话内有效，这里没有记录。"}
+        </p>
+        {data?.canControl && (
+          <div class="actions">
+            {running && mine && (
+              <button type="button" onClick={() => act("pause")} disabled={!props.session.session}>
+                暂停
+              </button>
+            )}
+            {running && !mine && <p>此运行由另一个进程执行，只能在那里停止（Ctrl-C）。</p>}
+            {!running && summary && summary.status !== "completed" && (
+              <button type="button" onClick={() => act("resume")} disabled={!props.session.session}>
+                继续（调用上限 {budget?.maxCalls ?? 200}）
+              </button>
+            )}
+            {!props.session.session && <a href={href("login")}>登录以启用操作</a>}
+          </div>
+        )}
+        {actionError && <Problem text={actionError} />}
+      </section>
+
+      {summary && (
+        <section class="card" aria-labelledby="jobs-title">
+          <h2 id="jobs-title">任务状态</h2>
+          <ul class="chips">
+            {(["pending", "leased", "done", "failed"] as const).map((state) => (
+              <li key={state}>
+                {JOB_STATE[state]}：<strong>{count(summary.jobs[state])}</strong>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {data && (
+        <>
+          <section class="card" aria-labelledby="items-title">
+            <h2 id="items-title">采集到的数据</h2>
+            <ul class="chips">
+              {Object.entries(data.report.items).map(([kind, c]) => (
+                <li key={kind}>
+                  {{ notes: "笔记", users: "用户", comments: "评论", topics: "话题" }[kind] ?? kind}：新增 {count(c.new)}，更新{" "}
+                  {count(c.updated)}
+                </li>
+              ))}
+            </ul>
+            <p>
+              计费调用 {count(data.report.calls.billableCalls)}，重试 {count(data.report.calls.retries)}，切换系列{" "}
+              {count(data.report.calls.failovers)}。
+            </p>
+          </section>
+          <section class="card" aria-labelledby="health-title">
+            <h2 id="health-title">各系列健康</h2>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">系列</th>
+                    <th scope="col" class="num">
+                      调用
+                    </th>
+                    <th scope="col" class="num">
+                      成功
+                    </th>
+                    <th scope="col">错误</th>
+                    <th scope="col" class="num">
+                      延迟 p50 / p95
+                    </th>
+                    <th scope="col">熔断器（本服务器）</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.health.map((h) => (
+                    <tr key={h.series}>
+                      <td>{h.series}</td>
+                      <td class="num">{count(h.calls)}</td>
+                      <td class="num">{count(h.ok)}</td>
+                      <td>
+                        {Object.entries(h.errors)
+                          .map(([kind, n]) => `${kind} ×${n}`)
+                          .join("，") || "无"}
+                      </td>
+                      <td class="num">
+                        {count(h.latencyMsP50)} / {count(h.latencyMsP95)} 毫秒
+                      </td>
+                      <td>
+                        {Object.entries(data.breakers?.[h.series]?.breakers ?? {})
+                          .map(([cap, state]) => `${cap}：${BREAKER[state] ?? state}`)
+                          .join("，") || "—"}
+                      </td>
+                    </tr>
+                  ))}
+                  {data.health.length === 0 && (
+                    <tr>
+                      <td colSpan={6}>还没有调用。</td>
+                    </tr>
+                  )}
+                </tbody>
+              </table>
+            </div>
+          </section>
+          <section class="card" aria-labelledby="failed-title">
+            <h2 id="failed-title">失败的任务（{data.report.failedJobs.length}）</h2>
+            {data.report.failedJobs.length === 0 ? (
+              <p>没有失败的任务。</p>
+            ) : (
+              <ul>
+                {data.report.failedJobs.map((job) => (
+                  <li key={job.key}>
+                    <code>{job.key}</code>：{job.errorKind ?? "未知"} — {job.message ?? ""}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {data.report.stopMessage && <p>停止原因：{data.report.stopMessage}</p>}
+            <p class="sub">
+              开始于 {time(data.report.createdAt)}，结束于 {time(data.report.finishedAt)}，会话 {data.report.sessions} 次。
+            </p>
+          </section>
+        </>
+      )}
+    </>
+  );
+}

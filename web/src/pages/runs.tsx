@@ -1,0 +1,142 @@
+/** 运行：每次采集的状态、任务、调用与花费；从这里开始新的采集。 */
+import { useState } from "preact/hooks";
+import { postJson } from "../api";
+import { count, STATUS, time, usd } from "../format";
+import { useJson } from "../hooks";
+import { href } from "../router";
+import type { ActiveRun, RunSummary } from "../types";
+import { Problem, type SessionProps } from "../ui";
+
+interface RunsAnswer {
+  runs: RunSummary[];
+  active: ActiveRun | null;
+  canControl: boolean;
+}
+
+export function RunsPage(props: SessionProps) {
+  const runs = useJson<RunsAnswer>("/api/dashboard/runs");
+  return (
+    <>
+      <h1>采集运行</h1>
+      {runs.error && <Problem text={runs.error} />}
+      <div class="table-wrap">
+        <table aria-busy={runs.loading} data-testid="runs">
+          <caption class="sr-only">采集运行列表</caption>
+          <thead>
+            <tr>
+              <th scope="col">运行</th>
+              <th scope="col">状态</th>
+              <th scope="col">开始时间</th>
+              <th scope="col">任务（完成/失败/全部）</th>
+              <th scope="col" class="num">
+                调用
+              </th>
+              <th scope="col" class="num">
+                花费
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(runs.data?.runs ?? []).map((run) => {
+              const total = run.jobs.pending + run.jobs.leased + run.jobs.done + run.jobs.failed;
+              return (
+                <tr key={run.id}>
+                  <td>
+                    <a href={href(`runs/${run.id}`)}>{run.name ?? run.id}</a>
+                    <div class="sub">{run.id}</div>
+                  </td>
+                  <td>
+                    <span class={`status status-${run.status}`}>{STATUS[run.status] ?? run.status}</span>
+                  </td>
+                  <td>{time(run.createdAt)}</td>
+                  <td>
+                    {count(run.jobs.done)} / {count(run.jobs.failed)} / {count(total)}
+                  </td>
+                  <td class="num">{count(run.calls)}</td>
+                  <td class="num">{usd(run.costUsd)}</td>
+                </tr>
+              );
+            })}
+            {runs.data && runs.data.runs.length === 0 && (
+              <tr>
+                <td colSpan={6}>这个数据库还没有运行。</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {runs.data?.canControl && <StartForm {...props} onStarted={runs.reload} />}
+      {runs.data && !runs.data.canControl && <p class="note">此服务器没有客户端，只能查看，不能开始运行。</p>}
+    </>
+  );
+}
+
+function StartForm(props: SessionProps & { onStarted: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!props.session.session) {
+    return (
+      <section aria-labelledby="start-title" class="card">
+        <h2 id="start-title">开始新的采集</h2>
+        <p>开始、暂停和继续运行需要服务器令牌（启动 xhs serve 时打印的令牌，或 XHS_SERVER_TOKEN）。</p>
+        <a href={href("login")}>登录以启用操作</a>
+      </section>
+    );
+  }
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const maxCost = String(form.get("maxCostUsd") ?? "").trim();
+    setBusy(true);
+    setError(null);
+    try {
+      const started = await postJson<ActiveRun>("/api/dashboard/runs", {
+        keyword: String(form.get("keyword") ?? ""),
+        limit: Number(form.get("limit")),
+        comments: Number(form.get("comments")),
+        maxCalls: Number(form.get("maxCalls")),
+        ...(maxCost ? { maxCostUsd: Number(maxCost) } : {}),
+      });
+      props.onStarted();
+      location.hash = href(`runs/${started.runId}`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="start-title" class="card">
+      <h2 id="start-title">开始新的采集</h2>
+      <form onSubmit={submit} class="form-grid">
+        <label>
+          关键词
+          <input name="keyword" required maxLength={100} />
+        </label>
+        <label>
+          笔记数
+          <input name="limit" type="number" min={1} max={200} defaultValue="10" required />
+        </label>
+        <label>
+          每篇评论数
+          <input name="comments" type="number" min={0} max={200} defaultValue="20" required />
+        </label>
+        <label>
+          调用上限（预算）
+          <input name="maxCalls" type="number" min={1} max={100000} defaultValue="200" required />
+        </label>
+        <label>
+          花费上限（美元，可选）
+          <input name="maxCostUsd" type="number" min={0} step="0.01" />
+        </label>
+        <div>
+          <button type="submit" disabled={busy}>
+            {busy ? "正在开始…" : "开始采集"}
+          </button>
+        </div>
+      </form>
+      {error && <Problem text={error} />}
+    </section>
+  );
+}
+

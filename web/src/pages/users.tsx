@@ -1,0 +1,154 @@
+/** 用户：列表（按粉丝等排序）与个人页（资料、计数曲线、存储的笔记）。 */
+import { useMemo } from "preact/hooks";
+import { type Line, TimeChart } from "../chart";
+import { count, NOTE_TYPE, time } from "../format";
+import { useJson } from "../hooks";
+import { href } from "../router";
+import type { Note, User, UserObservation } from "../types";
+import { Pager, Problem } from "../ui";
+
+export function UsersPage(props: { query: URLSearchParams }) {
+  const query = new URLSearchParams();
+  for (const key of ["q", "sort", "page"]) {
+    const value = props.query.get(key);
+    if (value) query.set(key, value);
+  }
+  const users = useJson<{ total: number; page: number; pageSize: number; users: User[] }>(`/api/dashboard/users?${query}`);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const q = String(form.get("q") ?? "").trim();
+    location.hash = href("users", q ? { q } : {});
+  };
+  return (
+    <>
+      <h1>用户</h1>
+      <form class="filters" role="search" aria-label="搜索用户" onSubmit={submit} key={query.get("q") ?? ""}>
+        <label>
+          昵称、小红书号或 ID
+          <input name="q" type="search" defaultValue={query.get("q") ?? ""} maxLength={100} />
+        </label>
+        <div class="filter-actions">
+          <button type="submit">搜索</button>
+        </div>
+      </form>
+      {users.error && <Problem text={users.error} />}
+      <div class="table-wrap">
+        <table aria-busy={users.loading}>
+          <caption class="sr-only">用户列表</caption>
+          <thead>
+            <tr>
+              <th scope="col">用户</th>
+              <th scope="col" class="num">
+                粉丝
+              </th>
+              <th scope="col" class="num">
+                关注
+              </th>
+              <th scope="col" class="num">
+                获赞与收藏
+              </th>
+              <th scope="col" class="num">
+                笔记
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(users.data?.users ?? []).map((u) => (
+              <tr key={u.id}>
+                <td>
+                  <a href={href(`users/${u.id}`)}>{u.nickname ?? u.id}</a>
+                </td>
+                <td class="num">{count(u.followers, u.approx.includes("followers"))}</td>
+                <td class="num">{count(u.following, u.approx.includes("following"))}</td>
+                <td class="num">{count(u.likesAndCollects, u.approx.includes("likesAndCollects"))}</td>
+                <td class="num">{count(u.noteCount, u.approx.includes("noteCount"))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {users.data && (
+        <Pager path="users" query={query} page={users.data.page} pageSize={users.data.pageSize} total={users.data.total} />
+      )}
+    </>
+  );
+}
+
+interface UserAnswer {
+  user: User | null;
+  observations: UserObservation[];
+  notes: Note[];
+}
+
+export function UserPage(props: { id: string }) {
+  const answer = useJson<UserAnswer>(`/api/dashboard/users/${encodeURIComponent(props.id)}`);
+  const observations = answer.data?.observations;
+  const chart = useMemo(() => {
+    const obs = observations ?? [];
+    const lines: Line[] = [
+      { label: "粉丝", color: "#e5484d", values: obs.map((o) => o.followers) },
+      { label: "获赞与收藏", color: "#f5a524", values: obs.map((o) => o.likesAndCollects) },
+      { label: "笔记", color: "#3e63dd", values: obs.map((o) => o.noteCount) },
+    ];
+    return { times: obs.map((o) => o.fetchedAt), lines };
+  }, [observations]);
+  if (answer.error) return <Problem text={answer.error} />;
+  const data = answer.data;
+  if (!data) return <p aria-busy="true">加载中…</p>;
+  const u = data.user;
+  return (
+    <article>
+      <p>
+        <a href={href("users")}>← 全部用户</a>
+      </p>
+      <h1>{u?.nickname ?? props.id}</h1>
+      {u ? (
+        <>
+          <p class="meta">
+            {u.redId ? `小红书号 ${u.redId} · ` : ""}
+            {u.ipLocation ? `${u.ipLocation} · ` : ""}
+            <a href={u.url} target="_blank" rel="noreferrer noopener">
+              在小红书打开
+            </a>
+          </p>
+          {u.bio && <p class="note-text">{u.bio}</p>}
+          <dl class="stats">
+            <div>
+              <dt>粉丝</dt>
+              <dd>{count(u.followers, u.approx.includes("followers"))}</dd>
+            </div>
+            <div>
+              <dt>关注</dt>
+              <dd>{count(u.following, u.approx.includes("following"))}</dd>
+            </div>
+            <div>
+              <dt>获赞与收藏</dt>
+              <dd>{count(u.likesAndCollects, u.approx.includes("likesAndCollects"))}</dd>
+            </div>
+            <div>
+              <dt>笔记</dt>
+              <dd>{count(u.noteCount, u.approx.includes("noteCount"))}</dd>
+            </div>
+          </dl>
+        </>
+      ) : (
+        <p>没有存储这个用户的资料，只有 TA 的笔记。</p>
+      )}
+      <TimeChart title="计数曲线" times={chart.times} lines={chart.lines} />
+      <section aria-labelledby="user-notes">
+        <h2 id="user-notes">存储的笔记（{data.notes.length}）</h2>
+        <ul class="note-list">
+          {data.notes.map((n) => (
+            <li key={n.id}>
+              <a href={href(`notes/${n.id}`)}>{n.title || n.id}</a>{" "}
+              <span class="sub">
+                {NOTE_TYPE[n.type] ?? n.type} · {time(n.publishedAt)} · 赞 {count(n.stats.likes, n.approx.includes("likes"))}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </article>
+  );
+}
