@@ -5,6 +5,7 @@ import type { JobQueue, Store } from "../../store/port.js";
 import { isPostgresTarget, openPostgresStore } from "../../store/postgres/open.js";
 import { startPgBossQueue } from "../../store/sql/pgboss/start.js";
 import type { SqlStore } from "../../store/sql/sql-store.js";
+import { crawlMediaDeps } from "../cdn-option.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { EXIT } from "../exit-codes.js";
@@ -161,6 +162,8 @@ async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<void> {
         queue: database.queue,
         signal: ctx.signal,
         ...(logger ? { logger } : {}),
+        // A run's expand.media: the same CDN as xhs crawl and xhs media (xhs mock's simulated one, or XHS_CDN_BASE_URL).
+        media: await crawlMediaDeps(flags, ctx),
       },
       {
         concurrency: flags.concurrency ?? 4,
