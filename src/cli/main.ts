@@ -27,6 +27,7 @@ import { register as registerTopic } from "./commands/topic.js";
 import { register as registerTrend } from "./commands/trend.js";
 import { register as registerUser } from "./commands/user.js";
 import { register as registerUserNotes } from "./commands/user-notes.js";
+import { register as registerWatch } from "./commands/watch.js";
 import { register as registerWorker } from "./commands/worker.js";
 import { attachContext, type CliContext, type CliIo, createContext, isClosedPipeError } from "./context.js";
 import { describeError } from "./errors.js";
@@ -74,6 +75,7 @@ Environment:
   registerTopic(program);
   registerResolve(program);
   registerExport(program);
+  registerWatch(program);
   registerTrend(program);
   registerMedia(program);
   registerCrawl(program);

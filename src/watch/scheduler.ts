@@ -40,6 +40,8 @@ export interface PassResult {
 
 export interface PassOptions {
   estimate?: (due: DueTask) => SpendEstimate;
+  /** Stops before the next task once aborted (the one in flight is the executor's to abandon). */
+  signal?: AbortSignal;
 }
 
 /** Every target key a watch's alerts go to. */
@@ -61,6 +63,7 @@ export async function runDuePass(
   const { run, wait } = fitBudget(plan, due, await state.spend(day), options.estimate);
   for (const w of wait) result.waiting.push({ tickId: w.due.tickId, reason: w.reason });
   for (const task of run) {
+    if (options.signal?.aborted) break;
     const targets = targetsOf(task.watch.deliver);
     let committed: boolean | null = null;
     const commit = async (outcome: ExecutorOutcome) => {
