@@ -47,10 +47,12 @@ export const DEFAULT_LATENCY_PROBE_EVERY_MS = 30_000;
 /** Hedges allowed before the share applies: the first calls on a hung series must not wait their timeout. */
 export const HEDGE_BURST = 5;
 /**
- * × the recent p95: a hedge costs a second paid call, so it fires only on a call well past its series' usual
- * tail (the simulator's healthy p95 is ~1.4 s, so ~4.2 s: a few calls in 100 000 of its lognormal).
+ * × the recent p95: a hedge costs a second paid call, so it fires only on a call far past its series' usual
+ * tail. The simulator's healthy p95 is ~1.4 s, so ~5.5 s: about 1 call in 90 000 of its lognormal. At 3 × a
+ * window's p95 (noisy at 64 samples) it was ~1 in 8 000, which alone put the healthy cost over the cost of
+ * not hedging at all (issue #12).
  */
-export const HEDGE_FACTOR = 3;
+export const HEDGE_FACTOR = 4;
 /** Weight of a new sample in the EWMA: about the last 7 calls. */
 const EWMA_ALPHA = 0.25;
 /** Recent latencies kept per key for the quantile. */

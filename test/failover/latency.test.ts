@@ -12,6 +12,7 @@ import { HealthBoard } from "../../src/failover/health.js";
 import {
   COLD_HEDGE_MS,
   DEFAULT_HEDGE_FLOOR_MS,
+  HEDGE_FACTOR,
   LatencyBoard,
   type LatencyOptions,
 } from "../../src/failover/latency.js";
@@ -167,7 +168,7 @@ describe("demotion of a slow series", () => {
 });
 
 describe("adaptive hedging", () => {
-  it("fires after 3 × the first series' own p95, and the loser is cancelled and marked", async () => {
+  it("fires after HEDGE_FACTOR × the first series' own p95, and the loser is cancelled and marked", async () => {
     const { speeds, call } = setup();
     speeds.app_v2 = 1_000;
     for (let i = 0; i < 20; i++) await call();
@@ -175,7 +176,7 @@ describe("adaptive hedging", () => {
     const hedged = await call();
     expect(hedged.answeredBy).toBe("app_v1");
     const [first, second] = hedged.startedHere;
-    expect(second!.at - first!.at).toBe(3_000);
+    expect(second!.at - first!.at).toBe(HEDGE_FACTOR * 1_000);
     expect(second!.mark).toMatchObject({ started: true, lost: false });
     expect(first!.mark).toMatchObject({ started: false, lost: true });
     expect(first!.signal.aborted).toBe(true);
@@ -269,11 +270,11 @@ describe("the hedge delay's p95", () => {
     const board = new LatencyBoard(fake.clock);
     for (let i = 0; i < 40; i++) board.observe("app_v2", "note", 1_000);
     for (let i = 0; i < 20; i++) board.observe("app_v2", "user", 400);
-    // Its own p95 (400 ms) would give the floor; the series' (1 000 ms) gives 3 s.
-    expect(board.hedgeDelay("app_v2", "user")).toBe(3 * 1_000);
+    // Its own p95 (400 ms) would give the floor; the series' (1 000 ms) gives HEDGE_FACTOR s.
+    expect(board.hedgeDelay("app_v2", "user")).toBe(HEDGE_FACTOR * 1_000);
     // A capability slower than its series keeps its own, larger p95.
     for (let i = 0; i < 20; i++) board.observe("app_v2", "searchNotes", 1_800);
-    expect(board.hedgeDelay("app_v2", "searchNotes")).toBe(3 * 1_800);
+    expect(board.hedgeDelay("app_v2", "searchNotes")).toBe(HEDGE_FACTOR * 1_800);
   });
 });
 
@@ -340,5 +341,38 @@ describe("hedge marks in the ledger (against the simulator)", () => {
     const probe = setup.events.find((e) => e.series === "app_v2")!;
     expect(probe).toMatchObject({ outcome: "ok", billable: true, hedgeLost: true });
     expect(setup.events.find((e) => e.series === "app_v1")).toMatchObject({ hedge: true, billable: true });
+  });
+});
+
+describe("the hedge delay on a healthy series", () => {
+  /** P(X > ms) for the simulator's healthy latency (lognormal, median 600 ms, sigma 0.5: src/bench/profiles.ts). */
+  const tail = (ms: number) => {
+    const z = Math.log(ms / 600) / 0.5;
+    // Abramowitz & Stegun 7.1.26: erfc to 1.5e-7, plenty for a tail near 1e-5.
+    const x = z / Math.SQRT2;
+    const t = 1 / (1 + 0.3275911 * x);
+    const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+    return (poly * Math.exp(-x * x)) / 2;
+  };
+  /** Seeded uniform (mulberry32), for lognormal samples by Box-Muller. */
+  const uniform = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  it("fires on at most one call in 20 000 in the mean, over many windows of its own answers (a hedge is paid twice)", () => {
+    const next = uniform(12);
+    const lognormal = () => 600 * Math.exp(0.5 * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next()));
+    let expected = 0;
+    const windows = 400;
+    for (let w = 0; w < windows; w++) {
+      const board = new LatencyBoard(createFakeClock().clock);
+      for (let i = 0; i < 64; i++) board.observe("app_v2", "note", lognormal());
+      expected += 20_000 * tail(board.hedgeDelay("app_v2", "note"));
+    }
+    // At 3 × the p95 (~4.1 s) this was 2.4 hedges per 20 000 healthy calls (each a call paid twice); at 4 ×, 0.23.
+    expect(expected / windows).toBeLessThan(0.5);
   });
 });
