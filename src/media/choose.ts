@@ -198,7 +198,8 @@ export function planNoteMedia(note: Note, selection: MediaSelection = DEFAULT_SE
         candidates: [{ url: image.livePhotoUrl, rule: "live-clip", mayBeWatermarked: false }],
         width: image.width,
         height: image.height,
-        durationSec: null,
+        // As the answer gave it (App); web answers give none, so it stays null (docs/decisions.md).
+        durationSec: image.livePhotoDurationSec ?? null,
       });
     }
   });

@@ -31,6 +31,11 @@ export const NoteImageSchema = z.object({
   height: z.number().int().nullable(),
   /** The motion part of a live photo, when the image is one. */
   livePhotoUrl: z.string().nullable(),
+  /**
+   * The live photo's clip length in seconds, when the answer says (App `live_photo.media.video.duration`, or the
+   * clip rendition's `duration` in ms); absent when it does not (web answers) and in records made before it.
+   */
+  livePhotoDurationSec: z.number().nonnegative().nullable().optional(),
 });
 export type NoteImage = z.infer<typeof NoteImageSchema>;
 

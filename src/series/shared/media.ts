@@ -32,6 +32,7 @@ const MEDIA = {
   renditionDuration: keys("duration", "video_duration"),
   livePhoto: keys("live_photo"),
   liveStream: keys("media.stream", "stream"),
+  liveDuration: keys("media.video.duration"),
   stream: keys("stream"),
   videoStream: keys("media.stream", "stream"),
   videoDuration: keys("capa.duration", "media.video.duration", "duration"),
@@ -131,16 +132,33 @@ export function livePhotoUrl(image: Obj): string | null {
   return renditions(stream)[0]?.url ?? null;
 }
 
+/**
+ * A live photo's clip length in seconds when the answer gives one: App `live_photo.media.video.duration` (s),
+ * else the clip rendition's `duration` (ms). Web answers give neither: null, never a guess.
+ */
+export function livePhotoDurationSec(image: Obj): number | null {
+  const live = pickValue(image, MEDIA.livePhoto);
+  if (!isObj(live)) return null;
+  const seconds = pickNumber(live, MEDIA.liveDuration);
+  if (seconds !== null && seconds >= 0) return seconds;
+  const ms = renditions(pickObject(live, MEDIA.liveStream) ?? undefined)[0]?.durationMs ?? null;
+  return ms !== null && ms >= 0 ? ms / 1000 : null;
+}
+
 export function buildImages(images: unknown[] | undefined): NoteImage[] {
   const out: NoteImage[] = [];
   for (const image of objects(images)) {
     const url = largestImageUrl(image);
     if (!url) continue;
+    const live = livePhotoUrl(image);
+    const seconds = live ? livePhotoDurationSec(image) : null;
     out.push({
       url,
       width: pickInt(image, MEDIA.width),
       height: pickInt(image, MEDIA.height),
-      livePhotoUrl: livePhotoUrl(image),
+      livePhotoUrl: live,
+      // Only on live photos whose answer says it, so other images' records are unchanged.
+      ...(seconds !== null ? { livePhotoDurationSec: seconds } : {}),
     });
   }
   return out;
