@@ -1,7 +1,11 @@
 /**
- * Media downloads (issue #15): which file to fetch (choose.ts), fetching it verified and resumable
- * (fetch-file.ts), the folder layout (files.ts) and the run (download.ts).
+ * Media downloads (issue #15), the public entry `xhs-kit/media`: which file to fetch (choose.ts), fetching it
+ * verified and resumable (fetch-file.ts), the folder layout (files.ts), the run (download.ts), where files are
+ * recorded (media-index.ts; the store's media table is `SqlMediaIndex` in the store layer) and where media are
+ * asked (cdn-base.ts: the real CDN, or `xhs mock`'s simulated one). No key, no native addon.
  */
+export type { MediaFile } from "../model/media-file.js";
+export { cdnRewriter, DISCOVERY_HEADER, discoverSimulatedCdn } from "./cdn-base.js";
 export {
   type Candidate,
   type CandidateRule,
