@@ -6,7 +6,7 @@
  *   as the scheduler runs. A killed process's connection closes and the lock goes with it: a restart after
  *   SIGKILL takes over at once.
  * - SQLite: a lease row (`watch_lease`) with an expiry, renewed on every pass and while sleeping. A killed
- *   process's lease runs out after `ttlMs`, or at once when its owner (`<host>:<pid>`) is a process of this
+ *   process's lease runs out after `ttlMs`, or at once when its owner (`<host>:<pid>:<nonce>`) is a process of this
  *   machine that no longer runs (`deadLocalOwner`).
  */
 import { sql } from "kysely";
@@ -41,12 +41,17 @@ export async function acquireSchedulerLock(
   return leaseRow(host, owner, clock, options.ttlMs ?? LEASE_TTL_MS, options.ownerGone ?? (() => false));
 }
 
-/** For a `<host>:<pid>` owner: true when it names a process of this machine that is no longer running. */
+/** An owner name for this process: `<host>:<pid>:<nonce>` (two schedulers of one process are two owners). */
+export function ownerName(host: string, pid: number, nonce: string): string {
+  return `${host}:${pid}:${nonce}`;
+}
+
+/** For an `ownerName`: true when it names a process of this machine that is no longer running. */
 export function deadLocalOwner(hostname: string): (owner: string) => boolean {
   return (owner) => {
-    const at = owner.lastIndexOf(":");
-    const pid = Number(owner.slice(at + 1));
-    if (owner.slice(0, at) !== hostname || !Number.isInteger(pid) || pid <= 0) return false;
+    const parts = owner.split(":");
+    const pid = Number(parts.at(-2));
+    if (parts.slice(0, -2).join(":") !== hostname || !Number.isInteger(pid) || pid <= 0) return false;
     try {
       process.kill(pid, 0);
       return false;

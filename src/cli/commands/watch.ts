@@ -1,4 +1,5 @@
 // `xhs watch [plan]`: scheduled monitoring (issue #14) from a plan's `watch:` section or from flags, state in the store.
+import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
@@ -17,7 +18,7 @@ import {
   targetKey,
 } from "../../watch/deliver.js";
 import { createExecutor } from "../../watch/executor.js";
-import { acquireSchedulerLock, deadLocalOwner, leaseHolder } from "../../watch/lock.js";
+import { acquireSchedulerLock, deadLocalOwner, leaseHolder, ownerName } from "../../watch/lock.js";
 import { runWatchLoop } from "../../watch/run.js";
 import type { PassResult } from "../../watch/scheduler.js";
 import { SqlWatchState } from "../../watch/sql-state.js";
@@ -263,7 +264,8 @@ export async function executeWatch(ctx: CliContext, planPath: string | undefined
   clientOptionsFrom(flags, ctx);
   const targets = everyTarget(plan);
   const deliveryDeps: DeliveryDeps = {
-    fetch: ctx.fetch ?? globalThis.fetch,
+    // Webhooks are real HTTP (ctx.fetch is the TikHub side: the simulator in tests).
+    fetch: globalThis.fetch,
     clock: systemClock,
     sleep: systemSleep,
     env: ctx.env,
@@ -278,7 +280,7 @@ export async function executeWatch(ctx: CliContext, planPath: string | undefined
   }
   const db = dbTarget(ctx, flags.db, DEFAULT_DB);
   const store = await openCliStore(ctx, db, { secrets: [...ctx.secrets] });
-  const owner = `${hostname()}:${process.pid}`;
+  const owner = ownerName(hostname(), process.pid, randomBytes(4).toString("hex"));
   let lock: Awaited<ReturnType<typeof acquireSchedulerLock>> = null;
   try {
     lock = await acquireSchedulerLock(store, owner, systemClock, { ownerGone: deadLocalOwner(hostname()) });
