@@ -171,7 +171,7 @@ export function mergeComment(stored: Comment, incoming: Comment): MergeResult<Co
     noteId: newer.noteId,
     rootId: pick(newer.rootId, older.rootId),
     replyToUser: mergeUserRef(newer.replyToUser, older.replyToUser),
-    author: mergeUserRef(body.author, rest.author),
+    author: mergeUserRef(newer.author, older.author),
     text: pick(newer.text, older.text),
     ...counts,
     createdAt: pick(newer.createdAt, older.createdAt),

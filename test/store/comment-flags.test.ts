@@ -31,7 +31,9 @@ describe("comment flags in the store", () => {
       comment("c1", "n1", { pinned: null, byNoteAuthor: null, source: "app_v1", fetchedAt: T2 }),
     ]);
     expect(await store.getComment("c1")).toMatchObject({ pinned: true, byNoteAuthor: true });
-    await store.upsertComments([comment("c1", "n1", { pinned: false, byNoteAuthor: true, fetchedAt: T2 })]);
+    // Later again (an equal fetchedAt is a tie, which the content decides, not the write order).
+    const later = "2026-01-30T04:00:00.000Z";
+    await store.upsertComments([comment("c1", "n1", { pinned: false, byNoteAuthor: true, fetchedAt: later })]);
     expect(await store.getComment("c1")).toMatchObject({ pinned: false, byNoteAuthor: true });
     await store.close();
   });

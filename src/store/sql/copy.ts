@@ -7,7 +7,7 @@
  *
  * pg-boss's own tables (schema `pgboss`) are not copied: its deliveries belong to the database they were made in.
  */
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { InvalidInputError } from "../../core/errors.js";
 import { dialectNamed, type Row, type TableShape } from "./dialect.js";
 import type { SqlStore } from "./sql-store.js";
@@ -117,14 +117,14 @@ async function copyTable(
   let after: unknown[] | null = null;
   let copied = 0;
   for (;;) {
-    const where = after === null ? sql`` : sql`WHERE (${keyRefs}) > (${sql.join(after)})`;
-    const { rows } = await sql<Row>`SELECT ${selected} FROM ${sql.table(shape.name)} ${where}
+    const where: RawBuilder<unknown> = after === null ? sql`` : sql`WHERE (${keyRefs}) > (${sql.join(after)})`;
+    const { rows }: { rows: Row[] } = await sql<Row>`SELECT ${selected} FROM ${sql.table(shape.name)} ${where}
       ORDER BY ${keyRefs} LIMIT ${batchRows}`.execute(from.db());
     if (rows.length === 0) return copied;
     const values = rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null])));
     await to.transaction(() => to.db().insertInto(shape.name).values(values).execute());
     copied += rows.length;
-    const last = rows[rows.length - 1]!;
+    const last: Row = rows[rows.length - 1]!;
     after = keyAliases.map((alias) => last[alias]);
     if (rows.length < batchRows) return copied;
   }
