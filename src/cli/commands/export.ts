@@ -1,4 +1,4 @@
-// `xhs export notes|users|comments|topics…`: stream stored records out of the crawl database.
+// `xhs export notes|users|comments|topics|media|observations…`: stream stored rows out of the crawl database.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -168,7 +168,7 @@ export function register(program: Command): void {
   program
     .command("export")
     .description(
-      "Export stored notes, users, comments or topics (from `xhs crawl`) as CSV, JSON lines, JSON, Excel (xlsx) or Parquet.",
+      "Export stored notes, users, comments or topics (from `xhs crawl`), downloaded media files (`xhs media --db`) or the count observations, as CSV, JSON lines, JSON, Excel (xlsx) or Parquet.",
     )
     .addArgument(
       new Argument(
