@@ -38,7 +38,9 @@ export const GOAL = 85;
 
 const mutate = process.env.XHS_MUTATE ? process.env.XHS_MUTATE.split(",") : MODULES;
 // Read by scripts/vitest.mutate.config.ts in Stryker's test-runner processes, which inherit the environment.
-process.env.XHS_MUTATE_TESTS = [...new Set(mutate.flatMap((module) => TESTS[module] ?? []))].join(",");
+// A module may carry Stryker's line range ("src/refs/parse-ref.ts:1-113"), to split one long run over processes.
+const testsOf = (module) => TESTS[module.replace(/:[\d:-]+$/, "")] ?? [];
+process.env.XHS_MUTATE_TESTS = [...new Set(mutate.flatMap(testsOf))].join(",");
 const report = process.env.XHS_MUTATE_REPORT ?? "all";
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
