@@ -132,6 +132,44 @@ describe("crawl engine", () => {
     expect(await store.countComments("bb0000000000000000000001")).toBe(9);
   });
 
+  it("a failed job whose lease another worker took meanwhile is left to that worker; this one goes on", async () => {
+    const bad = "bb0000000000000000000003";
+    const store = openSqliteStore(":memory:");
+    const fake = createFakeClient({
+      fail: ({ capability, id }) =>
+        capability === "note" && id === bad ? new AllSeriesFailedError("every series failed", []) : null,
+    });
+    let runId = "";
+    let stolen = false;
+    const result = await runCrawl(
+      {
+        client: fake,
+        store,
+        queue: store,
+        onRunOpened: (id) => {
+          runId = id;
+        },
+        // While the failed job waits for its retry, its lease runs out; another worker takes it and finishes it.
+        sleep: async () => {
+          if (stolen) return;
+          stolen = true;
+          await store.recoverLeases(runId);
+          const taken = await store.lease(runId, { owner: "other-worker", limit: 100 });
+          for (const job of taken) {
+            if (job.key === `note:${bad}`) await store.complete(job);
+            else await store.release(job);
+          }
+        },
+      },
+      { plan: plan(BASIC), retryDelayMs: 1000 },
+    );
+    expect(stolen).toBe(true);
+    // The lost lease did not end this worker (it threw out of the crawl before): every job was settled.
+    expect(result.status).toBe("completed");
+    expect(await store.jobCounts(result.runId)).toMatchObject({ pending: 0, leased: 0 });
+    expect(await store.countComments("bb0000000000000000000001")).toBe(9);
+  });
+
   it("caps comments per note and replies per thread, and reports what was cut", async () => {
     const { result } = await crawl(
       {

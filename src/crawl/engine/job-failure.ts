@@ -50,14 +50,21 @@ export async function settleFailure(session: CrawlSession, job: Job, error: unkn
         return;
       }
     }
-    await session.commit(async () => {
-      if (retry) {
-        // The latest checkpoint (the handler may have saved pages since the lease), plus the failure count.
-        const current = (await queue.getJob(session.runId, job.key)) ?? job;
-        await queue.checkpoint(job, withFailures(current, failures));
-      }
-      await queue.fail(job, { errorKind: kind, message, retry });
-    });
+    try {
+      await session.commit(async () => {
+        if (retry) {
+          // The latest checkpoint (the handler may have saved pages since the lease), plus the failure count.
+          const current = (await queue.getJob(session.runId, job.key)) ?? job;
+          await queue.checkpoint(job, withFailures(current, failures));
+        }
+        await queue.fail(job, { errorKind: kind, message, retry });
+      });
+    } catch (commitError) {
+      // The job went to another worker meanwhile (its lease ran out): its failure is that worker's to settle,
+      // and this worker goes on with other jobs instead of ending on it.
+      if (!(commitError instanceof LeaseLostError)) throw commitError;
+      logger?.warn("a failed job's lease was lost; its failure was not recorded", { job: job.key });
+    }
   }
 }
 
