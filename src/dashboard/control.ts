@@ -64,6 +64,8 @@ export interface RunControlDeps {
 
 export class RunControl {
   private readonly live = new Map<string, Live>();
+  /** The budget each run was last started or resumed with here (kept after it ends: the page shows it). */
+  private readonly budgets = new Map<string, CrawlBudget>();
 
   constructor(private readonly deps: RunControlDeps) {}
 
@@ -107,6 +109,11 @@ export class RunControl {
     return this.launch({ runId }, budget);
   }
 
+  /** The budget this server last gave the run's session, or null (a run of the CLI: its budget was not stored). */
+  budgetOf(runId: string): CrawlBudget | null {
+    return this.budgets.get(runId) ?? null;
+  }
+
   /** Asks the engine to stop the run; resolves once it is saved as interrupted. */
   async pause(runId: string): Promise<void> {
     const run = this.live.get(runId);
@@ -143,6 +150,7 @@ export class RunControl {
             opened = { runId, budget, progress: null, pausing: false, controller, done: Promise.resolve() };
             opened.done = done;
             this.live.set(runId, opened);
+            this.budgets.set(runId, budget);
             resolve(this.active(runId)!);
           },
           onProgress: (progress) => {

@@ -34,7 +34,7 @@ export function runEvents(
       const payload = JSON.stringify({
         ...summary,
         active: active !== null,
-        budget: active?.budget ?? null,
+        budget: deps.control?.budgetOf(runId) ?? null,
         runJobsKnown: active?.progress?.runJobsKnown ?? null,
       });
       if (payload !== last) {

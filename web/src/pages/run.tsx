@@ -9,6 +9,7 @@ import { Problem, type SessionProps } from "../ui";
 
 interface RunAnswer extends RunDetail {
   active: ActiveRun | null;
+  budget: { maxCalls?: number; maxCostUsd?: number } | null;
   canControl: boolean;
   breakers: Record<string, { breakers: Record<string, string> }> | null;
 }
@@ -46,7 +47,7 @@ export function RunPage(props: SessionProps & { id: string }) {
 
   const data = detail.data;
   const summary = live ?? data?.summary ?? null;
-  const budget = live?.budget ?? data?.active?.budget ?? null;
+  const budget = live?.budget ?? data?.budget ?? null;
   const total = summary ? summary.jobs.pending + summary.jobs.leased + summary.jobs.done + summary.jobs.failed : 0;
   const finished = summary ? summary.jobs.done + summary.jobs.failed : 0;
   const running = summary?.status === "running";
