@@ -14,5 +14,12 @@ const include = process.env.XHS_MUTATE_TESTS?.split(",").filter((glob) => glob !
 export default defineConfig({
   ...base,
   root: fileURLToPath(new URL("..", import.meta.url)),
-  test: { ...base.test, ...(include && include.length > 0 ? { include } : {}) },
+  test: {
+    ...base.test,
+    ...(include && include.length > 0 ? { include } : {}),
+    // Instrumented code with per-test coverage runs several times slower, on a shared machine slower still: a
+    // test of linear work on long input passed 30 s in the initial run and stopped the whole run. Stryker's own
+    // timeout (stryker.config.mjs timeoutMS) still decides when a mutant's run counts as hanging.
+    testTimeout: 120_000,
+  },
 });
