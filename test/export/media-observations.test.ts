@@ -2,11 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { parquetReadObjects } from "hyparquet";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { MediaFile } from "../../src/model/media-file.js";
+import { openPostgresStore } from "../../src/store/postgres/open.js";
 import { SqlMediaIndex } from "../../src/store/sql/media.js";
+import type { SqlStore } from "../../src/store/sql/sql-store.js";
 import { runCli } from "../cli/helpers.js";
 import { note, user } from "../store/fixtures.js";
+import { type FreshDatabase, freshPostgresDatabase, hasPostgres } from "../support/services.js";
 import { arrayBufferOf, type TempStore, tempStore } from "./support.js";
 
 const N1 = "697c0eee000000000a03c301";
@@ -31,30 +34,35 @@ const media = (noteId: string, index: number, over: Partial<MediaFile> = {}): Me
   ...over,
 });
 
+/** Three media rows; three fetches of N1's counts (one by run r1), one of N2's, two of U1's. */
+async function seed(store: SqlStore): Promise<void> {
+  const index = new SqlMediaIndex(store);
+  await index.put(media(N1, 0));
+  await index.put(media(N1, 1, { sourceUrl: "=HYPERLINK(1)" }));
+  await index.put(
+    media(N2, 0, { kind: "video", format: "mp4", durationSec: 12.5, fetchedAt: "2026-12-03T10:00:00.000Z" }),
+  );
+  // Three fetches of N1's counts, one of N2's, two of U1's: the engagement series.
+  await store.createRun({ id: "r1", plan: {} });
+  await store.upsertNotes([note(N1, { fetchedAt: "2026-12-01T00:00:00.000Z" })], { runId: "r1" });
+  await store.upsertNotes([
+    note(N1, { fetchedAt: "2026-12-02T00:00:00.000Z", stats: { likes: 130, collects: 31, comments: 12, shares: 4 } }),
+  ]);
+  await store.upsertNotes([
+    note(N1, { fetchedAt: "2026-12-03T00:00:00.000Z", stats: { likes: 150, collects: 31, comments: 13, shares: 4 } }),
+  ]);
+  await store.upsertNotes([note(N2, { fetchedAt: "2026-12-02T00:00:00.000Z" })]);
+  await store.upsertUsers([user(U1, { fetchedAt: "2026-12-01T00:00:00.000Z" })]);
+  await store.upsertUsers([user(U1, { fetchedAt: "2026-12-03T00:00:00.000Z", followers: 1200 })]);
+}
+
 describe("xhs export media and observations", () => {
   let t: TempStore;
   let db: string;
   beforeEach(async () => {
     t = tempStore("export-tables");
     db = join(t.dir, "x.db");
-    const index = new SqlMediaIndex(t.store);
-    await index.put(media(N1, 0));
-    await index.put(media(N1, 1, { sourceUrl: "=HYPERLINK(1)" }));
-    await index.put(
-      media(N2, 0, { kind: "video", format: "mp4", durationSec: 12.5, fetchedAt: "2026-12-03T10:00:00.000Z" }),
-    );
-    // Three fetches of N1's counts, one of N2's, two of U1's: the engagement series.
-    await t.store.createRun({ id: "r1", plan: {} });
-    await t.store.upsertNotes([note(N1, { fetchedAt: "2026-12-01T00:00:00.000Z" })], { runId: "r1" });
-    await t.store.upsertNotes([
-      note(N1, { fetchedAt: "2026-12-02T00:00:00.000Z", stats: { likes: 130, collects: 31, comments: 12, shares: 4 } }),
-    ]);
-    await t.store.upsertNotes([
-      note(N1, { fetchedAt: "2026-12-03T00:00:00.000Z", stats: { likes: 150, collects: 31, comments: 13, shares: 4 } }),
-    ]);
-    await t.store.upsertNotes([note(N2, { fetchedAt: "2026-12-02T00:00:00.000Z" })]);
-    await t.store.upsertUsers([user(U1, { fetchedAt: "2026-12-01T00:00:00.000Z" })]);
-    await t.store.upsertUsers([user(U1, { fetchedAt: "2026-12-03T00:00:00.000Z", followers: 1200 })]);
+    await seed(t.store);
   });
   afterEach(async () => {
     await t.close();
@@ -183,5 +191,38 @@ describe("xhs export media and observations", () => {
     expect(badId.code).toBe(2);
     const twoText = await runCli(["export", "media", "observations", "--db", db, "--format", "csv"]);
     expect(twoText.code).toBe(2);
+  });
+});
+
+describe.skipIf(!hasPostgres())("xhs export media and observations (Postgres)", () => {
+  let database: FreshDatabase;
+  beforeAll(async () => {
+    database = await freshPostgresDatabase("export_tables");
+    const store = await openPostgresStore(database.url);
+    await seed(store);
+    await store.close();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it("reads the same rows from a Postgres store", async () => {
+    const media = await runCli(["export", "media", "--db", database.url, "--format", "jsonl", "--run", "r1"]);
+    expect(media.code, media.stderr).toBe(0);
+    expect(
+      media.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).index),
+    ).toEqual([0, 1]);
+    const obs = await runCli(["export", "observations", "--db", database.url, "--format", "jsonl", "--note", N1]);
+    expect(
+      obs.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).likes),
+    ).toEqual([120, 130, 150]);
+    const users = await runCli(["export", "observations", "--db", database.url, "--format", "csv", "--user", U1]);
+    expect(users.stdout.trim().split("\n")).toHaveLength(3);
   });
 });
