@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,6 +52,31 @@ function mediaTableCases(open: () => Promise<SqlStore>) {
       expect(again.skipped).toBe(first.downloaded);
       expect(w.cdn.stats.bytesServed).toBe(served);
       expect(await listMediaFiles(store)).toHaveLength(first.downloaded);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a file shared by two notes is stored once and listed twice (two rows, one sha256, one object)", async () => {
+    const store = await open();
+    try {
+      const w = await worldNotes(1, 8);
+      const picture = w.notes.find((n) => n.type === "image" && n.images.length > 0)!;
+      const a = { ...picture, images: [{ ...picture.images[0]!, livePhotoUrl: null }] };
+      const b = { ...a, id: "bbbb0000000000000000bbbb" };
+      const dir = mkdtempSync(join(tmpdir(), "xhs-media-store-"));
+      const report = await downloadMedia([a, b], {
+        dir,
+        fetch: w.cdnFetch,
+        index: new SqlMediaIndex(store),
+        requestsPerSecond: 0,
+      });
+      expect(report.deduped).toBe(1);
+      const rows = await listMediaFiles(store, { noteIds: [a.id, b.id] });
+      expect(rows.map((r) => r.noteId).sort()).toEqual([a.id, b.id].sort());
+      expect(new Set(rows.map((r) => r.sha256)).size).toBe(1);
+      const objects = readdirSync(join(dir, ".objects"), { recursive: true }).filter((p) => String(p).includes("."));
+      expect(objects).toHaveLength(1);
     } finally {
       await store.close();
     }
