@@ -14,6 +14,7 @@ import { parsePositiveInt } from "../options.js";
 import { executeCrawl } from "./crawl.js";
 
 export const DEMO_DB = "xhs-demo.db";
+export const WATCH_DEMO_DB = "xhs-watch-demo.db";
 export const DEMO_NAME = "xhs demo";
 /** The simulator accepts any non-empty key; the user's real key never leaves for the demo. */
 const DEMO_KEY = "xhs-demo-key";
@@ -89,12 +90,23 @@ export function register(program: Command): void {
       ),
     )
     .addOption(new Option("--json", "print the run report as JSON"))
+    .addOption(
+      new Option(
+        "--watch",
+        `instead: a simulated day of \`xhs watch\` on an accelerated clock (alerts on stdout) into ./${WATCH_DEMO_DB}`,
+      ).conflicts(["json", "faults"]),
+    )
     .addHelpText(
       "after",
-      "\nExample:\n  npm run demo          # = xhs demo\n  xhs demo --faults chaos --db chaos-demo.db",
+      "\nExample:\n  npm run demo          # = xhs demo\n  xhs demo --faults chaos --db chaos-demo.db\n  xhs demo --watch      # a day of monitoring in seconds, then: xhs trend <note> --db xhs-watch-demo.db",
     )
     .action(async (opts, command) => {
       const ctx = contextOf(command);
+      if (opts.watch) {
+        const { runWatchDemo } = await import("./watch-demo.js");
+        await runWatchDemo(ctx, opts);
+        return;
+      }
       await runDemo(ctx, opts);
     });
 }
