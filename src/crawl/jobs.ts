@@ -36,6 +36,11 @@ export interface NotePayload {
   /** Reported comment count from the list hit, used when details are off. */
   reportedComments: number | null;
   authorId: string | null;
+  /**
+   * The note's type as its list showed it: the detail call goes to the right endpoint first in any worker
+   * (a process that did not read the list has no other way to know). Absent in jobs made before it was kept.
+   */
+  type?: "image" | "video";
 }
 export interface CommentsPayload {
   noteId: string;

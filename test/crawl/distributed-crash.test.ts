@@ -20,6 +20,7 @@ import { enqueueRun } from "../../src/crawl/engine/enqueue-run.js";
 import { runCrawl } from "../../src/crawl/engine.js";
 import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 import type { CrawlPlan } from "../../src/crawl/plan/types.js";
+import type { LedgerSnapshot } from "../../src/simulator/billing.js";
 import { createSimulator, type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
 import { Rng } from "../../src/simulator/world/random.js";
 import { RECORD_KINDS, type Store } from "../../src/store/port.js";
@@ -109,6 +110,16 @@ async function contents(store: Store): Promise<Contents> {
   return out;
 }
 
+/** Which top-level fields differ, with both values, so a failure names its cause. */
+function fieldDiff(want: string, got: string): string {
+  const a = JSON.parse(want) as Record<string, unknown>;
+  const b = JSON.parse(got) as Record<string, unknown>;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]))
+    .map((key) => `${key}: ${JSON.stringify(a[key])?.slice(0, 120)} vs ${JSON.stringify(b[key])?.slice(0, 120)}`)
+    .join("; ");
+}
+
 function differences(expected: Contents, actual: Contents): string[] {
   const found: string[] = [];
   for (const kind of Object.keys(expected)) {
@@ -116,11 +127,22 @@ function differences(expected: Contents, actual: Contents): string[] {
     const got = actual[kind] ?? new Map();
     for (const [id, content] of want) {
       if (!got.has(id)) found.push(`${kind} ${id} missing`);
-      else if (got.get(id) !== content) found.push(`${kind} ${id} differs`);
+      else if (got.get(id) !== content) found.push(`${kind} ${id} differs: ${fieldDiff(content, got.get(id) ?? "{}")}`);
     }
     for (const id of got.keys()) if (!want.has(id)) found.push(`${kind} ${id} extra`);
   }
   return found;
+}
+
+/** Calls per endpoint over every key: where a run paid more than another. */
+function callsByEndpoint(snapshot: LedgerSnapshot): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const key of snapshot.keys) {
+    for (const [endpoint, usage] of Object.entries(key.endpoints)) {
+      out.set(endpoint, (out.get(endpoint) ?? 0) + usage.calls);
+    }
+  }
+  return out;
 }
 
 interface Worker {
@@ -189,7 +211,13 @@ describe.skipIf(!DISTRIBUTED)("distributed crash: 4 workers on pg-boss, SIGKILLe
   let dir: string;
   let database: FreshDatabase;
   let sim: RunningSimulator;
-  let reference: { contents: Contents; calls: number; jobs: number; keys: Set<string> };
+  let reference: {
+    contents: Contents;
+    calls: number;
+    jobs: number;
+    keys: Set<string>;
+    byEndpoint: Map<string, number>;
+  };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "xhs-distributed-"));
@@ -210,6 +238,7 @@ describe.skipIf(!DISTRIBUTED)("distributed crash: 4 workers on pg-boss, SIGKILLe
     reference = {
       contents: await contents(store),
       calls: local.ledger.snapshot().totals.calls,
+      byEndpoint: callsByEndpoint(local.ledger.snapshot()),
       jobs: counts.done,
       keys: new Set(keys),
     };
@@ -258,6 +287,24 @@ describe.skipIf(!DISTRIBUTED)("distributed crash: 4 workers on pg-boss, SIGKILLe
     const counts = await store.jobCounts(run.id);
     const got = await contents(store);
     const keys = new Set((await store.listJobs(run.id)).map((job) => job.key));
+    // Where the calls over the reference went, and which jobs were delivered more than once (diagnostics).
+    const overByEndpoint = [...callsByEndpoint(sim.ledger.snapshot())]
+      .map(([endpoint, calls]) => [endpoint, calls - (reference.byEndpoint.get(endpoint) ?? 0)] as const)
+      .filter(([, over]) => over !== 0);
+    const redelivered = (await store.listJobs(run.id)).filter((job) => job.attempts > 1);
+    const redeliveredByKind = new Map<string, number>();
+    for (const job of redelivered) redeliveredByKind.set(job.kind, (redeliveredByKind.get(job.kind) ?? 0) + 1);
+    const diffs = differences(reference.contents, got);
+    const diffTally = new Map<string, number>();
+    for (const d of diffs) {
+      const [kind, , what] = d.split(" ");
+      diffTally.set(`${kind} ${what}`, (diffTally.get(`${kind} ${what}`) ?? 0) + 1);
+    }
+    console.log(
+      `calls over the reference by endpoint: ${JSON.stringify(Object.fromEntries(overByEndpoint))}; ` +
+        `jobs leased more than once: ${redelivered.length} ${JSON.stringify(Object.fromEntries(redeliveredByKind))}; ` +
+        `record differences: ${JSON.stringify(Object.fromEntries(diffTally))}`,
+    );
     await store.close();
     // The calls in flight at a kill: at most one per job the worker held (its concurrency); the job's
     // earlier pages were committed with their checkpoint and are not asked again.
@@ -269,7 +316,7 @@ describe.skipIf(!DISTRIBUTED)("distributed crash: 4 workers on pg-boss, SIGKILLe
     );
     expect(kills.length).toBeGreaterThanOrEqual(5);
     expect(finished?.status).toBe("completed");
-    expect(differences(reference.contents, got).slice(0, 20)).toEqual([]);
+    expect(diffs.slice(0, 20)).toEqual([]);
     expect([...keys].filter((key) => !reference.keys.has(key)).slice(0, 20)).toEqual([]);
     expect(counts).toEqual({ pending: 0, leased: 0, done: reference.jobs, failed: 0 });
     expect(total).toBeLessThanOrEqual(reference.calls + inFlightBound);

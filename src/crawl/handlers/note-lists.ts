@@ -40,14 +40,15 @@ async function followNotes(
       xsecToken: note.xsecToken,
       reportedComments: note.stats.comments,
       authorId: note.author?.id ?? null,
+      type: note.type,
     };
     const { added } = await ctx.queue.enqueue(
       newJob(ctx.runId, "note", keys.note(note.id), payload, depth, ctx.job.key),
     );
-    if (added) {
-      stats.seedTaken[seed.key] = taken + 1;
-      stats.notesFollowed += 1;
-    }
+    // A seed takes the first notes of its own list, whether or not another seed followed them already: which
+    // notes a run follows must not depend on which seed's list was read first (workers read them in any order).
+    stats.seedTaken[seed.key] = taken + 1;
+    if (added) stats.notesFollowed += 1;
   }
   return (stats.seedTaken[seed.key] ?? 0) >= seed.limit || stats.notesFollowed >= ctx.plan.maxNotes;
 }

@@ -15,7 +15,10 @@ export const note: Handler = async (ctx) => {
   const { plan } = ctx;
   let fetched: Note | null = null;
   if (plan.expand.details && !(plan.incremental && (await ctx.store.hasFullNote(p.noteId)))) {
-    fetched = await ctx.client.notes.get(noteRef(p.noteId, p.xsecToken), { signal: ctx.signal });
+    fetched = await ctx.client.notes.get(noteRef(p.noteId, p.xsecToken), {
+      signal: ctx.signal,
+      ...(p.type !== undefined ? { type: p.type } : {}),
+    });
   }
   if (plan.expand.media) {
     const withMedia = fetched ?? (await ctx.store.getNote(p.noteId));
