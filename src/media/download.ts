@@ -37,6 +37,11 @@ export interface DownloadOptions {
   sleep?: Sleep;
   /** Where rows go (default: `<dir>/index.jsonl`). Items it already lists, with their file present, are skipped. */
   index?: MediaIndex;
+  /**
+   * Notes whose items are chosen again even when the index lists them: their record changed (a detail replaced
+   * a list's record, which lacked the origin video key). Same bytes are still stored once.
+   */
+  rechoose?: ReadonlySet<string>;
   /** Fresh URLs for a note after a 403: its detail again (a paid call). Absent: no refetch. */
   refetch?: (noteId: string) => Promise<Note | null>;
   /** Maps a media URL to the URL actually asked (e.g. the simulator's CDN server). */
@@ -289,7 +294,7 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
 
   const runItem = async (item: MediaItem) => {
     const known = await index.get(item.noteId, item.kind, item.index);
-    if (known && (await sizeOf(folder.browsePath(known.path))) === known.bytes) {
+    if (known && !options.rechoose?.has(item.noteId) && (await sizeOf(folder.browsePath(known.path))) === known.bytes) {
       report.skipped++;
       report.rows.push(known);
       options.onItem?.({ type: "skipped", row: known });

@@ -84,10 +84,33 @@ describe.each(SEEDS)("the demo crawl's media, world seed %i", (seed) => {
         if (variant === "origin") fromOrigin++;
       }
       expect(fromOrigin).toBeGreaterThan(0);
+      // --details: the listed notes' details first (paid calls, free here): then every video comes from the file
+      // the world says is best, the origin included, and the files of every image the detail lists.
+      const detailed = await runCli(["media", "--db", "demo.db", "--dir", "media", "--covers", "--details"], {
+        env,
+        fetch: loopbackOnly,
+        cwd,
+      });
+      expect(detailed.code, detailed.stderr).toBe(0);
+      const again = openSqliteStore(join(cwd, "demo.db"), { readOnly: true });
+      const full: Note[] = [];
+      for await (const note of again.iterateRecords("notes")) full.push(note);
+      const allRows = await listMediaFiles(again);
+      await again.close();
+      expect(full.every((n) => !n.textTruncated)).toBe(true);
+      const plannedFull = full.flatMap((n) => planNoteMedia(n, { ...DEFAULT_SELECTION, covers: true }));
+      expect(allRows.map(key).sort()).toEqual(plannedFull.map(key).sort());
+      for (const row of allRows.filter((r) => r.kind === "video")) {
+        const served = sim.cdn.describe(row.sourceUrl);
+        const variant = served?.variant === "origin" ? "origin" : served?.variant.split("/")[0];
+        expect(variant).toBe(sim.cdn.bestVideoVariant(sim.world.note(row.noteId)!.video!));
+        expect(row.watermarked).toBe(false);
+      }
       console.info(
         `seed ${seed}: ${notes.length} notes, ${rows.length} files (${rows.filter((r) => r.kind === "image").length} images, ` +
           `${rows.filter((r) => r.kind === "live").length} live clips, ${rows.filter((r) => r.kind === "cover").length} covers, ` +
-          `${rows.filter((r) => r.kind === "video").length} videos: ${fromOrigin} origin, ${listedWithoutKey} listed without an origin key), 0 watermarked, 0 failed`,
+          `${rows.filter((r) => r.kind === "video").length} videos: ${fromOrigin} origin, ${listedWithoutKey} listed without an origin key), 0 watermarked, 0 failed; with --details ${allRows.length} files, ` +
+          `${allRows.filter((r) => r.kind === "video" && sim.cdn.describe(r.sourceUrl)?.variant === "origin").length} videos from the origin`,
       );
     } finally {
       await sim.close();

@@ -7,6 +7,7 @@ import { isXhsError } from "../../core/errors.js";
 import { downloadMedia, type MediaReport, type VideoCodecPreference } from "../../media/index.js";
 import { ensureWritableFolder } from "../../media/writable.js";
 import type { Note } from "../../model/types.js";
+import { noteUrl } from "../../model/urls.js";
 import { SqlMediaIndex } from "../../store/sql/media.js";
 import type { SqlStore } from "../../store/sql/sql-store.js";
 import { mediaRewriter } from "../cdn-option.js";
@@ -80,6 +81,10 @@ export function register(program: Command): void {
     .addOption(new Option("--videos <which>", "videos to fetch (default best)").choices(["best", "none"] as const))
     .option("--no-images", "skip the images of image notes")
     .option("--covers", "also fetch video covers")
+    .option(
+      "--details",
+      "with --db: first fetch the detail of each note the database has only from a list (a paid call each; stored), for all its images and the original video",
+    )
     .addOption(
       new Option("--downloads <n>", "files downloaded at once (default 4; at most 2 per CDN host)").argParser(
         parsePositiveInt,
@@ -95,7 +100,7 @@ export function register(program: Command): void {
       "\nFiles: <dir>/<noteId>/<n>.<ext> are hard links to <dir>/.objects/<sha256>.<ext> (one copy per content);\n" +
         "With --db the database's media table lists each file (source URL, sha256, bytes, size; `xhs export media`),\n" +
         "else <dir>/index.jsonl does. A second run fetches nothing again.\n" +
-        "\nExamples:\n  xhs media 697c0eee000000000a03c308 --dir pics\n  xhs media --db crawl.db --run <id> --covers" +
+        "\nExamples:\n  xhs media 697c0eee000000000a03c308 --dir pics\n  xhs media --db crawl.db --run <id> --covers\n  xhs media --db crawl.db --details   (the full detail of listed notes first: paid calls)" +
         "\n  TIKHUB_BASE_URL=http://127.0.0.1:8787 xhs media 697c0eee000000000a03c308   (against `xhs mock --port 8787`)",
     )
     .action(async (refs, opts, command) => {
@@ -105,6 +110,9 @@ export function register(program: Command): void {
       }
       if (refs.length > 0 && (opts.db !== undefined || opts.run !== undefined || opts.since !== undefined)) {
         throw new UsageError("give notes or --db/--run/--since, not both");
+      }
+      if (opts.details && refs.length > 0) {
+        throw new UsageError("--details completes notes taken from --db; notes named by id are fetched in full anyway");
       }
       const dir = path.resolve(ctx.cwd, opts.dir ?? "media");
       // A folder that cannot be written, or a bad CDN URL, fails before anything is paid.
@@ -118,6 +126,8 @@ export function register(program: Command): void {
       };
       const notes: Note[] = [];
       let fetchFailures = 0;
+      /** Notes whose record --details replaced: their files are chosen again (the origin video may now be known). */
+      let rechoose: Set<string> | undefined;
       const opened = refs.length > 0 ? undefined : await openMediaStore(ctx, opts.db);
       try {
         let lastError: unknown;
@@ -136,6 +146,31 @@ export function register(program: Command): void {
         } else if (opened) {
           notes.push(...(await notesFromStore(opened.store, opened.db, opts.run, opts.since)));
           if (notes.length === 0) await writeText(ctx.stderr, "No notes in that database for this filter.\n");
+          if (opts.details) {
+            const listed = notes.filter((n) => n.textTruncated);
+            rechoose = new Set<string>();
+            const c = listed.length > 0 ? await clientNow() : undefined;
+            for (const [i, stored] of notes.entries()) {
+              if (!c || !stored.textTruncated) continue;
+              // A list's record lacks what only the detail has (every image, the origin video key): one paid call.
+              try {
+                const full = await c.notes.get(noteUrl(stored.id, stored.xsecToken), {
+                  signal: ctx.signal,
+                  type: stored.type === "video" ? "video" : "image",
+                });
+                await opened.store.upsertNotes([full]);
+                notes[i] = full;
+                rechoose.add(full.id);
+              } catch (error) {
+                if (ctx.signal.aborted || (isXhsError(error) && error.fatal)) throw error;
+                fetchFailures++;
+                await writeText(
+                  ctx.stderr,
+                  `note ${stored.id}: ${(error as Error).message} (its listed files are used)\n`,
+                );
+              }
+            }
+          }
         }
         if (notes.length === 0 && lastError) throw lastError;
 
@@ -152,6 +187,7 @@ export function register(program: Command): void {
           ...(rewriteUrl ? { rewriteUrl } : {}),
           // One record of what is on disk: the store's media table with --db, else the folder's index.jsonl.
           ...(opened ? { index: new SqlMediaIndex(opened.store) } : {}),
+          ...(rechoose ? { rechoose } : {}),
           signal: ctx.signal,
           // An expired URL (403): the note's detail once more, a paid call (needs the key then).
           refetch: async (id) => (await clientNow()).notes.get(id, { signal: ctx.signal }),
