@@ -114,6 +114,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     return c.json({
       ...detail,
       active,
+      budget: control?.budgetOf(id) ?? null,
       canControl: control !== null,
       breakers: options.client?.stats().bySeries ?? null,
     });

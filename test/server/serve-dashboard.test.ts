@@ -1,0 +1,87 @@
+/**
+ * `xhs serve --db` wires the dashboard (issue #16): the database's records answer at /api/dashboard, the write
+ * token made at start is printed and works, and without --db there is no dashboard; a bad --db is exit 2.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { makeNote, memorySink } from "../cli/helpers.js";
+
+const KEY = "sk-serve-dashboard-0123456789";
+let dir = "";
+let db = "";
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "xhs-serve-dash-"));
+  db = path.join(dir, "x.db");
+  const store = openSqliteStore(db);
+  await store.upsertNotes([makeNote("65f0a1b2000000001203abcd", { title: "露营清单" })]);
+  await store.close();
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function serving(args: string[]) {
+  const stdout = memorySink();
+  const stderr = memorySink();
+  const controller = new AbortController();
+  const exit = main(["serve", "--port", "0", "--no-mcp", ...args], {
+    stdout,
+    stderr,
+    env: { TIKHUB_API_KEY: KEY },
+    signal: controller.signal,
+    cwd: dir,
+  });
+  for (let i = 0; i < 200 && !stdout.text().includes("http://"); i += 1) {
+    if (stderr.text().includes("error")) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  const url = stdout.text().trim().split("\n")[0] ?? "";
+  return {
+    url,
+    stderr,
+    stop: async () => {
+      controller.abort();
+      return exit;
+    },
+    exit,
+  };
+}
+
+describe("xhs serve --db", () => {
+  it("serves the database's dashboard and prints the write token it made, which opens writes", async () => {
+    const server = await serving(["--db", "x.db"]);
+    try {
+      const overview = (await (await fetch(`${server.url}/api/dashboard/overview`)).json()) as { notes: number };
+      expect(overview.notes).toBe(1);
+      const notes = (await (await fetch(`${server.url}/api/dashboard/notes?q=露营`)).json()) as { total: number };
+      expect(notes.total).toBe(1);
+      const token = /typed once on the page: ([0-9a-f]{48})/.exec(server.stderr.text())?.[1];
+      expect(token).toBeDefined();
+      const refused = await fetch(`${server.url}/api/dashboard/runs/x/pause`, { method: "POST" });
+      expect(refused.status).toBe(401);
+      const allowed = await fetch(`${server.url}/api/dashboard/runs/x/pause`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(allowed.status).toBe(409); // past the guard: no such run is crawled here
+      expect(server.stderr.text()).not.toContain(KEY);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it("has no dashboard without --db, and refuses a bad --db with exit 2", async () => {
+    const server = await serving([]);
+    try {
+      expect((await fetch(`${server.url}/api/dashboard/overview`)).status).toBe(404);
+    } finally {
+      await server.stop();
+    }
+    const bad = await serving(["--db", "mysql://nope/x"]);
+    expect(await bad.exit).toBe(2);
+  });
+});
