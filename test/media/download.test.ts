@@ -216,6 +216,25 @@ function stubFetch(answer: (url: string) => { status: number; body?: Buffer; typ
 }
 
 describe("choices under failure", () => {
+  it("chooses a note's files again only when asked (rechoose: its record changed); the others stay skipped", async () => {
+    const dir = tempDir();
+    const index = new MemoryMediaIndex();
+    const notes = world.notes.slice(0, 3);
+    const first = await downloadMedia(notes, { dir, fetch: world.cdnFetch, ...fast, index });
+    const again = await downloadMedia(notes, {
+      dir,
+      fetch: world.cdnFetch,
+      ...fast,
+      index,
+      rechoose: new Set([notes[0]!.id]),
+    });
+    const ofFirst = first.rows.filter((r) => r.noteId === notes[0]!.id).length;
+    expect(ofFirst).toBeGreaterThan(0);
+    expect(again.downloaded).toBe(ofFirst);
+    expect(again.skipped).toBe(first.downloaded - ofFirst);
+    expect(again.deduped).toBe(ofFirst); // the same bytes: stored once
+  });
+
   it("stores a file shared by two notes once and lists it twice", async () => {
     const url = `https://ci.xiaohongshu.com/${world.sim.world.notes().find((n) => n.images.length)!.images[0]!.fileId}`;
     const dir = tempDir();
