@@ -141,6 +141,14 @@ describe("the store's media table (SQLite)", () => {
     await store.close();
   });
 
+  it("a file from before migration 6 opened read-only lists no media rows (no table, no error)", async () => {
+    const path = join(dir, "old-readonly.db");
+    copyFileSync(join(import.meta.dirname, "..", "store", "fixtures", "schema-v4.db"), path);
+    const reader = openSqliteStore(path, { readOnly: true });
+    expect(await listMediaFiles(reader)).toEqual([]);
+    await reader.close();
+  });
+
   it("takes over a media table created on first use (before the migration existed), rows kept", async () => {
     const path = join(dir, "first-use.db");
     const store = openSqliteStore(path);

@@ -138,6 +138,9 @@ function whereOf(filter: MediaFilter): RawBuilder<unknown> {
   return parts.length === 0 ? sql`` : sql`WHERE ${sql.join(parts, sql` AND `)}`;
 }
 
+/** SQLite's and Postgres's words for a missing table. */
+const NO_MEDIA_TABLE = /no such table: media\b|relation "media" does not exist/;
+
 /** Rows per page read by `iterateMediaFiles`: memory stays at one page whatever the table size. */
 const PAGE = 500;
 
@@ -151,7 +154,11 @@ export async function* iterateMediaFiles(
     const rows = await run(
       store,
       sql`SELECT * FROM media ${where} ORDER BY note_id, kind, item_index LIMIT ${PAGE} OFFSET ${offset}`,
-    );
+    ).catch((error: unknown) => {
+      // A database opened read-only before migration 6 has no media table: it has no media rows either.
+      if (offset === 0 && NO_MEDIA_TABLE.test(String((error as Error)?.message))) return [];
+      throw error;
+    });
     for (const row of rows) yield fromRow(row);
     if (rows.length < PAGE) return;
   }
