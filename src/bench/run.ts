@@ -2,7 +2,7 @@
  * `npm run bench`: builds, then runs every measurement and writes bench/results.md and bench/results.json.
  *
  *   node --expose-gc .bench-dist/bench/run.js [--quick] [--out DIR] [--requests N] [--seed N]
- *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server,media,scale,export,store]
+ *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server,media,scale,export,store,watch]
  *        [--scale X]   (run the comparison in real time × X instead of on the virtual clock)
  *   node .bench-dist/bench/run.js --seeds N|a,b,c [--requests N] [--profiles a,b] [--strategies a,b] [--out DIR]
  *        (the comparison only, once per world seed (N: seeds 1..N); writes results-seeds.md and
@@ -33,6 +33,7 @@ import { measureSimulatorThroughput } from "./simulator-throughput.js";
 import { measureStoreWrites, postgresBackend, sqliteBackend } from "./store-write.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/types.js";
 import { type CommentStreamResult, measureCommentStream } from "./stream-comments.js";
+import { measureWatchCost } from "./watch.js";
 
 const PARTS = [
   "compare",
@@ -45,6 +46,7 @@ const PARTS = [
   "scale",
   "export",
   "store",
+  "watch",
 ] as const;
 type Part = (typeof PARTS)[number];
 
@@ -186,6 +188,14 @@ export async function runBench(options: BenchRunOptions): Promise<BenchResults> 
     const media = await measureMediaDownloads({ seed: options.seed, quick: options.quick, log });
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, "media.json"), `${JSON.stringify(media, null, 2)}\n`);
+  }
+
+  // What a watch costs per keyword and day, and what one key sustains (issue #14): watch.json.
+  if (want("watch")) {
+    log("watch cost: keywords at the default schedule on the simulator's moving world …");
+    const watch = await measureWatchCost({ seed: options.seed, ...(options.quick ? { days: 10 } : {}), log });
+    mkdirSync(options.out, { recursive: true });
+    writeFileSync(join(options.out, "watch.json"), `${JSON.stringify(watch, null, 2)}\n`);
   }
 
   // Store write throughput (issue #13): SQLite always, Postgres beside it when a server is given; store-write.json.
