@@ -8,8 +8,10 @@ import { planHash } from "../../src/crawl/plan/hash.js";
 import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 import { createCdnFetch, SimulatedCdn } from "../../src/simulator/cdn/index.js";
 import { createSimulator } from "../../src/simulator/index.js";
+import { openPostgresStore } from "../../src/store/postgres/open.js";
 import { listMediaFiles } from "../../src/store/sql/media.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { freshPostgresDatabase, hasPostgres } from "../support/services.js";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -56,4 +58,35 @@ describe("crawl plan expand.media", () => {
     expect(cdn.stats.requestsWithCredentials).toBe(0);
     await store.close();
   });
+
+  it.skipIf(!hasPostgres())(
+    "on a Postgres store: the files go to its media table, through CrawlDeps.media (no global fetch)",
+    async () => {
+      const database = await freshPostgresDatabase("crawl_media");
+      const store = await openPostgresStore(database.url);
+      try {
+        const sim = createSimulator({ seed: 2, rateLimit: 0 });
+        const cdn = new SimulatedCdn(sim.world);
+        const client = createClient({ apiKey: "crawl-key", fetch: sim.fetch, baseUrl: sim.url });
+        const ids = sim.world
+          .notes()
+          .filter((n) => !n.deleted)
+          .slice(0, 4)
+          .map((n) => n.id);
+        const base = mkdtempSync(join(tmpdir(), "xhs-crawl-media-pg-"));
+        const plan = normalizePlan({ seeds: { notes: ids }, expand: { media: { dir: "pics" } } }, "t");
+        const result = await runCrawl(
+          { client, store, queue: store, media: { fetch: createCdnFetch(cdn), baseDir: base } },
+          { plan },
+        );
+        expect(result.status).toBe("completed");
+        const rows = await listMediaFiles(store);
+        expect(new Set(rows.map((r) => r.noteId))).toEqual(new Set(ids));
+        for (const row of rows) expect(readdirSync(join(base, "pics", row.noteId))).toContain(row.path.split("/")[1]);
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    },
+  );
 });
