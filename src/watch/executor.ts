@@ -6,7 +6,7 @@
  * tick's commit on the SQL state), so no transaction is held open while TikHub answers.
  *
  * A discovery's first run is the watch's baseline: the notes it finds are tracked, but raise no `new_note`
- * alert (they are not new, only new to the watch).
+ * alert (they are not new, only new to the watch). The same for a note's first comments fetch.
  */
 import { DEFAULT_PRICE_USD } from "../catalog/endpoints.js";
 import type { XhsClient } from "../client/types.js";
@@ -122,7 +122,8 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
           }
           write = async () => {
             await store.upsertComments(fresh);
-            return { alerts: newCommentAlerts(watch, fresh, ranAt) };
+            // The first fetch is the baseline (the comments were there before the watch), as for discovery.
+            return { alerts: task.runs > 0 ? newCommentAlerts(watch, fresh, ranAt) : [] };
           };
           break;
         }

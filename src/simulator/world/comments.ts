@@ -60,10 +60,18 @@ export interface ParsedCommentId {
   reply: number;
 }
 
-/** The comments of one note: lazily built views (by time, by likes) and on-demand comment records. */
+/**
+ * The comments of one note: lazily built views (by time, by likes) and on-demand comment records.
+ *
+ * Indexes: 0 … base-1 are the comments the note was generated with (0 the newest of them); in a moving world
+ * the comments that arrived later follow as base, base+1, … (oldest arrival first), so every comment keeps its
+ * index, and so its id, as more arrive. Newest first, the late ones come before the generated ones.
+ */
 export class NoteThreads {
   private likeOrder: Int32Array | null = null;
   private likeRank: Int32Array | null = null;
+  /** The comment count the like order was built for (more may have arrived since). */
+  private likeCount = -1;
   private pinned: number | undefined;
 
   private readonly base: number;
@@ -79,9 +87,20 @@ export class NoteThreads {
     return this.note.commentsL1;
   }
 
-  /** Creation time (s) of top-level comment `index`: index 0 is the newest. */
+  /** The comments the note was generated with (the rest arrived later). */
+  private get generated(): number {
+    return this.note.commentsL1Base ?? this.note.commentsL1;
+  }
+
+  /** Comments that arrived after the world started moving. */
+  private get late(): number {
+    return this.note.commentsL1 - this.generated;
+  }
+
+  /** Creation time (s) of top-level comment `index`: index 0 is the newest generated one. */
   topTime(index: number): number {
-    const n = this.note.commentsL1;
+    const n = this.generated;
+    if (index >= n) return this.note.lateCommentTimes?.[index - n] ?? this.ctx.now;
     const span = Math.max(1, this.ctx.now - this.note.time);
     return this.note.time + Math.floor((span * (n - index)) / (n + 1));
   }
@@ -100,13 +119,15 @@ export class NoteThreads {
   }
 
   replyCount(index: number): number {
+    // A comment that arrived while the world moved has no replies (yet): its thread would be in its future.
+    if (index >= this.generated) return 0;
     return replyCountOf(this.ctx, this.note, index, this.base);
   }
 
   /** The top-level comment the note's author pinned, or -1: about a third of the notes with comments have one. */
   get pinnedIndex(): number {
     if (this.pinned === undefined) {
-      const n = this.note.commentsL1;
+      const n = this.generated;
       const h = mix32(this.base ^ 0x1b873593, n);
       this.pinned = n > 0 && h % 3 === 0 ? (h >>> 8) % n : -1;
     }
@@ -216,7 +237,10 @@ export class NoteThreads {
    * (the pinned comment first, then the most liked others).
    */
   orderIndex(order: CommentOrder, position: number): number {
-    if (order === "latest") return position;
+    if (order === "latest") {
+      const late = this.late;
+      return position < late ? this.generated + (late - 1 - position) : position - late;
+    }
     const { order: liked, rank } = this.likeSorted();
     const pinned = this.pinnedIndex;
     if (order === "most_liked" || pinned < 0) return liked[position] ?? -1;
@@ -227,7 +251,10 @@ export class NoteThreads {
 
   /** Position of top-level comment `index` in an order. */
   positionOf(order: CommentOrder, index: number): number {
-    if (order === "latest") return index;
+    if (order === "latest") {
+      const late = this.late;
+      return index >= this.generated ? late - 1 - (index - this.generated) : index + late;
+    }
     const { rank } = this.likeSorted();
     const position = rank[index] ?? -1;
     const pinned = this.pinnedIndex;
@@ -237,8 +264,9 @@ export class NoteThreads {
   }
 
   private likeSorted(): { order: Int32Array; rank: Int32Array } {
-    if (!this.likeOrder || !this.likeRank) {
+    if (!this.likeOrder || !this.likeRank || this.likeCount !== this.note.commentsL1) {
       const n = this.note.commentsL1;
+      this.likeCount = n;
       const likes = new Float64Array(n);
       for (let i = 0; i < n; i++) likes[i] = this.likesOf(i);
       const order = new Int32Array(n);

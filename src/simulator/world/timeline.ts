@@ -5,8 +5,9 @@
  * world time, so two simulators with the same seed and the same clock reading answer the same; with the
  * clock not moved, nothing changes and the world is exactly the static one.
  *
- * New comment records are not generated here (a note's comments are indexed newest-first by position, see
- * comments.ts): only the comment counts grow.
+ * New top-level comments arrive with the likes (3 for every 100 likes added), each at the time the curve
+ * reached it: the note's `commentsL1` grows and `lateCommentTimes` says when each arrived (comments.ts gives
+ * them indexes after the generated ones, so earlier comments keep their ids). They have no replies.
  */
 import type { Clock } from "../../core/types.js";
 import { byTimeDesc, shortCodeOf, type WorldData, xsecTokenOf } from "./generate.js";
@@ -67,7 +68,28 @@ interface BaseCounts {
   collects: number;
   shares: number;
   views: number;
+  commentsL1: number;
   commentsTotal: number;
+}
+
+/** Top-level comments that arrive per like added. */
+const COMMENTS_PER_LIKE = 0.03;
+
+/** Comments arrived `seconds` after the note's start. */
+function commentsAdded(curve: GrowthCurve, seconds: number): number {
+  return Math.floor(likesAdded(curve, seconds) * COMMENTS_PER_LIKE);
+}
+
+/** The first whole minute after the start at which the `n`-th comment (1-based) has arrived (≤ `upTo`). */
+function arrivalOf(curve: GrowthCurve, n: number, upTo: number): number {
+  let lo = 0;
+  let hi = Math.ceil(upTo / STEP);
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (commentsAdded(curve, mid * STEP) >= n) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo * STEP;
 }
 
 export class WorldTimeline {
@@ -168,18 +190,28 @@ export class WorldTimeline {
         collects: note.collects,
         shares: note.shares,
         views: note.views,
+        commentsL1: note.commentsL1,
         commentsTotal: note.commentsTotal,
       };
       this.base.set(note.id, base);
     }
-    const since = now - Math.max(WORLD_NOW, note.time);
-    const added = likesAdded(growthCurve(this.seed, note.id), since);
+    const start = Math.max(WORLD_NOW, note.time);
+    const since = now - start;
+    const curve = growthCurve(this.seed, note.id);
+    const added = likesAdded(curve, since);
     note.likes = base.likes + added;
     note.collects = base.collects + Math.floor(added * 0.3);
     note.shares = base.shares + Math.floor(added * 0.05);
     note.views = base.views + added * 12;
-    // The comment count grows with the likes; the comment records themselves stay as generated.
     note.commentsTotal = base.commentsTotal + Math.floor(added * 0.04);
+    const late = commentsAdded(curve, since);
+    if (late > 0) {
+      const times = note.lateCommentTimes ?? [];
+      for (let n = times.length + 1; n <= late; n++) times.push(start + arrivalOf(curve, n, since));
+      note.commentsL1Base = base.commentsL1;
+      note.lateCommentTimes = times;
+      note.commentsL1 = base.commentsL1 + late;
+    }
     const ageDays = (now - note.time) / DAY;
     note.hotScore = Math.round((note.likes + note.collects * 2 + note.commentsTotal * 3) / Math.sqrt(ageDays + 2));
   }

@@ -117,6 +117,13 @@ export interface WorldNote {
   views: number;
   /** Top-level comment count. */
   commentsL1: number;
+  /**
+   * Set once a moving world's comments arrive (timeline.ts): the top-level count the note was generated with.
+   * The comments past it arrived later, at `lateCommentTimes` (Unix seconds, oldest first); undefined in a
+   * static world.
+   */
+  commentsL1Base?: number;
+  lateCommentTimes?: number[];
   /** All comments, top-level plus replies (what XHS shows as comments_count). */
   commentsTotal: number;
   images: WorldImage[];
