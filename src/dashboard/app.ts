@@ -13,6 +13,7 @@ import { RunControl } from "./control.js";
 import { DOWNLOAD_FORMATS, type DownloadFormat, notesDownload } from "./downloads.js";
 import { ConflictError, MissingError } from "./errors.js";
 import { DEFAULT_POLL_MS, runEvents } from "./live.js";
+import { mediaResponse, noteMedia } from "./media.js";
 import { noteComments, notesOfUser, parseNoteQuery, queryNotes, queryUsers, type ReadableStore } from "./records.js";
 import { listRunSummaries, runDetail } from "./runs.js";
 import { readWatches } from "./watches.js";
@@ -23,6 +24,8 @@ export interface DashboardOptions {
   client?: XhsClient;
   /** The built pages (default: dist/web of this package). */
   assetsDir?: string;
+  /** The folder `xhs media` downloaded into: the note page then shows the stored copies of its images. */
+  mediaDir?: string;
   /** How often live progress reads the store (ms, default 500). */
   pollMs?: number;
   /** Applied to every text cell of a download (the server's redactor: keys never leave in a file). */
@@ -161,8 +164,17 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     const id = idParam(c, "id");
     const note = await store.getNote(id);
     if (!note) throw new MissingError(`no note "${id}" in this database`);
-    const [observations, comments] = await Promise.all([store.noteObservations(id), noteComments(store, id)]);
-    return c.json({ note, observations, comments });
+    const [observations, comments, media] = await Promise.all([
+      store.noteObservations(id),
+      noteComments(store, id),
+      noteMedia(store, options.mediaDir, id),
+    ]);
+    return c.json({ note, observations, comments, media });
+  });
+  api.get("/media/:note/:kind/:index", async (c) => {
+    const index = Number(c.req.param("index"));
+    if (!Number.isInteger(index) || index < 0) throw new InvalidInputError("bad index: expected 0, 1, 2…");
+    return mediaResponse(store, options.mediaDir, idParam(c, "note"), c.req.param("kind"), index);
   });
   api.get("/users", async (c) => c.json(await queryUsers(store, new URL(c.req.url).searchParams)));
   api.get("/users/:id", async (c) => {

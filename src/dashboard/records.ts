@@ -15,6 +15,8 @@ import { rowToComment, rowToNote, rowToUser } from "../store/sql/rows.js";
 /** The store surface the dashboard reads: the ports plus the SQL handle. */
 export interface ReadableStore {
   db(): Db;
+  /** Raw SQL on the store's connection (the media table's queries run through it). */
+  executeSql(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   getNote(id: string): Promise<Note | null>;
   getUser(id: string): Promise<User | null>;
   noteObservations(noteId: string): Promise<NoteObservation[]>;

@@ -5,3 +5,4 @@ export type { WatchesView } from "../../src/dashboard/watches";
 export type { ActiveRun } from "../../src/dashboard/control";
 export type { Comment, Note, User } from "../../src/model/types";
 export type { NoteObservation, UserObservation } from "../../src/store/port";
+export type { NoteMedia } from "../../src/dashboard/media";

@@ -1,5 +1,6 @@
 // `xhs serve`: the HTTP API (and MCP at /mcp) over one client, and with --db the web dashboard at /, until Ctrl-C.
 import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { createDashboard, type Dashboard } from "../../dashboard/index.js";
 import { UnsafeBindError } from "../../server/security.js";
@@ -45,6 +46,7 @@ type ServeOptionValues = {
   allowHost?: string[] | undefined;
   mcp: boolean;
   db?: string | undefined;
+  mediaDir?: string | undefined;
 };
 
 export function register(program: Command): void {
@@ -80,6 +82,7 @@ export function register(program: Command): void {
     ).argParser(collect),
   );
   cmd.option("--no-mcp", "do not mount MCP at /mcp");
+  cmd.option("--media-dir <dir>", "folder `xhs media` downloaded into: the dashboard shows the stored images");
   cmd.option(
     "--db <path>",
     "database the web dashboard at / shows (SQLite file or postgres://…; default XHS_DATABASE_URL; none: no dashboard)",
@@ -119,6 +122,7 @@ Examples:
             store,
             client,
             redact: (text) => ctx.redactData(text),
+            ...(opts.mediaDir ? { mediaDir: resolve(ctx.cwd, opts.mediaDir) } : {}),
             onError: (error) => logger.error("dashboard error", { error: ctx.redact(String(error)) }),
           })
         : null;

@@ -4,11 +4,12 @@ import { type Line, TimeChart } from "../chart";
 import { count, NOTE_TYPE, time } from "../format";
 import { useJson } from "../hooks";
 import { href } from "../router";
-import type { Comment, CommentThread, Note, NoteObservation } from "../types";
+import type { Comment, CommentThread, Note, NoteMedia, NoteObservation } from "../types";
 import { Problem } from "../ui";
 
 interface NoteAnswer {
   note: Note;
+  media: NoteMedia[];
   observations: NoteObservation[];
   comments: { threads: CommentThread[]; total: number };
 }
@@ -53,22 +54,45 @@ export function NotePage(props: { id: string }) {
       {note.images.length > 0 && (
         <section aria-labelledby="images-title">
           <h2 id="images-title">图片（{note.images.length}）</h2>
-          <p class="sub">图片存放在小红书的服务器上；为不向第三方发出请求，这里只显示占位，点击在新标签页打开原图。</p>
+          {data.media.length === 0 && (
+            <p class="sub">
+              图片存放在小红书的服务器上；为不向第三方发出请求，这里只显示占位，点击在新标签页打开原图（用 xhs media
+              下载后以 --media-dir 启动，即显示本地副本）。
+            </p>
+          )}
           <ul class="images">
-            {note.images.map((image, i) => (
-              <li key={image.url}>
-                <a
-                  class="image-box"
-                  href={image.url}
-                  target="_blank"
-                  rel="noreferrer noopener"
-                  style={{ aspectRatio: image.width && image.height ? `${image.width} / ${image.height}` : "3 / 4" }}
-                >
-                  图片 {i + 1}
-                  {image.width && image.height ? `（${image.width}×${image.height}）` : ""}
-                </a>
-              </li>
-            ))}
+            {note.images.map((image, i) => {
+              const stored = data.media.find((m) => m.kind === "image" && m.index === i);
+              const ratio = image.width && image.height ? `${image.width} / ${image.height}` : "3 / 4";
+              return (
+                <li key={image.url}>
+                  {stored ? (
+                    <a href={stored.url} target="_blank" rel="noreferrer noopener">
+                      <img
+                        class="image-box"
+                        src={stored.url}
+                        alt={`图片 ${i + 1}`}
+                        width={stored.width ?? undefined}
+                        height={stored.height ?? undefined}
+                        loading="lazy"
+                        style={{ aspectRatio: ratio }}
+                      />
+                    </a>
+                  ) : (
+                    <a
+                      class="image-box"
+                      href={image.url}
+                      target="_blank"
+                      rel="noreferrer noopener"
+                      style={{ aspectRatio: ratio }}
+                    >
+                      图片 {i + 1}
+                      {image.width && image.height ? `（${image.width}×${image.height}）` : ""}
+                    </a>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </section>
       )}
