@@ -8,9 +8,11 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { openPostgresStore } from "../../src/store/postgres/open.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { SqlWatchState } from "../../src/watch/sql-state.js";
 import { jsonLines, simRig } from "../cli/helpers.js";
+import { freshPostgresDatabase, hasPostgres } from "../support/services.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xhs-watch-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -147,4 +149,37 @@ describe("xhs watch, long-running", () => {
     const third = await rig.run(["watch", "--keyword", "美食推荐", "--every", "1h", "--db", db, "--once"]);
     expect(third.code, third.stderr).toBe(0);
   });
+});
+
+describe.skipIf(!hasPostgres())("xhs watch on Postgres", () => {
+  it("--once writes its state to the shared database; a second scheduler is refused while one runs", async () => {
+    const database = await freshPostgresDatabase("watch_cli");
+    try {
+      const rig = simRig({ seed: 1 });
+      const argv = ["watch", "--keyword", "美食推荐", "--every", "1h", "--db", database.url];
+      const once = await rig.run([...argv, "--once"]);
+      expect(once.code, once.stderr).toBe(0);
+      expect(once.stderr).toMatch(/1 tick\(s\) done/);
+      const controller = new AbortController();
+      const running = rig.run(argv, { signal: controller.signal });
+      const store = await openPostgresStore(database.url);
+      try {
+        // Wait until the long-running one holds the lock (its first pass has nothing due: it sleeps).
+        let refused: Awaited<ReturnType<typeof rig.run>> | null = null;
+        for (let i = 0; i < 100 && !refused; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          const second = await rig.run([...argv, "--once"]);
+          if (second.code === 2) refused = second;
+        }
+        expect(refused?.stderr).toMatch(/another xhs watch is already scheduling/);
+        expect((await new SqlWatchState(store).tasks()).find((t) => t.kind === "discover")?.runs).toBe(1);
+      } finally {
+        await store.close();
+      }
+      controller.abort();
+      expect((await running).code).toBe(130);
+    } finally {
+      await database.drop();
+    }
+  }, 120_000);
 });
