@@ -1,0 +1,82 @@
+/**
+ * The watches page's data (issue #16): "not configured" on a database without watch tasks, and the tasks and
+ * alerts (linked to stored notes) once `xhs watch` has written them. The tables are made here as the watch
+ * state's migration makes them (src/store/sql/watch-tables.ts), IF NOT EXISTS so the real migration may have run.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDashboard } from "../../src/dashboard/index.js";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { makeNote } from "../cli/helpers.js";
+
+let dir = "";
+let store: SqliteStore;
+const NOTE = "65f0a1b2000000001203abcd";
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "xhs-dash-watch-"));
+  store = openSqliteStore(path.join(dir, "x.db"));
+});
+
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("watches", () => {
+  it("says not configured, then shows tasks and alerts linked to stored notes", async () => {
+    const { app } = createDashboard({ store, assetsDir: dir });
+    const before = (await (await app.request("/api/dashboard/watches")).json()) as { configured: boolean };
+    expect(before.configured).toBe(false);
+
+    await store.executeSql(`CREATE TABLE IF NOT EXISTS watch_tasks (key TEXT PRIMARY KEY, watch TEXT NOT NULL,
+      kind TEXT NOT NULL, target TEXT NOT NULL, runs INTEGER NOT NULL, last_run_ms INTEGER, next_due_ms INTEGER)`);
+    await store.executeSql(`CREATE TABLE IF NOT EXISTS watch_alerts (id TEXT PRIMARY KEY, watch TEXT NOT NULL,
+      kind TEXT NOT NULL, subject TEXT NOT NULL, raised_ms INTEGER NOT NULL, detail TEXT NOT NULL)`);
+    const empty = (await (await app.request("/api/dashboard/watches")).json()) as { configured: boolean };
+    expect(empty.configured).toBe(false);
+
+    await store.upsertNotes([makeNote(NOTE, { title: "露营清单" })]);
+    await store.executeSql("INSERT INTO watch_tasks VALUES (?, ?, ?, ?, ?, ?, ?)", [
+      `refresh_note|camping|${NOTE}`,
+      "camping",
+      "refresh_note",
+      NOTE,
+      3,
+      Date.UTC(2026, 11, 1),
+      Date.UTC(2026, 11, 2),
+    ]);
+    await store.executeSql("INSERT INTO watch_alerts VALUES (?, ?, ?, ?, ?, ?)", [
+      "a1",
+      "camping",
+      "taking_off",
+      NOTE,
+      Date.UTC(2026, 11, 1),
+      JSON.stringify({ title: "露营清单" }),
+    ]);
+    await store.executeSql("INSERT INTO watch_alerts VALUES (?, ?, ?, ?, ?, ?)", [
+      "a2",
+      "camping",
+      "new_note",
+      "65f0a1b2000000001203ffff",
+      Date.UTC(2026, 11, 2),
+      "{}",
+    ]);
+    const view = (await (await app.request("/api/dashboard/watches")).json()) as {
+      configured: boolean;
+      tasks: { watch: string; runs: number; lastRunAt: string; nextDueAt: string }[];
+      alerts: { id: string; noteStored: boolean; detail: Record<string, unknown> }[];
+    };
+    expect(view.configured).toBe(true);
+    expect(view.tasks).toEqual([
+      expect.objectContaining({ watch: "camping", runs: 3, lastRunAt: "2026-12-01T00:00:00.000Z" }),
+    ]);
+    expect(view.alerts.map((a) => [a.id, a.noteStored])).toEqual([
+      ["a2", false],
+      ["a1", true],
+    ]);
+    expect(view.alerts[1]!.detail).toEqual({ title: "露营清单" });
+  });
+});
