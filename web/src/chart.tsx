@@ -12,6 +12,15 @@ export interface Line {
 
 export const CHART_HEIGHT = 260;
 
+const tick = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+});
+
 export function TimeChart(props: { title: string; times: string[]; lines: Line[] }) {
   const box = useRef<HTMLDivElement>(null);
   const { times, lines } = props;
@@ -25,9 +34,9 @@ export function TimeChart(props: { title: string; times: string[]; lines: Line[]
         height: CHART_HEIGHT,
         // A single observation is still a point: draw points always.
         series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, points: { show: true, size: 7 } }))],
-        axes: [{}, { size: 60 }],
+        // Beijing time, month-day hour:minute: the default labels are English and sub-second when points are close.
+        axes: [{ values: (_u, splits) => splits.map((s) => tick.format(s * 1000)) }, { size: 60 }],
         scales: { x: { time: true } },
-        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Asia/Shanghai"),
         legend: { show: true },
       },
       [xs, ...lines.map((l) => l.values)] as uPlot.AlignedData,
