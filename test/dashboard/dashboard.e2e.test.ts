@@ -127,6 +127,10 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     // (A string: evaluated in the page, where `document` exists; this file is typed for Node.)
     expect(await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
     await shot(phone, "run-phone");
+    await phone.goto(`${server.url}/#/notes`);
+    await expect.poll(() => phone.locator('[data-testid="notes"] tbody tr').count()).toBe(20);
+    expect(await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+    await shot(phone, "notes-phone");
     await phone.context().close();
   });
 
