@@ -276,6 +276,18 @@ describe("the hedge delay's p95", () => {
     for (let i = 0; i < 20; i++) board.observe("app_v2", "searchNotes", 1_800);
     expect(board.hedgeDelay("app_v2", "searchNotes")).toBe(HEDGE_FACTOR * 1_800);
   });
+
+  it("is the series' p95 for a capability with too few samples of its own, not the cold delay", () => {
+    const fake = createFakeClock();
+    const board = new LatencyBoard(fake.clock);
+    for (let i = 0; i < 40; i++) board.observe("app_v2", "note", 1_000);
+    // 3 to 15 samples of its own: no p95 of its own yet, but the series has one (below 3, the series' is used too).
+    for (let i = 0; i < 5; i++) board.observe("app_v2", "user", 400);
+    expect(board.hedgeDelay("app_v2", "user")).toBe(HEDGE_FACTOR * 1_000);
+    // A series with no tail yet keeps the cold delay.
+    for (let i = 0; i < 5; i++) board.observe("app_v1", "user", 400);
+    expect(board.hedgeDelay("app_v1", "user")).toBe(COLD_HEDGE_MS);
+  });
 });
 
 describe("hedge marks in the ledger (against the simulator)", () => {
