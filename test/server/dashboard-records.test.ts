@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseNoteQuery, queryNotes } from "../../src/dashboard/index.js";
+import { createDashboard, parseNoteQuery, queryNotes } from "../../src/dashboard/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { SqlStore } from "../../src/store/sql/sql-store.js";
 import { makeNote } from "../cli/helpers.js";
+import { parseCsv } from "../support/csv.js";
 import { type FreshDatabase, freshPostgresDatabase, hasPostgres } from "../support/services.js";
 
 const id = (n: number) => `65f0a1b2000000001203${n.toString(16).padStart(4, "0")}`;
@@ -120,5 +121,16 @@ describe.each(backends())("notes table queries (%s)", (_name, open) => {
     const page = await queryNotes(store, parseNoteQuery(new URLSearchParams("sort=likes&page=2&pageSize=3")));
     expect(page.total).toBe(4);
     expect(page.notes.map((n) => n.id)).toEqual([id(2)]);
+  });
+
+  it("downloads the filtered notes as CSV in the table's order, and refuses an unknown format", async () => {
+    const { app } = createDashboard({ store, assetsDir: "/nonexistent" });
+    const response = await app.request("/api/dashboard/notes/download?format=csv&q=露营&sort=collects");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="notes-\d{8}-\d{6}\.csv"/);
+    const [header, ...rows] = parseCsv((await response.text()).replace(/^\uFEFF/, ""));
+    const idColumn = header!.indexOf("id");
+    expect(rows.filter((r) => r.length > 1).map((r) => r[idColumn])).toEqual([id(2), id(1), id(4)]);
+    expect((await app.request("/api/dashboard/notes/download?format=pdf")).status).toBe(400);
   });
 });
