@@ -33,8 +33,9 @@ const REPO = resolve(import.meta.dirname, "../..");
 const ENTRY = join(REPO, "src/cli/main-entry.ts");
 const TSX = join(REPO, "node_modules/tsx/dist/esm/index.mjs");
 const KEYS = ["crash-key-one", "crash-key-two"];
-const WORLD_SEED = 7;
-const KILL_SEED = 1;
+/** Other seeds: XHS_TEST_WORLD_SEED and XHS_TEST_KILL_SEED (the test must pass on any). */
+const WORLD_SEED = Number(process.env.XHS_TEST_WORLD_SEED ?? 7);
+const KILL_SEED = Number(process.env.XHS_TEST_KILL_SEED ?? 1);
 const WORKERS = 4;
 const KILLS = 6;
 /** Jobs at once per worker: a kill loses at most this many jobs' uncommitted calls. */
@@ -201,9 +202,12 @@ const until = async (condition: () => boolean, what: string, limitMs = 600_000) 
 };
 
 /**
- * Opt-in for now (XHS_TEST_DISTRIBUTED=1 with XHS_TEST_DATABASE_URL): its last runs completed the run with 6 kills,
- * but some notes' fields differed from the reference's and 130 calls were paid over it (bound 18): open, to be
- * settled before it is part of every CI run.
+ * Opt-in (XHS_TEST_DISTRIBUTED=1 with XHS_TEST_DATABASE_URL) for its length, not its result: at 2,059 jobs it passed
+ * (records equal, 15 calls over the reference against a bound of 18) in 549 s on the 2-core machine at load 33, and
+ * twice at once it ran past its 15-minute limit; CI's budget for one test is about 2 minutes, under which the plan
+ * would fall below the 2,000 jobs it must have. Its earlier failures each have a test that needs no seed: the
+ * author's avatar in the merge (test/store/merge.test.ts), seed limits and type hints that depended on job order
+ * (order-independence.test.ts), lost run statistics (run-stats-concurrency.test.ts).
  */
 const DISTRIBUTED = hasPostgres() && process.env.XHS_TEST_DISTRIBUTED === "1";
 
@@ -310,7 +314,7 @@ describe.skipIf(!DISTRIBUTED)("distributed crash: 4 workers on pg-boss, SIGKILLe
     // earlier pages were committed with their checkpoint and are not asked again.
     const inFlightBound = kills.length * CONCURRENCY;
     console.log(
-      `distributed crash: ${reference.jobs} jobs; reference ${reference.calls} calls; with ${kills.length} kills ` +
+      `distributed crash (world seed ${WORLD_SEED}, kill seed ${KILL_SEED}): ${reference.jobs} jobs; reference ${reference.calls} calls; with ${kills.length} kills ` +
         `(at calls ${kills.map((k) => k.at).join(", ")}) ${total} calls billed, ${ledger.calls} in the run's ledger, ` +
         `${total - reference.calls} over the reference (bound ${inFlightBound})`,
     );
