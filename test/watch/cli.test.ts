@@ -41,6 +41,8 @@ describe("xhs watch: bad input", () => {
     ["an unknown alert key", ["--keyword", "露营", "--alert", "count_above:hearts=5"], /unknown key "hearts"/],
     ["an unknown delivery", ["--keyword", "露营", "--deliver", "slack"], /--deliver slack: expected stdout/],
     ["nothing to watch", ["--every", "1h"], /nothing to watch/],
+    ["an empty keyword", ["--keyword", " "], /--keyword #1/],
+    ["an unknown sort", ["--keyword", "露营", "--sort", "hottest"], /--sort.*hottest/],
   ];
   for (const [what, argv, message] of cases) {
     it(`${what}: exit 2, a clear message, no database, nothing paid`, async () => {
@@ -115,6 +117,25 @@ describe("xhs watch --once", () => {
       expect((await state.trackedNotes("watch")).length).toBeGreaterThan(0);
       expect(await store.countRecords("notes")).toBeGreaterThan(0);
       expect((await state.spend(new Date().toISOString().slice(0, 10)))[0]?.calls).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("xhs watch --sort/--type/--time", () => {
+  it("apply to every --keyword of the watch", async () => {
+    const rig = simRig({ seed: 1 });
+    const db = freshDb();
+    const args = ["--keyword", "露营", "--keyword", "美食推荐", "--sort", "most_liked", "--type", "video"];
+    const result = await rig.run(["watch", ...args, "--time", "week", "--db", db, "--once"]);
+    expect(result.code, result.stderr).toBe(0);
+    const store = openSqliteStore(db);
+    try {
+      const targets = (await new SqlWatchState(store).tasks())
+        .filter((t) => t.kind === "discover")
+        .map((t) => t.target);
+      expect(targets.sort()).toEqual(["keyword|美食推荐|most_liked|video|week", "keyword|露营|most_liked|video|week"]);
     } finally {
       await store.close();
     }

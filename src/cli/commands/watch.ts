@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
+import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS } from "../../catalog/filters.js";
 import { systemClock, systemSleep } from "../../core/clock.js";
 import type { AttemptEvent } from "../../core/types.js";
 import { loadWatchPlanFile } from "../../crawl/plan/load.js";
@@ -40,6 +41,9 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export interface WatchFlags extends ClientFlags {
   keyword?: string[] | undefined;
+  sort?: (typeof SEARCH_SORTS)[number] | undefined;
+  type?: (typeof NOTE_TYPE_FILTERS)[number] | undefined;
+  time?: (typeof TIME_FILTERS)[number] | undefined;
   user?: string[] | undefined;
   topic?: string[] | undefined;
   note?: string[] | undefined;
@@ -56,6 +60,9 @@ export interface WatchFlags extends ClientFlags {
 
 const WATCH_FLAGS = [
   "keyword",
+  "sort",
+  "type",
+  "time",
   "user",
   "topic",
   "note",
@@ -117,7 +124,16 @@ export function planFromFlags(flags: WatchFlags): WatchPlan {
   const watch = {
     name: flags.name ?? "watch",
     every: flags.every ?? DEFAULT_EVERY,
-    ...(flags.keyword ? { keywords: flags.keyword } : {}),
+    ...(flags.keyword
+      ? {
+          keywords: flags.keyword.map((keyword) => ({
+            keyword,
+            ...(flags.sort ? { sort: flags.sort } : {}),
+            ...(flags.type ? { type: flags.type } : {}),
+            ...(flags.time ? { time: flags.time } : {}),
+          })),
+        }
+      : {}),
     ...(flags.user ? { users: flags.user } : {}),
     ...(flags.topic ? { topics: flags.topic } : {}),
     ...(flags.note ? { notes: flags.note } : {}),
@@ -145,6 +161,7 @@ function flagWords(message: string): string {
   return message
     .replace(/watch\.watches\[0\]\.alerts\[(\d+)\]\.?/g, (_, i) => `--alert #${Number(i) + 1} `)
     .replace(/watch\.watches\[0\]\.deliver\[(\d+)\]\.?/g, (_, i) => `--deliver #${Number(i) + 1} `)
+    .replace(/watch\.watches\[0\]\.keywords\[(\d+)\]\.keyword/g, (_, i) => `--keyword #${Number(i) + 1}`)
     .replace(/watch\.watches\[0\]\.keywords\[(\d+)\]/g, (_, i) => `--keyword #${Number(i) + 1}`)
     .replace(
       /watch\.watches\[0\]\.(users|notes|topics)\[(\d+)\]/g,
@@ -172,6 +189,14 @@ export function register(program: Command): void {
     )
     .argument("[plan]", "plan file with a `watch:` section (YAML, or JSON by extension); or give the watch as flags")
     .addOption(new Option("--keyword <text>", "watch a keyword's newest notes (repeatable)").argParser(collect))
+    .addOption(
+      new Option(
+        "--sort <order>",
+        "the keywords' search order (default latest: discovery stops at the first known note)",
+      ).choices(SEARCH_SORTS),
+    )
+    .addOption(new Option("--type <type>", "the keywords' note type (default all)").choices(NOTE_TYPE_FILTERS))
+    .addOption(new Option("--time <window>", "the keywords' publish-time window (default all)").choices(TIME_FILTERS))
     .addOption(
       new Option("--user <ref>", "watch an account: its new notes and its counts (repeatable)").argParser(collect),
     )
