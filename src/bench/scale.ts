@@ -81,8 +81,10 @@ function entry(): { file: string; args: string[] } {
   const here = dirname(fileURLToPath(import.meta.url));
   const js = join(here, "../cli/main-entry.js");
   if (existsSync(js)) return { file: js, args: [] };
-  const tsx = join(here, "../../node_modules/tsx/dist/esm/index.mjs");
-  return { file: join(here, "../cli/main-entry.ts"), args: ["--import", tsx] };
+  // Built into .bench-dist (which holds only the bench's own imports) or run from src/bench: the CLI's source.
+  const root = join(here, "../..");
+  const tsx = join(root, "node_modules/tsx/dist/esm/index.mjs");
+  return { file: join(root, "src/cli/main-entry.ts"), args: ["--import", tsx] };
 }
 
 async function withDatabase<T>(serverUrl: string, label: string, fn: (url: string) => Promise<T>): Promise<T> {
