@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
       dashboard: { app: dashboard.app, writeToken: WRITE_TOKEN },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     allow(Number.POSITIVE_INFINITY); // a failed test must not leave the crawl held
