@@ -28,7 +28,9 @@ function fetchedMs(iso: string): number {
 function order<T extends { fetchedAt: string }>(stored: T, incoming: T): [T, T] {
   const storedMs = fetchedMs(stored.fetchedAt);
   const incomingMs = fetchedMs(incoming.fetchedAt);
-  if (incomingMs !== storedMs) return incomingMs < storedMs ? [stored, incoming] : [incoming, stored];
+  // Two checks rather than `!==` then `<`: there `<` → `<=` could never be told apart (equal times never reach it).
+  if (incomingMs < storedMs) return [stored, incoming];
+  if (incomingMs > storedMs) return [incoming, stored];
   return JSON.stringify(incoming) < JSON.stringify(stored) ? [stored, incoming] : [incoming, stored];
 }
 
