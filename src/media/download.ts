@@ -154,7 +154,8 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
   const sleep = options.sleep ?? systemSleep;
   const clock = options.clock ?? systemClock;
   const files = options.files ?? nodeFileOps;
-  const index = options.index ?? new JsonlMediaIndex(`${dir}/index.jsonl`);
+  const ownIndex = options.index ? undefined : new JsonlMediaIndex(`${dir}/index.jsonl`);
+  const index = options.index ?? (ownIndex as JsonlMediaIndex);
   const retries = options.retries ?? 3;
   const gate = new HostGate(options.perHost ?? 2);
   const rate = options.requestsPerSecond ?? 10;
@@ -177,6 +178,8 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
   };
   const refetched = new Map<string, Promise<Note | null>>();
   const storedByUrl = new Map<string, Promise<Stored>>();
+  /** Partials this run has begun: a later try of one (a 403 refetch, the same file re-signed) reads its size. */
+  const started = new Set<string>();
 
   const pace = async () => {
     if (!bucket) return;
@@ -188,14 +191,19 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
   /** One candidate, with resumed retries on cuts and 5xx. */
   const tryCandidate = async (candidate: Candidate) => {
     const url = rewrite(candidate.url);
-    const partial = folder.partialPath(partialKey(candidate.url));
+    const key = partialKey(candidate.url);
+    const partial = folder.partialPath(key);
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await sleep(Math.min(4000, 250 * 2 ** (attempt - 1)), signal);
       await pace();
       try {
         // Politeness is per CDN host as XHS names it, even when a rewrite sends every URL to one server.
-        const file = await gate.run(candidate.url, () => fetchIntoPartial(fetchImpl, url, partial, files, signal));
+        const fresh = attempt === 0 && !folder.mayHavePartial(key) && !started.has(key);
+        started.add(key);
+        const file = await gate.run(candidate.url, () =>
+          fetchIntoPartial(fetchImpl, url, partial, files, signal, fresh),
+        );
         return { file, partial };
       } catch (error) {
         lastError = error;
@@ -349,7 +357,11 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
       if (item) await runItem(item);
     }
   });
-  await Promise.all(workers);
+  try {
+    await Promise.all(workers);
+  } finally {
+    await ownIndex?.close();
+  }
   if (stopped) throw stopped;
   return report;
 }

@@ -47,6 +47,9 @@ export const BROWSER_HEADERS = {
 /** Bytes kept for the magic-byte and watermark checks. */
 const HEAD_BYTES = 64 * 1024;
 
+/** Received bytes held while a write is in flight, before reading waits for it. */
+const WRITE_AHEAD = 1024 * 1024;
+
 const SIGNING_PARAMS = ["sign", "t", "token", "expires", "x-expires", "x-signature"];
 
 /** A stable partial-file name for a URL: host, path and query without its signature, so a re-signed URL resumes the same file. */
@@ -83,8 +86,10 @@ export async function fetchIntoPartial(
   partial: string,
   files: FileOps,
   signal?: AbortSignal,
+  /** The partial is known not to exist (none at the run's start, first attempt): no stat needed. */
+  fresh = false,
 ): Promise<FetchedFile> {
-  const have = (await sizeOf(partial)) ?? 0;
+  const have = fresh ? 0 : ((await sizeOf(partial)) ?? 0);
   const headers: Record<string, string> = { ...BROWSER_HEADERS };
   if (have > 0) headers.range = `bytes=${have}-`;
   let response: Response;
@@ -135,10 +140,39 @@ export async function fetchIntoPartial(
     await response.body?.cancel();
     throw new MediaWriteError(`cannot write ${partial}: ${(error as Error).message}`, error);
   }
+  // One write in flight at a time; chunks that arrive meanwhile go out together in the next write (each write
+  // is a thread-pool round trip: per 64 KiB chunk they cost more than the bytes). What a kill can lose is what
+  // arrived during one write, at most WRITE_AHEAD bytes.
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let busy = false;
+  let writing: Promise<void> = Promise.resolve();
+  let writeError: unknown;
+  const writePending = async () => {
+    try {
+      while (pending.length > 0 && writeError === undefined) {
+        const batch = pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+        await out.write(batch);
+      }
+    } catch (error) {
+      writeError = error;
+    } finally {
+      busy = false;
+    }
+  };
+  const writeFailed = (error: unknown) =>
+    new MediaWriteError(`cannot write ${partial}: ${(error as Error).message}`, error);
   try {
     if (response.body) {
       const reader = response.body.getReader();
       for (;;) {
+        if (busy && pendingBytes >= WRITE_AHEAD) await writing;
+        if (writeError !== undefined) {
+          await reader.cancel().catch(() => undefined);
+          throw writeFailed(writeError);
+        }
         let chunk: Awaited<ReturnType<typeof reader.read>>;
         try {
           chunk = await reader.read();
@@ -147,11 +181,11 @@ export async function fetchIntoPartial(
           throw new MediaFetchError(`connection cut after ${written} bytes`, { retryable: true, cause: error });
         }
         if (chunk.done) break;
-        try {
-          await out.write(chunk.value);
-        } catch (error) {
-          await reader.cancel().catch(() => undefined);
-          throw new MediaWriteError(`cannot write ${partial}: ${(error as Error).message}`, error);
+        pending.push(chunk.value);
+        pendingBytes += chunk.value.length;
+        if (!busy) {
+          busy = true;
+          writing = writePending();
         }
         written += chunk.value.length;
         hash.update(chunk.value);
@@ -162,8 +196,11 @@ export async function fetchIntoPartial(
       }
     }
   } finally {
+    // Everything received reaches the partial before it is closed, also after a cut: a resume starts there.
+    await writing;
     await out.close().catch(() => undefined);
   }
+  if (writeError !== undefined) throw writeFailed(writeError);
   if (promised !== null && written !== promised) {
     throw new MediaFetchError(`got ${written} of ${promised} bytes`, { retryable: written < promised });
   }

@@ -3,7 +3,7 @@
  * bytes, width, height, duration, fetched at). A small port, so the store's media table can implement it
  * later; `MemoryMediaIndex` for tests, `JsonlMediaIndex` (media/index.jsonl in the download folder) for the CLI.
  */
-import { appendFile, readFile } from "node:fs/promises";
+import { type FileHandle, open, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { MediaFile, MediaKind } from "../model/media-file.js";
 import { makeFolder } from "./writable.js";
@@ -38,6 +38,13 @@ export class MemoryMediaIndex implements MediaIndex {
 export class JsonlMediaIndex implements MediaIndex {
   readonly #path: string;
   #memory: MemoryMediaIndex | undefined;
+  /** Kept open between puts, and lines that arrive while one write is in flight go out in the next one: an
+   * open + write + close per row cost more than a small image's bytes (issue #15 bench). */
+  #handle: Promise<FileHandle> | undefined;
+  #lines: string[] = [];
+  #queued = 0;
+  #written = 0;
+  #flushing: Promise<void> | undefined;
 
   constructor(path: string) {
     this.#path = path;
@@ -70,9 +77,41 @@ export class JsonlMediaIndex implements MediaIndex {
 
   async put(row: MediaRow) {
     const memory = await this.#load();
-    await makeFolder(dirname(this.#path));
-    await appendFile(this.#path, `${JSON.stringify(row)}\n`);
+    this.#lines.push(`${JSON.stringify(row)}\n`);
+    const mine = ++this.#queued;
+    // Resolves once a write that holds this line is done (the one in flight may have begun before it).
+    while (this.#written < mine) {
+      this.#flushing ??= this.#flush().finally(() => {
+        this.#flushing = undefined;
+      });
+      await this.#flushing;
+    }
     await memory.put(row);
+  }
+
+  async #flush(): Promise<void> {
+    this.#handle ??= makeFolder(dirname(this.#path)).then(() => open(this.#path, "a"));
+    const lines = this.#lines;
+    this.#lines = [];
+    try {
+      await (await this.#handle).write(lines.join(""));
+    } catch (error) {
+      this.#handle = undefined;
+      throw error;
+    } finally {
+      // Written or failed: the waiters of these lines stop waiting (a failure reaches them as the error).
+      this.#written += lines.length;
+    }
+  }
+
+  /** Closes the file kept open for appending (a later put opens it again). */
+  async close() {
+    await this.#flushing?.catch(() => undefined);
+    const handle = this.#handle;
+    this.#handle = undefined;
+    // An open that failed already failed its put.
+    const opened = await handle?.catch(() => undefined);
+    await opened?.close();
   }
 
   async all() {
