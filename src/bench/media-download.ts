@@ -8,7 +8,7 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "../client/create-client.js";
@@ -19,6 +19,8 @@ import { createSimulator } from "../simulator/index.js";
 
 export interface MediaCaseResult {
   name: string;
+  /** World seed of this row (absent in files written before several seeds were measured). */
+  seed?: number;
   files: number;
   megabytes: number;
   /** downloadMedia with its default politeness (10 requests/s, 2 per host, 4 files at once). */
@@ -32,7 +34,13 @@ export interface MediaCaseResult {
 }
 
 export interface MediaBenchResult {
+  /** The first seed (files written before several seeds were measured have only this). */
   seed: number;
+  seeds?: number[];
+  /** When the run began and ended, and the 1-minute load average then: a loaded machine slows every column. */
+  startedAt?: string;
+  finishedAt?: string;
+  loadAverage?: { start: number; end: number };
   cases: MediaCaseResult[];
 }
 
@@ -97,11 +105,26 @@ async function sequentialLoop(urls: string[]): Promise<{ seconds: number; bytes:
 }
 
 export async function measureMediaDownloads(
-  options: { seed?: number; quick?: boolean; log?: (line: string) => void } = {},
+  options: { seed?: number; seeds?: number[]; quick?: boolean; log?: (line: string) => void } = {},
 ): Promise<MediaBenchResult> {
-  const seed = options.seed ?? 1;
+  // Three seeds by default: one seed's files are too few to tell the two columns apart on a loaded machine.
+  const seeds = options.seeds ?? (options.seed !== undefined ? [options.seed] : [1, 2, 3]);
   const log = options.log ?? (() => {});
-  const quick = options.quick ?? false;
+  const startedAt = new Date().toISOString();
+  const loadStart = loadavg()[0] ?? 0;
+  const cases: MediaCaseResult[] = [];
+  for (const seed of seeds) cases.push(...(await measureSeed(seed, options.quick ?? false, log)));
+  return {
+    seed: seeds[0] ?? 1,
+    seeds,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    loadAverage: { start: round(loadStart, 1), end: round(loadavg()[0] ?? 0, 1) },
+    cases,
+  };
+}
+
+async function measureSeed(seed: number, quick: boolean, log: (line: string) => void): Promise<MediaCaseResult[]> {
   const sets = [
     {
       name: "small images",
@@ -121,20 +144,22 @@ export async function measureMediaDownloads(
     const cdn = set.cdn(sim.world);
     const server = await startCdnServer(cdn);
     try {
-      log(`media: ${set.name} …`);
+      log(`media: seed ${seed}, ${set.name} …`);
       // The CDN makes each file once and caches it: warm it so no run pays for the synthesis.
       for (const note of set.notes) {
         for (const item of planNoteMedia(note)) for (const c of item.candidates) cdn.describe(c.url);
       }
       // One unmeasured pass first: the first run in a process pays for JIT and socket warm-up (measured: about
       // 3× slower whichever variant went first).
-      await measureCase("warm-up", set.notes, cdn, server.url, 0);
+      const warm = await measureCase("warm-up", set.notes, cdn, server.url, 0);
+      await sequentialLoop(warm.urls);
       const polite = await measureCase("polite", set.notes, cdn, server.url, null);
       const unpaced = await measureCase("unpaced", set.notes, cdn, server.url, 0);
       const loop = await sequentialLoop(unpaced.urls);
       const mb = unpaced.bytes / 1_048_576;
       const result: MediaCaseResult = {
         name: set.name,
+        seed,
         files: unpaced.files,
         megabytes: round(mb),
         politeMBps: round(mb / polite.seconds),
@@ -151,7 +176,7 @@ export async function measureMediaDownloads(
       await server.close();
     }
   }
-  return { seed, cases };
+  return cases;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

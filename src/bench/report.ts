@@ -2,10 +2,11 @@
  * The results: `bench/results.json` (every figure, for machines) and `bench/results.md` (tables a
  * person reads, each target stated as met or not with its figure).
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CellResult } from "./compare.js";
 import type { CrawlRateResult } from "./crawl-rate.js";
+import type { MediaBenchResult } from "./media-download.js";
 import type { ParseCostResult } from "./parse-cost.js";
 import type { BenchProfile } from "./profiles.js";
 import type { CommentStreamResult } from "./stream-comments.js";
@@ -129,7 +130,97 @@ function table(header: string[], rows: (string | number | null)[][]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-export function renderMarkdown(r: BenchResults, notes: string[] = []): string {
+/** Parts measured on their own (`--only media` writes media.json beside results.json). */
+export interface SeparateParts {
+  media?: MediaBenchResult | null;
+}
+
+const mbps = (mb: number, seconds: number) => (seconds > 0 ? Math.round((mb / seconds) * 100) / 100 : 0);
+
+/** The media section: per seed, then all seeds together (total MB over total seconds, per column). */
+export function renderMedia(m: MediaBenchResult): string {
+  const seeds = m.seeds ?? [m.seed];
+  const when =
+    m.startedAt && m.finishedAt
+      ? ` Measured ${m.startedAt.slice(0, 16).replace("T", " ")}-${m.finishedAt.slice(11, 16)} UTC` +
+        (m.loadAverage ? ` at load average ${m.loadAverage.start}-${m.loadAverage.end} (1 min, start-end).` : ".")
+      : "";
+  const rows: (string | number | null)[][] = m.cases.map((c) => [
+    c.name,
+    c.seed ?? m.seed,
+    c.files,
+    c.megabytes,
+    c.politeMBps,
+    c.unpacedMBps,
+    c.sequentialMBps,
+    c.sequentialMBps > 0 ? `${(c.unpacedMBps / c.sequentialMBps).toFixed(2)}×` : null,
+    c.requestsPerFile,
+  ]);
+  const names = [...new Set(m.cases.map((c) => c.name))];
+  if (seeds.length > 1) {
+    for (const name of names) {
+      const of = m.cases.filter((c) => c.name === name);
+      const mb = of.reduce((n, c) => n + c.megabytes, 0);
+      const secs = (col: (c: MediaCaseResult) => number) =>
+        of.reduce((n, c) => n + (col(c) > 0 ? c.megabytes / col(c) : 0), 0);
+      const unpaced = mbps(
+        mb,
+        secs((c) => c.unpacedMBps),
+      );
+      const sequential = mbps(
+        mb,
+        secs((c) => c.sequentialMBps),
+      );
+      rows.push([
+        `**${name}, all seeds**`,
+        seeds.join(", "),
+        of.reduce((n, c) => n + c.files, 0),
+        Math.round(mb * 100) / 100,
+        mbps(
+          mb,
+          secs((c) => c.politeMBps),
+        ),
+        `**${unpaced}**`,
+        `**${sequential}**`,
+        sequential > 0 ? `${(unpaced / sequential).toFixed(2)}×` : null,
+        null,
+      ]);
+    }
+  }
+  return [
+    "## Media downloads",
+    "",
+    "`downloadMedia` against the simulator's CDN over a real socket, in one process (`node .bench-dist/bench/media-download.js`" +
+      " for seeds 1-3, or `npm run bench -- --only media`, writes `bench/media.json`; `--render` turns it into this section)." +
+      " Per case and seed, in the same run: `downloadMedia` with its default politeness (10 requests/s, 2 per CDN host," +
+      " 4 files at once), the same without request pacing, and a plain sequential `fetch` + `writeFile` loop over the" +
+      " very URLs the downloader ended with (no candidate search, no verification, no partial file, no index)." +
+      when,
+    "",
+    table(
+      [
+        "case",
+        "seed",
+        "files",
+        "MB",
+        "polite MB/s",
+        "unpaced MB/s",
+        "sequential fetch MB/s",
+        "unpaced / sequential",
+        "CDN requests per file",
+      ],
+      rows,
+    ),
+    "",
+    "The polite small-image column is the pacing itself (10 requests/s: at least 0.1 s a file). Videos ask more than one" +
+      " request per file because origin keys that 404 are tried first. All seeds: total MB over the summed seconds.",
+    "",
+  ].join("\n");
+}
+
+type MediaCaseResult = MediaBenchResult["cases"][number];
+
+export function renderMarkdown(r: BenchResults, notes: string[] = [], parts: SeparateParts = {}): string {
   const out: string[] = [];
   const { run } = r;
   out.push("# xhs-kit benchmark results", "");
@@ -351,10 +442,16 @@ export function renderMarkdown(r: BenchResults, notes: string[] = []): string {
     out.push("## HTTP API load", "", "```json", JSON.stringify(r.serverLoad, null, 2), "```", "");
   }
   out.push("## Fault profiles", "", "```json", JSON.stringify(r.profiles, null, 2), "```", "");
+  if (parts.media) out.push("", renderMedia(parts.media));
   return `${out.join("\n")}\n`;
+}
+
+function readPart<T>(path: string): T | null {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : null;
 }
 
 export function writeResults(folder: string, results: BenchResults, notes: string[] = []): void {
   writeFileSync(join(folder, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(folder, "results.md"), renderMarkdown(results, notes));
+  const media = readPart<MediaBenchResult>(join(folder, "media.json"));
+  writeFileSync(join(folder, "results.md"), renderMarkdown(results, notes, { media }));
 }
