@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFakeClock, type FakeClock } from "../../src/core/clock.js";
 import type { DeliveryTarget } from "../../src/crawl/plan/watch.js";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import {
   ALERT_ID_HEADER,
   alertBody,
@@ -19,7 +20,8 @@ import {
   targetKey,
 } from "../../src/watch/deliver.js";
 import { MemoryWatchState } from "../../src/watch/memory-state.js";
-import type { AlertRecord, TaskState } from "../../src/watch/state.js";
+import { SqlWatchState } from "../../src/watch/sql-state.js";
+import type { AlertRecord, TaskState, WatchStateStore } from "../../src/watch/state.js";
 
 const SECRET = "whsec-test-0123456789";
 const HOUR = 3_600_000;
@@ -94,7 +96,7 @@ function alert(n: number, at: number): AlertRecord {
 }
 
 /** Raises alerts the way a tick does: one commit, one pending delivery per target. */
-async function raise(state: MemoryWatchState, alerts: AlertRecord[], targets: DeliveryTarget[], tick: string) {
+async function raise(state: WatchStateStore, alerts: AlertRecord[], targets: DeliveryTarget[], tick: string) {
   await state.commitTick({
     tickId: tick,
     task,
@@ -175,6 +177,38 @@ describe("webhook deliveries", () => {
     // The first process is gone; the second reads the same outbox.
     await deliverAll(new DeliveryWorker(state, targets, deps(fake)), fake);
     expect(receiver.accepted.map((a) => a.id).sort()).toEqual(["alert-7", "alert-8"]);
+  });
+
+  it("the same outage through the SQL state in a SQLite file, the process restarted mid-outage: once each", async () => {
+    fake = createFakeClock();
+    outageEnds = fake.now() + HOUR;
+    receiver.accepted.length = 0;
+    const path = join(dir, "outbox.db");
+    let store = openSqliteStore(path, { clock: fake.clock });
+    const target: DeliveryTarget = { kind: "webhook", url, secretEnv: "XHS_WEBHOOK_SECRET", maxAttempts: 10 };
+    const targets = new Map([[targetKey(target), target]]);
+    try {
+      await raise(new SqlWatchState(store), [alert(5, fake.now()), alert(6, fake.now())], [target], "t1");
+      await deliverAll(
+        new DeliveryWorker(new SqlWatchState(store), targets, deps(fake)),
+        fake,
+        fake.now() + 40 * 60_000,
+      );
+      expect(receiver.accepted).toEqual([]);
+      // A restart: the file reopened, a new state and worker.
+      await store.close();
+      store = openSqliteStore(path, { clock: fake.clock });
+      const state = new SqlWatchState(store);
+      await deliverAll(new DeliveryWorker(state, targets, deps(fake)), fake);
+      expect(receiver.accepted.map((a) => a.id).sort()).toEqual(["alert-5", "alert-6"]);
+      expect(receiver.badSignatures()).toBe(0);
+      const delivered = await state.deliveries({ status: "delivered" });
+      expect(delivered.map((d) => d.alertId).sort()).toEqual(["alert-5", "alert-6"]);
+      expect(delivered[0]?.settledAt).toBeGreaterThanOrEqual(outageEnds);
+      expect(await new DeliveryWorker(state, targets, deps(fake)).runDue()).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 
   it("dead-letters after the last try, with the last error", async () => {
