@@ -213,7 +213,8 @@ export function renderMedia(m: MediaBenchResult): string {
     ),
     "",
     "The polite small-image column is the pacing itself (10 requests/s: at least 0.1 s a file). Videos ask more than one" +
-      " request per file because origin keys that 404 are tried first. All seeds: total MB over the summed seconds.",
+      " request per file because origin keys that 404 are tried first. All seeds: total MB over the summed seconds." +
+      ' Why the unpaced column trailed the loop before (fs round trips, not hashing): docs/decisions.md, "per-file fs calls".',
     "",
   ].join("\n");
 }
