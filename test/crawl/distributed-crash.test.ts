@@ -202,14 +202,13 @@ const until = async (condition: () => boolean, what: string, limitMs = 600_000) 
 };
 
 /**
- * Opt-in (XHS_TEST_DISTRIBUTED=1 with XHS_TEST_DATABASE_URL) for its length, not its result: at 2,059 jobs it passed
- * (records equal, 15 calls over the reference against a bound of 18) in 549 s on the 2-core machine at load 33, and
- * twice at once it ran past its 15-minute limit; CI's budget for one test is about 2 minutes, under which the plan
- * would fall below the 2,000 jobs it must have. Its earlier failures each have a test that needs no seed: the
- * author's avatar in the merge (test/store/merge.test.ts), seed limits and type hints that depended on job order
- * (order-independence.test.ts), lost run statistics (run-stats-concurrency.test.ts).
+ * Runs wherever XHS_TEST_DATABASE_URL is set (CI sets it; XHS_TEST_DISTRIBUTED=0 skips it). Alone on the 2-core machine
+ * it took 79–109 s (load 1–7), within CI's 2 minutes; under a load of 33 it took 549 s. Green on world/kill seeds 7/1,
+ * 7/2 and 8/3: records equal, 8–15 calls over the reference against a bound of 18. Its earlier failures each have a
+ * test that needs no seed: the author's avatar in the merge (test/store/merge.test.ts), seed limits and type hints
+ * that depended on job order (order-independence.test.ts), lost run statistics (run-stats-concurrency.test.ts).
  */
-const DISTRIBUTED = hasPostgres() && process.env.XHS_TEST_DISTRIBUTED === "1";
+const DISTRIBUTED = hasPostgres() && process.env.XHS_TEST_DISTRIBUTED !== "0";
 
 describe.skipIf(!DISTRIBUTED)("distributed crash: 4 workers on pg-boss, SIGKILLed and restarted", () => {
   let dir: string;
