@@ -33,7 +33,10 @@ export function TimeChart(props: { title: string; times: string[]; lines: Line[]
         width: Math.max(280, el.clientWidth),
         height: CHART_HEIGHT,
         // A single observation is still a point: draw points always.
-        series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, points: { show: true, size: 7 } }))],
+        series: [
+          {},
+          ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, points: { show: true, size: 7 } })),
+        ],
         // Beijing time, month-day hour:minute: the default labels are English and sub-second when points are close.
         axes: [{ values: (_u, splits) => splits.map((s) => tick.format(s * 1000)) }, { size: 60 }],
         scales: { x: { time: true } },
@@ -42,7 +45,9 @@ export function TimeChart(props: { title: string; times: string[]; lines: Line[]
       [xs, ...lines.map((l) => l.values)] as uPlot.AlignedData,
       el,
     );
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(280, el.clientWidth), height: CHART_HEIGHT }));
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(280, el.clientWidth), height: CHART_HEIGHT }),
+    );
     resize.observe(el);
     return () => {
       resize.disconnect();
@@ -55,7 +60,13 @@ export function TimeChart(props: { title: string; times: string[]; lines: Line[]
       {times.length === 0 ? (
         <p class="chart-box empty">还没有观测数据。</p>
       ) : (
-        <div class="chart-box" ref={box} data-points={times.length} role="img" aria-label={`${props.title}：${times.length} 个观测点`} />
+        <div
+          class="chart-box"
+          ref={box}
+          data-points={times.length}
+          role="img"
+          aria-label={`${props.title}：${times.length} 个观测点`}
+        />
       )}
       {times.length > 0 && (
         <details>

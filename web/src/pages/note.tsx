@@ -39,9 +39,16 @@ export function NotePage(props: { id: string }) {
       <h1>{note.title || "（无标题）"}</h1>
       <p class="meta">
         {NOTE_TYPE[note.type] ?? note.type} ·{" "}
-        {note.author ? <a href={href(`users/${note.author.id}`)}>{note.author.nickname ?? note.author.id}</a> : "作者未知"} ·
-        发布于 {time(note.publishedAt)}
-        {note.ipLocation ? ` · ${note.ipLocation}` : ""} · <a href={note.url} rel="noreferrer noopener" target="_blank">在小红书打开</a>
+        {note.author ? (
+          <a href={href(`users/${note.author.id}`)}>{note.author.nickname ?? note.author.id}</a>
+        ) : (
+          "作者未知"
+        )}{" "}
+        · 发布于 {time(note.publishedAt)}
+        {note.ipLocation ? ` · ${note.ipLocation}` : ""} ·{" "}
+        <a href={note.url} rel="noreferrer noopener" target="_blank">
+          在小红书打开
+        </a>
       </p>
       <dl class="stats">
         {(["likes", "collects", "comments", "shares"] as const).map((key) => (
@@ -112,7 +119,8 @@ export function NotePage(props: { id: string }) {
       <TimeChart title="互动曲线" times={chart.times} lines={chart.lines} />
       <section aria-labelledby="comments-title">
         <h2 id="comments-title">
-          评论（已存 {count(data.comments.total)}，笔记显示 {count(note.stats.comments, note.approx.includes("comments"))}）
+          评论（已存 {count(data.comments.total)}，笔记显示{" "}
+          {count(note.stats.comments, note.approx.includes("comments"))}）
         </h2>
         {data.comments.threads.length === 0 ? (
           <p>没有存储的评论。</p>

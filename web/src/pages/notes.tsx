@@ -46,6 +46,7 @@ export function NotesPage(props: { query: URLSearchParams }) {
   return (
     <>
       <h1>笔记</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form works in every browser; the <search> element is newer than some phones' browsers */}
       <form class="filters" key={filterOnly.toString()} onSubmit={submit} role="search" aria-label="筛选笔记">
         <label>
           关键词
@@ -125,7 +126,13 @@ export function NotesPage(props: { query: URLSearchParams }) {
                 <td>
                   <a href={href(`notes/${note.id}`)}>{note.title || note.text?.slice(0, 30) || note.id}</a>
                 </td>
-                <td>{note.author ? <a href={href(`users/${note.author.id}`)}>{note.author.nickname ?? note.author.id}</a> : "—"}</td>
+                <td>
+                  {note.author ? (
+                    <a href={href(`users/${note.author.id}`)}>{note.author.nickname ?? note.author.id}</a>
+                  ) : (
+                    "—"
+                  )}
+                </td>
                 <td>{NOTE_TYPE[note.type] ?? note.type}</td>
                 <td>{time(note.publishedAt)}</td>
                 <td class="num">{count(note.stats.likes, note.approx.includes("likes"))}</td>
@@ -143,7 +150,13 @@ export function NotesPage(props: { query: URLSearchParams }) {
         </table>
       </div>
       {notes.data && (
-        <Pager path="notes" query={query} page={notes.data.page} pageSize={notes.data.pageSize} total={notes.data.total} />
+        <Pager
+          path="notes"
+          query={query}
+          page={notes.data.page}
+          pageSize={notes.data.pageSize}
+          total={notes.data.total}
+        />
       )}
     </>
   );

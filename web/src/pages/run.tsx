@@ -143,8 +143,8 @@ export function RunPage(props: SessionProps & { id: string }) {
             <ul class="chips">
               {Object.entries(data.report.items).map(([kind, c]) => (
                 <li key={kind}>
-                  {{ notes: "笔记", users: "用户", comments: "评论", topics: "话题" }[kind] ?? kind}：新增 {count(c.new)}，更新{" "}
-                  {count(c.updated)}
+                  {{ notes: "笔记", users: "用户", comments: "评论", topics: "话题" }[kind] ?? kind}：新增{" "}
+                  {count(c.new)}，更新 {count(c.updated)}
                 </li>
               ))}
             </ul>
@@ -218,7 +218,8 @@ export function RunPage(props: SessionProps & { id: string }) {
             )}
             {data.report.stopMessage && <p>停止原因：{data.report.stopMessage}</p>}
             <p class="sub">
-              开始于 {time(data.report.createdAt)}，结束于 {time(data.report.finishedAt)}，会话 {data.report.sessions} 次。
+              开始于 {time(data.report.createdAt)}，结束于 {time(data.report.finishedAt)}，会话 {data.report.sessions}{" "}
+              次。
             </p>
           </section>
         </>

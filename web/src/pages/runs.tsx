@@ -139,4 +139,3 @@ function StartForm(props: SessionProps & { onStarted: () => void }) {
     </section>
   );
 }
-

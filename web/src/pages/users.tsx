@@ -13,7 +13,9 @@ export function UsersPage(props: { query: URLSearchParams }) {
     const value = props.query.get(key);
     if (value) query.set(key, value);
   }
-  const users = useJson<{ total: number; page: number; pageSize: number; users: User[] }>(`/api/dashboard/users?${query}`);
+  const users = useJson<{ total: number; page: number; pageSize: number; users: User[] }>(
+    `/api/dashboard/users?${query}`,
+  );
   const submit = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
@@ -23,6 +25,7 @@ export function UsersPage(props: { query: URLSearchParams }) {
   return (
     <>
       <h1>用户</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form works in every browser; the <search> element is newer than some phones' browsers */}
       <form class="filters" role="search" aria-label="搜索用户" onSubmit={submit} key={query.get("q") ?? ""}>
         <label>
           昵称、小红书号或 ID
@@ -69,7 +72,13 @@ export function UsersPage(props: { query: URLSearchParams }) {
         </table>
       </div>
       {users.data && (
-        <Pager path="users" query={query} page={users.data.page} pageSize={users.data.pageSize} total={users.data.total} />
+        <Pager
+          path="users"
+          query={query}
+          page={users.data.page}
+          pageSize={users.data.pageSize}
+          total={users.data.total}
+        />
       )}
     </>
   );
@@ -143,7 +152,8 @@ export function UserPage(props: { id: string }) {
             <li key={n.id}>
               <a href={href(`notes/${n.id}`)}>{n.title || n.id}</a>{" "}
               <span class="sub">
-                {NOTE_TYPE[n.type] ?? n.type} · {time(n.publishedAt)} · 赞 {count(n.stats.likes, n.approx.includes("likes"))}
+                {NOTE_TYPE[n.type] ?? n.type} · {time(n.publishedAt)} · 赞{" "}
+                {count(n.stats.likes, n.approx.includes("likes"))}
               </span>
             </li>
           ))}

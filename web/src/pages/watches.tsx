@@ -26,7 +26,9 @@ export function WatchesPage() {
     return (
       <>
         <h1>监控与提醒</h1>
-        <p data-testid="watches-empty">这个数据库还没有配置监控（xhs watch）。配置并运行后，监控的对象、运行时间和提醒会显示在这里。</p>
+        <p data-testid="watches-empty">
+          这个数据库还没有配置监控（xhs watch）。配置并运行后，监控的对象、运行时间和提醒会显示在这里。
+        </p>
       </>
     );
   }
@@ -70,7 +72,11 @@ export function WatchesPage() {
           {data.alerts.map((a) => (
             <li key={a.id}>
               {time(a.raisedAt)} · {a.watch} · {KIND[a.kind] ?? a.kind}：
-              {a.noteStored ? <a href={href(`notes/${a.subject}`)}>{String(a.detail["title"] ?? a.subject)}</a> : a.subject}
+              {a.noteStored ? (
+                <a href={href(`notes/${a.subject}`)}>{String(a.detail["title"] ?? a.subject)}</a>
+              ) : (
+                a.subject
+              )}
             </li>
           ))}
         </ul>
