@@ -15,13 +15,20 @@ export const BOUND_BY_WEB_NOTE_DETAIL: readonly RequestKind[] = ["note-video-kno
 /** Share of calls that may be hedges billed twice, in the healthy profile (issue #12's cost guard). */
 export const HEALTHY_DOUBLE_BILLED_HEDGE_SHARE_MAX = 0.02;
 
-/** Healthy billable calls per correct answer before latency-aware failover (issue #12). */
-export const HEALTHY_BILLABLE_PER_CORRECT_MAX = 1.078;
+/**
+ * "Healthy billable calls no worse than today", judged on the same sums as the rest (issue #12): today is the
+ * code with hedging off, measured on seeds 1–20 (21,580 billable calls for 20,000 requests; its one-seed figure
+ * was the 1.078 the issue quotes). On another seed list there is no baseline, so the target is not judged.
+ */
+export const HEALTHY_BILLABLE_WITHOUT_HEDGING = {
+  seeds: Array.from({ length: 20 }, (_, i) => i + 1),
+  billable: 21_580,
+};
 
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)} ×` : "–");
 const percent = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(2)} %` : "–");
 
-export function seedTargets(sums: readonly SeedSum[], strategy = "xhs-kit"): Target[] {
+export function seedTargets(sums: readonly SeedSum[], strategy = "xhs-kit", seeds: readonly number[] = []): Target[] {
   const mine = sums.filter((s) => s.strategy === strategy);
   const find = (profile: string) => mine.find((s) => s.profile === profile);
   const healthy = find("healthy");
@@ -62,10 +69,13 @@ export function seedTargets(sums: readonly SeedSum[], strategy = "xhs-kit"): Tar
     });
   }
   if (healthy) {
+    const base = HEALTHY_BILLABLE_WITHOUT_HEDGING;
+    const sameSeeds = seeds.length === base.seeds.length && base.seeds.every((seed, i) => seeds[i] === seed);
     targets.push({
-      name: `healthy billable calls per correct answer ≤ ${HEALTHY_BILLABLE_PER_CORRECT_MAX}`,
-      met: healthy.billablePerCorrect !== null && healthy.billablePerCorrect <= HEALTHY_BILLABLE_PER_CORRECT_MAX,
-      figure: `${healthy.billablePerCorrect} (${healthy.billableCalls} for ${healthy.correct})`,
+      name: `healthy billable calls ≤ the code without hedging on the same seeds (${base.billable} on seeds 1–20)`,
+      met: sameSeeds ? healthy.billableCalls <= base.billable : null,
+      figure: `${healthy.billableCalls} billable, ${healthy.billablePerCorrect} per correct answer (${healthy.correct} correct)`,
+      ...(sameSeeds ? {} : { note: "another seed list: no baseline measured for it" }),
     });
   }
   return targets;

@@ -267,7 +267,7 @@ export function renderSeedsMarkdown(r: SeedsResults): string {
       ),
       "",
     );
-    out.push(...renderSeedTargets(seedTargets(r.sums, strategy)));
+    out.push(...renderSeedTargets(seedTargets(r.sums, strategy, r.seeds)));
     const listed = r.incidents.filter((i) => i.strategy === strategy);
     if (listed.length === 0) {
       out.push("No wrong answer, and no failure where a series could serve.", "");

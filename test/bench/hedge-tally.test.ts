@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHedgeTally } from "../../src/bench/hedge-tally.js";
-import { seedTargets } from "../../src/bench/seed-targets.js";
+import { HEALTHY_BILLABLE_WITHOUT_HEDGING, seedTargets } from "../../src/bench/seed-targets.js";
 import type { SeedSum } from "../../src/bench/seeds.js";
 import { findEndpoint } from "../../src/catalog/endpoints.js";
 import { createFakeClock } from "../../src/core/clock.js";
@@ -104,5 +104,38 @@ describe("the healthy double-billing target", () => {
   it("is left out for results from before hedges were counted", () => {
     const { hedges: _h, hedgesBilledTwice: _t, ...older } = healthy(21_000, 0, 0);
     expect(target(older)).toBeUndefined();
+  });
+});
+
+describe("the healthy cost target", () => {
+  const sum = (billable: number): SeedSum => ({
+    strategy: "xhs-kit",
+    profile: "healthy",
+    seeds: 20,
+    requests: 20_000,
+    correct: 20_000,
+    wrong: 0,
+    failedUnservable: 0,
+    failedOtherwise: 0,
+    calls: billable,
+    billableCalls: billable,
+    billablePerCorrect: billable / 20_000,
+    seedsWithWrong: [],
+    worstP99Ms: 0,
+    medianP50Ms: 0,
+  });
+  const oneToTwenty = Array.from({ length: 20 }, (_, i) => i + 1);
+  const target = (billable: number, seeds: number[]) =>
+    seedTargets([sum(billable)], "xhs-kit", seeds).find((t) => t.name.startsWith("healthy billable calls"));
+
+  it("compares with the code without hedging on seeds 1-20: equal is met, one call more is not", () => {
+    expect(target(HEALTHY_BILLABLE_WITHOUT_HEDGING.billable, oneToTwenty)?.met).toBe(true);
+    expect(target(HEALTHY_BILLABLE_WITHOUT_HEDGING.billable + 1, oneToTwenty)?.met).toBe(false);
+  });
+
+  it("is not judged on another seed list, which has no baseline", () => {
+    const other = target(10, [1, 2, 3]);
+    expect(other?.met).toBeNull();
+    expect(other?.note).toContain("no baseline");
   });
 });
