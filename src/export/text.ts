@@ -6,6 +6,7 @@
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify/sync";
+import { inBatches } from "../core/batches.js";
 import type { ExportFormat } from "../store/export.js";
 import { rowsOf } from "./sink.js";
 import type { ExportTable } from "./tables.js";
@@ -18,19 +19,7 @@ export async function writeTableText<T>(
   options: { out: Writable; signal?: AbortSignal },
 ): Promise<{ records: number }> {
   const result = { records: 0 };
-  const batches = async function* () {
-    let batch: T[] = [];
-    for await (const row of rowsOf(table.rows(), options.signal)) {
-      batch.push(row);
-      if (batch.length >= BATCH) {
-        result.records += batch.length;
-        yield batch;
-        batch = [];
-      }
-    }
-    result.records += batch.length;
-    if (batch.length > 0) yield batch;
-  };
+  const batches = () => inBatches(rowsOf(table.rows(), options.signal), BATCH, result);
   const csvOptions = {
     columns: table.columns.map((c) => c.name),
     escape_formulas: true,

@@ -10,6 +10,7 @@
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify as stringifySync } from "csv-stringify/sync";
+import { inBatches } from "../core/batches.js";
 import { InvalidInputError } from "../core/errors.js";
 import type { Comment, Note, Topic, User } from "../model/types.js";
 import { RECORD_KINDS, type RecordFilter, type RecordKind, type RecordOf, type Store } from "./port.js";
@@ -155,19 +156,7 @@ export async function exportRecords<K extends RecordKind>(
   if (options.since !== undefined) filter.since = options.since;
   const result: ExportResult = { records: 0 };
   // Records are written in batches: one stream chunk per BATCH records, not one per record.
-  const batches = async function* () {
-    let batch: RecordOf[K][] = [];
-    for await (const record of store.iterateRecords(kind, filter)) {
-      batch.push(record);
-      if (batch.length >= BATCH) {
-        result.records += batch.length;
-        yield batch;
-        batch = [];
-      }
-    }
-    result.records += batch.length;
-    if (batch.length > 0) yield batch;
-  };
+  const batches = () => inBatches(store.iterateRecords(kind, filter), BATCH, result);
 
   let chunks: AsyncGenerator<string>;
   if (format === "csv") {
