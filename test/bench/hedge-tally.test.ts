@@ -74,25 +74,27 @@ describe("hedge tally", () => {
   });
 });
 
+const healthySum = (calls: number, hedges: number, twice: number): SeedSum => ({
+  strategy: "xhs-kit",
+  profile: "healthy",
+  seeds: 20,
+  requests: 20_000,
+  correct: 20_000,
+  wrong: 0,
+  failedUnservable: 0,
+  failedOtherwise: 0,
+  calls,
+  billableCalls: calls,
+  billablePerCorrect: calls / 20_000,
+  hedges,
+  hedgesBilledTwice: twice,
+  seedsWithWrong: [],
+  worstP99Ms: 0,
+  medianP50Ms: 0,
+});
+
 describe("the healthy double-billing target", () => {
-  const healthy = (calls: number, hedges: number, twice: number): SeedSum => ({
-    strategy: "xhs-kit",
-    profile: "healthy",
-    seeds: 20,
-    requests: 20_000,
-    correct: 20_000,
-    wrong: 0,
-    failedUnservable: 0,
-    failedOtherwise: 0,
-    calls,
-    billableCalls: calls,
-    billablePerCorrect: calls / 20_000,
-    hedges,
-    hedgesBilledTwice: twice,
-    seedsWithWrong: [],
-    worstP99Ms: 0,
-    medianP50Ms: 0,
-  });
+  const healthy = healthySum;
   const target = (sum: SeedSum) => seedTargets([sum]).find((t) => t.name.startsWith("healthy hedges billed twice"));
 
   it("is met up to 2 % of calls and missed above, whatever the hedges that were not paid twice", () => {
@@ -108,22 +110,7 @@ describe("the healthy double-billing target", () => {
 });
 
 describe("the healthy cost target", () => {
-  const sum = (billable: number): SeedSum => ({
-    strategy: "xhs-kit",
-    profile: "healthy",
-    seeds: 20,
-    requests: 20_000,
-    correct: 20_000,
-    wrong: 0,
-    failedUnservable: 0,
-    failedOtherwise: 0,
-    calls: billable,
-    billableCalls: billable,
-    billablePerCorrect: billable / 20_000,
-    seedsWithWrong: [],
-    worstP99Ms: 0,
-    medianP50Ms: 0,
-  });
+  const sum = (billable: number): SeedSum => healthySum(billable, 0, 0);
   const oneToTwenty = Array.from({ length: 20 }, (_, i) => i + 1);
   const target = (billable: number, seeds: number[]) =>
     seedTargets([sum(billable)], "xhs-kit", seeds).find((t) => t.name.startsWith("healthy billable calls"));
