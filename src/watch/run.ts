@@ -6,6 +6,7 @@
  * Stopping: the signal also aborts the client's calls, so the tick in flight fails before its commit (nothing
  * of it is written; it runs again after a restart) and no further task starts.
  */
+import { AbortedError } from "../core/errors.js";
 import type { Clock, Sleep } from "../core/types.js";
 import type { WatchPlan } from "../crawl/plan/watch.js";
 import type { DeliveryWorker } from "./deliver.js";
@@ -35,7 +36,7 @@ export interface WatchLoopDeps {
 
 export type WatchStop = "once" | "signal" | "done";
 
-export class LostLockError extends Error {
+export class LostLockError extends AbortedError {
   constructor() {
     super("another scheduler took over this database's watch lease (this one stalled past its expiry): stopping");
   }

@@ -3,6 +3,7 @@
  * (the part that calls TikHub and writes records: `xhs watch` supplies it), each tick committed with its
  * state at once. The loop around it (sleep until `nextWakeAt`, stop on a signal) is the command's.
  */
+import { AbortedError } from "../core/errors.js";
 import type { DeliveryTarget, WatchPlan } from "../crawl/plan/watch.js";
 import { type BudgetLeft, budgetLeft, fitBudget, type SpendEstimate } from "./budget.js";
 import { targetKey } from "./deliver.js";
@@ -25,7 +26,12 @@ export type FinishTick = (store: () => Promise<ExecutorOutcome>) => Promise<Exec
 export type TaskExecutor = (due: DueTask, left: BudgetLeft, finish?: FinishTick) => Promise<ExecutorOutcome>;
 
 /** Thrown inside a tick's transaction when its commit was already there: the records written again roll back. */
-class ReplayedTick extends Error {}
+/** Thrown inside a tick's transaction to roll back its records when its commit was already there (a replay). */
+export class ReplayedTickError extends AbortedError {
+  constructor() {
+    super("the tick was already committed (a replay): its records are rolled back");
+  }
+}
 
 export interface PassResult {
   /** Tick ids committed by this pass. */
@@ -69,7 +75,7 @@ export async function runDuePass(
     const commit = async (outcome: ExecutorOutcome) => {
       const tick = completeTick(task, { ...outcome, targets }, await state.trackedNotes(task.watch.name));
       committed = await state.commitTick(tick);
-      if (!committed && state.atomically) throw new ReplayedTick();
+      if (!committed && state.atomically) throw new ReplayedTickError();
     };
     const finish: FinishTick = async (store) => {
       const work = async () => {
@@ -84,7 +90,7 @@ export async function runDuePass(
       const outcome = await execute(task, budgetLeft(plan, task.watch.name, await state.spend(day)), finish);
       if (committed === null) await commit(outcome);
     } catch (error) {
-      if (error instanceof ReplayedTick) committed = false;
+      if (error instanceof ReplayedTickError) committed = false;
       else {
         result.failed.push({ tickId: task.tickId, error });
         continue;

@@ -62,7 +62,10 @@ describe("run control", () => {
     // A second start while one runs is refused: one dashboard run at a time.
     expect((await post("/api/dashboard/runs", { keyword: "美食", maxCalls: 10 })).status).toBe(409);
 
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Pause as soon as the first job is done (a fixed wait let a quick machine finish the whole run first).
+    for (let i = 0; i < 400 && ((await store.jobCounts(runId)).done ?? 0) < 1; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const paused = await post(`/api/dashboard/runs/${runId}/pause`, {});
     expect(paused.status).toBe(200);
     const afterPause = await store.getRun(runId);
