@@ -79,10 +79,11 @@ const KEYWORDS = [
 
 function entry(): { file: string; args: string[] } {
   const here = dirname(fileURLToPath(import.meta.url));
-  const js = join(here, "../cli/main-entry.js");
-  if (existsSync(js)) return { file: js, args: [] };
-  // Built into .bench-dist (which holds only the bench's own imports) or run from src/bench: the CLI's source.
   const root = join(here, "../..");
+  // The package's build (dist/, made by `npm install`), so a worker does not spend its CPU compiling the CLI;
+  // without one (.bench-dist holds only the bench's own imports), the CLI's source through tsx.
+  const js = join(root, "dist/cli/main-entry.js");
+  if (existsSync(js)) return { file: js, args: [] };
   const tsx = join(root, "node_modules/tsx/dist/esm/index.mjs");
   return { file: join(root, "src/cli/main-entry.ts"), args: ["--import", tsx] };
 }
@@ -281,7 +282,7 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
   return { cells, postgres };
 }
 
-/** `node --import tsx src/bench/scale.ts [--pg URL] [--workers 1,2] [--keys 1,2]`: the scale benchmark alone. */
+/** `node --import tsx src/bench/scale.ts [--pg URL] [--workers 1,2] [--keys 1,2] [--notes N] [--seed N]`: the scale benchmark alone. */
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(name);
@@ -295,7 +296,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   const result = await measureScale({
     postgresUrl,
-    seed: 1,
+    seed: Number(arg("--seed") ?? 1),
     ...(list(arg("--workers")) ? { workers: list(arg("--workers"))! } : {}),
     ...(list(arg("--keys")) ? { keys: list(arg("--keys"))! } : {}),
     ...(arg("--notes") ? { notesPerKey: Number(arg("--notes")) } : {}),
