@@ -253,6 +253,22 @@ CREATE INDEX ledger_run ON ledger (run_id);
     // `xhs watch`'s tasks, committed ticks, tracked notes, daily spend, alert outbox and lease (issue #14).
     sql: (d) => watchTablesSql(d),
   },
+  {
+    version: 8,
+    name: "run budgets and series-health snapshots",
+    // The budget a run was last started or resumed with (JSON, NULL when none was given), so every process and
+    // the dashboard see it; and one row per crawling process and run with its breakers (JSON, key fingerprints
+    // only), rewritten every few seconds and on change: the freshest per series is the run's health.
+    sql: (d) => `ALTER TABLE runs ADD COLUMN budget TEXT;
+CREATE TABLE run_health (
+  run_id TEXT NOT NULL,
+  writer TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+  written_ms ${d.int} NOT NULL,
+  series TEXT NOT NULL,
+  PRIMARY KEY (run_id, writer)
+);`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
