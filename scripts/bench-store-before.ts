@@ -8,8 +8,9 @@
  *
  * d8a7bde is the last commit with the hand-written SqliteStore (1a27bda moved SQLite onto the Kysely store).
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { measureStoreWrites, type StoreBackendUnderTest, sqliteBackend } from "../src/bench/store-write.js";
@@ -28,9 +29,14 @@ const before: StoreBackendUnderTest = {
     return { store, dispose: async () => rmSync(folder, { recursive: true, force: true }) };
   },
 };
+const measuredAt = new Date().toISOString();
+const loadAtStart = loadavg()[0]!;
 const result = await measureStoreWrites([before, { ...sqliteBackend(), name: "today" }], {
   pages: Number(pages),
   rounds: Number(rounds),
   log: (line) => process.stderr.write(`${line}\n`),
 });
-process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+const oldCommit = execFileSync("git", ["-C", tree, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+const loadAverage = { start: Math.round(loadAtStart * 10) / 10, end: Math.round(loadavg()[0]! * 10) / 10 };
+// One run, in the shape bench/store-before.json lists (add it there, then `npm run bench -- --render`).
+process.stdout.write(`${JSON.stringify({ measuredAt, before: oldCommit, loadAverage, ...result }, null, 2)}\n`);

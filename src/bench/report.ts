@@ -6,10 +6,15 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CellResult } from "./compare.js";
 import type { CrawlRateResult } from "./crawl-rate.js";
+import { table } from "./markdown.js";
 import type { MediaBenchResult } from "./media-download.js";
 import type { ParseCostResult } from "./parse-cost.js";
 import type { BenchProfile } from "./profiles.js";
+import { renderScale, renderStoreBefore, renderStoreWrite, renderWatch, type StoreBeforeRun } from "./report-parts.js";
+import type { ScaleResult } from "./scale.js";
+import type { StoreWriteResult } from "./store-write.js";
 import type { CommentStreamResult } from "./stream-comments.js";
+import type { WatchCostResult } from "./watch.js";
 import { REQUEST_KINDS } from "./workload.js";
 
 export interface RunInfo {
@@ -124,15 +129,13 @@ export function evaluateTargets(r: Omit<BenchResults, "targets">): Target[] {
   return targets;
 }
 
-function table(header: string[], rows: (string | number | null)[][]): string {
-  const line = (cells: (string | number | null)[]) =>
-    `| ${cells.map((c) => (c === null ? "–" : String(c))).join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
-}
-
 /** Parts measured on their own (`--only media` writes media.json beside results.json). */
 export interface SeparateParts {
   media?: MediaBenchResult | null;
+  watch?: WatchCostResult | null;
+  scale?: ScaleResult | ScaleResult[] | null;
+  storeWrite?: StoreWriteResult | null;
+  storeBefore?: StoreBeforeRun[] | null;
 }
 
 const mbps = (mb: number, seconds: number) => (seconds > 0 ? Math.round((mb / seconds) * 100) / 100 : 0);
@@ -444,6 +447,10 @@ export function renderMarkdown(r: BenchResults, notes: string[] = [], parts: Sep
   }
   out.push("## Fault profiles", "", "```json", JSON.stringify(r.profiles, null, 2), "```", "");
   if (parts.media) out.push("", renderMedia(parts.media));
+  if (parts.watch) out.push("", renderWatch(parts.watch));
+  if (parts.storeWrite) out.push("", renderStoreWrite(parts.storeWrite));
+  if (parts.storeBefore && parts.storeBefore.length > 0) out.push("", renderStoreBefore(parts.storeBefore));
+  if (parts.scale) out.push("", renderScale(parts.scale));
   return `${out.join("\n")}\n`;
 }
 
@@ -453,6 +460,13 @@ function readPart<T>(path: string): T | null {
 
 export function writeResults(folder: string, results: BenchResults, notes: string[] = []): void {
   writeFileSync(join(folder, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  const media = readPart<MediaBenchResult>(join(folder, "media.json"));
-  writeFileSync(join(folder, "results.md"), renderMarkdown(results, notes, { media }));
+  const part = <T>(name: string) => readPart<T>(join(folder, name));
+  const parts: SeparateParts = {
+    media: part<MediaBenchResult>("media.json"),
+    watch: part<WatchCostResult>("watch.json"),
+    scale: part<ScaleResult | ScaleResult[]>("scale.json"),
+    storeWrite: part<StoreWriteResult>("store-write.json"),
+    storeBefore: part<StoreBeforeRun[]>("store-before.json"),
+  };
+  writeFileSync(join(folder, "results.md"), renderMarkdown(results, notes, parts));
 }

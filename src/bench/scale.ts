@@ -8,7 +8,8 @@
  * Real time (the workers are separate processes). Needs a Postgres server: `--pg URL` or XHS_TEST_DATABASE_URL.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -52,11 +53,17 @@ export interface ScaleCell {
 }
 
 export interface ScaleResult {
+  seed: number;
+  notesPerKey: number;
+  /** When it ran (ISO 8601 UTC) and the 1-minute load average before and after: a busy machine starves workers. */
+  measuredAt: string;
+  loadAverage: { start: number; end: number };
   cells: ScaleCell[];
   postgres: { upsertsPerSecond: number; leasesPerSecond: number; connections: number };
 }
 
 const PER_KEY = 10;
+const NOTES_PER_KEYWORD = 15;
 /** Keywords of the simulator's tiny world, four per key (each a search, its notes' details and comments). */
 const KEYWORDS = [
   "美食推荐",
@@ -116,7 +123,7 @@ async function runCell(options: ScaleOptions, workers: number, keyCount: number)
     const plan = normalizePlan(
       {
         name: `scale ${workers}x${keyCount}`,
-        seeds: { keywords: keywords.map((keyword) => ({ keyword, limit: options.notesPerKey ?? 15 })) },
+        seeds: { keywords: keywords.map((keyword) => ({ keyword, limit: options.notesPerKey ?? NOTES_PER_KEYWORD })) },
         expand: { details: true, comments: { maxPerNote: 20, replies: false } },
       },
       "bench",
@@ -264,6 +271,8 @@ async function measurePostgres(options: ScaleOptions): Promise<ScaleResult["post
 
 export async function measureScale(options: ScaleOptions): Promise<ScaleResult> {
   const log = options.log ?? (() => {});
+  const measuredAt = new Date().toISOString();
+  const loadAtStart = loadavg()[0]!;
   const cells: ScaleCell[] = [];
   for (const keys of options.keys ?? [1, 2, 4]) {
     for (const workers of options.workers ?? [1, 2, 4]) {
@@ -279,10 +288,21 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
   log("scale: Postgres upserts and leases …");
   const postgres = await measurePostgres(options);
   log(`  ${postgres.upsertsPerSecond} upserts/s, ${postgres.leasesPerSecond} lease+complete/s`);
-  return { cells, postgres };
+  return {
+    seed: options.seed,
+    notesPerKey: options.notesPerKey ?? NOTES_PER_KEYWORD,
+    measuredAt,
+    loadAverage: { start: round(loadAtStart, 1), end: round(loadavg()[0]!, 1) },
+    cells,
+    postgres,
+  };
 }
 
-/** `node --import tsx src/bench/scale.ts [--pg URL] [--workers 1,2] [--keys 1,2] [--notes N] [--seed N]`: the scale benchmark alone. */
+/**
+ * `node --import tsx src/bench/scale.ts [--pg URL] [--workers 1,2] [--keys 1,2] [--notes N] [--seed N] [--append FILE]`:
+ * the scale benchmark alone; with --append, the result is added as one more pass to FILE (bench/scale.json holds a
+ * list of passes, which `npm run bench -- --render` draws as one table).
+ */
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(name);
@@ -302,5 +322,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     ...(arg("--notes") ? { notesPerKey: Number(arg("--notes")) } : {}),
     log: (line) => process.stderr.write(`${line}\n`),
   });
+  const append = arg("--append");
+  if (append) {
+    const before: unknown = existsSync(append) ? JSON.parse(readFileSync(append, "utf8")) : [];
+    const passes = Array.isArray(before) ? before : [before];
+    writeFileSync(append, `${JSON.stringify([...passes, result], null, 2)}\n`);
+  }
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
