@@ -269,6 +269,19 @@ CREATE TABLE run_health (
   PRIMARY KEY (run_id, writer)
 );`,
   },
+  {
+    version: 9,
+    name: "notes table sort indexes",
+    // The dashboard's notes table (issue #16) pages by each sortable column then id, both directions, from the
+    // index alone; type and published_at ride along so its type and date filters need no row lookups.
+    sql: () =>
+      [
+        ...["likes", "collects", "comments", "shares", "fetched_ms"].map(
+          (c) => `CREATE INDEX notes_by_${c} ON notes (${c}, id, type, published_at);`,
+        ),
+        "CREATE INDEX notes_by_published_at ON notes (published_at, id, type);",
+      ].join("\n"),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
