@@ -124,10 +124,13 @@ function formatRate(perHour: number): string {
   return `${rounded > 0 ? "+" : ""}${rounded}`;
 }
 
-/** The points as flat rows (for CSV): kind, id, time, source, then every metric. */
+/**
+ * The points as flat rows (for CSV): kind, id, time, source, then every metric. Headers are the camelCase
+ * names `xhs export observations` and the record exports use for the same columns (fetchedAt, likesAndCollects).
+ */
 export function trendRows(trend: Trend): { headers: string[]; rows: (string | number | null)[][] } {
   return {
-    headers: ["kind", "id", "fetched_at", "source", ...trend.metrics],
+    headers: ["kind", "id", "fetchedAt", "source", ...trend.metrics],
     rows: trend.points.map((p) => [
       trend.kind,
       trend.id,

@@ -68,7 +68,23 @@ describe("xhs trend", () => {
         .replace(/^\uFEFF/, "")
         .split("\n")
         .slice(0, 2),
-    ).toEqual(["kind,id,fetched_at,source,likes,collects,comments,shares", `note,${NOTE},${at(0)},app_v2,10,1,1,`]);
+    ).toEqual(["kind,id,fetchedAt,source,likes,collects,comments,shares", `note,${NOTE},${at(0)},app_v2,10,1,1,`]);
+  });
+
+  it("names its CSV columns as `xhs export observations` does, for the same data (one convention)", async () => {
+    const header = async (args: string[]) => {
+      const { code, stdout, stderr } = await runCli(args);
+      expect(code, stderr).toBe(0);
+      return stdout
+        .replace(/^\uFEFF/, "")
+        .split("\n")[0]!
+        .split(",");
+    };
+    const exported = await header(["export", "observations", "--db", db, "--format", "csv"]);
+    for (const ref of [[NOTE], [USER, "--user"]]) {
+      const trend = await header(["trend", ...ref, "--db", db, "--csv"]);
+      expect(trend.filter((column) => !exported.includes(column))).toEqual([]);
+    }
   });
 
   it("a user's followers: a bare id that is no stored note is tried as a user", async () => {
