@@ -31,6 +31,10 @@ const WIDTH_BY_TYPE: Readonly<Record<ColumnType, number>> = {
   time: 20,
   number: 10,
 };
+/**
+ * By column name, where the type's width does not fit. Never 9: exceljs takes 9 for its default and writes
+ * no width at all for it (a `source` column of 9 came out unsized).
+ */
 const WIDTH_BY_NAME: Readonly<Record<string, number>> = {
   id: 26,
   noteId: 26,
@@ -43,7 +47,8 @@ const WIDTH_BY_NAME: Readonly<Record<string, number>> = {
   avatarUrl: 30,
   authorAvatarUrl: 30,
   type: 8,
-  source: 9,
+  source: 10,
+  runId: 24, // 20261203-205512-a1b2c3: 22 characters
   gender: 8,
   sourceUrl: 40,
   sha256: 30,

@@ -160,6 +160,17 @@ describe("xhs export media and observations", () => {
     expect(sheet.getRow(4).getCell(12).value).toBe(12.5);
     expect(sheet.getRow(2).getCell(7).value).toBe(1000);
     expect(sheet.getRow(2).getCell(14).value).toEqual(new Date("2026-12-01T10:00:00.000Z"));
+    // Every column of every sheet is sized (a column exceljs leaves unsized reads back without a width).
+    for (const each of workbook.worksheets) {
+      const header = each.getRow(1);
+      const unsized = [];
+      for (let i = 1; i <= header.cellCount; i++)
+        if (each.getColumn(i).width === undefined) unsized.push(header.getCell(i).value);
+      expect(unsized, each.name).toEqual([]);
+    }
+    const observations = workbook.getWorksheet("observations")!;
+    const runColumn = (observations.getRow(1).values as unknown[]).indexOf("runId");
+    expect(observations.getColumn(runColumn).width).toBeGreaterThanOrEqual("20261203-205512-a1b2c3".length);
 
     const parquet = await runCli(["export", "media", "--db", db, "-o", join(t.dir, "media.parquet")]);
     expect(parquet.code).toBe(0);
