@@ -41,7 +41,12 @@ export function recordTable<K extends RecordKind>(
   };
 }
 
-/** The media table's columns: the model's `MediaFile`, field for field. */
+/**
+ * The media table's columns: the model's `MediaFile`, field for field, but `index` counts from 1 as the file
+ * names do (`<noteId>/1.jpg` is index 1, `cover-2.jpg` index 2) and as `xhs media` names a failed item: what a
+ * person reads beside `path` agrees with it. The store and the library keep the 0-based position in the note's
+ * arrays (`note.images[index]`), which the media table's key and the dashboard use.
+ */
 export const MEDIA_COLUMNS: readonly ExportColumn[] = [
   { name: "noteId", type: "string" },
   { name: "kind", type: "string" },
@@ -59,14 +64,20 @@ export const MEDIA_COLUMNS: readonly ExportColumn[] = [
   { name: "fetchedAt", type: "time" },
 ];
 
+/** A stored media row as exported: its index counted from 1, like its file name. */
+export const exportedMediaFile = (row: MediaFile): MediaFile => ({ ...row, index: row.index + 1 });
+
 /** Downloaded media files (`xhs media --db`, a crawl's `expand.media`), by note, kind and index. */
 export function mediaTable(store: MediaStoreHandle, filter: MediaFilter = {}): ExportTable<MediaFile> {
   return {
     name: "media",
     columns: MEDIA_COLUMNS,
     rows: () => iterateMediaFiles(store, filter),
-    cells: (row) => MEDIA_COLUMNS.map((column) => row[column.name as keyof MediaFile] ?? null),
-    json: (row) => row,
+    cells: (row) => {
+      const shown = exportedMediaFile(row);
+      return MEDIA_COLUMNS.map((column) => shown[column.name as keyof MediaFile] ?? null);
+    },
+    json: exportedMediaFile,
   };
 }
 

@@ -80,7 +80,12 @@ describe("xhs export media and observations", () => {
     );
     expect(lines).toHaveLength(4);
     expect(lines[2]).toContain("'=HYPERLINK(1)");
-    expect(lines[3]).toContain(`${N2},video,0,`);
+    expect(lines[3]).toContain(`${N2},video,1,`);
+    // The index a person reads agrees with the file name beside it: index 1 is <noteId>/1.jpg.
+    for (const line of lines.slice(1)) {
+      const [, , index, , , , , , path] = line.split(",");
+      expect(path).toMatch(new RegExp(`/${index}\\.`));
+    }
     expect(lines[3]).toContain(",12.5,false,2026-12-03T10:00:00.000Z");
     expect(csv.stderr).toContain("Exported 3 media");
 
@@ -91,7 +96,10 @@ describe("xhs export media and observations", () => {
         .split("\n")
         .map((l) => JSON.parse(l)),
     ).toEqual([
-      media(N2, 0, { kind: "video", format: "mp4", durationSec: 12.5, fetchedAt: "2026-12-03T10:00:00.000Z" }),
+      {
+        ...media(N2, 0, { kind: "video", format: "mp4", durationSec: 12.5, fetchedAt: "2026-12-03T10:00:00.000Z" }),
+        index: 1,
+      },
     ]);
     const json = await runCli(["export", "media", "--db", db, "--format", "json", "--since", "2026-12-02"]);
     expect((JSON.parse(json.stdout) as MediaFile[]).map((r) => r.noteId)).toEqual([N2]);
@@ -225,7 +233,7 @@ describe.skipIf(!hasPostgres())("xhs export media and observations (Postgres)", 
         .trim()
         .split("\n")
         .map((l) => JSON.parse(l).index),
-    ).toEqual([0, 1]);
+    ).toEqual([1, 2]);
     const obs = await runCli(["export", "observations", "--db", database.url, "--format", "jsonl", "--note", N1]);
     expect(
       obs.stdout
