@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { WATCH_DEMO_PLAN } from "../../src/cli/commands/watch-demo.js";
 import { loadWatchPlanFile } from "../../src/crawl/plan/load.js";
 import { normalizeWatchPlan } from "../../src/crawl/plan/watch.js";
+import type { Note } from "../../src/model/types.js";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { jsonLines, runCli } from "../cli/helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xhs-watch-demo-"));
@@ -29,7 +31,29 @@ describe("xhs demo --watch", () => {
     expect(trend.code, trend.stderr).toBe(0);
     const points = (JSON.parse(trend.stdout) as { points: unknown[] }).points;
     expect(points.length).toBeGreaterThan(2);
-    // Again on its own database: emptied and run anew (same alerts: the same seed and the same clock hour).
+    // The simulated day is named, and everything the demo stored falls in it: fetch times, and the publish
+    // times of the notes the moving world created during it (no note dated after the day, none after its fetch).
+    const day = /simulated day is the simulator world's own, (\d{4}-\d{2}-\d{2})/.exec(result.stderr);
+    expect(day, result.stderr).not.toBeNull();
+    const start = Date.parse(`${day?.[1]}T00:00:00Z`);
+    const end = start + 24 * 3_600_000;
+    const store = openSqliteStore(db, { readOnly: true });
+    const notes: Note[] = [];
+    try {
+      for await (const note of store.iterateRecords("notes")) notes.push(note);
+    } finally {
+      await store.close();
+    }
+    expect(notes.length).toBeGreaterThan(0);
+    const within = (iso: string | null) => iso !== null && Date.parse(iso) >= start && Date.parse(iso) <= end;
+    expect(notes.filter((n) => !within(n.fetchedAt)).map((n) => n.fetchedAt)).toEqual([]);
+    const created = notes.filter((n) => n.publishedAt !== null && Date.parse(n.publishedAt) >= start);
+    expect(created.length).toBeGreaterThan(0);
+    for (const n of created) {
+      expect(within(n.publishedAt), n.publishedAt ?? "").toBe(true);
+      expect(Date.parse(n.publishedAt!)).toBeLessThanOrEqual(Date.parse(n.fetchedAt));
+    }
+    // Again on its own database: emptied and run anew (same alerts: the same seed and the same start).
     const again = await runCli(["demo", "--watch", "--db", db]);
     expect(again.code, again.stderr).toBe(0);
   }, 180_000);

@@ -72,9 +72,11 @@ export async function runWatchDemo(ctx: CliContext, opts: { db?: string | undefi
   const db = opts.db ?? WATCH_DEMO_DB;
   const path = resolve(ctx.cwd, db);
   await clearPrevious(path, db);
-  const { createSimulator } = await import("../../simulator/index.js");
-  // The simulated day starts at the top of the current hour; the world and the watch follow the same clock.
-  const fake = createFakeClock(Math.floor(Date.now() / HOUR) * HOUR);
+  const { createSimulator, WORLD_NOW } = await import("../../simulator/index.js");
+  // The simulated day starts at the world's own date (2026-09-01T00:00Z), not the wall clock's: the world's
+  // history (its notes, comments, users, the search time filters) is dated around that fixed day, so only
+  // there do the new notes' dates, the fetch times and the alerts fall in the same day.
+  const fake = createFakeClock(WORLD_NOW * 1000);
   const start = fake.now();
   const noWait = async () => {};
   const sim = createSimulator({
@@ -111,6 +113,7 @@ export async function runWatchDemo(ctx: CliContext, opts: { db?: string | undefi
     ctx.stderr,
     "xhs demo --watch: one simulated day of `xhs watch` against the built-in simulator (no key, nothing paid),\n" +
       `15 simulated minutes a pass; the world moves with the clock (new notes, growing counts). Alerts on stdout → ${db}\n` +
+      `The simulated day is the simulator world's own, ${new Date(start).toISOString().slice(0, 10)} (UTC), whatever today is: its notes are dated around it.\n` +
       `Watching: ${plan.watches.map((w) => `${w.name} (${w.keywords.map((k) => k.keyword).join(", ")})`).join("; ")}\n\n`,
   );
   try {
