@@ -11,7 +11,7 @@ import type { JobQueue, Store } from "../store/port.js";
 import { type Asset, defaultAssetsDir, loadAssets, PAGE_HEADERS } from "./assets.js";
 import { RunControl } from "./control.js";
 import { DOWNLOAD_FORMATS, type DownloadFormat, notesDownload } from "./downloads.js";
-import { ConflictError, MissingError } from "./errors.js";
+import { ConflictError, dashboardProblem, MissingError, problemResponseOf, unknownRouteProblem } from "./errors.js";
 import { DEFAULT_POLL_MS, runEvents } from "./live.js";
 import { mediaResponse, noteMedia } from "./media.js";
 import { noteComments, notesOfUser, parseNoteQuery, queryNotes, queryUsers, type ReadableStore } from "./records.js";
@@ -41,13 +41,6 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-function problemOf(error: unknown): { status: 400 | 404 | 409; detail: string } | null {
-  if (error instanceof MissingError) return { status: 404, detail: error.message };
-  if (error instanceof ConflictError) return { status: 409, detail: error.message };
-  if (error instanceof InvalidInputError) return { status: 400, detail: error.message };
-  return null;
-}
-
 const ID = /^[0-9A-Za-z_-]{1,64}$/;
 
 function idParam(c: Context, name: string): string {
@@ -67,12 +60,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const app = new Hono();
 
   const onError = (error: Error, c: Context): Response => {
-    const known = problemOf(error);
-    if (!known) {
-      options.onError?.(error);
-      return c.json({ title: "服务器内部错误", status: 500, detail: redact(error.message) }, 500);
-    }
-    return c.json({ title: "请求无效", status: known.status, detail: redact(known.detail) }, known.status);
+    const { body, known } = dashboardProblem(error, c.req.path);
+    if (!known) options.onError?.(error);
+    return problemResponseOf(body, redact);
   };
   app.onError(onError);
 
@@ -89,7 +79,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   app.get("/", (c) => page(c, assets.get("/index.html"), "no-cache"));
   app.get("/assets/*", (c) => {
     const asset = assets.get(c.req.path);
-    if (!asset) return c.json({ title: "没有这个文件", status: 404 }, 404);
+    if (!asset) return problemResponseOf(unknownRouteProblem(c.req.method, c.req.path, "文件"), redact);
     // Vite names files by their content hash: they never change under one name.
     return page(c, asset, "public, max-age=31536000, immutable");
   });
@@ -185,7 +175,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     return c.json({ user, observations: await store.userObservations(id), notes });
   });
   api.get("/watches", async (c) => c.json(await readWatches(store)));
-  api.all("*", (c) => c.json({ title: "没有这个接口", status: 404, detail: `${c.req.method} ${c.req.path}` }, 404));
+  api.all("*", (c) => problemResponseOf(unknownRouteProblem(c.req.method, c.req.path, "接口"), redact));
   app.route("/api/dashboard", api);
 
   return {

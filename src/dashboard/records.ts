@@ -80,56 +80,201 @@ function likeAny(columns: readonly string[], text: string): Expression<SqlBool> 
   return sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
 }
 
-function whereOf(query: NoteQuery): Expression<SqlBool>[] {
-  const out: Expression<SqlBool>[] = [];
-  if (query.q) out.push(likeAny(["title", "text", "tags"], query.q));
-  // The author column is the UserRef as JSON (id and nickname): one LIKE finds either.
-  if (query.author) out.push(sql<SqlBool>`(author_id = ${query.author} OR ${likeAny(["author"], query.author)})`);
-  if (query.type) out.push(sql<SqlBool>`type = ${query.type}`);
-  if (query.from) out.push(sql<SqlBool>`published_at >= ${`${query.from}T00:00:00`}`);
+/** A 24-hex-digit Xiaohongshu user id: the author filter then matches the indexed author_id column alone. */
+const USER_ID = /^[0-9a-f]{24}$/;
+
+/** The filter as SQL, split into what an index can serve and the LIKE searches only a table scan can. */
+function whereOf(query: NoteQuery): { indexed: Expression<SqlBool>[]; text: Expression<SqlBool>[] } {
+  const indexed: Expression<SqlBool>[] = [];
+  const text: Expression<SqlBool>[] = [];
+  if (query.q) text.push(likeAny(["title", "text", "tags"], query.q));
+  // The author column is the UserRef as JSON (id and nickname): one LIKE finds either; an id needs no LIKE.
+  if (query.author && USER_ID.test(query.author)) indexed.push(sql<SqlBool>`author_id = ${query.author}`);
+  else if (query.author) text.push(likeAny(["author"], query.author));
+  if (query.type) indexed.push(sql<SqlBool>`type = ${query.type}`);
+  if (query.from) indexed.push(sql<SqlBool>`published_at >= ${`${query.from}T00:00:00`}`);
   // Inclusive end day: everything before the next day's midnight (times are ISO UTC, so text order is time order).
-  if (query.to) out.push(sql<SqlBool>`published_at < ${`${query.to}T99`}`);
-  return out;
+  if (query.to) indexed.push(sql<SqlBool>`published_at < ${`${query.to}T99`}`);
+  return { indexed, text };
 }
 
+/**
+ * Most matches of a text search that are counted: beyond it the total is "more than" this (`totalExact` false).
+ * A LIKE search reads every row it checks, so an exact count of a common word would cost a whole-table scan on
+ * every page; below the bound the one scan that counts also yields the page.
+ */
+export const TEXT_MATCH_COUNT_LIMIT = 10_000;
+
 export interface NotePage {
+  /** Notes matching the filter; when `totalExact` is false, more than this many match (a text search's bound). */
   total: number;
+  totalExact: boolean;
   page: number;
   pageSize: number;
   notes: Note[];
 }
 
-export async function queryNotes(store: ReadableStore, query: NoteQuery): Promise<NotePage> {
-  const db = store.db();
-  const where = whereOf(query);
-  let base = db.selectFrom("notes");
+type Filter = Expression<SqlBool>[];
+
+function selectFrom(store: ReadableStore, where: Filter) {
+  let base = store.db().selectFrom("notes");
   for (const w of where) base = base.where(w);
-  const countRow = await base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();
-  const column = NOTE_SORTS[query.sort];
-  // Unknown counts go last in either order, on both dialects (SQLite and Postgres place NULLs differently).
-  const rows = await base
-    .selectAll()
-    .orderBy(sql`${sql.ref(column)} IS NULL`)
-    .orderBy(sql.ref(column), query.order)
-    .orderBy("id")
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize)
+  return base;
+}
+
+async function countOf(store: ReadableStore, where: Filter): Promise<number> {
+  const row = await selectFrom(store, where).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * The ids of one page in the table's order: known values of the sort column by (value, id) in the chosen
+ * direction, then the notes whose value is unknown by id ascending. Each part is a range of the column's
+ * (column, id, …) index (migration 8), read from the index alone, so a deep page costs an index walk, not a sort
+ * of the table; two queries rather than `ORDER BY x IS NULL` keep that true on both dialects, which place NULLs
+ * differently.
+ */
+async function pageIds(store: ReadableStore, where: Filter, query: NoteQuery, offset: number): Promise<string[]> {
+  const column = sql.ref(NOTE_SORTS[query.sort]);
+  const limit = query.pageSize;
+  const known = await selectFrom(store, [...where, sql<SqlBool>`${column} IS NOT NULL`])
+    .select("id")
+    .orderBy(column, query.order)
+    .orderBy("id", query.order)
+    .limit(limit)
+    .offset(offset)
     .execute();
-  return {
-    total: Number(countRow?.n ?? 0),
-    page: query.page,
-    pageSize: query.pageSize,
-    notes: rows.map(rowToNote),
+  const ids = known.map((r) => String(r.id));
+  if (ids.length === limit) return ids;
+  // The page reaches past the known values: where they end tells how far into the unknown ones it starts.
+  const knownCount =
+    ids.length > 0 || offset === 0
+      ? offset + ids.length
+      : await countOf(store, [...where, sql<SqlBool>`${column} IS NOT NULL`]);
+  const unknown = await selectFrom(store, [...where, sql<SqlBool>`${column} IS NULL`])
+    .select("id")
+    .orderBy("id", "asc")
+    .limit(limit - ids.length)
+    .offset(Math.max(0, offset - knownCount))
+    .execute();
+  return [...ids, ...unknown.map((r) => String(r.id))];
+}
+
+interface SortKey {
+  id: string;
+  /** The sort column's value: a number for counts and fetch times (Postgres sends BIGINT as text), else text. */
+  k: string | number | null;
+}
+
+function sortKey(sort: NoteSort, row: Record<string, unknown>): SortKey {
+  const k = row.k === null || row.k === undefined ? null : sort === "published" ? String(row.k) : Number(row.k);
+  return { id: String(row.id), k };
+}
+
+/** The table's order on sort keys, as pageIds reads it: JavaScript's for a rare text search's matches. */
+function tableOrder(order: "asc" | "desc"): (a: SortKey, b: SortKey) => number {
+  const sign = order === "asc" ? 1 : -1;
+  const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+  return (a, b) => {
+    if (a.k === null || b.k === null) return a.k === b.k ? cmp(a.id, b.id) : a.k === null ? 1 : -1;
+    return sign * cmp(a.k, b.k) || sign * cmp(a.id, b.id);
   };
 }
 
-/** Every note matching the filter in the table's order, a page at a time (bounded memory, for downloads). */
+/** The full rows of `ids`, in that order (one query by primary key). */
+async function notesByIds(store: ReadableStore, ids: readonly string[]): Promise<Note[]> {
+  if (ids.length === 0) return [];
+  const rows = await store.db().selectFrom("notes").selectAll().where("id", "in", ids).execute();
+  const byId = new Map(rows.map((r) => [String(r.id), r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [rowToNote(row)] : [];
+  });
+}
+
+export interface QueryNotesOptions {
+  /** Most text-search matches counted (default TEXT_MATCH_COUNT_LIMIT; tests lower it to reach both paths). */
+  textCountLimit?: number;
+}
+
+export async function queryNotes(
+  store: ReadableStore,
+  query: NoteQuery,
+  options: QueryNotesOptions = {},
+): Promise<NotePage> {
+  const bound = options.textCountLimit ?? TEXT_MATCH_COUNT_LIMIT;
+  const { indexed, text } = whereOf(query);
+  const where = [...indexed, ...text];
+  const offset = (query.page - 1) * query.pageSize;
+  let total: number;
+  let totalExact = true;
+  let ids: string[];
+  if (text.length === 0) {
+    total = await countOf(store, where);
+    ids = offset >= total ? [] : await pageIds(store, where, query, offset);
+  } else {
+    // One scan collects up to the bound's matches with their sort values: a rare word's page is sorted from
+    // them (a walk of the sort index would look up every row of the table, in index order: far slower); a
+    // common word's matches are dense, so the index walk finds its page after few rows.
+    const column = sql.ref(NOTE_SORTS[query.sort]);
+    const matches = await selectFrom(store, where)
+      .select(["id", sql`${column}`.as("k")])
+      .limit(bound + 1)
+      .execute();
+    if (matches.length <= bound) {
+      total = matches.length;
+      const sorted = matches.map((m) => sortKey(query.sort, m)).sort(tableOrder(query.order));
+      ids = sorted.slice(offset, offset + query.pageSize).map((m) => m.id);
+    } else {
+      total = bound;
+      totalExact = false;
+      ids = await pageIds(store, where, query, offset);
+    }
+  }
+  return { total, totalExact, page: query.page, pageSize: query.pageSize, notes: await notesByIds(store, ids) };
+}
+
+/** Every note matching the filter, exactly counted (downloads need the number, not a bound). */
+export async function countNotes(store: ReadableStore, query: NoteQuery): Promise<number> {
+  const { indexed, text } = whereOf(query);
+  return countOf(store, [...indexed, ...text]);
+}
+
+/**
+ * Every note matching the filter in the table's order, a batch at a time (bounded memory, for downloads): each
+ * batch starts after the last one's (value, id), so a 100,000-note download never re-reads what it skipped.
+ */
 export async function* iterateNotes(store: ReadableStore, query: NoteQuery): AsyncGenerator<Note> {
-  const pageSize = 100;
-  for (let page = 1; ; page += 1) {
-    const batch = await queryNotes(store, { ...query, page, pageSize });
-    yield* batch.notes;
-    if (batch.notes.length < pageSize) return;
+  const batchSize = 100;
+  const { indexed, text } = whereOf(query);
+  const where = [...indexed, ...text];
+  const column = sql.ref(NOTE_SORTS[query.sort]);
+  const after = query.order === "asc" ? sql.raw(">") : sql.raw("<");
+  let last: { k: unknown; id: string } | null = null;
+  for (;;) {
+    const keyset: Filter = last ? [sql<SqlBool>`(${column}, id) ${after} (${last.k}, ${last.id})`] : [];
+    const rows = await selectFrom(store, [...where, sql<SqlBool>`${column} IS NOT NULL`, ...keyset])
+      .selectAll()
+      .orderBy(column, query.order)
+      .orderBy("id", query.order)
+      .limit(batchSize)
+      .execute();
+    yield* rows.map(rowToNote);
+    if (rows.length < batchSize) break;
+    const end = rows[rows.length - 1] as Record<string, unknown>;
+    last = { k: end[NOTE_SORTS[query.sort]], id: String(end.id) };
+  }
+  let lastId: string | null = null;
+  for (;;) {
+    const keyset: Filter = lastId === null ? [] : [sql<SqlBool>`id > ${lastId}`];
+    const rows = await selectFrom(store, [...where, sql<SqlBool>`${column} IS NULL`, ...keyset])
+      .selectAll()
+      .orderBy("id", "asc")
+      .limit(batchSize)
+      .execute();
+    yield* rows.map(rowToNote);
+    if (rows.length < batchSize) return;
+    lastId = String((rows[rows.length - 1] as Record<string, unknown>).id);
   }
 }
 

@@ -7,7 +7,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DASHBOARD_PROBLEM_TYPES } from "../../src/dashboard/errors.js";
 import { createDashboard, parseNoteQuery, queryNotes } from "../../src/dashboard/index.js";
+import { countNotes, iterateNotes } from "../../src/dashboard/records.js";
+import { PROBLEM_TYPES } from "../../src/service/problem.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { SqlStore } from "../../src/store/sql/sql-store.js";
 import { makeNote } from "../cli/helpers.js";
@@ -132,5 +135,236 @@ describe.each(backends())("notes table queries (%s)", (_name, open) => {
     const idColumn = header!.indexOf("id");
     expect(rows.filter((r) => r.length > 1).map((r) => r[idColumn])).toEqual([id(2), id(1), id(4)]);
     expect((await app.request("/api/dashboard/notes/download?format=pdf")).status).toBe(400);
+  });
+});
+
+/** 240 notes with many equal counts, unknown counts and times, two types, three authors, a word in some. */
+function manyNotes() {
+  return Array.from({ length: 240 }, (_, i) =>
+    makeNote(id(0x1000 + ((i * 37) % 240)), {
+      title: i % 3 === 0 ? `露营 第${i}篇` : `日常 ${i}`,
+      type: i % 4 === 0 ? "video" : "image",
+      author: author(["山野", "阿林", "小周"][i % 3]!, (i % 3) + 1),
+      publishedAt: i % 11 === 0 ? null : new Date(Date.UTC(2026, 0, 1 + (i % 20))).toISOString(),
+      stats: {
+        likes: i % 7 === 0 ? null : i % 5,
+        collects: i % 2,
+        comments: i % 13 === 0 ? null : 3,
+        shares: null,
+      },
+      fetchedAt: new Date(Date.UTC(2026, 1, 1, 0, 0, i % 9)).toISOString(),
+    }),
+  );
+}
+
+type Listed = { id: string; value: number | string | null };
+
+/** The documented order: known values by (value, id) in the chosen direction, then unknown ones by id. */
+function expectedOrder(rows: Listed[], order: "asc" | "desc"): string[] {
+  const sign = order === "asc" ? 1 : -1;
+  const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+  const known = rows.filter((r) => r.value !== null);
+  const unknown = rows.filter((r) => r.value === null);
+  known.sort((a, b) => sign * cmp(a.value!, b.value!) || sign * cmp(a.id, b.id));
+  unknown.sort((a, b) => cmp(a.id, b.id));
+  return [...known, ...unknown].map((r) => r.id);
+}
+
+describe.each(backends())("notes table paging on ties (%s)", (_name, open) => {
+  let store: SqlStore;
+  let done: () => Promise<void>;
+  const notes = manyNotes();
+  beforeAll(async () => {
+    ({ store, done } = await open());
+    await store.upsertNotes(notes);
+  }, 30_000);
+  afterAll(async () => done?.());
+
+  const value = (sort: string, n: (typeof notes)[number]): number | string | null =>
+    sort === "published"
+      ? n.publishedAt
+      : sort === "fetched"
+        ? Date.parse(n.fetchedAt)
+        : n.stats[sort as "likes" | "collects" | "comments" | "shares"];
+
+  /** Every page of a listing, concatenated, with the totals each page reported. */
+  async function allPages(filter: string, textCountLimit?: number) {
+    const ids: string[] = [];
+    const totals = new Set<string>();
+    for (let page = 1; page < 100; page += 1) {
+      const query = parseNoteQuery(new URLSearchParams(`${filter}&pageSize=7&page=${page}`));
+      const result = await queryNotes(store, query, textCountLimit === undefined ? {} : { textCountLimit });
+      totals.add(`${result.total}/${result.totalExact}`);
+      expect(result.page).toBe(page);
+      if (result.notes.length === 0) break;
+      ids.push(...result.notes.map((n) => n.id));
+    }
+    return { ids, totals: [...totals] };
+  }
+
+  const SORTS = ["likes", "collects", "comments", "shares", "published", "fetched"] as const;
+  const FILTERS: [string, (n: (typeof notes)[number]) => boolean][] = [
+    ["", () => true],
+    ["type=video", (n) => n.type === "video"],
+    [
+      "from=2026-01-05&to=2026-01-09",
+      (n) => !!n.publishedAt && n.publishedAt >= "2026-01-05" && n.publishedAt < "2026-01-10",
+    ],
+    [`author=${author("", 2).id}`, (n) => n.author?.nickname === "阿林"],
+    ["q=露营", (n) => (n.title ?? "").includes("露营")],
+    ["author=小周&type=image", (n) => n.author?.nickname === "小周" && n.type === "image"],
+  ];
+
+  it("page N of every sort, order and filter is that slice of the whole sorted list: no note repeated or skipped", async () => {
+    for (const [filter, matches] of FILTERS) {
+      const matching = notes.filter(matches);
+      expect(matching.length).toBeGreaterThan(7);
+      for (const sort of SORTS) {
+        for (const order of ["asc", "desc"] as const) {
+          const want = expectedOrder(
+            matching.map((n) => ({ id: n.id, value: value(sort, n) })),
+            order,
+          );
+          const got = await allPages(`${filter}&sort=${sort}&order=${order}`);
+          expect(got.ids, `${filter} ${sort} ${order}`).toEqual(want);
+          expect(got.totals).toEqual([`${want.length}/true`]);
+        }
+      }
+    }
+  });
+
+  it("a text search over the count bound pages the same, with the bound as a lower total", async () => {
+    const matching = notes.filter((n) => (n.title ?? "").includes("露营"));
+    for (const sort of SORTS) {
+      for (const order of ["asc", "desc"] as const) {
+        const want = expectedOrder(
+          matching.map((n) => ({ id: n.id, value: value(sort, n) })),
+          order,
+        );
+        const got = await allPages(`q=露营&sort=${sort}&order=${order}`, 10);
+        expect(got.ids, `${sort} ${order}`).toEqual(want);
+        expect(got.totals).toEqual(["10/false"]);
+      }
+    }
+    // Exactly at the bound, the count is exact.
+    const at = await queryNotes(store, parseNoteQuery(new URLSearchParams("q=露营")), {
+      textCountLimit: matching.length,
+    });
+    expect([at.total, at.totalExact]).toEqual([matching.length, true]);
+  });
+
+  it("downloads every matching note once, in the table's order, and counts them exactly", async () => {
+    for (const [filter, matches] of FILTERS) {
+      for (const sort of ["likes", "published"] as const) {
+        const query = parseNoteQuery(new URLSearchParams(`${filter}&sort=${sort}&order=asc`));
+        const want = expectedOrder(
+          notes.filter(matches).map((n) => ({ id: n.id, value: value(sort, n) })),
+          "asc",
+        );
+        const got: string[] = [];
+        for await (const note of iterateNotes(store, query)) got.push(note.id);
+        expect(got, `${filter} ${sort}`).toEqual(want);
+        expect(await countNotes(store, query)).toBe(want.length);
+      }
+    }
+  });
+});
+
+describe("the dashboard's problem bodies (RFC 9457, as the JSON API's)", () => {
+  let store: SqlStore;
+  let done: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, done } = await backends()[0]![1]());
+    await store.upsertNotes(NOTES);
+  });
+  afterAll(async () => done?.());
+
+  async function problemOf(response: Response) {
+    expect(response.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  it("names the type, a Chinese title, the status, the detail and the path for 400, 404 and 409", async () => {
+    const { app } = createDashboard({ store, assetsDir: "/nonexistent" });
+    const missing = await app.request("/api/dashboard/notes/65f0a1b20000000012030fff?x=1");
+    expect(missing.status).toBe(404);
+    expect(await problemOf(missing)).toEqual({
+      type: PROBLEM_TYPES.notFound,
+      title: "找不到",
+      status: 404,
+      detail: 'no note "65f0a1b20000000012030fff" in this database',
+      instance: "/api/dashboard/notes/65f0a1b20000000012030fff",
+    });
+    const bad = await app.request("/api/dashboard/notes?sort=views&q=露营");
+    expect(bad.status).toBe(400);
+    const badBody = await problemOf(bad);
+    expect(badBody).toMatchObject({
+      type: PROBLEM_TYPES.invalidInput,
+      title: "请求无效",
+      status: 400,
+      instance: "/api/dashboard/notes",
+    });
+    expect(badBody.detail).toMatch(/^bad note filter: sort: /);
+    const route = await app.request("/api/dashboard/nothing-here", { method: "DELETE" });
+    expect(await problemOf(route)).toEqual({
+      type: PROBLEM_TYPES.unknownRoute,
+      title: "没有这个接口",
+      status: 404,
+      detail: "DELETE /api/dashboard/nothing-here：仪表盘没有这个接口。",
+      instance: "/api/dashboard/nothing-here",
+    });
+    const file = await app.request("/assets/missing.js");
+    expect(file.status).toBe(404);
+    expect(await problemOf(file)).toMatchObject({ type: PROBLEM_TYPES.unknownRoute, title: "没有这个文件" });
+    // No client: starting a run conflicts with what this server can do.
+    const start = await app.request("/api/dashboard/runs", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(start.status).toBe(409);
+    expect(await problemOf(start)).toMatchObject({
+      type: DASHBOARD_PROBLEM_TYPES.conflict,
+      title: "与当前状态冲突",
+      status: 409,
+      instance: "/api/dashboard/runs",
+    });
+  });
+
+  it("answers an unexpected error with a 500 problem that keeps its message on the server", async () => {
+    const seen: unknown[] = [];
+    const broken = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === "countRecords") return async () => Promise.reject(new Error("disk on fire at /secret/path"));
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const { app } = createDashboard({ store: broken, assetsDir: "/nonexistent", onError: (e) => seen.push(e) });
+    const response = await app.request("/api/dashboard/overview");
+    expect(response.status).toBe(500);
+    const body = await problemOf(response);
+    expect(body).toMatchObject({ type: PROBLEM_TYPES.internal, title: "服务器内部错误", status: 500 });
+    expect(body.instance).toBe("/api/dashboard/overview");
+    expect(JSON.stringify(body)).not.toContain("secret");
+    expect(seen.map((e) => (e as Error).message)).toEqual(["disk on fire at /secret/path"]);
+  });
+
+  it("passes every problem's text through the redactor", async () => {
+    const { app } = createDashboard({
+      store,
+      assetsDir: "/nonexistent",
+      redact: (text) => text.replaceAll("65f0a1b20000000012030fff", "[id]"),
+    });
+    const body = await problemOf(await app.request("/api/dashboard/notes/65f0a1b20000000012030fff"));
+    expect(JSON.stringify(body)).not.toContain("65f0a1b20000000012030fff");
+    expect(body.instance).toBe("/api/dashboard/notes/[id]");
+  });
+
+  it("uses the JSON API's problem type URIs for the kinds both have", () => {
+    for (const key of ["invalidInput", "notFound", "unknownRoute", "internal"] as const) {
+      expect(DASHBOARD_PROBLEM_TYPES[key]).toBe(PROBLEM_TYPES[key]);
+    }
   });
 });
