@@ -273,13 +273,14 @@ CREATE TABLE run_health (
     version: 9,
     name: "notes table sort indexes",
     // The dashboard's notes table (issue #16) pages by each sortable column then id, both directions, from the
-    // index alone; type and published_at ride along so its type and date filters need no row lookups.
+    // index alone; type and published_at ride along so its type and date filters need no row lookups, and the
+    // date index carries every sort column, so a date range is sorted without reading its rows.
     sql: () =>
       [
         ...["likes", "collects", "comments", "shares", "fetched_ms"].map(
           (c) => `CREATE INDEX notes_by_${c} ON notes (${c}, id, type, published_at);`,
         ),
-        "CREATE INDEX notes_by_published_at ON notes (published_at, id, type);",
+        "CREATE INDEX notes_by_published_at ON notes (published_at, id, type, likes, collects, comments, shares, fetched_ms);",
       ].join("\n"),
   },
 ];
