@@ -81,6 +81,7 @@ describe("sqlite store: the file", () => {
       "note_observations",
       "notes",
       "raw_answers",
+      "run_health",
       "run_items",
       "runs",
       "schema_migrations",
