@@ -106,6 +106,36 @@ export interface RunRecord {
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** The budget the run was last started or resumed with (null: none was given, or the run predates budgets). */
+  budget: RunBudget | null;
+}
+
+/**
+ * A run's budget, kept with the run so every process working it and the dashboard see it. It bounds what is
+ * spent from `setAt` on: the run's ledger totals at that moment are kept beside it.
+ */
+export interface RunBudget {
+  maxCalls?: number;
+  maxCostUsd?: number;
+  /** When the budget was given (ISO 8601 UTC). */
+  setAt: string;
+  /** The run's ledger calls and cost when it was given. */
+  callsBefore: number;
+  costUsdBefore: number;
+}
+
+/**
+ * One crawling process's view of a run's health (its circuit breakers per series, its keys by fingerprint),
+ * rewritten every few seconds and on change; one per (run, writer).
+ */
+export interface RunHealthSnapshot {
+  runId: string;
+  /** The process that wrote it (`host:pid:random`, its lease owner name). */
+  writer: string;
+  /** ISO 8601 UTC, the writer's clock. */
+  writtenAt: string;
+  /** JSON shaped by the writer (src/crawl/engine/run-health.ts); key fingerprints only, never a key. */
+  health: unknown;
 }
 
 export interface NewRun {
@@ -122,6 +152,7 @@ export interface RunPatch {
   report?: unknown;
   /** ISO time; default: now when the status becomes anything but "running". */
   finishedAt?: string | null;
+  budget?: RunBudget | null;
 }
 
 export interface RunFilter {
@@ -216,6 +247,11 @@ export interface Store {
    */
   getRun(id: string, options?: { forUpdate?: boolean }): Promise<RunRecord | null>;
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+
+  /** Replaces the writer's snapshot of the run's health (the same (run, writer) is kept once). */
+  saveRunHealth(snapshot: RunHealthSnapshot): Promise<void>;
+  /** Every writer's latest snapshot of the run, freshest first. */
+  runHealth(runId: string): Promise<RunHealthSnapshot[]>;
 
   /** Appends attempts to the ledger of paid calls (only the event's own fields are stored). */
   appendLedger(runId: string | null, events: readonly AttemptEvent[]): Promise<void>;

@@ -1,11 +1,11 @@
 /**
  * Crawl runs (`runs`): created, patched as the run goes, listed most recent first. The plan, stats and report are
- * JSON, scrubbed of secrets before they are written.
+ * JSON, scrubbed of secrets before they are written; the budget is JSON of numbers and a time.
  */
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { InvalidInputError, NotFoundError } from "../../core/errors.js";
-import type { NewRun, RunFilter, RunPatch, RunRecord, RunStatus } from "../port.js";
+import type { NewRun, RunBudget, RunFilter, RunPatch, RunRecord, RunStatus } from "../port.js";
 import { scrubbedJson } from "../redact.js";
 import type { SqlContext } from "./context.js";
 import type { Row } from "./dialect.js";
@@ -46,6 +46,7 @@ export class RunTable {
           created_at: now,
           updated_at: now,
           finished_at: status === "running" ? null : now,
+          budget: null,
         })
         .onConflict((oc) => oc.column("id").doNothing())
         .executeTakeFirst(),
@@ -68,6 +69,7 @@ export class RunTable {
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.stats !== undefined) set.stats = scrubbedJson(patch.stats, context.scrub);
     if (patch.report !== undefined) set.report = scrubbedJson(patch.report, context.scrub);
+    if (patch.budget !== undefined) set.budget = patch.budget === null ? null : JSON.stringify(patch.budget);
     await context.run((db) => db.updateTable("runs").set(set).where("id", "=", id).execute());
     return (await this.get(id))!;
   }
@@ -104,6 +106,7 @@ function rowToRun(r: Row): RunRecord {
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
     finishedAt: (r.finished_at as string | null) ?? null,
+    budget: (parseJson(r.budget) as RunBudget | null) ?? null,
   };
 }
 

@@ -3,7 +3,7 @@
  * dialect.ts). One object is both ports, so a crawl step's writes and its queue completion share a transaction.
  *
  * It only composes: each call goes to the part that owns its tables (records.ts, lookups.ts, observations.ts,
- * raw-answers.ts, runs.ts, ledger.ts, jobs.ts), all sharing one `SqlContext` (handle, clock, scrubbers, the open
+ * raw-answers.ts, runs.ts, run-health.ts, ledger.ts, jobs.ts), all sharing one `SqlContext` (handle, clock, scrubbers, the open
  * transaction). Opening is the dialect's: `openSqliteStore` (src/store/sqlite), `openPostgresStore`
  * (src/store/postgres), or `openStore` for either by its target.
  */
@@ -27,6 +27,7 @@ import type {
   RecordKind,
   RecordOf,
   RunFilter,
+  RunHealthSnapshot,
   RunPatch,
   RunRecord,
   Store,
@@ -43,6 +44,7 @@ import { readObservations } from "./observations.js";
 import { RawAnswerTable } from "./raw-answers.js";
 import { KIND_TABLES } from "./record-kinds.js";
 import { RecordTables } from "./records.js";
+import { RunHealthTable } from "./run-health.js";
 import { RunTable } from "./runs.js";
 
 export interface SqlStoreInfo {
@@ -61,6 +63,7 @@ export class SqlStore implements Store, JobQueue {
   private readonly lookups: RecordLookups;
   private readonly raw: RawAnswerTable;
   private readonly runs: RunTable;
+  private readonly health: RunHealthTable;
   private readonly ledger: LedgerTable;
   private readonly jobs: JobTable;
 
@@ -73,6 +76,7 @@ export class SqlStore implements Store, JobQueue {
     this.lookups = new RecordLookups(context);
     this.raw = new RawAnswerTable(context, this.keepRawAnswers);
     this.runs = new RunTable(context);
+    this.health = new RunHealthTable(context);
     this.ledger = new LedgerTable(context);
     this.jobs = new JobTable(context);
   }
@@ -197,6 +201,13 @@ export class SqlStore implements Store, JobQueue {
   }
   listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
     return this.runs.list(filter);
+  }
+
+  saveRunHealth(snapshot: RunHealthSnapshot): Promise<void> {
+    return this.health.save(snapshot);
+  }
+  runHealth(runId: string): Promise<RunHealthSnapshot[]> {
+    return this.health.list(runId);
   }
 
   appendLedger(runId: string | null, events: readonly AttemptEvent[]): Promise<void> {
