@@ -5,11 +5,14 @@
  * Per item: the candidates of choose.ts in order; per candidate a few resumed attempts on cuts and 5xx;
  * a watermarked answer is kept only as a last resort, after every clean candidate failed. When an item's
  * candidates failed and one of them answered 403 (a signed URL expired), the note's detail is fetched again
- * through `refetch` (a paid call) at most once per note, and the item is tried with the fresh URLs.
+ * through `refetch` (a paid call) at most once per note, and the item is tried with the fresh URLs. A refetch
+ * that did not help (the note gone, or the item failing anyway) is remembered in `refetchLog` for that version
+ * of the note's record, so a rerun over the same records does not pay for it again.
  * Media come from the CDN, never through TikHub: no key is sent; the CDN has its own limits here
  * (`concurrency` in all, `perHost` per host, `requestsPerSecond` overall).
  */
 import { systemClock, systemSleep } from "../core/clock.js";
+import { NotFoundError } from "../core/errors.js";
 import { TokenBucket } from "../core/token-bucket.js";
 import type { Clock, Sleep } from "../core/types.js";
 import type { Note } from "../model/types.js";
@@ -17,6 +20,7 @@ import { type Candidate, DEFAULT_SELECTION, type MediaItem, type MediaSelection,
 import { type FetchedFile, fetchIntoPartial, MediaFetchError, MediaWriteError, partialKey } from "./fetch-file.js";
 import { type FileOps, MediaFolder, nodeFileOps, sizeOf } from "./files.js";
 import { JsonlMediaIndex, type MediaIndex, type MediaRow } from "./media-index.js";
+import { JsonlRefetchLog, type RefetchLog } from "./refetch-log.js";
 import { EXTENSIONS } from "./verify.js";
 import { ensureWritableFolder } from "./writable.js";
 
@@ -42,8 +46,13 @@ export interface DownloadOptions {
    * a list's record, which lacked the origin video key). Same bytes are still stored once.
    */
   rechoose?: ReadonlySet<string>;
-  /** Fresh URLs for a note after a 403: its detail again (a paid call). Absent: no refetch. */
+  /**
+   * Fresh URLs for a note after a 403: its detail again (a paid call). Absent: no refetch. Null or a
+   * `NotFoundError`: the note is gone; any other error is taken as passing (nothing is remembered).
+   */
   refetch?: (noteId: string) => Promise<Note | null>;
+  /** Refetches that did not help, per version of a note's record (default: `<dir>/.refetches.jsonl`). */
+  refetchLog?: RefetchLog;
   /** Maps a media URL to the URL actually asked (e.g. the simulator's CDN server). */
   rewriteUrl?: (url: string) => string;
   files?: FileOps;
@@ -76,6 +85,8 @@ export interface MediaReport {
   bytes: number;
   /** Paid detail calls made after a 403. */
   refetches: number;
+  /** Notes not refetched because an earlier refetch of the same record found them gone or changed. */
+  refetchesRemembered: number;
   /** Files kept with a watermark mark because no clean variant answered. */
   watermarked: number;
   /** Notes with nothing to download (no images, no video, or all of it deselected). */
@@ -171,12 +182,24 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
     deduped: 0,
     bytes: 0,
     refetches: 0,
+    refetchesRemembered: 0,
     watermarked: 0,
     emptyNotes: [],
     failed: [],
     rows: [],
   };
   const refetched = new Map<string, Promise<Note | null>>();
+  const ownRefetchLog = options.refetchLog ? undefined : new JsonlRefetchLog(`${dir}/.refetches.jsonl`);
+  const refetchLog = options.refetchLog ?? (ownRefetchLog as JsonlRefetchLog);
+  /** The version of each note's record (its fetch time): what a remembered refetch is about. */
+  const versions = new Map(notes.map((note) => [note.id, note.fetchedAt]));
+  const remembered = new Set<string>();
+  const remember = async (noteId: string, outcome: "gone" | "changed") => {
+    if (remembered.has(noteId)) return;
+    remembered.add(noteId);
+    const recordFetchedAt = versions.get(noteId) ?? "";
+    await refetchLog.put({ noteId, recordFetchedAt, outcome, at: new Date(clock.now()).toISOString() });
+  };
   const storedByUrl = new Map<string, Promise<Stored>>();
   /** Partials this run has begun: a later try of one (a 403 refetch, the same file re-signed) reads its size. */
   const started = new Set<string>();
@@ -286,18 +309,46 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
     return { row, deduped: file.deduped, sawForbidden };
   };
 
-  const refreshed = async (item: MediaItem): Promise<MediaItem | null> => {
-    const refetch = options.refetch;
-    if (!refetch) return null;
-    let pending = refetched.get(item.noteId);
+  /** The note's detail again, once per note per run; null when it is gone, failed, or was found gone before. */
+  const refetchOnce = (noteId: string, refetch: (noteId: string) => Promise<Note | null>) => {
+    let pending = refetched.get(noteId);
     if (!pending) {
-      report.refetches++;
-      pending = refetch(item.noteId).catch(() => null);
-      refetched.set(item.noteId, pending);
+      pending = (async () => {
+        const before = await refetchLog.get(noteId);
+        if (before && before.recordFetchedAt === versions.get(noteId)) {
+          report.refetchesRemembered++;
+          return null;
+        }
+        report.refetches++;
+        try {
+          const note = await refetch(noteId);
+          if (!note) await remember(noteId, "gone");
+          return note;
+        } catch (error) {
+          if (error instanceof NotFoundError) await remember(noteId, "gone");
+          return null;
+        }
+      })();
+      refetched.set(noteId, pending);
     }
-    const note = await pending;
-    if (!note) return null;
-    return planNoteMedia(note, selection).find((i) => i.kind === item.kind && i.index === item.index) ?? null;
+    return pending;
+  };
+
+  /** The item again with fresh URLs after a 403 (a paid refetch); a refetch that cannot help is remembered. */
+  const retryRefreshed = async (item: MediaItem, failed: Outcome): Promise<Outcome> => {
+    if (!options.refetch) return failed;
+    const note = await refetchOnce(item.noteId, options.refetch);
+    if (!note) return failed;
+    const fresh = planNoteMedia(note, selection).find((i) => i.kind === item.kind && i.index === item.index);
+    if (!fresh) {
+      await remember(item.noteId, "changed");
+      return failed;
+    }
+    const outcome = await fetchItem(fresh);
+    // Refused again (4xx only): paying once more for the same record would not help. A cut or a 5xx might pass.
+    const refused = outcome.failure?.statuses.every((status) => status >= 400 && status < 500);
+    if (refused && outcome.failure?.statuses.length) await remember(item.noteId, "changed");
+    return outcome;
   };
 
   const runItem = async (item: MediaItem) => {
@@ -311,10 +362,7 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
     let outcome: Outcome;
     try {
       outcome = await fetchItem(item);
-      if (outcome.failure && outcome.sawForbidden) {
-        const fresh = await refreshed(item);
-        if (fresh) outcome = await fetchItem(fresh);
-      }
+      if (outcome.failure && outcome.sawForbidden) outcome = await retryRefreshed(item, outcome);
     } catch (error) {
       if (signal?.aborted) throw error;
       if (error instanceof MediaWriteError) {
@@ -361,6 +409,7 @@ export async function downloadMedia(notes: readonly Note[], options: DownloadOpt
     await Promise.all(workers);
   } finally {
     await ownIndex?.close();
+    await ownRefetchLog?.close();
   }
   if (stopped) throw stopped;
   return report;

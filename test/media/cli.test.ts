@@ -11,6 +11,7 @@ import type { SqlStore } from "../../src/store/sql/sql-store.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { runCli, TEST_KEY } from "../cli/helpers.js";
 import { type FreshDatabase, freshPostgresDatabase, hasPostgres } from "../support/services.js";
+import { worldNotes } from "./world-helpers.js";
 
 const CDN_HOST = /(?:^|\.)(?:xhscdn\.com|xiaohongshu\.com)$/;
 
@@ -142,6 +143,31 @@ function mediaDbCases(target: () => Promise<{ db: string; open: () => Promise<Sq
     expect(badRun.code).toBe(2);
   });
 }
+
+describe("xhs media --db on a database of another world (QA: seed 3's demo against seed 1's mock)", () => {
+  it("pays the refetches that find the notes gone once: a second run makes 0 TikHub calls and says why", async () => {
+    const r = rig();
+    // Two of seed 3's image notes that seed 1's world does not have (its CDN refuses their signed URLs: 403).
+    const notes = (await worldNotes(3, 30)).notes
+      .filter((n) => n.type === "image" && n.images.length > 0 && !r.sim.world.note(n.id))
+      .slice(0, 2);
+    expect(notes).toHaveLength(2);
+    const cwd = mkdtempSync(join(tmpdir(), "xhs-media-cli-"));
+    const store = openSqliteStore(join(cwd, "x.db"));
+    await store.upsertNotes(notes);
+    await store.close();
+    const first = await runCli(["media", "--db", "x.db", "--dir", "m"], { env: r.env, fetch: r.fetch, cwd });
+    expect(first.code).toBe(6);
+    expect(first.stderr).toContain("Fetched 2 note detail(s) again");
+    const paid = r.apiCalls();
+    expect(paid).toBeGreaterThan(0);
+    const second = await runCli(["media", "--db", "x.db", "--dir", "m"], { env: r.env, fetch: r.fetch, cwd });
+    expect(second.code).toBe(6);
+    expect(r.apiCalls() - paid).toBe(0);
+    expect(second.stderr).not.toContain("Fetched");
+    expect(second.stderr).toContain("2 note(s) not fetched again: an earlier refetch found them gone or changed");
+  });
+});
 
 describe("xhs media --db (SQLite)", () => {
   mediaDbCases(async () => {

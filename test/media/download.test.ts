@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidInputError } from "../../src/core/errors.js";
+import { InvalidInputError, NotFoundError, UpstreamError } from "../../src/core/errors.js";
 import type { FileOps } from "../../src/media/files.js";
 import { nodeFileOps } from "../../src/media/files.js";
 import { downloadMedia, MediaWriteError, MemoryMediaIndex, sniffFormat } from "../../src/media/index.js";
@@ -330,6 +330,57 @@ describe("choices under failure", () => {
     expect(report.refetches).toBe(1);
     expect(report.failed).toEqual([]);
     expect(report.rows.map((r) => r.sourceUrl).sort()).toEqual([fresh(1), fresh(2)]);
+  });
+
+  it("a refetch that found the note gone is not paid again on a rerun over the same record, only for a new one", async () => {
+    const dir = tempDir();
+    const { fetchImpl } = stubFetch(() => ({ status: 403 }));
+    const gone = makeNote("abab0000000000000000abab", ["https://example.com/a.jpg", "https://example.com/b.jpg"]);
+    let calls = 0;
+    const run = (notes: Note[]) =>
+      downloadMedia(notes, {
+        dir,
+        fetch: fetchImpl,
+        ...fast,
+        refetch: async (id) => {
+          calls++;
+          throw new NotFoundError(`note ${id}: not found`);
+        },
+      });
+    const first = await run([gone]);
+    expect([calls, first.refetches, first.refetchesRemembered]).toEqual([1, 1, 0]);
+    expect(first.failed).toHaveLength(2);
+    const second = await run([gone]);
+    expect([calls, second.refetches, second.refetchesRemembered]).toEqual([1, 0, 1]);
+    expect(second.failed).toHaveLength(2);
+    // The note crawled anew (another version of its record): one refetch is worth paying again.
+    const third = await run([{ ...gone, fetchedAt: "2026-12-02T00:00:00.000Z" }]);
+    expect([calls, third.refetches]).toEqual([2, 1]);
+  });
+
+  it("a refetch whose fresh URLs are refused too is remembered; one that failed to answer is not", async () => {
+    const dir = tempDir();
+    const { fetchImpl } = stubFetch(() => ({ status: 403 }));
+    const note = makeNote("acac0000000000000000acac", ["https://example.com/old.jpg"]);
+    let calls = 0;
+    const run = (refetch: (id: string) => Promise<Note | null>) =>
+      downloadMedia([note], { dir, fetch: fetchImpl, ...fast, refetch });
+    // TikHub down (not a verdict on the note): asked again next time.
+    const down = async () => {
+      calls++;
+      throw new UpstreamError("503");
+    };
+    await run(down);
+    await run(down);
+    expect(calls).toBe(2);
+    const changed = async (id: string) => {
+      calls++;
+      return makeNote(id, ["https://example.com/new.jpg"]);
+    };
+    const first = await run(changed);
+    expect(first.refetches).toBe(1);
+    const second = await run(changed);
+    expect([calls, second.refetches, second.refetchesRemembered]).toEqual([3, 0, 1]);
   });
 
   it("a 404 never triggers a paid refetch", async () => {

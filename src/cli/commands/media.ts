@@ -26,6 +26,11 @@ function summary(report: MediaReport, dir: string): string {
       (report.deduped ? `; ${report.deduped} stored once for several notes` : ""),
   ];
   if (report.refetches) lines.push(`Fetched ${report.refetches} note detail(s) again after expired URLs (paid calls)`);
+  if (report.refetchesRemembered)
+    lines.push(
+      `${report.refetchesRemembered} note(s) not fetched again: an earlier refetch found them gone or changed ` +
+        `(${dir}/.refetches.jsonl; crawl them anew, or delete that file, to ask again)`,
+    );
   if (report.watermarked) lines.push(`${report.watermarked} file(s) only available with a watermark`);
   for (const id of report.emptyNotes) lines.push(`note ${id} has no images or video to download`);
   for (const f of report.failed) lines.push(`failed: ${f.noteId} ${f.kind} ${f.index + 1}: ${f.reason}`);
