@@ -4,9 +4,10 @@
  * reads many, filtered, a page at a time, so memory stays flat whatever the table size.
  */
 import { type RawBuilder, sql } from "kysely";
-import type { Series } from "../../core/vocabulary.js";
 import type { NoteObservation, UserObservation } from "../port.js";
 import { isoSince, type MediaStoreHandle } from "./media.js";
+import { observationOf } from "./observations.js";
+import { KIND_TABLES, type ObservationTable } from "./record-kinds.js";
 
 export type ObservationRow = ({ kind: "note" } & NoteObservation) | ({ kind: "user" } & UserObservation);
 
@@ -23,37 +24,18 @@ export interface ObservationFilter {
 
 const PAGE = 1000;
 
-const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const NOTES = KIND_TABLES.notes.observations as ObservationTable<never>;
+const USERS = KIND_TABLES.users.observations as ObservationTable<never>;
 
-function noteRow(r: Record<string, unknown>): ObservationRow {
-  return {
-    kind: "note",
-    noteId: String(r.note_id),
-    fetchedAt: String(r.fetched_at),
-    source: r.source as Series,
-    likes: num(r.likes),
-    collects: num(r.collects),
-    comments: num(r.comments),
-    shares: num(r.shares),
-    approx: JSON.parse(String(r.approx)) as string[],
-    runId: (r.run_id as string | null) ?? null,
-  };
-}
-
-function userRow(r: Record<string, unknown>): ObservationRow {
-  return {
-    kind: "user",
-    userId: String(r.user_id),
-    fetchedAt: String(r.fetched_at),
-    source: r.source as Series,
-    followers: num(r.followers),
-    following: num(r.following),
-    likesAndCollects: num(r.likes_and_collects),
-    noteCount: num(r.note_count),
-    approx: JSON.parse(String(r.approx)) as string[],
-    runId: (r.run_id as string | null) ?? null,
-  };
-}
+/** A row read the way the store reads one record's series (`noteObservations`), with its kind in front. */
+const noteRow = (r: Record<string, unknown>): ObservationRow => ({
+  kind: "note",
+  ...observationOf<NoteObservation>(NOTES, r),
+});
+const userRow = (r: Record<string, unknown>): ObservationRow => ({
+  kind: "user",
+  ...observationOf<UserObservation>(USERS, r),
+});
 
 function whereOf(idColumn: string, ids: readonly string[] | undefined, filter: ObservationFilter): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [];
@@ -72,8 +54,8 @@ export async function* iterateObservations(
 ): AsyncGenerator<ObservationRow> {
   const some = filter.noteIds !== undefined || filter.userIds !== undefined;
   const tables = [
-    { table: "note_observations", id: "note_id", ids: filter.noteIds, read: noteRow },
-    { table: "user_observations", id: "user_id", ids: filter.userIds, read: userRow },
+    { table: NOTES.table, id: NOTES.idColumn, ids: filter.noteIds, read: noteRow },
+    { table: USERS.table, id: USERS.idColumn, ids: filter.userIds, read: userRow },
   ].filter((t) => !some || t.ids !== undefined);
   for (const t of tables) {
     const where = whereOf(t.id, t.ids, filter);

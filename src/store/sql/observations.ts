@@ -26,7 +26,23 @@ export function observationRow<T extends StoredRecord>(
   return row;
 }
 
-/** A record's observations, oldest first, shaped as the port's `NoteObservation` / `UserObservation`. */
+/** One stored row as the port's `NoteObservation` / `UserObservation` (id, time, source, counts, approx, run). */
+export function observationOf<O>(table: ObservationTable<never>, row: Row): O & { fetchedAt: string } {
+  const observation: Record<string, unknown> = {
+    [table.idField]: String(row[table.idColumn]),
+    fetchedAt: String(row.fetched_at),
+    source: row.source as Series,
+  };
+  for (const count of table.counts) {
+    const value = row[count.column];
+    observation[count.field] = value === null || value === undefined ? null : Number(value);
+  }
+  observation.approx = JSON.parse(String(row.approx)) as string[];
+  observation.runId = (row.run_id as string | null) ?? null;
+  return observation as O & { fetchedAt: string };
+}
+
+/** A record's observations, oldest first. */
 export async function readObservations<O>(
   context: SqlContext,
   table: ObservationTable<never>,
@@ -35,20 +51,5 @@ export async function readObservations<O>(
   const rows = await context.run((db) =>
     db.selectFrom(table.table).selectAll().where(table.idColumn, "=", id).execute(),
   );
-  return rows
-    .map((row) => {
-      const observation: Record<string, unknown> = {
-        [table.idField]: String(row[table.idColumn]),
-        fetchedAt: String(row.fetched_at),
-        source: row.source as Series,
-      };
-      for (const count of table.counts) {
-        const value = row[count.column];
-        observation[count.field] = value === null || value === undefined ? null : Number(value);
-      }
-      observation.approx = JSON.parse(String(row.approx)) as string[];
-      observation.runId = (row.run_id as string | null) ?? null;
-      return observation as O & { fetchedAt: string };
-    })
-    .sort((a, b) => epochMs(a.fetchedAt) - epochMs(b.fetchedAt));
+  return rows.map((row) => observationOf<O>(table, row)).sort((a, b) => epochMs(a.fetchedAt) - epochMs(b.fetchedAt));
 }
