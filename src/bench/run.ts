@@ -2,7 +2,7 @@
  * `npm run bench`: builds, then runs every measurement and writes bench/results.md and bench/results.json.
  *
  *   node --expose-gc .bench-dist/bench/run.js [--quick] [--out DIR] [--requests N] [--seed N]
- *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server,media,scale,export,store,watch]
+ *        [--profiles a,b] [--strategies a,b] [--only compare,crawl,parse,stream,simulator,server,media,scale,export,store,watch,dashboard]
  *        [--scale X]   (run the comparison in real time × X instead of on the virtual clock)
  *   node .bench-dist/bench/run.js --seeds N|a,b,c [--requests N] [--profiles a,b] [--strategies a,b] [--out DIR]
  *        (the comparison only, once per world seed (N: seeds 1..N); writes results-seeds.md and
@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { type CellResult, compareStrategies } from "./compare.js";
 import { type CrawlRateResult, measureCrawlRate } from "./crawl-rate.js";
+import { measureDashboardNotes } from "./dashboard-notes.js";
 import { measureExportMemory } from "./export-memory.js";
 import { measureMediaDownloads } from "./media-download.js";
 import { measureParseCost, type ParseCostResult } from "./parse-cost.js";
@@ -47,6 +48,7 @@ const PARTS = [
   "export",
   "store",
   "watch",
+  "dashboard",
 ] as const;
 type Part = (typeof PARTS)[number];
 
@@ -196,6 +198,15 @@ export async function runBench(options: BenchRunOptions): Promise<BenchResults> 
     const watch = await measureWatchCost({ seed: options.seed, ...(options.quick ? { days: 10 } : {}), log });
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, "watch.json"), `${JSON.stringify(watch, null, 2)}\n`);
+  }
+
+  // The dashboard's notes table on 100,000 notes (issue #16): p50/p95 per query kind and the bound; dashboard-notes.json.
+  if (want("dashboard")) {
+    log("dashboard notes table: 100,000 notes, every query kind …");
+    const notes = await measureDashboardNotes({ ...(options.quick ? { notes: 10_000, rounds: 5 } : {}), log });
+    mkdirSync(options.out, { recursive: true });
+    writeFileSync(join(options.out, "dashboard-notes.json"), `${JSON.stringify(notes, null, 2)}\n`);
+    log(`  ${notes.met ? "met" : "NOT MET"}: every p95 <= ${notes.boundMs} ms; deep / first ${notes.deepOverFirst}`);
   }
 
   // Store write throughput (issue #13): SQLite always, Postgres beside it when a server is given; store-write.json.
