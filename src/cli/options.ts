@@ -130,7 +130,9 @@ export type ClientOptionValues = {
   verbose?: true | undefined;
   baseUrl?: string | undefined;
   region?: Region | undefined;
+  /** A keys file (one key a line, mode 600) for a pool of keys. */
   keysFile?: string | undefined;
+  /** Redis URL for rate limits shared across processes (else XHS_REDIS_URL). */
   redis?: string | undefined;
 };
 /** What `addOutputOptions` adds to `cmd.opts()`. */
@@ -232,20 +234,9 @@ export function addListOptions<A extends any[], O extends OptionValues, G extend
   return out as unknown as Command<A, O & ListOptionValues, G>;
 }
 
-export interface ClientFlags {
-  series?: Series[] | undefined;
-  timeout?: number | undefined;
-  qps?: number | undefined;
-  concurrency?: number | undefined;
-  maxCalls?: number | undefined;
-  maxCost?: number | undefined;
+/** The client options as a command reads them (`addClientOptions`' values; --verbose also from elsewhere). */
+export interface ClientFlags extends Omit<ClientOptionValues, "verbose"> {
   verbose?: boolean | undefined;
-  baseUrl?: string | undefined;
-  region?: Region | undefined;
-  /** A keys file (one key a line, mode 600) for a pool of keys. */
-  keysFile?: string | undefined;
-  /** Redis URL for rate limits shared across processes (else XHS_REDIS_URL). */
-  redis?: string | undefined;
   /** The command's store: when it is a postgres:// URL, the rate limits are shared through it (without --redis). */
   db?: string | undefined;
 }
