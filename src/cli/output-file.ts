@@ -72,6 +72,25 @@ async function outputTarget(target: string): Promise<OutputTarget> {
   throw new UsageError(`cannot write to ${target}: too many levels of symbolic links.`);
 }
 
+/** Opens `file` (what `-o target` writes); a path that cannot be written is a usage error, said in plain words. */
+async function openFor(target: string, file: string, flags: string, mode?: number): Promise<FileHandle> {
+  try {
+    return await open(file, flags, mode);
+  } catch (error) {
+    throw new UsageError(`cannot write to ${target}: ${describeFsError(error)}.`);
+  }
+}
+
+/** Closes the handle the first time it is called (commit, then discard after a failure, close it once). */
+function closeOnce(handle: FileHandle, options: { quiet?: boolean } = {}): () => Promise<void> {
+  let closed = false;
+  return async () => {
+    if (closed) return;
+    closed = true;
+    await (options.quiet ? handle.close().catch(() => {}) : handle.close());
+  };
+}
+
 /** The reader of a pipe (stdout, a FIFO, `>(cmd)`) went away: stop quietly, nothing more to write. */
 export class OutputClosedError extends AbortedError {}
 
@@ -88,19 +107,8 @@ export async function openAtomicFile(target: string, redact: (text: string) => s
   const final = where.path;
   const dir = path.dirname(final);
   const temp = path.join(dir, `.${path.basename(final)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  let handle: FileHandle;
-  try {
-    handle = await open(temp, "wx", where.mode ?? 0o644);
-  } catch (error) {
-    throw new UsageError(`cannot write to ${target}: ${describeFsError(error)}.`);
-  }
-  let closed = false;
-  const close = async () => {
-    if (!closed) {
-      closed = true;
-      await handle.close();
-    }
-  };
+  const handle = await openFor(target, temp, "wx", where.mode ?? 0o644);
+  const close = closeOnce(handle);
   return {
     write: async (text) => {
       await handle.write(redact(text));
@@ -120,19 +128,9 @@ export async function openAtomicFile(target: string, redact: (text: string) => s
 
 /** Writes straight into a pipe, FIFO or device (appending, so `-o /dev/stdout >> log` appends too). */
 async function openDirect(target: string, file: string, redact: (text: string) => string): Promise<Sink> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, "a");
-  } catch (error) {
-    throw new UsageError(`cannot write to ${target}: ${describeFsError(error)}.`);
-  }
-  let closed = false;
-  const close = async () => {
-    if (!closed) {
-      closed = true;
-      await handle.close().catch(() => {});
-    }
-  };
+  const handle = await openFor(target, file, "a");
+  // A pipe whose reader left fails its close too: nothing is lost then.
+  const close = closeOnce(handle, { quiet: true });
   return {
     write: async (text) => {
       try {
