@@ -13,6 +13,7 @@ import { DEFAULT_LEASE_TTL_MS } from "../store/port.js";
 import { finishSession } from "./engine/finish.js";
 import { newOwner, recoverDeadOwnersLeases, startHeartbeat } from "./engine/lease-owners.js";
 import { openRun } from "./engine/open-run.js";
+import { startRunWatch } from "./engine/run-watch.js";
 import { CrawlSession } from "./engine/session.js";
 import type { CrawlDeps, CrawlRequest, CrawlResult } from "./engine/types.js";
 import { runWorkers } from "./engine/workers.js";
@@ -29,6 +30,7 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
   await session.begin();
   const stopListening = session.listen();
   const stopHeartbeat = startHeartbeat(deps, owner, run.id, ttlMs);
+  const stopWatching = startRunWatch(session, owner);
   try {
     await runWorkers(session, {
       owner,
@@ -40,6 +42,7 @@ export async function runCrawl(deps: CrawlDeps, request: CrawlRequest): Promise<
     stopHeartbeat();
     stopListening();
     await session.ledgerWritten();
+    await stopWatching();
   }
   return finishSession(session, resumed);
 }

@@ -5,7 +5,8 @@
  */
 import type { RecordKind, UpsertResult } from "../store/port.js";
 
-export type StopReason = "budget" | "auth" | "permission" | "payment" | "aborted" | "error";
+/** "paused": the run was paused (from the dashboard) and every process working it stops taking its jobs. */
+export type StopReason = "budget" | "auth" | "permission" | "payment" | "aborted" | "paused" | "error";
 
 export interface ItemCounts {
   new: number;

@@ -27,3 +27,26 @@ export function budgetSpent(budget: CrawlBudget | undefined, spent: SessionSpend
   }
   return null;
 }
+
+/** Only the limits of a budget (undefined when it sets none: the run is unbounded). */
+export function budgetLimits(budget: CrawlBudget | undefined): CrawlBudget | undefined {
+  if (budget === undefined) return undefined;
+  const limits: CrawlBudget = {};
+  if (budget.maxCalls !== undefined) limits.maxCalls = budget.maxCalls;
+  if (budget.maxCostUsd !== undefined) limits.maxCostUsd = budget.maxCostUsd;
+  return limits.maxCalls === undefined && limits.maxCostUsd === undefined ? undefined : limits;
+}
+
+/**
+ * Why the run's stored budget (every process working the run counts toward it) stops this session, or null.
+ * `spent` is what the run spent since the budget was given.
+ */
+export function runBudgetSpent(budget: CrawlBudget, spent: SessionSpend): string | null {
+  if (budget.maxCalls !== undefined && spent.calls >= budget.maxCalls) {
+    return `the run's budget of ${budget.maxCalls} calls is spent`;
+  }
+  if (budget.maxCostUsd !== undefined && spent.costUsd >= budget.maxCostUsd - 1e-9) {
+    return `the run's budget of $${budget.maxCostUsd} is spent`;
+  }
+  return null;
+}

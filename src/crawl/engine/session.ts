@@ -2,14 +2,14 @@
  * One session of a run: this process's pass over it, from opening to the report. It holds what the steps
  * share: the statistics as last committed, what the session has spent, and why (if at all) it stops.
  */
-import { systemSleep } from "../../core/clock.js";
+import { systemClock, systemSleep } from "../../core/clock.js";
 import { AbortedError } from "../../core/errors.js";
 import type { AttemptEvent, Sleep } from "../../core/types.js";
-import type { RunRecord } from "../../store/port.js";
+import type { LedgerTotals, RunBudget, RunRecord } from "../../store/port.js";
 import type { CrawlPlan } from "../plan/types.js";
 import { seedJobs } from "../seed-jobs.js";
 import { cloneStats, loadStats, type RunStats, type StopReason } from "../statistics.js";
-import { budgetSpent, type SessionSpend } from "./budget.js";
+import { budgetLimits, budgetSpent, runBudgetSpent, type SessionSpend } from "./budget.js";
 import type { CrawlDeps, CrawlRequest } from "./types.js";
 
 export class CrawlSession {
@@ -24,6 +24,11 @@ export class CrawlSession {
   readonly storedNew = new Set<string>();
   jobsDone = 0;
   jobsFailed = 0;
+  /** The run's stored budget: every process working the run counts toward it. */
+  runBudget: RunBudget | null = null;
+  /** What the run had spent against `runBudget` when last read, and what this session had spent then. */
+  private runSpentAtRead: SessionSpend = { calls: 0, costUsd: 0 };
+  private ownSpentAtRead: SessionSpend = { calls: 0, costUsd: 0 };
   private readonly stopController = new AbortController();
   private readonly ledgerWrites = new Set<Promise<void>>();
 
@@ -53,7 +58,24 @@ export class CrawlSession {
 
   /** Why the budget stops the session, or null. */
   budgetSpent(): string | null {
-    return budgetSpent(this.request.budget, this.spent);
+    const own = budgetSpent(this.request.budget, this.spent);
+    if (own !== null || this.runBudget === null) return own;
+    // The run's spend as last read plus this session's since: other processes' newer calls count at the next read.
+    return runBudgetSpent(this.runBudget, {
+      calls: this.runSpentAtRead.calls + this.spent.calls - this.ownSpentAtRead.calls,
+      costUsd: this.runSpentAtRead.costUsd + this.spent.costUsd - this.ownSpentAtRead.costUsd,
+    });
+  }
+
+  /** Takes the run's ledger totals as read now (the run budget's spend is counted from them). */
+  noteRunTotals(totals: Pick<LedgerTotals, "calls" | "costUsd">): void {
+    const budget = this.runBudget;
+    if (budget === null) return;
+    this.runSpentAtRead = {
+      calls: totals.calls - budget.callsBefore,
+      costUsd: totals.costUsd - budget.costUsdBefore,
+    };
+    this.ownSpentAtRead = { ...this.spent };
   }
 
   /** Runs `fn` in one transaction with a draft of the saved statistics, saved in the same transaction. */
@@ -78,19 +100,36 @@ export class CrawlSession {
     }
   }
 
-  /** Counts the session in the run's statistics and enqueues the plan's seeds (again, on resume: a no-op). */
+  /**
+   * Counts the session in the run's statistics and enqueues the plan's seeds (again, on resume: a no-op). The
+   * session's budget is stored with the run (none: cleared), except for a worker joining a shared run without one:
+   * it keeps the stored budget and counts toward it with every other process. A paused run is re-opened.
+   */
   async begin(): Promise<void> {
     const { store, queue } = this.deps;
     await store.transaction(async () => {
       // Read inside the transaction: another process's statistics are added to, never overwritten.
-      const stats = loadStats((await store.getRun(this.runId, { forUpdate: true }))?.stats ?? this.run.stats);
+      const saved = await store.getRun(this.runId, { forUpdate: true });
+      const stats = loadStats(saved?.stats ?? this.run.stats);
       this.stats = stats;
       stats.sessions += 1;
       stats.stopReason = null;
       stats.stopMessage = null;
       await queue.enqueueMany(seedJobs(this.plan, this.runId));
-      await store.updateRun(this.runId, { status: "running", stats, finishedAt: null });
+      // A worker joining a shared run (no budget of its own) works under the run's; any other session's budget,
+      // or its lack of one, is the run's from now on.
+      const joining = this.request.shared === true && this.request.budget === undefined;
+      this.runBudget = joining
+        ? (saved?.budget ?? null)
+        : await budgetFromNow(store, this.runId, this.request.budget, (this.deps.clock ?? systemClock).now());
+      await store.updateRun(this.runId, {
+        status: "running",
+        stats,
+        finishedAt: null,
+        ...(joining ? {} : { budget: this.runBudget }),
+      });
     });
+    if (this.runBudget !== null) this.noteRunTotals(await this.deps.store.ledgerTotals({ runId: this.runId }));
   }
 
   /**
@@ -122,4 +161,22 @@ export class CrawlSession {
   async ledgerWritten(): Promise<void> {
     await Promise.all([...this.ledgerWrites]);
   }
+}
+
+/** A run budget given now: its limits, the time, and the run's ledger totals so far (null when it sets no limit). */
+export async function budgetFromNow(
+  store: CrawlDeps["store"],
+  runId: string,
+  budget: CrawlRequest["budget"],
+  nowMs: number,
+): Promise<RunBudget | null> {
+  const limits = budgetLimits(budget);
+  if (limits === undefined) return null;
+  const totals = await store.ledgerTotals({ runId });
+  return {
+    ...limits,
+    setAt: new Date(nowMs).toISOString(),
+    callsBefore: totals.calls,
+    costUsdBefore: totals.costUsd,
+  };
 }

@@ -45,6 +45,11 @@ export interface CrawlDeps {
    * unref'd setInterval. Tests with a fake clock pass their own.
    */
   every?: (everyMs: number, tick: () => void) => () => void;
+  /**
+   * The same for the session's look at the run once a second (its health snapshot, a pause, the run's budget:
+   * engine/run-watch.ts). Default: an unref'd setInterval.
+   */
+  watchEvery?: (everyMs: number, tick: () => void) => () => void;
 }
 
 export interface CrawlRequest {
