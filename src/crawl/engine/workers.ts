@@ -2,6 +2,7 @@
  * The worker loop: a few workers lease the run's jobs one at a time and run each kind's handler, until the
  * queue is empty (for this session and every other), the budget is spent or the session stops.
  */
+import { setMaxListeners } from "node:events";
 import { BudgetExceededError } from "../../core/errors.js";
 import type { Job } from "../../store/port.js";
 import type { HandlerContext } from "../handlers/context.js";
@@ -32,9 +33,16 @@ export interface WorkerOptions {
   pollMs: number;
 }
 
+/** At most this many abort listeners one worker's call adds to the session's signal at once (with room to spare). */
+const ABORT_LISTENERS_PER_WORKER = 4;
+
 /** Runs `concurrency` workers until none has anything left to do. */
 export async function runWorkers(session: CrawlSession, options: WorkerOptions): Promise<void> {
   const { queue } = session.deps;
+  // Every in-flight call listens to the session's stop signal (its attempts, hedges, a rate-limit wait, an idle
+  // worker's sleep) and stops listening when it ends: a few listeners per worker at once, not a leak, so Node's
+  // default warning at 11 (seen with 16 workers) is raised to what this many workers legitimately add.
+  setMaxListeners(Math.max(10, options.concurrency * ABORT_LISTENERS_PER_WORKER), session.signal);
   const { runId } = session;
   const jobEnded = new JobEndedWakeUp();
   let inFlight = 0;
