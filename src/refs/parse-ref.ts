@@ -34,7 +34,11 @@ export type ParsedRef =
 export const MAX_REF_LENGTH = 4096;
 
 const XHS_HOSTS = /^(?:www\.|m\.)?(?:xiaohongshu|rednote)\.com$/i;
-const SHORT_HOSTS = /^(?:www\.)?xhslink\.(?:com|cn)$/i;
+/**
+ * Short-link hosts, exactly: URL lowercases a hostname. A set, not an anchored pattern: the search below starts
+ * a link at its host, so neither anchor could be told apart from its absence (mutation run of 2026-12-03).
+ */
+const SHORT_HOSTS = new Set(["xhslink.com", "www.xhslink.com", "xhslink.cn", "www.xhslink.cn"]);
 /** Hosts searched for in share text (lowercase). The first two take a "www." or "m." prefix, the others "www.". */
 const TEXT_HOSTS = ["xiaohongshu.com", "rednote.com", "xhslink.com", "xhslink.cn"] as const;
 const MENTIONS = ["小红书", "xiaohongshu", "rednote", "xhslink", "复制本条信息", "打开【小红书】"] as const;
@@ -191,9 +195,9 @@ function parseUrl(raw: string, expect: RefKind, trim: boolean, meter: Meter): Ur
     return null;
   }
   const segments = url.pathname.split("/").filter((s) => s !== "");
-  if (SHORT_HOSTS.test(url.hostname)) {
+  if (SHORT_HOSTS.has(url.hostname)) {
     if (segments.length === 0) return null;
-    return { kind: "short_link", url: `${url.protocol}//${url.hostname.toLowerCase()}${url.pathname}${url.search}` };
+    return { kind: "short_link", url: `${url.protocol}//${url.hostname}${url.pathname}${url.search}` };
   }
   if (!XHS_HOSTS.test(url.hostname)) return null;
   const [first, second, third, fourth] = segments;

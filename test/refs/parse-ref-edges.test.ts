@@ -225,6 +225,12 @@ describe("parseRef: URL forms", () => {
       kind: "short_link",
       url: "https://www.xhslink.com/a/AbC?x=1",
     });
+    // Each of the four short-link hosts, whole and in text.
+    for (const host of ["xhslink.com", "www.xhslink.com", "xhslink.cn", "www.xhslink.cn"]) {
+      expect(parseRef(`https://${host}/AbC`), host).toEqual({ kind: "short_link", url: `https://${host}/AbC` });
+      const text = `看看 ${host}/AbC 复制`;
+      expect(parseRef(text), host).toEqual({ kind: "short_link", url: `https://${host}/AbC`, text });
+    }
   });
 
   it("a long link wins over a short one in text, whichever comes first; the first short link is kept", () => {
