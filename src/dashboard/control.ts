@@ -1,19 +1,24 @@
 /**
  * Start, pause and resume from the dashboard: the crawl engine runs inside the server process, over the
- * server's client. Pause is the engine's interruption (in-flight jobs go back to the queue, the run is saved
- * "interrupted"); resume is `runCrawl({ runId })`, which continues from each list's checkpoint. A run another
- * process crawls cannot be paused from here (the page says so). One dashboard run at a time: every call may cost.
+ * server's client. On a Postgres database it takes the jobs through pg-boss, as `xhs crawl --db postgres://`
+ * does, so `xhs worker` processes share the run (shared-queue.ts). The budget is stored with the run.
+ * Pause is marked in the store (crawl/engine/pause.ts): every process working the run stops within a second,
+ * giving its in-flight jobs back, and workers take no job of it until it is resumed; this server's own session
+ * is interrupted at once. Resume is `runCrawl({ runId })`, which re-opens the run and continues from each list's
+ * checkpoint. One dashboard run at a time: every call may cost.
  */
 import { z } from "zod";
 import type { XhsClient } from "../client/types.js";
 import { InvalidInputError } from "../core/errors.js";
 import type { Logger } from "../core/types.js";
 import type { CrawlBudget } from "../crawl/engine/budget.js";
+import { markPaused } from "../crawl/engine/pause.js";
 import type { CrawlProgress } from "../crawl/engine/types.js";
 import { runCrawl } from "../crawl/engine.js";
 import { normalizePlan } from "../crawl/plan/normalize.js";
 import type { JobQueue, Store } from "../store/port.js";
 import { ConflictError, MissingError } from "./errors.js";
+import { type SharedQueue, startSharedQueue } from "./shared-queue.js";
 
 /** What the start form sends. The budget is required: nothing starts without a bound on what it may spend. */
 export const StartRunSchema = z
@@ -60,14 +65,32 @@ export interface RunControlDeps {
   store: Store;
   queue: JobQueue;
   logger?: Logger;
+  /**
+   * The queue runs are crawled through when other processes share the database (default: pg-boss over a
+   * Postgres store, none over SQLite); null: crawl through `queue`, alone.
+   */
+  sharedQueue?: () => Promise<SharedQueue | null>;
 }
 
 export class RunControl {
   private readonly live = new Map<string, Live>();
   /** The budget each run was last started or resumed with here (kept after it ends: the page shows it). */
   private readonly budgets = new Map<string, CrawlBudget>();
+  private shared: Promise<SharedQueue | null> | null = null;
 
   constructor(private readonly deps: RunControlDeps) {}
+
+  /** The shared queue, started on first use (once). */
+  private sharedQueue(): Promise<SharedQueue | null> {
+    this.shared ??= (
+      this.deps.sharedQueue ??
+      (() =>
+        startSharedQueue(this.deps.store, {
+          onError: (error) => this.deps.logger?.error("job engine error", { error: error.message }),
+        }))
+    )();
+    return this.shared;
+  }
 
   /** The run this server is crawling now, if any. */
   active(runId?: string): ActiveRun | null {
@@ -109,42 +132,48 @@ export class RunControl {
     return this.launch({ runId }, budget);
   }
 
-  /** The budget this server last gave the run's session, or null (a run of the CLI: its budget was not stored). */
+  /** The budget this server last gave the run's session, or null (the run's stored budget is `RunRecord.budget`). */
   budgetOf(runId: string): CrawlBudget | null {
     return this.budgets.get(runId) ?? null;
   }
 
-  /** Asks the engine to stop the run; resolves once it is saved as interrupted. */
+  /**
+   * Pauses the run for every process working it (marked in the store; they stop within a second) and stops this
+   * server's session of it; resolves once that is saved as interrupted.
+   */
   async pause(runId: string): Promise<void> {
     const run = this.live.get(runId);
-    if (!run) {
-      throw new ConflictError(
-        `run ${runId} is not being crawled by this server (a run of another process stops with Ctrl-C there)`,
-      );
+    const existing = await this.deps.store.getRun(runId);
+    if (!existing) throw new MissingError(`no run "${runId}" in this database`);
+    if (!(await markPaused(this.deps.store, runId)) && !run) {
+      throw new ConflictError(`run ${runId} is ${existing.status}: nothing to pause`);
     }
+    if (!run) return;
     run.pausing = true;
     run.controller.abort();
     await run.done;
   }
 
-  /** Stops every run (server shutdown): they are saved as interrupted and can be resumed. */
+  /** Stops every run (server shutdown): they are saved as interrupted (or left to the workers) and can be resumed. */
   async close(): Promise<void> {
     const all = [...this.live.values()];
     for (const run of all) run.controller.abort();
     await Promise.all(all.map((r) => r.done));
+    const shared = await this.shared?.catch(() => null);
+    await shared?.stop();
   }
 
-  private launch(request: Parameters<typeof runCrawl>[1], budget: CrawlBudget): Promise<ActiveRun> {
-    if (this.live.size > 0) {
-      const [busy] = this.live.keys();
-      throw new ConflictError(`run ${busy} is being crawled by this server: pause it or wait for it to end first`);
-    }
+  private async launch(request: Parameters<typeof runCrawl>[1], budget: CrawlBudget): Promise<ActiveRun> {
+    this.refuseIfBusy();
+    const shared = await this.sharedQueue();
+    this.refuseIfBusy();
     const controller = new AbortController();
     return new Promise<ActiveRun>((resolve, reject) => {
       let opened: Live | null = null;
       const done = runCrawl(
         {
           ...this.deps,
+          ...(shared ? { queue: shared.queue } : {}),
           signal: controller.signal,
           onRunOpened: (runId) => {
             opened = { runId, budget, progress: null, pausing: false, controller, done: Promise.resolve() };
@@ -157,7 +186,8 @@ export class RunControl {
             if (opened) opened.progress = progress;
           },
         },
-        { ...request, budget },
+        // Shared: a stop here (server shutdown) leaves the run to the workers; only a pause stops them too.
+        { ...request, budget, ...(shared ? { shared: true } : {}) },
       )
         .then(() => undefined)
         .catch((error: unknown) => {
@@ -168,5 +198,11 @@ export class RunControl {
           if (opened) this.live.delete(opened.runId);
         });
     });
+  }
+
+  private refuseIfBusy(): void {
+    if (this.live.size === 0) return;
+    const [busy] = this.live.keys();
+    throw new ConflictError(`run ${busy} is being crawled by this server: pause it or wait for it to end first`);
   }
 }

@@ -34,7 +34,8 @@ export function runEvents(
       const payload = JSON.stringify({
         ...summary,
         active: active !== null,
-        budget: deps.control?.budgetOf(runId) ?? null,
+        // The stored budget with what the run spent against it (every process); else what this server gave.
+        budget: summary.budget ?? deps.control?.budgetOf(runId) ?? null,
         runJobsKnown: active?.progress?.runJobsKnown ?? null,
       });
       if (payload !== last) {

@@ -1,18 +1,24 @@
 /**
  * Start, pause and resume from the dashboard's endpoints (issue #16), against the in-process simulator: a
  * started run shows as running, a pause saves it interrupted with its jobs given back, a resume finishes it,
- * and the run's jobs end the same as an uninterrupted crawl's would (every job done, none failed).
+ * and the run's jobs end the same as an uninterrupted crawl's would (every job done, none failed). A run crawled by
+ * another process (another store handle on the same file) shows the budget it was given and the breakers that
+ * process wrote (stale once it is silent), and a pause from here stops that process too.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
+import type { ClientStats } from "../../src/core/types.js";
+import { runCrawl } from "../../src/crawl/engine.js";
+import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 import { createDashboard, type Dashboard } from "../../src/dashboard/index.js";
 import { createApp } from "../../src/server/app.js";
 import { createServerRuntime } from "../../src/service/runtime.js";
 import { createSimulator } from "../../src/simulator/index.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { createFakeClient } from "../crawl/fake-client.js";
 
 const WRITE = "control-token-0123456789abcdef";
 let dir = "";
@@ -73,7 +79,7 @@ describe("run control", () => {
     const jobs = await store.jobCounts(runId);
     expect(jobs.leased).toBe(0);
     expect(jobs.pending).toBeGreaterThan(0);
-    // Pausing again: this server crawls nothing now.
+    // Pausing again: the run is not running any more.
     expect((await post(`/api/dashboard/runs/${runId}/pause`, {})).status).toBe(409);
 
     const resumed = await post(`/api/dashboard/runs/${runId}/resume`, { maxCalls: 500 });
@@ -88,6 +94,10 @@ describe("run control", () => {
     expect(end.summary.jobs.pending).toBe(0);
     expect(end.summary.jobs.failed).toBe(0);
     expect(end.budget.maxCalls).toBe(500);
+    // The budget stored with the run: the resume's, counted from the calls made before it.
+    const stored = (await store.getRun(runId))?.budget;
+    expect(stored?.maxCalls).toBe(500);
+    expect(stored?.callsBefore).toBeGreaterThan(0);
     expect((await post(`/api/dashboard/runs/${runId}/resume`, { maxCalls: 5 })).status).toBe(409);
   }, 30_000);
 
@@ -100,5 +110,73 @@ describe("run control", () => {
     expect(await store.listRuns()).toEqual([]);
     expect((await store.ledgerTotals()).calls).toBe(0);
     expect((await post("/api/dashboard/runs/nope-run/resume", { maxCalls: 5 })).status).toBe(404);
+  });
+
+  it("shows a run another process crawls: its stored budget, its breakers (stale once it is silent); a pause here stops it", async () => {
+    const other = openSqliteStore(path.join(dir, "x.db"));
+    const noteId = (n: number): string => `bb${n.toString(16).padStart(22, "0")}`;
+    const plan = normalizePlan(
+      { seeds: { notes: Array.from({ length: 6 }, (_, i) => noteId(i + 1)) }, expand: { comments: false } },
+      "other process",
+    );
+    // The other process's client has one series open; its clock is two minutes behind, so by the time the
+    // dashboard reads, its snapshot is older than 60 s.
+    const ticks: (() => void)[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const fake = createFakeClient({ during: ({ n }) => (n === 3 ? held : Promise.resolve()) });
+    const client = {
+      ...fake,
+      stats: () => ({ bySeries: { app_v2: { breakers: { note: "open" } } } }) as unknown as ClientStats,
+    };
+    let runId = "";
+    const crawling = runCrawl(
+      {
+        client,
+        store: other,
+        queue: other,
+        clock: { now: () => Date.now() - 120_000 },
+        watchEvery: (_ms, tick) => {
+          ticks.push(tick);
+          return () => ticks.splice(ticks.indexOf(tick), 1);
+        },
+        onRunOpened: (id) => {
+          runId = id;
+        },
+      },
+      { plan, concurrency: 1, budget: { maxCalls: 40, maxCostUsd: 2 } },
+    );
+    while (fake.calls.length < 3) await new Promise((resolve) => setTimeout(resolve, 2));
+
+    type Detail = {
+      summary: { status: string; budget: { maxCalls: number; maxCostUsd: number; callsUsed: number } | null };
+      health: { series: string; breaker: { state: string; openedAt: string | null; stale: boolean } | null }[];
+      runHealth: { writers: { writer: string; stale: boolean }[] };
+    };
+    const detail = await get<Detail>(`/api/dashboard/runs/${runId}`);
+    expect(detail.summary.status).toBe("running");
+    expect(detail.summary.budget).toMatchObject({ maxCalls: 40, maxCostUsd: 2, callsUsed: 2 });
+    const app = detail.health.find((h) => h.series === "app_v2");
+    expect(app?.breaker?.state).toBe("open");
+    expect(app?.breaker?.stale).toBe(true);
+    expect(detail.runHealth.writers).toHaveLength(1);
+    const list = await get<{ runs: { id: string; budget: { maxCalls: number } | null }[] }>("/api/dashboard/runs");
+    expect(list.runs.find((r) => r.id === runId)?.budget?.maxCalls).toBe(40);
+
+    // Paused from here: the other process stops at its next look at the run, its jobs given back.
+    const paused = await post(`/api/dashboard/runs/${runId}/pause`, {});
+    expect(paused.status).toBe(200);
+    for (const tick of [...ticks]) tick();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    const result = await crawling;
+    expect(result.stopReason).toBe("paused");
+    expect(fake.calls).toHaveLength(3);
+    const after = await store.getRun(runId);
+    expect(after?.status).toBe("interrupted");
+    expect((await store.jobCounts(runId)).leased).toBe(0);
+    await other.close();
   });
 });
