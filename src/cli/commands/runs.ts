@@ -1,7 +1,9 @@
 // `xhs runs list` / `xhs runs show <id>`: the crawl runs in a database and their reports.
 import { existsSync } from "node:fs";
 import { type Command, Option } from "@commander-js/extra-typings";
+import { readRunHealth } from "../../crawl/engine/run-health.js";
 import { buildReport, renderReport } from "../../crawl/report.js";
+import { budgetReading, renderRunState } from "../../crawl/run-state.js";
 import { loadStats } from "../../crawl/statistics.js";
 import type { JobQueue, Store } from "../../store/port.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
@@ -61,6 +63,7 @@ export function register(program: Command): void {
             jobs,
             calls: ledger?.calls ?? 0,
             costUsd: ledger?.costUsd ?? 0,
+            budget: ledger ? budgetReading(run, ledger) : null,
           };
         });
         if (opts.json) {
@@ -115,12 +118,22 @@ export function register(program: Command): void {
       const ctx = contextOf(command);
       const store = await openExisting(ctx, dbTarget(ctx, opts.db, DEFAULT_DB));
       try {
-        if (!(await store.getRun(runId)))
-          throw new UsageError(`no run "${runId}" in ${opts.db ?? DEFAULT_DB} (see \`xhs runs list\`)`);
-        const report = await buildReport(store, store, runId);
+        const run = await store.getRun(runId);
+        if (!run) throw new UsageError(`no run "${runId}" in ${opts.db ?? DEFAULT_DB} (see \`xhs runs list\`)`);
+        const [report, totals, health] = await Promise.all([
+          buildReport(store, store, runId),
+          store.ledgerTotals({ runId }),
+          readRunHealth(store, runId, Date.now()),
+        ]);
+        // The stored budget (whichever process gave it) and the breakers the crawling processes last wrote.
+        const budget = budgetReading(run, totals);
         await writeText(
           ctx.stdout,
-          opts.json ? `${JSON.stringify(report, null, 2)}\n` : terminalLines(renderReport(report, { maxNotes: 50 })),
+          opts.json
+            ? `${JSON.stringify({ ...report, budget, health }, null, 2)}\n`
+            : terminalLines(
+                `${renderReport(report, { maxNotes: 50 })}\n${renderRunState(budget, health).join("\n")}\n`,
+              ),
         );
       } finally {
         await store.close();
