@@ -1,0 +1,82 @@
+/**
+ * The dashboard on a Postgres database (issue #13 × #16): a run it starts goes through pg-boss, as
+ * `xhs crawl --db postgres://` does, so an `xhs worker` (its module: workOpenRuns over its own store handle and
+ * pg-boss) takes the run's jobs beside the dashboard's own session; together they finish it, and no job is run
+ * twice. Runs when XHS_TEST_DATABASE_URL is set (CI sets it).
+ */
+import { describe, expect, it } from "vitest";
+import { workOpenRuns } from "../../src/crawl/engine/open-runs.js";
+import { createDashboard } from "../../src/dashboard/index.js";
+import { createApp } from "../../src/server/app.js";
+import { createServerRuntime } from "../../src/service/runtime.js";
+import { openPostgresStore } from "../../src/store/postgres/open.js";
+import { startPgBossQueue } from "../../src/store/sql/pgboss/start.js";
+import { createFakeClient } from "../crawl/fake-client.js";
+import { freshPostgresDatabase, hasPostgres } from "../support/services.js";
+
+const WRITE = "pg-control-token-0123456789abcdef";
+
+describe.skipIf(!hasPostgres())("dashboard on Postgres", () => {
+  it("starts a run through pg-boss that an xhs worker shares to the end, with no job run twice", async () => {
+    const database = await freshPostgresDatabase("dashpg");
+    const store = await openPostgresStore(database.url);
+    // The dashboard's own session is slow, so the worker has jobs to take.
+    const dashboardClient = createFakeClient({ latencyMs: 40 });
+    const dashboard = createDashboard({ store, client: dashboardClient, assetsDir: "/nonexistent" });
+    const app = createApp({
+      runtime: createServerRuntime({ client: dashboardClient }),
+      rateLimit: false,
+      mcp: false,
+      dashboard: { app: dashboard.app, writeToken: WRITE },
+    });
+    const workerStore = await openPostgresStore(database.url);
+    const boss = await startPgBossQueue(database.url, workerStore, { deliveryExpirySeconds: 30 });
+    const workerClient = createFakeClient();
+    try {
+      const started = await app.request("http://127.0.0.1:8787/api/dashboard/runs", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${WRITE}` },
+        body: JSON.stringify({ keyword: "露营", limit: 12, comments: 4, maxCalls: 1000 }),
+      });
+      expect(started.status).toBe(202);
+      const { runId } = (await started.json()) as { runId: string };
+
+      // The start answers once the run exists; its seed jobs follow (a worker started before them finds nothing to do).
+      const known = async () => Object.values(await store.jobCounts(runId)).reduce((a, b) => a + b, 0);
+      for (let i = 0; i < 400 && (await known()) === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      const results = await workOpenRuns(
+        { client: workerClient, store: workerStore, queue: boss.queue },
+        { concurrency: 3, untilIdle: true, pollMs: 50, leaseTtlMs: 30_000 },
+      );
+      expect(results.map((r) => r.runId)).toContain(runId);
+      for (let i = 0; i < 400 && (await store.getRun(runId))?.status === "running"; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      for (let i = 0; i < 400 && dashboard.control?.active(runId); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+
+      const run = await store.getRun(runId);
+      expect(run?.status).toBe("completed");
+      const jobs = await store.listJobs(runId, { limit: 10_000 });
+      expect(jobs.length).toBeGreaterThan(12);
+      expect(jobs.filter((j) => j.state !== "done")).toEqual([]);
+      // Each job was leased once: neither process ran one the other had.
+      expect(jobs.filter((j) => j.attempts !== 1).map((j) => j.key)).toEqual([]);
+      // Both worked on it, and no note's detail was fetched by both.
+      expect(workerClient.calls.length).toBeGreaterThan(0);
+      expect(dashboardClient.calls.length).toBeGreaterThan(0);
+      const details = [...workerClient.calls, ...dashboardClient.calls].filter((c) => c.capability === "note");
+      expect(details).toHaveLength(12);
+      expect(new Set(details.map((c) => c.id)).size).toBe(12);
+      // The budget the dashboard gave is the run's, for the worker too.
+      expect(run?.budget?.maxCalls).toBe(1000);
+    } finally {
+      await dashboard.close();
+      await boss.stop();
+      await workerStore.close();
+      await store.close();
+      await database.drop();
+    }
+  }, 60_000);
+});
