@@ -4,12 +4,15 @@
  * Postgres when XHS_TEST_DATABASE_URL is set (.ci/run sets it).
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "../../src/client/create-client.js";
 import { DASHBOARD_PROBLEM_TYPES } from "../../src/dashboard/errors.js";
 import { createDashboard, parseNoteQuery, queryNotes } from "../../src/dashboard/index.js";
 import { countNotes, iterateNotes } from "../../src/dashboard/records.js";
+import { startServer } from "../../src/server/start.js";
 import { PROBLEM_TYPES } from "../../src/service/problem.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { SqlStore } from "../../src/store/sql/sql-store.js";
@@ -365,6 +368,64 @@ describe("the dashboard's problem bodies (RFC 9457, as the JSON API's)", () => {
   it("uses the JSON API's problem type URIs for the kinds both have", () => {
     for (const key of ["invalidInput", "notFound", "unknownRoute", "internal"] as const) {
       expect(DASHBOARD_PROBLEM_TYPES[key]).toBe(PROBLEM_TYPES[key]);
+    }
+  });
+});
+
+/** One request written byte for byte on a socket (no client library to encode it); the raw answer. */
+async function rawRequest(port: number, target: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(
+        Buffer.concat([
+          Buffer.from("GET "),
+          target,
+          Buffer.from(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+        ]),
+      );
+    });
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("utf8");
+    });
+    socket.on("end", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
+
+describe("query strings on the wire", () => {
+  it("decodes a percent-encoded keyword; raw UTF-8 bytes get Node's own bare 400 before any route runs", async () => {
+    const { store, done } = await backends()[0]![1]();
+    const client = createClient({
+      apiKey: "sk-raw-query-0123456789",
+      fetch: async () => Promise.reject(new Error("no upstream in this test")),
+      qps: 0,
+    });
+    const dashboard = createDashboard({ store, assetsDir: "/nonexistent" });
+    const server = await startServer({
+      client,
+      port: 0,
+      rateLimit: false,
+      mcp: false,
+      dashboard: { app: dashboard.app, writeToken: "raw-query-token-0123456789" },
+    });
+    try {
+      await store.upsertNotes(NOTES);
+      const encoded = await rawRequest(
+        server.port,
+        Buffer.from(`/api/dashboard/notes?q=${encodeURIComponent("露营")}&sort=likes`),
+      );
+      expect(encoded).toMatch(/^HTTP\/1\.1 200 /);
+      const body = JSON.parse(encoded.slice(encoded.indexOf("\r\n\r\n") + 4)) as { notes: { id: string }[] };
+      expect(body.notes.map((n) => n.id)).toEqual([id(1), id(4), id(2)]);
+      // The same bytes unencoded: llhttp refuses the request line ("Invalid char in url query"); docs/decisions.md.
+      const raw = await rawRequest(server.port, Buffer.from("/api/dashboard/notes?q=露营&sort=likes", "utf8"));
+      expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(raw).not.toContain("problem");
+    } finally {
+      await server.close();
+      await dashboard.close();
+      await done();
     }
   });
 });
