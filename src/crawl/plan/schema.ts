@@ -3,8 +3,8 @@
  * say, validated with zod. Seeds are checked by the very functions the CLI and the client use.
  */
 import { z } from "zod";
-import { COMMENT_SORTS, NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS, TOPIC_SORTS } from "../../catalog/filters.js";
-import { Keyword, NoteRef, positive, TopicRef, UserRef } from "./seed-schemas.js";
+import { COMMENT_SORTS, NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS } from "../../catalog/filters.js";
+import { Keyword, keywordSearchFields, NoteRef, positive, TopicRef, topicPageFields, UserRef } from "./seed-schemas.js";
 import { WatchSectionSchema } from "./watch-schema.js";
 
 const limit = z.number().int().nonnegative();
@@ -37,10 +37,7 @@ export const KeywordSeedSchema = z.union([
   Keyword,
   z
     .object({
-      keyword: Keyword,
-      sort: z.enum(SEARCH_SORTS).optional(),
-      type: z.enum(NOTE_TYPE_FILTERS).optional(),
-      time: z.enum(TIME_FILTERS).optional(),
+      ...keywordSearchFields,
       /** Notes taken from this seed at most (over all its split slices). */
       limit: positive.optional(),
       /** Reach past the ~11-page search cap by searching several sort/type/time slices and merging them. */
@@ -51,10 +48,7 @@ export const KeywordSeedSchema = z.union([
 
 const UserSeedSchema = z.union([UserRef, z.object({ ref: UserRef, limit: positive.optional() }).strict()]);
 
-const TopicSeedSchema = z.union([
-  TopicRef,
-  z.object({ pageId: TopicRef, sort: z.enum(TOPIC_SORTS).optional(), limit: positive.optional() }).strict(),
-]);
+const TopicSeedSchema = z.union([TopicRef, z.object({ ...topicPageFields, limit: positive.optional() }).strict()]);
 
 const CommentsSchema = z.union([
   z.boolean(),

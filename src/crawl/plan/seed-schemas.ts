@@ -4,6 +4,7 @@
  * validation of keywords and ids), so every problem of a plan is reported in one pass, each at its path.
  */
 import { z } from "zod";
+import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS, TOPIC_SORTS } from "../../catalog/filters.js";
 import { keywordProblem } from "../../client/keyword.js";
 import { parseNoteRef, parseTopicRef, parseUserRef } from "../../refs/parse-ref.js";
 
@@ -29,3 +30,14 @@ const refOf = (parse: (text: string) => unknown) =>
 export const NoteRef = refOf(parseNoteRef);
 export const UserRef = refOf(parseUserRef);
 export const TopicRef = refOf(parseTopicRef);
+
+/** A keyword search and its filters: a crawl seed adds `limit` and `split` to it, a watch takes it as it is. */
+export const keywordSearchFields = {
+  keyword: Keyword,
+  sort: z.enum(SEARCH_SORTS).optional(),
+  type: z.enum(NOTE_TYPE_FILTERS).optional(),
+  time: z.enum(TIME_FILTERS).optional(),
+};
+
+/** A topic page and its sort: a crawl seed adds `limit` to it, a watch takes it as it is. */
+export const topicPageFields = { pageId: TopicRef, sort: z.enum(TOPIC_SORTS).optional() };

@@ -4,9 +4,8 @@
  * problem is reported at once with its path (`watch.watches[0].every: expected a duration like …`).
  */
 import { z } from "zod";
-import { NOTE_TYPE_FILTERS, SEARCH_SORTS, TIME_FILTERS, TOPIC_SORTS } from "../../catalog/filters.js";
 import { DURATION_HINT, parseDuration } from "./duration.js";
-import { Keyword, NoteRef, positive, TopicRef, UserRef } from "./seed-schemas.js";
+import { Keyword, keywordSearchFields, NoteRef, positive, TopicRef, topicPageFields, UserRef } from "./seed-schemas.js";
 
 /** A duration text (`6h`) as milliseconds; a number or a malformed text is refused with the expected form. */
 export const DurationSchema = z.unknown().transform((value, ctx) => {
@@ -41,21 +40,8 @@ const BudgetSchema = z
   })
   .strict();
 
-const KeywordWatchSchema = z.union([
-  Keyword,
-  z
-    .object({
-      keyword: Keyword,
-      sort: z.enum(SEARCH_SORTS).optional(),
-      type: z.enum(NOTE_TYPE_FILTERS).optional(),
-      time: z.enum(TIME_FILTERS).optional(),
-    })
-    .strict(),
-]);
-const TopicWatchSchema = z.union([
-  TopicRef,
-  z.object({ pageId: TopicRef, sort: z.enum(TOPIC_SORTS).optional() }).strict(),
-]);
+const KeywordWatchSchema = z.union([Keyword, z.object(keywordSearchFields).strict()]);
+const TopicWatchSchema = z.union([TopicRef, z.object(topicPageFields).strict()]);
 
 const ActionsSchema = z
   .object({
