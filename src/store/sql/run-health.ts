@@ -34,15 +34,21 @@ export class RunHealthTable {
   }
 
   async list(runId: string): Promise<RunHealthSnapshot[]> {
-    const rows = await this.context.run((db) =>
-      db
-        .selectFrom("run_health")
-        .selectAll()
-        .where("run_id", "=", runId)
-        .orderBy("written_ms", "desc")
-        .orderBy("writer")
-        .execute(),
-    );
+    const rows = await this.context
+      .run((db) =>
+        db
+          .selectFrom("run_health")
+          .selectAll()
+          .where("run_id", "=", runId)
+          .orderBy("written_ms", "desc")
+          .orderBy("writer")
+          .execute(),
+      )
+      .catch((error: unknown) => {
+        // A database of schema 7 or older opened read-only (`xhs runs show`) has no such table: no snapshots.
+        if (/no such table|does not exist/i.test(String(error))) return [];
+        throw error;
+      });
     return rows.map((r) => ({
       runId: String(r.run_id),
       writer: String(r.writer),
