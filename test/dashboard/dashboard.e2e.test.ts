@@ -3,7 +3,10 @@
  * installs it): on a database made by `xhs demo`, the runs page shows the run's numbers, the notes table filters,
  * a note shows its curve's points and its comment threads, the xlsx download opens in exceljs with the filter's
  * rows, and a crawl started from the page moves its progress live (server-sent events). No page makes a request
- * to any other host. Screenshots of each page go to reports/dashboard/ (git-ignored).
+ * to any other host. Every page is usable by keyboard (filters, sort headers with Enter and Space, pager, rows, the
+ * run's start, pause and resume), shows times in the browser's zone with the UTC value in its title, and does not
+ * shift its layout once its data is in (CLS < 0.1, at 1366×768 and 390×844). Screenshots of each page go to
+ * reports/dashboard/ (git-ignored).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +20,9 @@ import { createDashboard, type Dashboard } from "../../src/dashboard/index.js";
 import { type RunningServer, startServer } from "../../src/server/start.js";
 import { createSimulator } from "../../src/simulator/index.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { taskKey } from "../../src/watch/schedule.js";
+import { SqlWatchState } from "../../src/watch/sql-state.js";
+import type { TaskState } from "../../src/watch/state.js";
 import { runCli } from "../cli/helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -49,11 +55,60 @@ function allow(calls: number): void {
 /** Every URL any page asked for. */
 const requested: string[] = [];
 
-async function openPage(width = 1280, height = 900): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, locale: "zh-CN" });
-  const page = await context.newPage();
-  page.on("request", (request) => requested.push(request.url()));
-  return page;
+const LAPTOP = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+
+/**
+ * Sums the page's layout shifts from its start (buffered), as Cumulative Layout Shift counts them: shifts right
+ * after the user's input are left out. Runs before any of the page's scripts.
+ */
+const CLS_OBSERVER = `
+  window.__cls = 0;
+  window.__shifted = [];
+  const describe = (node) =>
+    node && node.nodeType === 1 ? node.tagName.toLowerCase() + (node.className ? "." + node.className : "") : String(node?.nodeName);
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.hadRecentInput) continue;
+      window.__cls += entry.value;
+      window.__shifted.push(entry.value.toFixed(4) + " " + entry.sources.map((s) => describe(s.node)).join(","));
+    }
+  }).observe({ type: "layout-shift", buffered: true });
+`;
+
+async function openPage(width = 1280, height = 900, timezoneId?: string): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    acceptDownloads: true,
+    locale: "zh-CN",
+    ...(timezoneId ? { timezoneId } : {}),
+  });
+  await context.addInitScript(CLS_OBSERVER);
+  context.on("request", (request) => requested.push(request.url()));
+  return context.newPage();
+}
+
+/** The page's layout shift so far, read after two frames (so a shift the last render caused is counted), and what moved. */
+async function cls(page: Page): Promise<{ value: number; shifted: string[] }> {
+  return page.evaluate(
+    "new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done({ value: window.__cls, shifted: window.__shifted }))))",
+  );
+}
+
+/** Presses Tab until `target` has the focus (at most `max` presses); how many it took. */
+async function tabTo(target: Locator, max = 60): Promise<number> {
+  for (let presses = 1; presses <= max; presses += 1) {
+    await target.page().keyboard.press("Tab");
+    if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return presses;
+  }
+  throw new Error(`Tab did not reach ${target} in ${max} presses`);
+}
+
+/** The focused element's outline, as drawn: keyboard focus must be visible. */
+async function focusOutline(page: Page): Promise<{ style: string; width: number }> {
+  return page.evaluate(
+    "(() => { const s = getComputedStyle(document.activeElement); return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) }; })()",
+  );
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -141,7 +196,22 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     await phone.goto(`${server.url}/#/notes`);
     await expect.poll(() => phone.locator('[data-testid="notes"] tbody tr').count()).toBe(20);
     expect(await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+    // Each row is a card on a phone: its title gets the card's whole width, not a squeezed column.
+    const titleCell = await phone.locator('[data-testid="notes"] tbody tr td').first().boundingBox();
+    expect(titleCell?.width ?? 0).toBeGreaterThan(PHONE.width * 0.8);
     await shot(phone, "notes-phone");
+    // The chart fits the phone: its canvas (axes included) inside its box, which is inside the screen.
+    const noteId = (await fetchJson<{ notes: { id: string }[] }>("/api/dashboard/notes?sort=likes")).notes[0]!.id;
+    await phone.goto(`${server.url}/#/notes/${noteId}`);
+    const canvas = phone.locator(".chart-box canvas").first();
+    await expect.poll(() => canvas.count()).toBe(1);
+    const boxRight = (await phone.locator(".chart-box").boundingBox())!;
+    const canvasBox = (await canvas.boundingBox())!;
+    expect(canvasBox.x + canvasBox.width).toBeLessThanOrEqual(boxRight.x + boxRight.width + 0.5);
+    expect(boxRight.x + boxRight.width).toBeLessThanOrEqual(PHONE.width);
+    expect(await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+    await shot(phone, "note-phone");
+    await phone.locator("figure.chart").screenshot({ path: path.join(SHOTS, "chart-phone.png") });
     await phone.context().close();
   }, 60_000);
 
@@ -187,8 +257,83 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     const shown = await page.locator('[data-testid="threads"] .comment').count();
     expect(shown).toBe(stored);
     await shot(page, "note");
+    await page.locator("figure.chart").screenshot({ path: path.join(SHOTS, "chart.png") });
     await page.context().close();
   }, 60_000);
+
+  it("works by keyboard: filters, sort headers (Enter and Space, aria-sort), pager, rows, with a visible focus", async () => {
+    const page = await openPage(LAPTOP.width, LAPTOP.height);
+    await page.goto(`${server.url}/#/notes`);
+    const rows = page.locator('[data-testid="notes"] tbody tr');
+    await expect.poll(() => rows.count()).toBe(20);
+
+    // Tab from the top reaches the filters, then the sort headers, the rows' links and the pager, in that order.
+    await tabTo(page.locator('input[name="q"]').first());
+    expect(await focusOutline(page)).toMatchObject({ style: "solid" });
+    expect((await focusOutline(page)).width).toBeGreaterThanOrEqual(2);
+    await page.keyboard.type("露营");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.url()).toContain("q=%E9%9C%B2%E8%90%A5");
+    const filtered = await fetchJson<{ total: number }>("/api/dashboard/notes?q=露营");
+    await expect.poll(() => text(page.locator(".pager"))).toContain(`共 ${filtered.total} 条`);
+
+    await page.goto(`${server.url}/#/notes`);
+    await expect.poll(() => text(page.locator(".pager"))).toContain("第 1 /");
+    await page.locator("#main").focus();
+    const header = page.locator("th", { hasText: "评论" });
+    expect(await header.getAttribute("aria-sort")).toBeNull();
+    await tabTo(page.locator('th button.sort:has-text("评论")').first());
+    expect((await focusOutline(page)).style).toBe("solid");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => header.getAttribute("aria-sort")).toBe("descending");
+    expect(page.url()).toContain("sort=comments");
+    const byComments = await fetchJson<{ notes: { id: string }[] }>("/api/dashboard/notes?sort=comments&order=desc");
+    await expect
+      .poll(() => rows.first().locator("a").first().getAttribute("href"))
+      .toBe(`#/notes/${byComments.notes[0]!.id}`);
+    // The button keeps the focus: Space sorts the other way.
+    await page.keyboard.press("Space");
+    await expect.poll(() => header.getAttribute("aria-sort")).toBe("ascending");
+    const ascending = await fetchJson<{ notes: { id: string }[] }>("/api/dashboard/notes?sort=comments&order=asc");
+    await expect
+      .poll(() => rows.first().locator("a").first().getAttribute("href"))
+      .toBe(`#/notes/${ascending.notes[0]!.id}`);
+    expect(await page.locator("th", { hasText: "点赞" }).getAttribute("aria-sort")).toBeNull();
+
+    // The pager: Tab reaches 下一页, Enter turns the page.
+    await tabTo(page.locator('.pager a:has-text("下一页")').first());
+    expect((await focusOutline(page)).style).toBe("solid");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => text(page.locator(".pager"))).toContain("第 2 /");
+    expect(page.url()).toContain("page=2");
+
+    // A row: Tab (from the top of the page) reaches its title link, Enter opens the note.
+    await page.locator("#main").focus();
+    const firstLink = await rows.first().locator("a").first().getAttribute("href");
+    await tabTo(page.locator(`tbody tr:first-child td:first-child a`).first());
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.url()).toContain(firstLink!);
+    await expect.poll(() => page.locator(".chart-box[data-points]").count()).toBe(1);
+    await page.context().close();
+  }, 60_000);
+
+  it("shows times in the browser's time zone, names the zone, and keeps the UTC value in the title", async () => {
+    const zone = "America/New_York";
+    const page = await openPage(LAPTOP.width, LAPTOP.height, zone);
+    await page.goto(`${server.url}/`);
+    const row = page.locator('[data-testid="runs"] tbody tr', { hasText: demoRunId });
+    await expect.poll(() => row.count()).toBe(1);
+    const runs = await fetchJson<{ runs: { id: string; createdAt: string }[] }>("/api/dashboard/runs");
+    const createdAt = runs.runs.find((r) => r.id === demoRunId)!.createdAt;
+    const shown = row.locator("time");
+    expect(await shown.getAttribute("title")).toBe(new Date(createdAt).toISOString());
+    expect(await shown.getAttribute("datetime")).toBe(new Date(createdAt).toISOString());
+    expect(await text(shown)).toBe(localTime(createdAt, zone));
+    const offset = utcOffsetIn(zone, Date.now());
+    expect(offset).not.toBe("UTC+0"); // the check means something only away from UTC
+    expect(await text(page.locator('[data-testid="zone"]'))).toBe(`时间为本机时区 ${zone}（${offset}）`);
+    await page.context().close();
+  }, 30_000);
 
   it("downloads the current filter as an xlsx that exceljs opens, one row per note", async () => {
     const page = await openPage();
@@ -211,11 +356,65 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     await page.context().close();
   }, 60_000);
 
-  it("shows that watches are not configured on a database without them", async () => {
+  it("shows that watches are not configured, then what is watched in words, with links", async () => {
     const page = await openPage();
     await page.goto(`${server.url}/#/watches`);
     await expect.poll(() => page.locator('[data-testid="watches-empty"]').count()).toBe(1);
+    await shot(page, "watches-empty");
+
+    // A watch as `xhs watch` stores it: a keyword discovery that found a note (alert), the note's refresh, a user.
+    const note = (await fetchJson<{ notes: { id: string; title: string }[] }>("/api/dashboard/notes?sort=likes"))
+      .notes[0]!;
+    const user = (await fetchJson<{ users: { id: string }[] }>("/api/dashboard/users")).users[0]!;
+    const now = Date.parse("2026-12-01T08:00:00.000Z");
+    const task = (kind: TaskState["kind"], target: string, runs: number): TaskState => ({
+      key: taskKey(kind, "camping", target),
+      watch: "camping",
+      kind,
+      target,
+      runs,
+      lastRunAt: runs > 0 ? now : null,
+      nextDueAt: now + 3_600_000,
+    });
+    const discover = task("discover", "keyword|露营|latest|all|week", 1);
+    await new SqlWatchState(store).commitTick({
+      tickId: `${discover.key}@${now}`,
+      task: discover,
+      track: [{ watch: "camping", noteId: note.id, firstSeenAt: now }],
+      newTasks: [task("refresh_note", note.id, 0), task("refresh_user", user.id, 0)],
+      spend: null,
+      alerts: [
+        {
+          id: "e2e-alert-1",
+          watch: "camping",
+          kind: "new_note",
+          subject: note.id,
+          raisedAt: now,
+          detail: { noteId: note.id, title: note.title },
+        },
+      ],
+      targets: [],
+    });
+    await page.reload();
+    const tasks = page.locator('[data-testid="watch-tasks"] tbody tr');
+    await expect.poll(() => tasks.count()).toBe(3);
+    const targets = await page.locator('[data-testid="watch-tasks"] tbody tr td:nth-child(3)').allTextContents();
+    // No internal key is shown: the targets read as words.
+    for (const t of targets) expect(t).not.toContain("|");
+    expect(targets).toContain("关键词「露营」（最新，全部类型，一周内）");
+    expect(targets).toContain(`笔记 ${note.title}`);
+    expect(targets).toContain(`用户 ${user.id}`);
+    const noteLink = page.locator('[data-testid="watch-tasks"]').getByRole("link", { name: note.title });
+    expect(await noteLink.getAttribute("href")).toBe(`#/notes/${note.id}`);
+    expect(await page.getByRole("link", { name: "露营", exact: true }).getAttribute("href")).toBe(
+      `#/notes?q=${encodeURIComponent("露营")}`,
+    );
+    expect(await page.getByRole("link", { name: user.id }).getAttribute("href")).toBe(`#/users/${user.id}`);
+    const alert = page.locator('[data-testid="watch-alerts"] li');
+    expect(await text(alert)).toContain(`新笔记：笔记 ${note.title}`);
+    expect(await alert.locator("time").getAttribute("title")).toBe(new Date(now).toISOString());
     await shot(page, "watches");
+
     await page.goto(`${server.url}/#/users`);
     await expect.poll(() => page.locator("table tbody tr").count()).toBe(await store.countRecords("users"));
     await page.locator("table tbody tr").first().getByRole("link").click();
@@ -224,7 +423,49 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     await page.context().close();
   }, 60_000);
 
-  it("after a login, starts a crawl from the page and shows its progress move live, then done", async () => {
+  it("does not shift its layout once a page's data is in (CLS < 0.1), on a laptop and a phone", async () => {
+    const note = (await fetchJson<{ notes: { id: string }[] }>("/api/dashboard/notes?sort=comments")).notes[0]!;
+    const user = (await fetchJson<{ users: { id: string }[] }>("/api/dashboard/users")).users[0]!;
+    const has = (selector: string) => async (page: Page) =>
+      expect.poll(() => page.locator(selector).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const pages: [string, string, (page: Page) => Promise<unknown>][] = [
+      ["runs", "#/runs", has('[data-testid="runs"] tbody tr')],
+      ["run", `#/runs/${demoRunId}`, has("#health-title")],
+      ["notes", "#/notes", has('.pager a:has-text("下一页")')],
+      ["note", `#/notes/${note.id}`, has(".chart-box canvas")],
+      ["users", "#/users", has('[data-testid="users"] tbody tr')],
+      ["user", `#/users/${user.id}`, has(".chart-box canvas")],
+      ["watches", "#/watches", has('[data-testid="watch-tasks"] tbody tr, [data-testid="watches-empty"]')],
+      ["login", "#/login", has('input[name="token"]')],
+    ];
+    const shifts: Record<string, number> = {};
+    const moved: Record<string, string[]> = {};
+    for (const [device, size] of [
+      ["laptop", LAPTOP],
+      ["phone", PHONE],
+    ] as const) {
+      const first = await openPage(size.width, size.height);
+      const context = first.context();
+      await first.close();
+      for (const [name, route, ready] of pages) {
+        const page = await context.newPage(); // a new document each: CLS counts from its start
+        await page.goto(`${server.url}/${route}`);
+        await ready(page);
+        const measured = await cls(page);
+        shifts[`${name} (${device})`] = measured.value;
+        if (measured.shifted.length > 0) moved[`${name} (${device})`] = measured.shifted;
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${size.width}x${size.height}.png`) });
+        await page.close();
+      }
+      await context.close();
+    }
+    expect(Object.keys(shifts)).toHaveLength(pages.length * 2);
+    const over = Object.entries(shifts).filter(([, value]) => value >= 0.1);
+    expect(over, JSON.stringify(moved)).toEqual([]);
+    console.info(`dashboard CLS: ${JSON.stringify(shifts)}\nwhat moved: ${JSON.stringify(moved)}`);
+  }, 90_000);
+
+  it("after a login, starts a crawl by keyboard, shows its progress move live, pauses and resumes it by keyboard", async () => {
     const page = await openPage();
     await page.goto(`${server.url}/#/login`);
     await page.getByLabel("令牌").fill(WRITE_TOKEN);
@@ -235,7 +476,12 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     await page.getByLabel("每篇评论数").fill("5");
     await page.getByLabel("调用上限（预算）").fill("400");
     allow(0);
-    await page.getByRole("button", { name: "开始采集" }).click();
+    // The last field, then Tab to the start button and Enter.
+    await page.getByLabel("花费上限（美元，可选）").focus();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement?.textContent")).toBe("开始采集");
+    expect((await focusOutline(page)).style).toBe("solid");
+    await page.keyboard.press("Enter");
     await expect.poll(() => page.url()).toMatch(/#\/runs\/\d{8}-/);
     const finished = page.locator('[data-testid="jobs-finished"]');
     const status = page.locator('[data-testid="run-status"]');
@@ -248,8 +494,24 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     await expect.poll(() => text(finished), { timeout: 20_000 }).not.toBe(before);
     expect(await text(status)).toBe("进行中");
     await shot(page, "run-live");
+
+    // Pause: Tab reaches the button, Enter presses it; the held call is let through so the crawl can stop.
+    await page.locator("#main").focus();
+    await tabTo(page.locator('button:has-text("暂停")').first());
+    expect((await focusOutline(page)).style).toBe("solid");
+    await page.keyboard.press("Enter");
     allow(Number.POSITIVE_INFINITY);
+    await expect.poll(() => text(status), { timeout: 25_000 }).toBe("已暂停");
+    const [done, total] = (await text(finished)).split(" / ").map(Number);
+    expect(done).toBeLessThan(total!);
+    await shot(page, "run-paused");
+
+    // Resume: Tab, then Space this time.
+    await page.locator("#main").focus();
+    await tabTo(page.locator('button:has-text("继续")').first());
+    await page.keyboard.press("Space");
     await expect.poll(() => text(status), { timeout: 25_000 }).toBe("已完成");
+    await expect.poll(() => text(finished)).toMatch(/^(\d+) \/ \1$/);
     expect(await text(page.locator('[data-testid="run-calls"]'))).toContain("上限 400");
     await shot(page, "run-done");
     await page.context().close();
@@ -271,4 +533,28 @@ async function fetchJson<T>(pathAndQuery: string): Promise<T> {
   const response = await fetch(`${server.url}${pathAndQuery}`);
   expect(response.status).toBe(200);
   return (await response.json()) as T;
+}
+
+/** What the page should show for an ISO time in a zone: 2026-09-01 14:30. */
+function localTime(iso: string, timeZone: string): string {
+  const parts: Record<string, string> = {};
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
+  for (const p of format.formatToParts(Date.parse(iso))) parts[p.type] = p.value;
+  return `${parts["year"]}-${parts["month"]}-${parts["day"]} ${parts["hour"]}:${parts["minute"]}`;
+}
+
+/** A zone's offset at a time, as UTC-5 / UTC+5:30 (from Intl's "GMT-5" / "GMT+5:30"). */
+function utcOffsetIn(timeZone: string, ms: number): string {
+  const name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "shortOffset" })
+    .formatToParts(ms)
+    .find((p) => p.type === "timeZoneName")!.value;
+  return name === "GMT" ? "UTC+0" : name.replace("GMT", "UTC");
 }

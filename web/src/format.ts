@@ -1,30 +1,96 @@
-/** Numbers, money and times as a Chinese reader expects them (Beijing time, 万 for large counts). */
+/**
+ * Numbers, money and times as a Chinese reader expects them. Counts are exact integers with grouping (约 marks an
+ * approximate one); only chart axes round to 万/亿, where the ticks are round numbers anyway. Times are shown in
+ * the browser's time zone, which the header names (see docs/decisions.md, Dashboard); the stored ISO 8601 UTC
+ * value stays on each time element (`<Time>` in ui.tsx puts it in the title and datetime attributes).
+ */
 
 const integer = new Intl.NumberFormat("zh-CN");
+const compact = new Intl.NumberFormat("zh-CN", { notation: "compact", maximumFractionDigits: 4 });
 
 export function count(n: number | null | undefined, approx = false): string {
   if (n === null || n === undefined) return "—";
   return `${approx ? "约 " : ""}${integer.format(n)}`;
 }
 
+/** A chart axis tick: 9,500 / 1.2万 / 3亿 (no fraction digits lost: ticks are round). */
+export function axisCount(n: number): string {
+  return Math.abs(n) < 10_000 ? integer.format(n) : compact.format(n);
+}
+
 export function usd(n: number): string {
   return `$${n.toFixed(n < 1 ? 4 : 2)}`;
 }
 
-const timeFormat = new Intl.DateTimeFormat("zh-CN", {
-  timeZone: "Asia/Shanghai",
+interface Parts {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  second: string;
+}
+
+// No timeZone option: the browser's own zone.
+const partsFormat = new Intl.DateTimeFormat("en-US", {
   year: "numeric",
   month: "2-digit",
   day: "2-digit",
   hour: "2-digit",
   minute: "2-digit",
-  hour12: false,
+  second: "2-digit",
+  hourCycle: "h23",
 });
 
+/** The local calendar fields of an epoch-ms time, zero-padded. */
+export function localParts(ms: number): Parts {
+  const parts: Record<string, string> = {};
+  for (const p of partsFormat.formatToParts(ms)) parts[p.type] = p.value;
+  return {
+    year: parts["year"] ?? "",
+    month: parts["month"] ?? "",
+    day: parts["day"] ?? "",
+    hour: parts["hour"] ?? "",
+    minute: parts["minute"] ?? "",
+    second: parts["second"] ?? "",
+  };
+}
+
+/** 2026-09-01 14:30 in the browser's zone; "—" for none; the text itself when it is not a time. */
 export function time(iso: string | null | undefined): string {
   if (!iso) return "—";
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : timeFormat.format(ms);
+  if (Number.isNaN(ms)) return iso;
+  const p = localParts(ms);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** The stored value as ISO 8601 UTC (what the title attribute shows), or the text itself. */
+export function isoUtc(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString();
+}
+
+/** 9月1日 (with the year, 2026年9月1日, when asked). */
+export function monthDay(ms: number, withYear = false): string {
+  const p = localParts(ms);
+  return `${withYear ? `${p.year}年` : ""}${Number(p.month)}月${Number(p.day)}日`;
+}
+
+/** UTC+8, UTC-5, UTC+5:30: the browser zone's offset at that time (it moves with daylight saving). */
+export function utcOffset(ms: number = Date.now()): string {
+  const minutes = -new Date(ms).getTimezoneOffset();
+  const sign = minutes < 0 ? "-" : "+";
+  const abs = Math.abs(minutes);
+  const h = Math.floor(abs / 60);
+  const m = abs % 60;
+  return `UTC${sign}${h}${m ? `:${String(m).padStart(2, "0")}` : ""}`;
+}
+
+/** The browser's zone, as the header names it: 本机时区 Asia/Shanghai（UTC+8）. */
+export function zoneLabel(): string {
+  const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return `本机时区 ${name ?? ""}（${utcOffset()}）`.replace("  ", " ");
 }
 
 export const STATUS: Record<string, string> = {

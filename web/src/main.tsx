@@ -2,6 +2,7 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { loadSession, type SessionState } from "./api";
+import { zoneLabel } from "./format";
 import { LoginPage } from "./pages/login";
 import { NotePage } from "./pages/note";
 import { NotesPage } from "./pages/notes";
@@ -59,6 +60,9 @@ function App() {
             ))}
           </ul>
         </nav>
+        <span class="zone" data-testid="zone">
+          时间为{zoneLabel()}
+        </span>
         <span class="session">{session.session ? "已登录" : <a href={href("login")}>登录</a>}</span>
       </header>
       <main id="main" tabIndex={-1}>

@@ -1,4 +1,7 @@
+/** Pieces every page uses: errors, times, tables with sortable headers, the pager. */
+import type { ComponentChildren } from "preact";
 import type { SessionState } from "./api";
+import { count, isoUtc, time } from "./format";
 import { href } from "./router";
 
 export interface SessionProps {
@@ -14,9 +17,92 @@ export function Problem(props: { text: string }) {
   );
 }
 
-/** Previous / next page links (links, so they work with the keyboard and open in a new tab). */
-export function Pager(props: { path: string; query: URLSearchParams; page: number; pageSize: number; total: number }) {
-  const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
+/** A time in the browser's zone (the header names it); the stored ISO 8601 UTC value in title and datetime. */
+export function Time(props: { iso: string | null | undefined; none?: string }) {
+  const { iso } = props;
+  if (!iso) return <>{props.none ?? "—"}</>;
+  const utc = isoUtc(iso);
+  return (
+    <time dateTime={utc} title={utc}>
+      {time(iso)}
+    </time>
+  );
+}
+
+export type SortState = "ascending" | "descending";
+
+export interface Column {
+  key: string;
+  label: ComponentChildren;
+  /** A right-aligned count column. */
+  num?: boolean;
+  /** Sortable: what a press on the header does (a button: Enter and Space both work), and its current state. */
+  sort?: { state: SortState | undefined; onSort: () => void };
+}
+
+/**
+ * A table in a box that scrolls sideways on a narrow screen (or, with `stack`, whose rows become cards there: each
+ * cell then shows its column's name from `data-label`). Sortable headers carry aria-sort.
+ */
+export function Table(props: {
+  caption: string;
+  columns: Column[];
+  busy?: boolean;
+  testId?: string;
+  stack?: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="table-wrap">
+      <table aria-busy={props.busy ?? false} data-testid={props.testId} class={props.stack ? "stack" : undefined}>
+        <caption class="sr-only">{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th scope="col" key={c.key} class={c.num ? "num" : undefined} aria-sort={c.sort?.state}>
+                {c.sort ? (
+                  <button type="button" class="sort" onClick={c.sort.onSort}>
+                    {c.label}
+                    <span aria-hidden="true" class="sort-mark">
+                      {c.sort.state === "ascending" ? "▲" : c.sort.state === "descending" ? "▼" : "↕"}
+                    </span>
+                  </button>
+                ) : (
+                  c.label
+                )}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A table's "nothing here" row, across all its columns. */
+export function EmptyRow(props: { columns: number; text: string }) {
+  return (
+    <tr>
+      <td colSpan={props.columns} class="empty-row">
+        {props.text}
+      </td>
+    </tr>
+  );
+}
+
+export interface PageInfo {
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** Previous / next page links (links: Tab reaches them, Enter follows them, and they open in a new tab). */
+export function Pager(props: { path: string; query: URLSearchParams; info: PageInfo | null }) {
+  const { info } = props;
+  // Nothing before the first answer: a placeholder here would be pushed down by the rows arriving above it.
+  if (!info) return null;
+  const pages = Math.max(1, Math.ceil(info.total / info.pageSize));
   const at = (page: number) => {
     const q = new URLSearchParams(props.query);
     q.set("page", String(page));
@@ -24,11 +110,23 @@ export function Pager(props: { path: string; query: URLSearchParams; page: numbe
   };
   return (
     <nav class="pager" aria-label="分页">
-      {props.page > 1 ? <a href={at(props.page - 1)}>上一页</a> : <span aria-hidden="true">上一页</span>}
+      {info.page > 1 ? (
+        <a href={at(info.page - 1)} rel="prev">
+          上一页
+        </a>
+      ) : (
+        <span aria-hidden="true">上一页</span>
+      )}
       <span>
-        第 {props.page} / {pages} 页，共 {props.total} 条
+        第 {info.page} / {pages} 页，共 {count(info.total)} 条
       </span>
-      {props.page < pages ? <a href={at(props.page + 1)}>下一页</a> : <span aria-hidden="true">下一页</span>}
+      {info.page < pages ? (
+        <a href={at(info.page + 1)} rel="next">
+          下一页
+        </a>
+      ) : (
+        <span aria-hidden="true">下一页</span>
+      )}
     </nav>
   );
 }

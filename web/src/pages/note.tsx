@@ -1,11 +1,11 @@
 /** 一篇笔记：图片、正文、标签、互动曲线（来自每次采集的观测）和评论楼层。 */
 import { useMemo } from "preact/hooks";
 import { type Line, TimeChart } from "../chart";
-import { count, NOTE_TYPE, time } from "../format";
+import { count, NOTE_TYPE } from "../format";
 import { useJson } from "../hooks";
 import { href } from "../router";
 import type { Comment, CommentThread, Note, NoteMedia, NoteObservation } from "../types";
-import { Problem } from "../ui";
+import { Problem, Time } from "../ui";
 
 interface NoteAnswer {
   note: Note;
@@ -44,7 +44,7 @@ export function NotePage(props: { id: string }) {
         ) : (
           "作者未知"
         )}{" "}
-        · 发布于 {time(note.publishedAt)}
+        · 发布于 <Time iso={note.publishedAt} />
         {note.ipLocation ? ` · ${note.ipLocation}` : ""} ·{" "}
         <a href={note.url} rel="noreferrer noopener" target="_blank">
           在小红书打开
@@ -155,7 +155,7 @@ function CommentView(props: { comment: Comment }) {
         {c.author ? <a href={href(`users/${c.author.id}`)}>{c.author.nickname ?? c.author.id}</a> : "匿名"}
         {c.replyToUser ? ` 回复 ${c.replyToUser.nickname ?? c.replyToUser.id}` : ""}
         {c.byNoteAuthor ? <span class="badge">作者</span> : null}
-        {c.pinned ? <span class="badge">置顶</span> : null} · {time(c.createdAt)}
+        {c.pinned ? <span class="badge">置顶</span> : null} · <Time iso={c.createdAt} />
         {c.ipLocation ? ` · ${c.ipLocation}` : ""} · 赞 {count(c.likes, c.approx.includes("likes"))}
       </p>
       <p>{c.text ?? "（无文字）"}</p>

@@ -1,20 +1,20 @@
 /** 笔记：服务器端分页的表格，可搜索、筛选（关键词、作者、类型、日期）并按任意计数排序；下载当前筛选。 */
-import { count, NOTE_TYPE, time } from "../format";
+import { count, NOTE_TYPE } from "../format";
 import { useJson } from "../hooks";
 import { href } from "../router";
 import type { NotePage } from "../types";
-import { Pager, Problem } from "../ui";
+import { EmptyRow, Pager, Problem, type SortState, Table, Time } from "../ui";
 
 const FILTERS = ["q", "author", "type", "from", "to", "sort", "order"] as const;
 
-const SORTS: [string, string][] = [
+const COUNTS = [
   ["likes", "点赞"],
   ["collects", "收藏"],
   ["comments", "评论"],
   ["shares", "分享"],
-  ["published", "发布时间"],
-  ["fetched", "采集时间"],
-];
+] as const;
+
+const SORTS: (readonly [string, string])[] = [...COUNTS, ["published", "发布时间"], ["fetched", "采集时间"]];
 
 export function NotesPage(props: { query: URLSearchParams }) {
   const query = new URLSearchParams();
@@ -104,70 +104,65 @@ export function NotesPage(props: { query: URLSearchParams }) {
         </a>
       </p>
       {notes.error && <Problem text={notes.error} />}
-      <div class="table-wrap">
-        <table aria-busy={notes.loading} data-testid="notes">
-          <caption class="sr-only">笔记列表</caption>
-          <thead>
-            <tr>
-              <th scope="col">标题</th>
-              <th scope="col">作者</th>
-              <th scope="col">类型</th>
-              <th scope="col">发布时间</th>
-              {SORTS.slice(0, 4).map(([key, label]) => (
-                <th scope="col" class="num" key={key} aria-sort={sortState(props.query, key)}>
-                  <a href={href("notes", sortedBy(filterOnly, key))}>{label}</a>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {(notes.data?.notes ?? []).map((note) => (
-              <tr key={note.id}>
-                <td>
-                  <a href={href(`notes/${note.id}`)}>{note.title || note.text?.slice(0, 30) || note.id}</a>
-                </td>
-                <td>
-                  {note.author ? (
-                    <a href={href(`users/${note.author.id}`)}>{note.author.nickname ?? note.author.id}</a>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td>{NOTE_TYPE[note.type] ?? note.type}</td>
-                <td>{time(note.publishedAt)}</td>
-                <td class="num">{count(note.stats.likes, note.approx.includes("likes"))}</td>
-                <td class="num">{count(note.stats.collects, note.approx.includes("collects"))}</td>
-                <td class="num">{count(note.stats.comments, note.approx.includes("comments"))}</td>
-                <td class="num">{count(note.stats.shares, note.approx.includes("shares"))}</td>
-              </tr>
+      <Table
+        caption="笔记列表"
+        testId="notes"
+        busy={notes.loading}
+        stack
+        columns={[
+          { key: "title", label: "标题" },
+          { key: "author", label: "作者" },
+          { key: "type", label: "类型" },
+          { key: "published", label: "发布时间" },
+          ...COUNTS.map(([key, label]) => ({
+            key,
+            label,
+            num: true,
+            sort: {
+              state: sortState(props.query, key),
+              onSort: () => {
+                location.hash = href("notes", sortedBy(filterOnly, key));
+              },
+            },
+          })),
+        ]}
+      >
+        {(notes.data?.notes ?? []).map((note) => (
+          <tr key={note.id}>
+            <td class="title-cell">
+              <a href={href(`notes/${note.id}`)}>{note.title || note.text?.slice(0, 30) || note.id}</a>
+            </td>
+            <td data-label="作者">
+              {note.author ? (
+                <a href={href(`users/${note.author.id}`)}>{note.author.nickname ?? note.author.id}</a>
+              ) : (
+                "—"
+              )}
+            </td>
+            <td data-label="类型">{NOTE_TYPE[note.type] ?? note.type}</td>
+            <td data-label="发布">
+              <Time iso={note.publishedAt} />
+            </td>
+            {COUNTS.map(([key, label]) => (
+              <td class="num" data-label={label} key={key}>
+                {count(note.stats[key], note.approx.includes(key))}
+              </td>
             ))}
-            {notes.data && notes.data.notes.length === 0 && (
-              <tr>
-                <td colSpan={8}>没有符合筛选的笔记。</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
-      {notes.data && (
-        <Pager
-          path="notes"
-          query={query}
-          page={notes.data.page}
-          pageSize={notes.data.pageSize}
-          total={notes.data.total}
-        />
-      )}
+          </tr>
+        ))}
+        {notes.data && notes.data.notes.length === 0 && <EmptyRow columns={8} text="没有符合筛选的笔记。" />}
+      </Table>
+      <Pager path="notes" query={query} info={notes.data} />
     </>
   );
 }
 
-function sortState(query: URLSearchParams, key: string): "ascending" | "descending" | undefined {
+function sortState(query: URLSearchParams, key: string): SortState | undefined {
   if ((query.get("sort") || "likes") !== key) return undefined;
   return query.get("order") === "asc" ? "ascending" : "descending";
 }
 
-/** The header link: sort by this column, descending first, then toggling. */
+/** A header press: sort by this column, descending first, then toggling. */
 function sortedBy(filter: URLSearchParams, key: string): URLSearchParams {
   const q = new URLSearchParams(filter);
   const same = (q.get("sort") || "likes") === key;

@@ -1,11 +1,11 @@
 /** 一次运行：实时进度（服务器推送事件）、任务状态、调用与预算、各系列健康、失败的任务；暂停与继续。 */
 import { useEffect, useState } from "preact/hooks";
 import { postJson } from "../api";
-import { count, JOB_STATE, STATUS, time, usd } from "../format";
+import { count, JOB_STATE, STATUS, usd } from "../format";
 import { useJson } from "../hooks";
 import { href } from "../router";
 import type { ActiveRun, RunDetail, RunSummary } from "../types";
-import { Problem, type SessionProps } from "../ui";
+import { EmptyRow, Problem, type SessionProps, Table, Time } from "../ui";
 
 interface RunAnswer extends RunDetail {
   active: ActiveRun | null;
@@ -14,7 +14,7 @@ interface RunAnswer extends RunDetail {
   breakers: Record<string, { breakers: Record<string, string> }> | null;
 }
 
-interface Progress extends RunSummary {
+interface Progress extends Omit<RunSummary, "budget"> {
   active: boolean;
   budget: { maxCalls?: number; maxCostUsd?: number } | null;
 }
@@ -69,7 +69,9 @@ export function RunPage(props: SessionProps & { id: string }) {
       <p>
         <a href={href("runs")}>← 全部运行</a>
       </p>
-      <h1>运行 {data?.report.name ?? props.id}</h1>
+      {/* The id is known before the answer, the name after: the id has its own line, so the title does not rewrap. */}
+      <h1>运行 {data?.report.name ?? ""}</h1>
+      <p class="sub run-id">{props.id}</p>
       {detail.error && <Problem text={detail.error} />}
       <section class="card" aria-labelledby="progress-title">
         <h2 id="progress-title">进度</h2>
@@ -155,53 +157,39 @@ export function RunPage(props: SessionProps & { id: string }) {
           </section>
           <section class="card" aria-labelledby="health-title">
             <h2 id="health-title">各系列健康</h2>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">系列</th>
-                    <th scope="col" class="num">
-                      调用
-                    </th>
-                    <th scope="col" class="num">
-                      成功
-                    </th>
-                    <th scope="col">错误</th>
-                    <th scope="col" class="num">
-                      延迟 p50 / p95
-                    </th>
-                    <th scope="col">熔断器（本服务器）</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.health.map((h) => (
-                    <tr key={h.series}>
-                      <td>{h.series}</td>
-                      <td class="num">{count(h.calls)}</td>
-                      <td class="num">{count(h.ok)}</td>
-                      <td>
-                        {Object.entries(h.errors)
-                          .map(([kind, n]) => `${kind} ×${n}`)
-                          .join("，") || "无"}
-                      </td>
-                      <td class="num">
-                        {count(h.latencyMsP50)} / {count(h.latencyMsP95)} 毫秒
-                      </td>
-                      <td>
-                        {Object.entries(data.breakers?.[h.series]?.breakers ?? {})
-                          .map(([cap, state]) => `${cap}：${BREAKER[state] ?? state}`)
-                          .join("，") || "—"}
-                      </td>
-                    </tr>
-                  ))}
-                  {data.health.length === 0 && (
-                    <tr>
-                      <td colSpan={6}>还没有调用。</td>
-                    </tr>
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              caption="各系列健康"
+              columns={[
+                { key: "series", label: "系列" },
+                { key: "calls", label: "调用", num: true },
+                { key: "ok", label: "成功", num: true },
+                { key: "errors", label: "错误" },
+                { key: "latency", label: "延迟 p50 / p95", num: true },
+                { key: "breakers", label: "熔断器（本服务器）" },
+              ]}
+            >
+              {data.health.map((h) => (
+                <tr key={h.series}>
+                  <td>{h.series}</td>
+                  <td class="num">{count(h.calls)}</td>
+                  <td class="num">{count(h.ok)}</td>
+                  <td>
+                    {Object.entries(h.errors)
+                      .map(([kind, n]) => `${kind} ×${n}`)
+                      .join("，") || "无"}
+                  </td>
+                  <td class="num">
+                    {count(h.latencyMsP50)} / {count(h.latencyMsP95)} 毫秒
+                  </td>
+                  <td>
+                    {Object.entries(data.breakers?.[h.series]?.breakers ?? {})
+                      .map(([cap, state]) => `${cap}：${BREAKER[state] ?? state}`)
+                      .join("，") || "—"}
+                  </td>
+                </tr>
+              ))}
+              {data.health.length === 0 && <EmptyRow columns={6} text="还没有调用。" />}
+            </Table>
           </section>
           <section class="card" aria-labelledby="failed-title">
             <h2 id="failed-title">失败的任务（{data.report.failedJobs.length}）</h2>
@@ -218,8 +206,9 @@ export function RunPage(props: SessionProps & { id: string }) {
             )}
             {data.report.stopMessage && <p>停止原因：{data.report.stopMessage}</p>}
             <p class="sub">
-              开始于 {time(data.report.createdAt)}，结束于 {time(data.report.finishedAt)}，会话 {data.report.sessions}{" "}
-              次。
+              开始于 <Time iso={data.report.createdAt} />
+              ，结束于 <Time iso={data.report.finishedAt} />
+              ，会话 {data.report.sessions} 次。
             </p>
           </section>
         </>

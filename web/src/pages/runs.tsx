@@ -1,11 +1,11 @@
 /** 运行：每次采集的状态、任务、调用与花费；从这里开始新的采集。 */
 import { useState } from "preact/hooks";
 import { postJson } from "../api";
-import { count, STATUS, time, usd } from "../format";
+import { count, STATUS, usd } from "../format";
 import { useJson } from "../hooks";
 import { href } from "../router";
 import type { ActiveRun, RunSummary } from "../types";
-import { Problem, type SessionProps } from "../ui";
+import { EmptyRow, Problem, type SessionProps, Table, Time } from "../ui";
 
 interface RunsAnswer {
   runs: RunSummary[];
@@ -19,52 +19,43 @@ export function RunsPage(props: SessionProps) {
     <>
       <h1>采集运行</h1>
       {runs.error && <Problem text={runs.error} />}
-      <div class="table-wrap">
-        <table aria-busy={runs.loading} data-testid="runs">
-          <caption class="sr-only">采集运行列表</caption>
-          <thead>
-            <tr>
-              <th scope="col">运行</th>
-              <th scope="col">状态</th>
-              <th scope="col">开始时间</th>
-              <th scope="col">任务（完成/失败/全部）</th>
-              <th scope="col" class="num">
-                调用
-              </th>
-              <th scope="col" class="num">
-                花费
-              </th>
+      <Table
+        caption="采集运行列表"
+        testId="runs"
+        busy={runs.loading}
+        columns={[
+          { key: "run", label: "运行" },
+          { key: "status", label: "状态" },
+          { key: "created", label: "开始时间" },
+          { key: "jobs", label: "任务（完成/失败/全部）" },
+          { key: "calls", label: "调用", num: true },
+          { key: "cost", label: "花费", num: true },
+        ]}
+      >
+        {(runs.data?.runs ?? []).map((run) => {
+          const total = run.jobs.pending + run.jobs.leased + run.jobs.done + run.jobs.failed;
+          return (
+            <tr key={run.id}>
+              <td>
+                <a href={href(`runs/${run.id}`)}>{run.name ?? run.id}</a>
+                <div class="sub">{run.id}</div>
+              </td>
+              <td>
+                <span class={`status status-${run.status}`}>{STATUS[run.status] ?? run.status}</span>
+              </td>
+              <td>
+                <Time iso={run.createdAt} />
+              </td>
+              <td>
+                {count(run.jobs.done)} / {count(run.jobs.failed)} / {count(total)}
+              </td>
+              <td class="num">{count(run.calls)}</td>
+              <td class="num">{usd(run.costUsd)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {(runs.data?.runs ?? []).map((run) => {
-              const total = run.jobs.pending + run.jobs.leased + run.jobs.done + run.jobs.failed;
-              return (
-                <tr key={run.id}>
-                  <td>
-                    <a href={href(`runs/${run.id}`)}>{run.name ?? run.id}</a>
-                    <div class="sub">{run.id}</div>
-                  </td>
-                  <td>
-                    <span class={`status status-${run.status}`}>{STATUS[run.status] ?? run.status}</span>
-                  </td>
-                  <td>{time(run.createdAt)}</td>
-                  <td>
-                    {count(run.jobs.done)} / {count(run.jobs.failed)} / {count(total)}
-                  </td>
-                  <td class="num">{count(run.calls)}</td>
-                  <td class="num">{usd(run.costUsd)}</td>
-                </tr>
-              );
-            })}
-            {runs.data && runs.data.runs.length === 0 && (
-              <tr>
-                <td colSpan={6}>这个数据库还没有运行。</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+        {runs.data && runs.data.runs.length === 0 && <EmptyRow columns={6} text="这个数据库还没有运行。" />}
+      </Table>
       {runs.data?.canControl && <StartForm {...props} onStarted={runs.reload} />}
       {runs.data && !runs.data.canControl && <p class="note">此服务器没有客户端，只能查看，不能开始运行。</p>}
     </>

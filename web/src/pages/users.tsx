@@ -1,11 +1,11 @@
 /** 用户：列表（按粉丝等排序）与个人页（资料、计数曲线、存储的笔记）。 */
 import { useMemo } from "preact/hooks";
 import { type Line, TimeChart } from "../chart";
-import { count, NOTE_TYPE, time } from "../format";
+import { count, NOTE_TYPE } from "../format";
 import { useJson } from "../hooks";
 import { href } from "../router";
 import type { Note, User, UserObservation } from "../types";
-import { Pager, Problem } from "../ui";
+import { EmptyRow, Pager, Problem, Table, Time } from "../ui";
 
 export function UsersPage(props: { query: URLSearchParams }) {
   const query = new URLSearchParams();
@@ -36,53 +36,38 @@ export function UsersPage(props: { query: URLSearchParams }) {
         </div>
       </form>
       {users.error && <Problem text={users.error} />}
-      <div class="table-wrap">
-        <table aria-busy={users.loading}>
-          <caption class="sr-only">用户列表</caption>
-          <thead>
-            <tr>
-              <th scope="col">用户</th>
-              <th scope="col" class="num">
-                粉丝
-              </th>
-              <th scope="col" class="num">
-                关注
-              </th>
-              <th scope="col" class="num">
-                获赞与收藏
-              </th>
-              <th scope="col" class="num">
-                笔记
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(users.data?.users ?? []).map((u) => (
-              <tr key={u.id}>
-                <td>
-                  <a href={href(`users/${u.id}`)}>{u.nickname ?? u.id}</a>
-                </td>
-                <td class="num">{count(u.followers, u.approx.includes("followers"))}</td>
-                <td class="num">{count(u.following, u.approx.includes("following"))}</td>
-                <td class="num">{count(u.likesAndCollects, u.approx.includes("likesAndCollects"))}</td>
-                <td class="num">{count(u.noteCount, u.approx.includes("noteCount"))}</td>
-              </tr>
+      <Table
+        caption="用户列表"
+        testId="users"
+        busy={users.loading}
+        stack
+        columns={[{ key: "user", label: "用户" }, ...USER_COUNTS.map(([key, label]) => ({ key, label, num: true }))]}
+      >
+        {(users.data?.users ?? []).map((u) => (
+          <tr key={u.id}>
+            <td class="title-cell">
+              <a href={href(`users/${u.id}`)}>{u.nickname ?? u.id}</a>
+            </td>
+            {USER_COUNTS.map(([key, label]) => (
+              <td class="num" data-label={label} key={key}>
+                {count(u[key], u.approx.includes(key))}
+              </td>
             ))}
-          </tbody>
-        </table>
-      </div>
-      {users.data && (
-        <Pager
-          path="users"
-          query={query}
-          page={users.data.page}
-          pageSize={users.data.pageSize}
-          total={users.data.total}
-        />
-      )}
+          </tr>
+        ))}
+        {users.data && users.data.users.length === 0 && <EmptyRow columns={5} text="没有符合搜索的用户。" />}
+      </Table>
+      <Pager path="users" query={query} info={users.data} />
     </>
   );
 }
+
+const USER_COUNTS = [
+  ["followers", "粉丝"],
+  ["following", "关注"],
+  ["likesAndCollects", "获赞与收藏"],
+  ["noteCount", "笔记"],
+] as const;
 
 interface UserAnswer {
   user: User | null;
@@ -123,22 +108,12 @@ export function UserPage(props: { id: string }) {
           </p>
           {u.bio && <p class="note-text">{u.bio}</p>}
           <dl class="stats">
-            <div>
-              <dt>粉丝</dt>
-              <dd>{count(u.followers, u.approx.includes("followers"))}</dd>
-            </div>
-            <div>
-              <dt>关注</dt>
-              <dd>{count(u.following, u.approx.includes("following"))}</dd>
-            </div>
-            <div>
-              <dt>获赞与收藏</dt>
-              <dd>{count(u.likesAndCollects, u.approx.includes("likesAndCollects"))}</dd>
-            </div>
-            <div>
-              <dt>笔记</dt>
-              <dd>{count(u.noteCount, u.approx.includes("noteCount"))}</dd>
-            </div>
+            {USER_COUNTS.map(([key, label]) => (
+              <div key={key}>
+                <dt>{label}</dt>
+                <dd>{count(u[key], u.approx.includes(key))}</dd>
+              </div>
+            ))}
           </dl>
         </>
       ) : (
@@ -152,7 +127,7 @@ export function UserPage(props: { id: string }) {
             <li key={n.id}>
               <a href={href(`notes/${n.id}`)}>{n.title || n.id}</a>{" "}
               <span class="sub">
-                {NOTE_TYPE[n.type] ?? n.type} · {time(n.publishedAt)} · 赞{" "}
+                {NOTE_TYPE[n.type] ?? n.type} · <Time iso={n.publishedAt} /> · 赞{" "}
                 {count(n.stats.likes, n.approx.includes("likes"))}
               </span>
             </li>

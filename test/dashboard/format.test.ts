@@ -1,0 +1,81 @@
+/**
+ * The dashboard's words for numbers and times (web/src/format.ts, web/src/ticks.ts), in Node: times in the
+ * browser's zone (here the process's TZ, set per test), the zone's offset named, the chart's ticks in Chinese.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+const savedTz = process.env["TZ"];
+/** The modules as a browser in that zone loads them (their formatters take the zone when they are made). */
+async function inZone(tz: string) {
+  process.env["TZ"] = tz; // Node re-reads the zone for Date and Intl when TZ changes
+  vi.resetModules();
+  return { ...(await import("../../web/src/format.js")), ...(await import("../../web/src/ticks.js")) };
+}
+afterEach(() => {
+  if (savedTz === undefined) delete process.env["TZ"];
+  else process.env["TZ"] = savedTz;
+});
+
+const s = (iso: string) => Date.parse(iso) / 1000;
+
+describe("times", () => {
+  it("shows a UTC time in the local zone as 2026-09-01 14:30, and its zone's offset", async () => {
+    const shanghai = await inZone("Asia/Shanghai");
+    expect(shanghai.time("2026-09-01T06:30:59.000Z")).toBe("2026-09-01 14:30");
+    expect(shanghai.utcOffset(Date.parse("2026-09-01T00:00:00Z"))).toBe("UTC+8");
+    const newYork = await inZone("America/New_York");
+    expect(newYork.time("2026-09-01T06:30:00.000Z")).toBe("2026-09-01 02:30");
+    // The offset is the one at that time: daylight saving moves it.
+    expect(newYork.utcOffset(Date.parse("2026-07-01T00:00:00Z"))).toBe("UTC-4");
+    expect(newYork.utcOffset(Date.parse("2026-12-01T00:00:00Z"))).toBe("UTC-5");
+    const kolkata = await inZone("Asia/Kolkata");
+    expect(kolkata.utcOffset(Date.parse("2026-12-01T00:00:00Z"))).toBe("UTC+5:30");
+  });
+
+  it("keeps the stored value as ISO 8601 UTC, and passes through what is not a time", async () => {
+    const { isoUtc, time } = await inZone("Asia/Shanghai");
+    expect(isoUtc("2026-09-01T14:30:00+08:00")).toBe("2026-09-01T06:30:00.000Z");
+    expect(time(null)).toBe("—");
+    expect(time("soon")).toBe("soon");
+    expect(isoUtc("soon")).toBe("soon");
+  });
+
+  it("writes dates as 9月1日, with the year when asked", async () => {
+    const { monthDay } = await inZone("Asia/Shanghai");
+    expect(monthDay(Date.parse("2026-08-31T16:00:00Z"))).toBe("9月1日");
+    expect(monthDay(Date.parse("2026-08-31T16:00:00Z"), true)).toBe("2026年9月1日");
+  });
+});
+
+describe("numbers", () => {
+  it("keeps counts exact with grouping, and rounds only axis ticks to 万 and 亿", async () => {
+    const { axisCount, count } = await inZone("Asia/Shanghai");
+    expect(count(1234567)).toBe("1,234,567");
+    expect(count(1200, true)).toBe("约 1,200");
+    expect(count(null)).toBe("—");
+    expect(axisCount(9500)).toBe("9,500");
+    expect(axisCount(12_500)).toBe("1.25万");
+    expect(axisCount(200_000)).toBe("20万");
+    expect(axisCount(300_000_000)).toBe("3亿");
+  });
+});
+
+describe("the chart's time axis", () => {
+  it("labels day steps 9月1日 with the year under the first tick and where the year changes", async () => {
+    const { xTicks } = await inZone("Asia/Shanghai");
+    const days = ["2026-12-30T16:00:00Z", "2026-12-31T16:00:00Z", "2027-01-01T16:00:00Z"].map(s);
+    expect(xTicks(days, 86_400)).toEqual(["12月31日\n2026年", "1月1日\n2027年", "1月2日"]);
+  });
+
+  it("labels hour steps 14:00 with the day under the first tick and where the day changes", async () => {
+    const { xTicks } = await inZone("Asia/Shanghai");
+    const hours = ["2026-09-01T14:00:00Z", "2026-09-01T15:00:00Z", "2026-09-01T16:00:00Z"].map(s);
+    expect(xTicks(hours, 3600)).toEqual(["22:00\n9月1日", "23:00", "00:00\n9月2日"]);
+  });
+
+  it("shows seconds only when ticks are under a minute apart", async () => {
+    const { xTicks } = await inZone("Asia/Shanghai");
+    const seconds = ["2026-09-01T06:30:05Z", "2026-09-01T06:30:10Z"].map(s);
+    expect(xTicks(seconds, 5)).toEqual(["14:30:05\n9月1日", "14:30:10"]);
+  });
+});
