@@ -7,13 +7,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient } from "../client/create-client.js";
 import { runCrawl } from "../crawl/engine.js";
 import { normalizePlan } from "../crawl/plan/normalize.js";
 import { createSimulator } from "../simulator/index.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import { benchProfile } from "./profiles.js";
 import type { BenchTime } from "./scaled-time.js";
+import { simClient } from "./sim-client.js";
 import { round, seededRandom } from "./stats.js";
 
 export interface CrawlRateOptions {
@@ -86,15 +86,7 @@ export async function measureCrawlRate(options: CrawlRateOptions): Promise<Crawl
     },
     "bench",
   );
-  const client = createClient({
-    apiKey: "bench-key",
-    fetch: sim.fetch,
-    baseUrl: sim.url,
-    clock: time.clock,
-    sleep: time.sleep,
-    qps,
-    concurrency,
-  });
+  const client = simClient(sim, time, { qps, concurrency });
   const folder = mkdtempSync(join(tmpdir(), "xhs-bench-crawl-"));
   const store = openSqliteStore(join(folder, "crawl.db"));
   try {

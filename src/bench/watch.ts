@@ -10,7 +10,6 @@
  * refreshes over its 30 days.
  */
 import { performance } from "node:perf_hooks";
-import { createClient } from "../client/create-client.js";
 import { normalizeWatchPlan } from "../crawl/plan/watch.js";
 import { createSimulator } from "../simulator/index.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
@@ -20,6 +19,7 @@ import { runDuePass, type TaskExecutor } from "../watch/scheduler.js";
 import { SqlWatchState } from "../watch/sql-state.js";
 import type { TaskKind } from "../watch/state.js";
 import { createVirtualTime } from "./scaled-time.js";
+import { simClient } from "./sim-client.js";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -66,14 +66,7 @@ export async function measureWatchCost(
     sleep: time.sleep,
     worldClock: time.clock,
   });
-  const client = createClient({
-    apiKey: "bench-key",
-    fetch: sim.fetch,
-    baseUrl: sim.url,
-    clock: time.clock,
-    sleep: time.sleep,
-    qps: 0,
-  });
+  const client = simClient(sim, time, { qps: 0 });
   // The default schedule: only the sources and the interval's default are given.
   const plan = normalizeWatchPlan(
     { watch: { watches: keywords.map((keyword, i) => ({ name: `k${i}`, every: "6h", keywords: [keyword] })) } },
