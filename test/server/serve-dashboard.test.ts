@@ -67,7 +67,7 @@ describe("xhs serve --db", () => {
         method: "POST",
         headers: { authorization: `Bearer ${token}` },
       });
-      expect(allowed.status).toBe(409); // past the guard: no such run is crawled here
+      expect(allowed.status).toBe(404); // past the guard: no such run in this database
       expect(server.stderr.text()).not.toContain(KEY);
     } finally {
       expect(await server.stop()).toBe(0);
