@@ -172,9 +172,7 @@ async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<void> {
         untilIdle: flags.untilIdle === true,
         onRun: (run) => ctx.stderr.write(`Working on run ${run.id}\n`),
         onResult: (result) =>
-          ctx.stderr.write(
-            `Run ${result.runId}: ${result.status === "running" ? "left to the other workers" : result.status}\n`,
-          ),
+          ctx.stderr.write(`Run ${result.runId}: ${resultLine(result.status, result.stopReason)}\n`),
       },
     );
     await writeText(
@@ -185,4 +183,12 @@ async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<void> {
   } finally {
     await database.close();
   }
+}
+
+/** What a worker says when it leaves a run. */
+function resultLine(status: string, stopReason: string | null): string {
+  if (status === "running") return "left to the other workers";
+  // Paused (from the dashboard): every worker stops taking its jobs until it is resumed.
+  if (stopReason === "paused") return "paused; the workers take its jobs again once it is resumed";
+  return stopReason === "budget" ? `${status} (its budget is spent)` : status;
 }
