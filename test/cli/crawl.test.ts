@@ -8,25 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { createSimulator, type Simulator } from "../../src/simulator/index.js";
 import { exportRecords } from "../../src/store/export.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { runCli } from "./helpers.js";
 
 const KEY = "sk-test-CRAWL-SECRET-7f3a9c1e5b";
-
-function sink() {
-  let text = "";
-  return {
-    write(chunk: string) {
-      text += chunk;
-      return true;
-    },
-    get text() {
-      return text;
-    },
-  };
-}
 
 let dir: string;
 let sim: Simulator;
@@ -36,18 +23,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function xhs(args: string[], options: { env?: Record<string, string>; fetch?: typeof fetch } = {}) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(args, {
-    stdout,
-    stderr,
-    env: { TIKHUB_API_KEY: KEY, ...options.env },
-    fetch: options.fetch ?? sim.fetch,
-    cwd: dir,
-    signal: new AbortController().signal,
-  });
-  return { code, stdout: stdout.text, stderr: stderr.text };
+function xhs(args: string[], options: { env?: Record<string, string>; fetch?: typeof fetch } = {}) {
+  return runCli(args, { env: { TIKHUB_API_KEY: KEY, ...options.env }, fetch: options.fetch ?? sim.fetch, cwd: dir });
 }
 
 const SMALL = [

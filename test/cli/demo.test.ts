@@ -3,28 +3,10 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { runCli } from "./helpers.js";
 
-function sink() {
-  let text = "";
-  return {
-    write(chunk: string) {
-      text += chunk;
-      return true;
-    },
-    get text() {
-      return text;
-    },
-  };
-}
-
-async function xhs(dir: string, args: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(args, { stdout, stderr, env: {}, cwd: dir, signal: new AbortController().signal });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const xhs = (dir: string, args: string[]) => runCli(args, { cwd: dir });
 
 describe("xhs demo", () => {
   let dir: string;

@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { main } from "../../src/cli/main.js";
 import { enqueueRun } from "../../src/crawl/engine/enqueue-run.js";
 import { workOpenRuns } from "../../src/crawl/engine/open-runs.js";
 import { runCrawl } from "../../src/crawl/engine.js";
 import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { runCli } from "../cli/helpers.js";
 import { buildWorld, createFakeClient } from "./fake-client.js";
 
 const noteId = (n: number) => `bb${String(n).padStart(22, "0")}`;
@@ -59,37 +59,20 @@ describe("workOpenRuns", () => {
 });
 
 describe("xhs worker and --enqueue-only: bad input is exit 2 before anything is opened or paid", () => {
-  const sink = () => {
-    let text = "";
-    return {
-      write(chunk: string) {
-        text += chunk;
-        return true;
-      },
-      get text() {
-        return text;
-      },
-    };
-  };
   async function xhs(args: string[]) {
     const dir = mkdtempSync(join(tmpdir(), "xhs-worker-cli-"));
-    const stdout = sink();
-    const stderr = sink();
     let paid = 0;
-    const code = await main(args, {
-      stdout,
-      stderr,
+    const { code, stderr } = await runCli(args, {
       env: { TIKHUB_API_KEY: "worker-test-key" },
       fetch: async () => {
         paid += 1;
         throw new Error("no call expected");
       },
       cwd: dir,
-      signal: new AbortController().signal,
     });
     const files = readdirSync(dir);
     rmSync(dir, { recursive: true, force: true });
-    return { code, stderr: stderr.text, paid, files };
+    return { code, stderr, paid, files };
   }
 
   it("refuses a worker without a Postgres --db, and --enqueue-only on a SQLite file", async () => {
