@@ -299,6 +299,15 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
       .poll(() => rows.first().locator("a").first().getAttribute("href"))
       .toBe(`#/notes/${ascending.notes[0]!.id}`);
     expect(await page.locator("th", { hasText: "点赞" }).getAttribute("aria-sort")).toBeNull();
+    // The publication time sorts from its header too (newest first).
+    await page.locator("#main").focus();
+    await tabTo(page.locator('th button.sort:has-text("发布时间")').first());
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("th", { hasText: "发布时间" }).getAttribute("aria-sort")).toBe("descending");
+    const newest = await fetchJson<{ notes: { id: string }[] }>("/api/dashboard/notes?sort=published&order=desc");
+    await expect
+      .poll(() => rows.first().locator("a").first().getAttribute("href"))
+      .toBe(`#/notes/${newest.notes[0]!.id}`);
 
     // The pager: Tab reaches 下一页, Enter turns the page.
     await tabTo(page.locator('.pager a:has-text("下一页")').first());
@@ -316,6 +325,27 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     await expect.poll(() => page.locator(".chart-box[data-points]").count()).toBe(1);
     await page.context().close();
   }, 60_000);
+
+  it("says 超过 N 条 and keeps a next page when the server's count is bounded (a text search's totalExact: false)", async () => {
+    const page = await openPage(LAPTOP.width, LAPTOP.height);
+    // The demo has far fewer than 10,000 matches: the answer is the server's, with its count marked as a bound.
+    await page.route("**/api/dashboard/notes?*", async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { total: number; totalExact: boolean };
+      await route.fulfill({ response, json: { ...body, total: 20, totalExact: false } });
+    });
+    await page.goto(`${server.url}/#/notes?q=${encodeURIComponent("分享")}`);
+    const pager = page.locator(".pager");
+    await expect.poll(() => text(pager)).toContain("第 1 页，超过 20 条");
+    await page.goto(`${server.url}/#/notes?page=2`);
+    await expect.poll(() => text(pager)).toContain("第 2 页，超过 20 条");
+    // Page 2 of 63 notes is full (20 rows): a next page may follow.
+    expect(await pager.getByRole("link", { name: "下一页" }).count()).toBe(1);
+    await page.goto(`${server.url}/#/notes?page=4`);
+    await expect.poll(() => text(pager)).toContain("第 4 页");
+    expect(await pager.getByRole("link", { name: "下一页" }).count()).toBe(0);
+    await page.context().close();
+  }, 30_000);
 
   it("shows times in the browser's time zone, names the zone, and keeps the UTC value in the title", async () => {
     const zone = "America/New_York";

@@ -95,14 +95,19 @@ export interface PageInfo {
   page: number;
   pageSize: number;
   total: number;
+  /** False: more than `total` match (a text search counts only so far), so the last page is not known. */
+  totalExact?: boolean;
 }
 
 /** Previous / next page links (links: Tab reaches them, Enter follows them, and they open in a new tab). */
-export function Pager(props: { path: string; query: URLSearchParams; info: PageInfo | null }) {
+export function Pager(props: { path: string; query: URLSearchParams; info: PageInfo | null; shown?: number }) {
   const { info } = props;
   // Nothing before the first answer: a placeholder here would be pushed down by the rows arriving above it.
   if (!info) return null;
+  const exact = info.totalExact !== false;
   const pages = Math.max(1, Math.ceil(info.total / info.pageSize));
+  // Past a bounded count, a full page may have a next one.
+  const hasNext = exact ? info.page < pages : info.page < pages || (props.shown ?? 0) >= info.pageSize;
   const at = (page: number) => {
     const q = new URLSearchParams(props.query);
     q.set("page", String(page));
@@ -118,9 +123,11 @@ export function Pager(props: { path: string; query: URLSearchParams; info: PageI
         <span aria-hidden="true">上一页</span>
       )}
       <span>
-        第 {info.page} / {pages} 页，共 {count(info.total)} 条
+        {exact
+          ? `第 ${info.page} / ${pages} 页，共 ${count(info.total)} 条`
+          : `第 ${info.page} 页，超过 ${count(info.total)} 条`}
       </span>
-      {info.page < pages ? (
+      {hasNext ? (
         <a href={at(info.page + 1)} rel="next">
           下一页
         </a>

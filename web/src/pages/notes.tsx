@@ -42,6 +42,12 @@ export function NotesPage(props: { query: URLSearchParams }) {
     return `/api/dashboard/notes/download?${q}`;
   };
   const v = (key: string) => props.query.get(key) ?? "";
+  const sortFor = (key: string) => ({
+    state: sortState(props.query, key),
+    onSort: () => {
+      location.hash = href("notes", sortedBy(filterOnly, key));
+    },
+  });
 
   return (
     <>
@@ -113,18 +119,8 @@ export function NotesPage(props: { query: URLSearchParams }) {
           { key: "title", label: "标题" },
           { key: "author", label: "作者" },
           { key: "type", label: "类型" },
-          { key: "published", label: "发布时间" },
-          ...COUNTS.map(([key, label]) => ({
-            key,
-            label,
-            num: true,
-            sort: {
-              state: sortState(props.query, key),
-              onSort: () => {
-                location.hash = href("notes", sortedBy(filterOnly, key));
-              },
-            },
-          })),
+          { key: "published", label: "发布时间", sort: sortFor("published") },
+          ...COUNTS.map(([key, label]) => ({ key, label, num: true, sort: sortFor(key) })),
         ]}
       >
         {(notes.data?.notes ?? []).map((note) => (
@@ -152,7 +148,7 @@ export function NotesPage(props: { query: URLSearchParams }) {
         ))}
         {notes.data && notes.data.notes.length === 0 && <EmptyRow columns={8} text="没有符合筛选的笔记。" />}
       </Table>
-      <Pager path="notes" query={query} info={notes.data} />
+      <Pager path="notes" query={query} info={notes.data} shown={notes.data?.notes.length ?? 0} />
     </>
   );
 }
