@@ -88,7 +88,10 @@ export class RunControl {
         startSharedQueue(this.deps.store, {
           onError: (error) => this.deps.logger?.error("job engine error", { error: error.message }),
         }))
-    )();
+    )().catch((error: unknown) => {
+      this.shared = null; // the next start tries again (the database may be back)
+      throw error;
+    });
     return this.shared;
   }
 
