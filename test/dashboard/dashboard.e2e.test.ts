@@ -534,6 +534,10 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     await expect.poll(() => text(status), { timeout: 25_000 }).toBe("已暂停");
     const [done, total] = (await text(finished)).split(" / ").map(Number);
     expect(done).toBeLessThan(total!);
+    // Why it stopped, and the health table's error kinds and breakers, in Chinese (the codes only in titles).
+    await expect.poll(() => text(page.locator('[data-testid="stop-reason"]'))).toMatch(/^停止原因：已暂停/);
+    const health = await text(page.locator('section[aria-labelledby="health-title"] tbody'));
+    expect(health).not.toMatch(/searchNotes|aborted|timeout|rate_limited/);
     await shot(page, "run-paused");
 
     // Resume: Tab, then Space this time.

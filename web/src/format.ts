@@ -109,3 +109,48 @@ export const JOB_STATE: Record<string, string> = {
 };
 
 export const NOTE_TYPE: Record<string, string> = { image: "图文", video: "视频" };
+
+/** Error kinds (src/core/errors.ts), in words; the code stays in the title. */
+export const ERROR_KIND: Record<string, string> = {
+  auth: "密钥无效",
+  permission: "无权限",
+  payment: "余额不足",
+  rate_limited: "限流",
+  invalid_input: "参数无效",
+  not_found: "不存在",
+  upstream: "上游错误",
+  wrong_item: "返回了别的条目",
+  timeout: "超时",
+  connection: "连接失败",
+  shape: "格式不符",
+  budget: "超出预算",
+  aborted: "已中止",
+  all_failed: "各系列都失败",
+};
+
+/** Why a run stopped (src/crawl/statistics.ts). */
+export const STOP_REASON: Record<string, string> = {
+  budget: "达到预算",
+  auth: "密钥无效",
+  permission: "无权限",
+  payment: "余额不足",
+  aborted: "被中止",
+  paused: "已暂停",
+  error: "出错",
+};
+
+/** What a series is asked for (src/core/vocabulary.ts), as the health table names its breakers. */
+export const CAPABILITY: Record<string, string> = {
+  note: "笔记详情",
+  user: "用户资料",
+  userNotes: "用户笔记",
+  userFavorites: "用户收藏",
+  comments: "评论",
+  replies: "回复",
+  searchNotes: "搜索笔记",
+  searchUsers: "搜索用户",
+  topic: "话题",
+  topicNotes: "话题笔记",
+  resolveNote: "解析笔记链接",
+  resolveUser: "解析用户链接",
+};

@@ -1,7 +1,7 @@
 /** 一次运行：实时进度（服务器推送事件）、任务状态、调用与预算、各系列健康、失败的任务；暂停与继续。 */
 import { useEffect, useState } from "preact/hooks";
 import { postJson } from "../api";
-import { count, JOB_STATE, STATUS, usd } from "../format";
+import { CAPABILITY, count, ERROR_KIND, JOB_STATE, STATUS, STOP_REASON, usd } from "../format";
 import { useJson } from "../hooks";
 import { href } from "../router";
 import type { ActiveRun, RunDetail, RunSummary } from "../types";
@@ -173,9 +173,9 @@ export function RunPage(props: SessionProps & { id: string }) {
                   <td>{h.series}</td>
                   <td class="num">{count(h.calls)}</td>
                   <td class="num">{count(h.ok)}</td>
-                  <td>
+                  <td title={Object.keys(h.errors).join(", ")}>
                     {Object.entries(h.errors)
-                      .map(([kind, n]) => `${kind} ×${n}`)
+                      .map(([kind, n]) => `${ERROR_KIND[kind] ?? kind} ×${n}`)
                       .join("，") || "无"}
                   </td>
                   <td class="num">
@@ -183,7 +183,7 @@ export function RunPage(props: SessionProps & { id: string }) {
                   </td>
                   <td>
                     {Object.entries(data.breakers?.[h.series]?.breakers ?? {})
-                      .map(([cap, state]) => `${cap}：${BREAKER[state] ?? state}`)
+                      .map(([cap, state]) => `${CAPABILITY[cap] ?? cap}：${BREAKER[state] ?? state}`)
                       .join("，") || "—"}
                   </td>
                 </tr>
@@ -199,12 +199,25 @@ export function RunPage(props: SessionProps & { id: string }) {
               <ul>
                 {data.report.failedJobs.map((job) => (
                   <li key={job.key}>
-                    <code>{job.key}</code>：{job.errorKind ?? "未知"} — {job.message ?? ""}
+                    <code>{job.key}</code>：{job.errorKind ? (ERROR_KIND[job.errorKind] ?? job.errorKind) : "未知"} —{" "}
+                    {job.message ?? ""}
                   </li>
                 ))}
               </ul>
             )}
-            {data.report.stopMessage && <p>停止原因：{data.report.stopMessage}</p>}
+            {(data.report.stopReason || data.report.stopMessage) && (
+              <p data-testid="stop-reason">
+                停止原因：
+                {data.report.stopReason ? (STOP_REASON[data.report.stopReason] ?? data.report.stopReason) : "—"}
+                {/* The engine's own words, as stored (English). */}
+                {data.report.stopMessage && (
+                  <span class="sub" lang="en">
+                    {" "}
+                    （{data.report.stopMessage}）
+                  </span>
+                )}
+              </p>
+            )}
             <p class="sub">
               开始于 <Time iso={data.report.createdAt} />
               ，结束于 <Time iso={data.report.finishedAt} />
