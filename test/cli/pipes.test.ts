@@ -1,24 +1,17 @@
 // A reader that goes away (`xhs … | head -2`): the real process stops quietly (exit 0, no stack
 // trace) and pays for no further page once it has seen the closed pipe.
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
+import type { RunningSimulator } from "../../src/simulator/index.js";
 import { GUIDE } from "../../src/simulator/world/world.js";
+import { spawnXhs, startSlowSimulator } from "../support/xhs-process.js";
 import { TEST_KEY } from "./helpers.js";
 
-const repoRoot = path.resolve(import.meta.dirname, "../..");
 let sim: RunningSimulator;
 
 beforeAll(async () => {
   // Each answer takes 200 ms: the reader is long gone before a second page could arrive.
-  sim = await startSimulator({
-    seed: 1,
-    rateLimit: 0,
-    port: 0,
-    faults: { defaults: { latency: { kind: "fixed", ms: 200 } } },
-  });
+  sim = await startSlowSimulator(200);
 });
 afterAll(async () => {
   await sim?.close();
@@ -31,10 +24,8 @@ async function paidCalls(): Promise<number> {
 
 /** Runs xhs; its stdout reader reads `lines` lines (0: none at all), then closes the pipe. */
 function xhsIntoHead(args: string[], lines: number): Promise<{ code: number | null; stderr: string; got: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main-entry.ts", ...args], {
-    cwd: repoRoot,
+  const child = spawnXhs(args, {
     env: { PATH: process.env["PATH"] ?? "", TIKHUB_API_KEY: TEST_KEY, TIKHUB_BASE_URL: sim.url },
-    stdio: ["ignore", "pipe", "pipe"],
   });
   let got = "";
   let stderr = "";

@@ -1,24 +1,17 @@
 // The real `xhs` process (node --import tsx src/cli/main-entry.ts) against the simulator over HTTP:
 // exit codes as a shell sees them, and Ctrl-C (SIGINT) → 130 after flushing what was written.
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
+import type { RunningSimulator } from "../../src/simulator/index.js";
 import { GUIDE } from "../../src/simulator/world/world.js";
+import { spawnXhs, startSlowSimulator } from "../support/xhs-process.js";
 import { jsonLines, TEST_KEY } from "./helpers.js";
 
-const repoRoot = path.resolve(import.meta.dirname, "../..");
 let sim: RunningSimulator;
 
 beforeAll(async () => {
   // Every answer takes 300 ms, so a long list is still running when the test interrupts it.
-  sim = await startSimulator({
-    seed: 1,
-    rateLimit: 0,
-    port: 0,
-    faults: { defaults: { latency: { kind: "fixed", ms: 300 } } },
-  });
+  sim = await startSlowSimulator(300);
 });
 afterAll(async () => {
   await sim?.close();
@@ -33,10 +26,8 @@ interface Spawned {
 }
 
 function xhs(args: string[], env: Record<string, string> = {}): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main-entry.ts", ...args], {
-    cwd: repoRoot,
+  const child = spawnXhs(args, {
     env: { PATH: process.env["PATH"] ?? "", TIKHUB_API_KEY: TEST_KEY, TIKHUB_BASE_URL: sim.url, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
   let err = "";

@@ -8,10 +8,9 @@
  * duplicates), and its ledger must agree with the simulator's billing ledger to within the calls in
  * flight at each kill.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
 import { runCrawl } from "../../src/crawl/engine.js";
@@ -19,11 +18,10 @@ import { loadPlanFile } from "../../src/crawl/plan/load.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
 import { Rng } from "../../src/simulator/world/random.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { spawnXhs } from "../support/xhs-process.js";
 import { watchAttempts } from "./kill-on-progress.js";
+import { smallCrawlPlan } from "./small-plan.js";
 
-const REPO = resolve(import.meta.dirname, "../..");
-const ENTRY = join(REPO, "src/cli/main-entry.ts");
-const TSX = join(REPO, "node_modules/tsx/dist/esm/index.mjs");
 const KEY = "crash-test-key";
 const CONCURRENCY = 3;
 /**
@@ -34,18 +32,7 @@ const CONCURRENCY = 3;
 const SEEDS = [1, 2, 3, 4] as const;
 const KILLS_PER_SEED = 2;
 
-const PLAN = `
-name: crash test
-seeds:
-  keywords:
-    - keyword: 露营
-      limit: 4
-expand:
-  details: true
-  comments: { maxPerNote: 12, replies: true, maxRepliesPerThread: 3 }
-  authors: true
-  authorNotes: { limit: 6 }
-`;
+const PLAN = smallCrawlPlan("crash test");
 
 /**
  * Kill points as counts of calls ended over the whole crashed crawl, ascending, within the first 90 % of
@@ -58,12 +45,8 @@ function killPoints(seed: number, referenceCalls: number): number[] {
 }
 
 function spawnCrawl(sim: RunningSimulator, dir: string, db: string) {
-  return spawn(
-    process.execPath,
+  return spawnXhs(
     [
-      "--import",
-      TSX,
-      ENTRY,
       "crawl",
       join(dir, "plan.yaml"),
       "--db",
@@ -75,7 +58,7 @@ function spawnCrawl(sim: RunningSimulator, dir: string, db: string) {
       // One stderr line per call ended: the progress the kill points count.
       "--verbose",
     ],
-    { cwd: dir, env: { ...process.env, TIKHUB_API_KEY: KEY }, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: dir, env: { ...process.env, TIKHUB_API_KEY: KEY } },
   );
 }
 

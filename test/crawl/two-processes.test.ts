@@ -4,53 +4,27 @@
  * first is alive and renews them): together they pay what one uninterrupted crawl pays, store the same
  * records, and the run's report counts every call of both.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
 import { runCrawl } from "../../src/crawl/engine.js";
 import { loadPlanFile } from "../../src/crawl/plan/load.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { spawnXhs } from "../support/xhs-process.js";
+import { smallCrawlPlan } from "./small-plan.js";
 
-const REPO = resolve(import.meta.dirname, "../..");
-const ENTRY = join(REPO, "src/cli/main-entry.ts");
-const TSX = join(REPO, "node_modules/tsx/dist/esm/index.mjs");
 const KEY = "two-process-test-key";
 
-const PLAN = `
-name: two processes
-seeds:
-  keywords:
-    - keyword: 露营
-      limit: 4
-expand:
-  details: true
-  comments: { maxPerNote: 12, replies: true, maxRepliesPerThread: 3 }
-  authors: true
-  authorNotes: { limit: 6 }
-`;
+const PLAN = smallCrawlPlan("two processes");
 
 function spawnCrawl(sim: RunningSimulator, dir: string, qps: string): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      "--import",
-      TSX,
-      ENTRY,
-      "crawl",
-      join(dir, "plan.yaml"),
-      "--db",
-      join(dir, "shared.db"),
-      "--json",
-      "--base-url",
-      sim.url,
-      "--qps",
-      qps,
-    ],
-    { cwd: dir, env: { ...process.env, TIKHUB_API_KEY: KEY }, stdio: ["ignore", "pipe", "pipe"] },
+  return spawnXhs(
+    ["crawl", join(dir, "plan.yaml"), "--db", join(dir, "shared.db"), "--json", "--base-url", sim.url, "--qps", qps],
+    { cwd: dir, env: { ...process.env, TIKHUB_API_KEY: KEY } },
   );
 }
 
