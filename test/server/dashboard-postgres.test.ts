@@ -2,7 +2,8 @@
  * The dashboard on a Postgres database (issue #13 × #16): a run it starts goes through pg-boss, as
  * `xhs crawl --db postgres://` does, so an `xhs worker` (its module: workOpenRuns over its own store handle and
  * pg-boss) takes the run's jobs beside the dashboard's own session; together they finish it, and no job is run
- * twice. Runs when XHS_TEST_DATABASE_URL is set (CI sets it).
+ * twice. A pause from the dashboard stops the worker too, which takes none of the run's jobs until the resume.
+ * Runs when XHS_TEST_DATABASE_URL is set (CI sets it).
  */
 import { describe, expect, it } from "vitest";
 import { workOpenRuns } from "../../src/crawl/engine/open-runs.js";
@@ -79,4 +80,77 @@ describe.skipIf(!hasPostgres())("dashboard on Postgres", () => {
       await database.drop();
     }
   }, 60_000);
+
+  it("pauses the worker with the run, and the worker takes the run up again after the resume", async () => {
+    const database = await freshPostgresDatabase("dashpause");
+    const store = await openPostgresStore(database.url);
+    const dashboardClient = createFakeClient({ latencyMs: 40 });
+    const dashboard = createDashboard({ store, client: dashboardClient, assetsDir: "/nonexistent" });
+    const app = createApp({
+      runtime: createServerRuntime({ client: dashboardClient }),
+      rateLimit: false,
+      mcp: false,
+      dashboard: { app: dashboard.app, writeToken: WRITE },
+    });
+    const post = (p: string, body: unknown) =>
+      app.request(`http://127.0.0.1:8787${p}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${WRITE}` },
+        body: JSON.stringify(body),
+      });
+    const workerStore = await openPostgresStore(database.url);
+    const boss = await startPgBossQueue(database.url, workerStore, { deliveryExpirySeconds: 30 });
+    const workerClient = createFakeClient({ latencyMs: 20 });
+    const stopWorker = new AbortController();
+    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let working: Promise<unknown> = Promise.resolve();
+    const left: string[] = [];
+    try {
+      const started = await post("/api/dashboard/runs", { keyword: "露营", limit: 12, comments: 4, maxCalls: 1000 });
+      const { runId } = (await started.json()) as { runId: string };
+      working = workOpenRuns(
+        { client: workerClient, store: workerStore, queue: boss.queue, signal: stopWorker.signal },
+        {
+          concurrency: 2,
+          pollMs: 50,
+          leaseTtlMs: 30_000,
+          onResult: (result) => left.push(`${result.status}/${result.stopReason ?? "-"}`),
+        },
+      );
+      for (let i = 0; i < 400 && workerClient.calls.length < 3; i += 1) await wait(10);
+      expect(workerClient.calls.length).toBeGreaterThanOrEqual(3);
+
+      expect((await post(`/api/dashboard/runs/${runId}/pause`, {})).status).toBe(200);
+      // The worker's session sees the pause at its next look at the run (once a second) and leaves the run.
+      for (let i = 0; i < 400 && left.length === 0; i += 1) await wait(25);
+      expect(left).toEqual(["interrupted/paused"]);
+      expect((await store.jobCounts(runId)).leased).toBe(0);
+      expect((await store.getRun(runId))?.status).toBe("interrupted");
+      const pending = (await store.jobCounts(runId)).pending;
+      expect(pending).toBeGreaterThan(0);
+      const callsAtPause = workerClient.calls.length;
+      await wait(1_500);
+      expect(workerClient.calls.length).toBe(callsAtPause);
+      expect((await store.jobCounts(runId)).pending).toBe(pending);
+
+      expect((await post(`/api/dashboard/runs/${runId}/resume`, { maxCalls: 1000 })).status).toBe(202);
+      for (let i = 0; i < 600 && (await store.getRun(runId))?.status !== "completed"; i += 1) await wait(50);
+      expect((await store.getRun(runId))?.status).toBe("completed");
+      expect(workerClient.calls.length).toBeGreaterThan(callsAtPause);
+      const jobs = await store.jobCounts(runId);
+      expect(jobs).toEqual({ pending: 0, leased: 0, done: jobs.done, failed: 0 });
+      // Every note's detail was fetched and stored in full, across the pause.
+      const details = (await store.listJobs(runId, { limit: 10_000 })).filter((j) => j.key.startsWith("note:"));
+      expect(details.map((j) => j.state)).toEqual(Array(12).fill("done"));
+      for (const job of details) expect((await store.getNote(job.key.slice(5)))?.textTruncated).toBe(false);
+    } finally {
+      stopWorker.abort();
+      await working;
+      await dashboard.close();
+      await boss.stop();
+      await workerStore.close();
+      await store.close();
+      await database.drop();
+    }
+  }, 90_000);
 });
