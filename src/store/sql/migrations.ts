@@ -11,6 +11,7 @@
 import { StoreOpenError } from "../errors.js";
 import type { SqlDialect } from "./dialect.js";
 import { mediaTableSql } from "./media.js";
+import { noteSearchTableSql } from "./note-search.js";
 import { watchTablesSql } from "./watch-tables.js";
 
 export interface Migration {
@@ -282,6 +283,23 @@ CREATE TABLE run_health (
         ),
         "CREATE INDEX notes_by_published_at ON notes (published_at, id, type, likes, collects, comments, shares, fetched_ms);",
       ].join("\n"),
+  },
+  {
+    version: 10,
+    name: "note search table",
+    // The notes' title, text and tags, narrow and lower-cased, for the dashboard's text search (issue #16), with a
+    // trigram index (FTS5 on SQLite, pg_trgm on Postgres where it can be had); the text is note-search.ts's, which
+    // also keeps it in step. Backfilled from the stored notes.
+    sql: (d) => noteSearchTableSql(d.name),
+  },
+  {
+    version: 11,
+    name: "users table sort indexes",
+    // The dashboard's users table (issue #16) pages by each sortable count, largest first, then id, from the index.
+    sql: () =>
+      ["followers", "following", "likes_and_collects", "note_count", "fetched_ms"]
+        .map((c) => `CREATE INDEX users_by_${c} ON users (${c} DESC, id);`)
+        .join("\n"),
   },
 ];
 

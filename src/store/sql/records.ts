@@ -5,14 +5,15 @@
  * An upsert is one read-merge-write per batch, in one transaction: the writers of the same ids are serialized
  * first (dialect.ts `lockRecords`: nothing on single-writer SQLite, advisory locks on Postgres), the stored rows are
  * read, every incoming record is merged in order (the same id twice in a batch merges twice), then the new rows are
- * inserted, the changed ones updated, the counts appended to the kind's time series and the records linked to the
- * run (`run_items`).
+ * inserted, the changed ones updated (a note's search text with it), the counts appended to the kind's time series
+ * and the records linked to the run (`run_items`).
  */
 import { sql } from "kysely";
 import { InvalidInputError } from "../../core/errors.js";
 import type { RecordFilter, RecordKind, RecordOf, UpsertOutcome, UpsertResult } from "../port.js";
 import type { SqlContext } from "./context.js";
 import type { Db, Row } from "./dialect.js";
+import { refreshNoteSearch } from "./note-search.js";
 import { observationRow } from "./observations.js";
 import { Slot, slots } from "./prepared.js";
 import { KIND_TABLES, type KindTable, kindTable, type StoredRecord } from "./record-kinds.js";
@@ -111,6 +112,8 @@ export class RecordTables {
         (q) => upsertQuery(q, table.kind, columns, part.length),
         values,
       );
+      // The notes' search text follows their rows in the same transaction (note-search.ts).
+      if (table.kind === "notes") await refreshNoteSearch(db, this.context.dialect.name, part);
     }
     if (table.observations !== undefined) {
       const observed = table.observations;
