@@ -94,6 +94,22 @@ async function snapshot(store: Store & SqlStore): Promise<Snapshot> {
   };
 }
 
+/** Which of `tables` Postgres's statistics show both vacuumed and analyzed by hand (they reach the view a moment later). */
+async function maintained(store: SqlStore, tables: readonly string[]): Promise<string[]> {
+  let done: string[] = [];
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    await store.executeSql("SELECT pg_stat_clear_snapshot()");
+    const { rows } = await store.executeSql(
+      "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY($1) AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL ORDER BY relname",
+      [tables],
+    );
+    done = rows.map((r) => String(r.relname));
+    if (done.length === tables.length) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return done;
+}
+
 describe.skipIf(!hasPostgres())("xhs db copy (SQLite ↔ Postgres)", () => {
   let dir: string;
   let pgTarget: FreshDatabase;
@@ -137,6 +153,15 @@ describe.skipIf(!hasPostgres())("xhs db copy (SQLite ↔ Postgres)", () => {
       await copy.appendLedger("r2", [event(99)]);
       await copy.enqueue({ runId: "r2", key: "note:new", kind: "note", payload: {}, priority: 0, depth: 1 });
       expect((await copy.ledgerTotals()).calls).toBe(13);
+      // The search table is rebuilt from the copied notes, and every copied table was vacuumed and analyzed.
+      const searchRows = await copy.executeSql("SELECT COUNT(*) AS n FROM note_search");
+      expect(Number(searchRows.rows[0]?.n)).toBe(NOTES);
+      expect(await maintained(copy, ["notes", "users", "jobs", "note_search"])).toEqual([
+        "jobs",
+        "note_search",
+        "notes",
+        "users",
+      ]);
     } finally {
       await copy.close();
     }

