@@ -299,6 +299,9 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
       .poll(() => rows.first().locator("a").first().getAttribute("href"))
       .toBe(`#/notes/${ascending.notes[0]!.id}`);
     expect(await page.locator("th", { hasText: "点赞" }).getAttribute("aria-sort")).toBeNull();
+    // The filter form says the same as the headers (its selects start from the address, not their first option).
+    expect(await page.locator('select[name="sort"]').inputValue()).toBe("comments");
+    expect(await page.locator('select[name="order"]').inputValue()).toBe("asc");
     // The publication time sorts from its header too (newest first).
     await page.locator("#main").focus();
     await tabTo(page.locator('th button.sort:has-text("发布时间")').first());
@@ -369,6 +372,7 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     const page = await openPage();
     await page.goto(`${server.url}/#/notes?q=${encodeURIComponent("露营")}&type=image`);
     const expected = await fetchJson<{ total: number }>("/api/dashboard/notes?q=露营&type=image");
+    await expect.poll(() => page.locator('select[name="type"]').inputValue()).toBe("image");
     expect(expected.total).toBeGreaterThan(0);
     const [download] = await Promise.all([
       page.waitForEvent("download"),

@@ -14,6 +14,17 @@ const COUNTS = [
   ["shares", "分享"],
 ] as const;
 
+const TYPES = [
+  ["", "全部"],
+  ["image", "图文"],
+  ["video", "视频"],
+] as const;
+
+const ORDERS = [
+  ["desc", "从高到低"],
+  ["asc", "从低到高"],
+] as const;
+
 const SORTS: (readonly [string, string])[] = [...COUNTS, ["published", "发布时间"], ["fetched", "采集时间"]];
 
 export function NotesPage(props: { query: URLSearchParams }) {
@@ -64,10 +75,8 @@ export function NotesPage(props: { query: URLSearchParams }) {
         </label>
         <label>
           类型
-          <select name="type" defaultValue={v("type")}>
-            <option value="">全部</option>
-            <option value="image">图文</option>
-            <option value="video">视频</option>
+          <select name="type">
+            <Options choices={TYPES} chosen={v("type")} />
           </select>
         </label>
         <label>
@@ -80,19 +89,14 @@ export function NotesPage(props: { query: URLSearchParams }) {
         </label>
         <label>
           排序
-          <select name="sort" defaultValue={v("sort") || "likes"}>
-            {SORTS.map(([value, label]) => (
-              <option value={value} key={value}>
-                {label}
-              </option>
-            ))}
+          <select name="sort">
+            <Options choices={SORTS} chosen={v("sort") || "likes"} />
           </select>
         </label>
         <label>
           顺序
-          <select name="order" defaultValue={v("order") || "desc"}>
-            <option value="desc">从高到低</option>
-            <option value="asc">从低到高</option>
+          <select name="order">
+            <Options choices={ORDERS} chosen={v("order") || "desc"} />
           </select>
         </label>
         <div class="filter-actions">
@@ -149,6 +153,22 @@ export function NotesPage(props: { query: URLSearchParams }) {
         {notes.data && notes.data.notes.length === 0 && <EmptyRow columns={8} text="没有符合筛选的笔记。" />}
       </Table>
       <Pager path="notes" query={query} info={notes.data} shown={notes.data?.notes.length ?? 0} />
+    </>
+  );
+}
+
+/**
+ * A select's options with the chosen one marked `selected`: Preact sets no default on a <select> from
+ * `defaultValue` (it showed the first option whatever the URL said).
+ */
+function Options(props: { choices: readonly (readonly [string, string])[]; chosen: string }) {
+  return (
+    <>
+      {props.choices.map(([value, label]) => (
+        <option value={value} key={value} selected={value === props.chosen}>
+          {label}
+        </option>
+      ))}
     </>
   );
 }
