@@ -107,7 +107,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     return c.json({
       ...detail,
       active,
-      budget: control?.budgetOf(id) ?? null,
+      // The budget stored with the run (any process's), else the one this server last gave it.
+      budget: detail.summary.budget ?? control?.budgetOf(id) ?? null,
       canControl: control !== null,
       breakers: options.client?.stats().bySeries ?? null,
     });

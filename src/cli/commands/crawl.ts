@@ -220,6 +220,15 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
           ...(plan ? { plan } : {}),
           ...(resumeId ? { runId: resumeId } : {}),
           ...(flags.fresh ? { fresh: true } : {}),
+          // The run's budget, stored with it: the workers count toward it.
+          ...(flags.maxCalls !== undefined || flags.maxCost !== undefined
+            ? {
+                budget: {
+                  ...(flags.maxCalls !== undefined ? { maxCalls: flags.maxCalls } : {}),
+                  ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}),
+                },
+              }
+            : {}),
         },
       ).catch((error: unknown) => {
         throw error instanceof CrawlSetupError ? new UsageError(error.message) : error;
