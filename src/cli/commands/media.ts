@@ -104,7 +104,8 @@ export function register(program: Command): void {
       "after",
       "\nFiles: <dir>/<noteId>/<n>.<ext> are hard links to <dir>/.objects/<sha256>.<ext> (one copy per content);\n" +
         "With --db the database's media table lists each file (source URL, sha256, bytes, size; `xhs export media`),\n" +
-        "else <dir>/index.jsonl does. A second run fetches nothing again.\n" +
+        "else <dir>/index.jsonl does. A second run fetches nothing again, and pays no detail refetch (after a 403)\n" +
+        "that found a note gone or its fresh URLs refused: <dir>/.refetches.jsonl remembers those.\n" +
         "\nExamples:\n  xhs media 697c0eee000000000a03c308 --dir pics\n  xhs media --db crawl.db --run <id> --covers\n  xhs media --db crawl.db --details   (the full detail of listed notes first: paid calls)" +
         "\n  TIKHUB_BASE_URL=http://127.0.0.1:8787 xhs media 697c0eee000000000a03c308   (against `xhs mock --port 8787`)",
     )
