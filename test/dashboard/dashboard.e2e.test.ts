@@ -267,7 +267,14 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     const rows = page.locator('[data-testid="notes"] tbody tr');
     await expect.poll(() => rows.count()).toBe(20);
 
-    // Tab from the top reaches the filters, then the sort headers, the rows' links and the pager, in that order.
+    // The skip link (the first stop, before the header's links) moves the focus to the content; the route stays.
+    await page.locator("a.brand").focus();
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.evaluate("document.activeElement?.textContent")).toBe("跳到正文");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate("document.activeElement?.id")).toBe("main");
+    expect(page.url()).toMatch(/#\/notes$/);
+    // Tab from there reaches the filters, then the sort headers, the rows' links and the pager.
     await tabTo(page.locator('input[name="q"]').first());
     expect(await focusOutline(page)).toMatchObject({ style: "solid" });
     expect((await focusOutline(page)).width).toBeGreaterThanOrEqual(2);

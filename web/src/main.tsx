@@ -72,4 +72,11 @@ function App() {
   );
 }
 
+// The skip link moves the focus to the page's content without touching the address (an in-page #main would
+// replace the route in it: a copied link would lose the page and its filters).
+document.querySelector<HTMLAnchorElement>("a.skip")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  document.getElementById("main")?.focus();
+});
+
 render(<App />, document.getElementById("app")!);
