@@ -7,7 +7,7 @@ import { PassThrough, Readable } from "node:stream";
 import { exportXlsx } from "../export/xlsx.js";
 import { exportRecords } from "../store/export.js";
 import type { RecordKind, Store } from "../store/port.js";
-import { iterateNotes, type NoteQuery, queryNotes, type ReadableStore } from "./records.js";
+import { countNotes, iterateNotes, type NoteQuery, type ReadableStore } from "./records.js";
 
 export const DOWNLOAD_FORMATS = ["xlsx", "csv"] as const;
 export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
@@ -27,7 +27,8 @@ function filteredView(store: Store & ReadableStore, query: NoteQuery): Store {
           return iterateNotes(target, query);
         };
       }
-      if (property === "countRecords") return async () => (await queryNotes(target, { ...query, pageSize: 1 })).total;
+      // Exact (the table's text-search count stops at 10,000; a download holds every match).
+      if (property === "countRecords") return () => countNotes(target, query);
       const value = Reflect.get(target, property, receiver) as unknown;
       return typeof value === "function" ? value.bind(target) : value;
     },

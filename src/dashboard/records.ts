@@ -9,11 +9,13 @@ import { z } from "zod";
 import { InvalidInputError } from "../core/errors.js";
 import type { Comment, Note, User } from "../model/types.js";
 import type { NoteObservation, UserObservation } from "../store/port.js";
-import type { Db } from "../store/sql/dialect.js";
+import type { Db, DialectName } from "../store/sql/dialect.js";
+import { containingPattern, noteMatchesSearch, searchMatches, UNSEARCHABLE } from "../store/sql/note-search.js";
 import { rowToComment, rowToNote, rowToUser } from "../store/sql/rows.js";
 
 /** The store surface the dashboard reads: the ports plus the SQL handle. */
 export interface ReadableStore {
+  readonly dialect: DialectName;
   db(): Db;
   /** Raw SQL on the store's connection (the media table's queries run through it). */
   executeSql(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
@@ -41,7 +43,12 @@ const day = z
 
 export const NoteQuerySchema = z
   .object({
-    q: z.string().trim().max(100).optional(),
+    q: z
+      .string()
+      .trim()
+      .max(100)
+      .refine((q) => !UNSEARCHABLE.test(q), "control characters cannot be searched")
+      .optional(),
     author: z.string().trim().max(100).optional(),
     type: z.enum(["image", "video"]).optional(),
     from: day.optional(),
@@ -69,13 +76,8 @@ export function parseNoteQuery(params: URLSearchParams): NoteQuery {
   return parsed.data;
 }
 
-/** `%text%` for LIKE, with the wildcards the user typed taken literally. */
-function containing(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 function likeAny(columns: readonly string[], text: string): Expression<SqlBool> {
-  const pattern = containing(text);
+  const pattern = containingPattern(text);
   const parts = columns.map((c) => sql<SqlBool>`${sql.ref(c)} LIKE ${pattern} ESCAPE '\\'`);
   return sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
 }
@@ -83,11 +85,19 @@ function likeAny(columns: readonly string[], text: string): Expression<SqlBool> 
 /** A 24-hex-digit Xiaohongshu user id: the author filter then matches the indexed author_id column alone. */
 const USER_ID = /^[0-9a-f]{24}$/;
 
-/** The filter as SQL, split into what an index can serve and the LIKE searches only a table scan can. */
-function whereOf(query: NoteQuery): { indexed: Expression<SqlBool>[]; text: Expression<SqlBool>[] } {
+interface NoteFilter {
+  /** What an index serves (author id, type, dates). */
+  indexed: Expression<SqlBool>[];
+  /** LIKE searches on the notes row itself (an author's nickname): checked row by row. */
+  text: Expression<SqlBool>[];
+  /** The words of a text search (title, text, tags), looked up in note_search (store/sql/note-search.ts). */
+  search: string | null;
+}
+
+/** The filter as SQL, split into what an index can serve, the LIKEs on the row, and the text search. */
+function whereOf(query: NoteQuery): NoteFilter {
   const indexed: Expression<SqlBool>[] = [];
   const text: Expression<SqlBool>[] = [];
-  if (query.q) text.push(likeAny(["title", "text", "tags"], query.q));
   // The author column is the UserRef as JSON (id and nickname): one LIKE finds either; an id needs no LIKE.
   if (query.author && USER_ID.test(query.author)) indexed.push(sql<SqlBool>`author_id = ${query.author}`);
   else if (query.author) text.push(likeAny(["author"], query.author));
@@ -95,13 +105,31 @@ function whereOf(query: NoteQuery): { indexed: Expression<SqlBool>[]; text: Expr
   if (query.from) indexed.push(sql<SqlBool>`published_at >= ${`${query.from}T00:00:00`}`);
   // Inclusive end day: everything before the next day's midnight (times are ISO UTC, so text order is time order).
   if (query.to) indexed.push(sql<SqlBool>`published_at < ${`${query.to}T99`}`);
-  return { indexed, text };
+  return { indexed, text, search: query.q ? query.q : null };
+}
+
+/** Every condition as a filter of the notes table (the search as a per-note probe of note_search). */
+function allOf(store: ReadableStore, filter: NoteFilter): Filter {
+  const search = filter.search === null ? [] : [noteMatchesSearch(store.dialect, filter.search)];
+  return [...filter.indexed, ...filter.text, ...search];
+}
+
+/**
+ * The notes a search matches, driven by note_search (its trigram index, or a scan of the narrow table) and joined
+ * to their rows by key for the other conditions; the join comes second on SQLite (CROSS JOIN keeps that order).
+ */
+function searchedFrom(store: ReadableStore, filter: NoteFilter & { search: string }) {
+  const matches = sql`${searchMatches(store.dialect, filter.search)}`.as("m");
+  let base = store.db().selectFrom(matches).crossJoin("notes").whereRef("notes.id", "=", "m.id");
+  for (const w of [...filter.indexed, ...filter.text]) base = base.where(w);
+  return base;
 }
 
 /**
  * Most matches of a text search that are counted: beyond it the total is "more than" this (`totalExact` false).
- * A LIKE search reads every row it checks, so an exact count of a common word would cost a whole-table scan on
- * every page; below the bound the one scan that counts also yields the page.
+ * A search checks every body it reads (a 1–2 character word has no trigram to narrow them), so an exact count of
+ * a common word would cost a scan of note_search on every page; below the bound the one pass that counts also
+ * yields the page.
  */
 export const TEXT_MATCH_COUNT_LIMIT = 10_000;
 
@@ -116,15 +144,25 @@ export interface NotePage {
 
 type Filter = Expression<SqlBool>[];
 
-function selectFrom(store: ReadableStore, where: Filter) {
-  let base = store.db().selectFrom("notes");
+type Paged = "notes" | "users";
+
+function selectFrom(store: ReadableStore, where: Filter, table: Paged = "notes") {
+  let base = store.db().selectFrom(table);
   for (const w of where) base = base.where(w);
   return base;
 }
 
-async function countOf(store: ReadableStore, where: Filter): Promise<number> {
-  const row = await selectFrom(store, where).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();
+async function countOf(store: ReadableStore, where: Filter, table: Paged = "notes"): Promise<number> {
+  const row = await selectFrom(store, where, table).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** A table's order: known values of `column` by (value, id) in these directions, then unknown ones by id ascending. */
+interface TableSort {
+  table: Paged;
+  column: string;
+  order: "asc" | "desc";
+  idOrder: "asc" | "desc";
 }
 
 /**
@@ -134,13 +172,18 @@ async function countOf(store: ReadableStore, where: Filter): Promise<number> {
  * of the table; two queries rather than `ORDER BY x IS NULL` keep that true on both dialects, which place NULLs
  * differently.
  */
-async function pageIds(store: ReadableStore, where: Filter, query: NoteQuery, offset: number): Promise<string[]> {
-  const column = sql.ref(NOTE_SORTS[query.sort]);
-  const limit = query.pageSize;
-  const known = await selectFrom(store, [...where, sql<SqlBool>`${column} IS NOT NULL`])
+async function pageIds(
+  store: ReadableStore,
+  where: Filter,
+  sort: TableSort,
+  offset: number,
+  limit: number,
+): Promise<string[]> {
+  const column = sql.ref(sort.column);
+  const known = await selectFrom(store, [...where, sql<SqlBool>`${column} IS NOT NULL`], sort.table)
     .select("id")
-    .orderBy(column, query.order)
-    .orderBy("id", query.order)
+    .orderBy(column, sort.order)
+    .orderBy("id", sort.idOrder)
     .limit(limit)
     .offset(offset)
     .execute();
@@ -150,8 +193,8 @@ async function pageIds(store: ReadableStore, where: Filter, query: NoteQuery, of
   const knownCount =
     ids.length > 0 || offset === 0
       ? offset + ids.length
-      : await countOf(store, [...where, sql<SqlBool>`${column} IS NOT NULL`]);
-  const unknown = await selectFrom(store, [...where, sql<SqlBool>`${column} IS NULL`])
+      : await countOf(store, [...where, sql<SqlBool>`${column} IS NOT NULL`], sort.table);
+  const unknown = await selectFrom(store, [...where, sql<SqlBool>`${column} IS NULL`], sort.table)
     .select("id")
     .orderBy("id", "asc")
     .limit(limit - ids.length)
@@ -192,6 +235,10 @@ async function notesByIds(store: ReadableStore, ids: readonly string[]): Promise
   });
 }
 
+function noteSort(query: NoteQuery): TableSort {
+  return { table: "notes", column: NOTE_SORTS[query.sort], order: query.order, idOrder: query.order };
+}
+
 export interface QueryNotesOptions {
   /** Most text-search matches counted (default TEXT_MATCH_COUNT_LIMIT; tests lower it to reach both paths). */
   textCountLimit?: number;
@@ -203,24 +250,32 @@ export async function queryNotes(
   options: QueryNotesOptions = {},
 ): Promise<NotePage> {
   const bound = options.textCountLimit ?? TEXT_MATCH_COUNT_LIMIT;
-  const { indexed, text } = whereOf(query);
-  const where = [...indexed, ...text];
+  const filter = whereOf(query);
+  const where = allOf(store, filter);
   const offset = (query.page - 1) * query.pageSize;
   let total: number;
   let totalExact = true;
   let ids: string[];
-  if (text.length === 0) {
+  if (filter.text.length === 0 && filter.search === null) {
     total = await countOf(store, where);
-    ids = offset >= total ? [] : await pageIds(store, where, query, offset);
+    ids = offset >= total ? [] : await pageIds(store, where, noteSort(query), offset, query.pageSize);
   } else {
-    // One scan collects up to the bound's matches with their sort values: a rare word's page is sorted from
-    // them (a walk of the sort index would look up every row of the table, in index order: far slower); a
-    // common word's matches are dense, so the index walk finds its page after few rows.
-    const column = sql.ref(NOTE_SORTS[query.sort]);
-    const matches = await selectFrom(store, where)
-      .select(["id", sql`${column}`.as("k")])
-      .limit(bound + 1)
-      .execute();
+    // One pass collects up to the bound's matches with their sort values: a rare word's page is sorted from
+    // them (a walk of the sort index would check every note, in index order: far slower); a common word's
+    // matches are dense, so the index walk finds its page after few notes.
+    const column = sql.ref(`notes.${NOTE_SORTS[query.sort]}`);
+    const { search } = filter;
+    const selected = [sql<string>`notes.id`.as("id"), sql<unknown>`${column}`.as("k")];
+    const matches: Record<string, unknown>[] =
+      search === null
+        ? await selectFrom(store, where)
+            .select(selected)
+            .limit(bound + 1)
+            .execute()
+        : await searchedFrom(store, { ...filter, search })
+            .select(selected)
+            .limit(bound + 1)
+            .execute();
     if (matches.length <= bound) {
       total = matches.length;
       const sorted = matches.map((m) => sortKey(query.sort, m)).sort(tableOrder(query.order));
@@ -228,7 +283,7 @@ export async function queryNotes(
     } else {
       total = bound;
       totalExact = false;
-      ids = await pageIds(store, where, query, offset);
+      ids = await pageIds(store, where, noteSort(query), offset, query.pageSize);
     }
   }
   return { total, totalExact, page: query.page, pageSize: query.pageSize, notes: await notesByIds(store, ids) };
@@ -236,8 +291,13 @@ export async function queryNotes(
 
 /** Every note matching the filter, exactly counted (downloads need the number, not a bound). */
 export async function countNotes(store: ReadableStore, query: NoteQuery): Promise<number> {
-  const { indexed, text } = whereOf(query);
-  return countOf(store, [...indexed, ...text]);
+  const filter = whereOf(query);
+  const { search } = filter;
+  if (search === null) return countOf(store, allOf(store, filter));
+  const row = await searchedFrom(store, { ...filter, search })
+    .select(sql<number>`COUNT(*)`.as("n"))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /**
@@ -246,8 +306,7 @@ export async function countNotes(store: ReadableStore, query: NoteQuery): Promis
  */
 export async function* iterateNotes(store: ReadableStore, query: NoteQuery): AsyncGenerator<Note> {
   const batchSize = 100;
-  const { indexed, text } = whereOf(query);
-  const where = [...indexed, ...text];
+  const where = allOf(store, whereOf(query));
   const column = sql.ref(NOTE_SORTS[query.sort]);
   const after = query.order === "asc" ? sql.raw(">") : sql.raw("<");
   let last: { k: unknown; id: string } | null = null;
@@ -352,19 +411,25 @@ export async function queryUsers(
     throw new InvalidInputError(`bad user filter: ${lines.join("; ")}`);
   }
   const query = parsed.data;
-  let base = store.db().selectFrom("users");
-  if (query.q) base = base.where(likeAny(["nickname", "red_id", "id"], query.q));
-  const countRow = await base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();
-  const column = USER_SORTS[query.sort];
-  const rows = await base
-    .selectAll()
-    .orderBy(sql`${sql.ref(column)} IS NULL`)
-    .orderBy(sql.ref(column), "desc")
-    .orderBy("id")
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize)
-    .execute();
-  return { total: Number(countRow?.n ?? 0), page: query.page, pageSize: query.pageSize, users: rows.map(rowToUser) };
+  const where: Filter = query.q ? [likeAny(["nickname", "red_id", "id"], query.q)] : [];
+  const total = await countOf(store, where, "users");
+  const offset = (query.page - 1) * query.pageSize;
+  // Largest first, ties by id, unknown counts last: a range of the column's (count DESC, id) index (migration 11),
+  // ids first, then their rows, as the notes table pages.
+  const sort: TableSort = { table: "users", column: USER_SORTS[query.sort], order: "desc", idOrder: "asc" };
+  const ids = offset >= total ? [] : await pageIds(store, where, sort, offset, query.pageSize);
+  return { total, page: query.page, pageSize: query.pageSize, users: await usersByIds(store, ids) };
+}
+
+/** The full rows of `ids`, in that order (one query by primary key). */
+async function usersByIds(store: ReadableStore, ids: readonly string[]): Promise<User[]> {
+  if (ids.length === 0) return [];
+  const rows = await store.db().selectFrom("users").selectAll().where("id", "in", ids).execute();
+  const byId = new Map(rows.map((r) => [String(r.id), r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [rowToUser(row)] : [];
+  });
 }
 
 /** The author's stored notes, newest first (at most 200). */

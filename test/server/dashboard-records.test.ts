@@ -11,12 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
 import { DASHBOARD_PROBLEM_TYPES } from "../../src/dashboard/errors.js";
 import { createDashboard, parseNoteQuery, queryNotes } from "../../src/dashboard/index.js";
-import { countNotes, iterateNotes } from "../../src/dashboard/records.js";
+import { countNotes, iterateNotes, queryUsers } from "../../src/dashboard/records.js";
+import type { Note } from "../../src/model/types.js";
 import { startServer } from "../../src/server/start.js";
 import { PROBLEM_TYPES } from "../../src/service/problem.js";
 import { openStore } from "../../src/store/open-store.js";
+import { rebuildNoteSearch } from "../../src/store/sql/note-search.js";
 import type { SqlStore } from "../../src/store/sql/sql-store.js";
-import { makeNote } from "../cli/helpers.js";
+import { makeNote, makeUser } from "../cli/helpers.js";
 import { parseCsv } from "../support/csv.js";
 import { type FreshDatabase, freshPostgresDatabase, hasPostgres } from "../support/services.js";
 
@@ -268,6 +270,210 @@ describe.each(backends())("notes table paging on ties (%s)", (_name, open) => {
         for await (const note of iterateNotes(store, query)) got.push(note.id);
         expect(got, `${filter} ${sort}`).toEqual(want);
         expect(await countNotes(store, query)).toBe(want.length);
+      }
+    }
+  });
+});
+
+/** Notes whose words differ in script, case, wildcards, JSON punctuation and field boundaries. */
+function searchNotes() {
+  const texts: [string | null, string | null, string[]][] = [
+    ["露营清单 100%好用", "第一次去露营，带了帐篷。", ["露营", "户外"]],
+    ["Camping VLOG", "Tent and STOVE\n第二行", ["OOTD"]],
+    ["美食_推荐", "a_b 与 a%b", []],
+    ["周末", "露", ["咖啡"]],
+    ["Éclair 甜点", "éclair recipe", ["Dessert"]],
+    ['引号"和反斜杠\\', null, ["a,b", "[x]"]],
+    [null, "只有正文 camping", ["tag one", "tag two"]],
+    ["标题结尾", "开头正文", ["标签甲", "标签乙"]],
+    ["emoji 😀😃 笑", "plain", ["😃😄"]],
+  ];
+  return texts.map(([title, text, tags], i) =>
+    makeNote(id(0x2000 + i), {
+      title,
+      text,
+      tags,
+      stats: { likes: 100 - i, collects: i % 3, comments: null, shares: 1 },
+    }),
+  );
+}
+
+/** The search's meaning, written out plainly: the words inside the title, the text or one tag, ASCII case ignored. */
+function plainSearch(notes: Note[], q: string): string[] {
+  const fold = (x: string) => x.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const words = fold(q.trim());
+  return notes
+    .filter((n) => [n.title ?? "", n.text ?? "", ...n.tags].some((field) => fold(field).includes(words)))
+    .map((n) => n.id);
+}
+
+const SEARCHES = [
+  "露",
+  "露营",
+  "露营清单",
+  "第一次去露营",
+  "camping",
+  "CAMPING",
+  "Camping vlog",
+  "tent and stove",
+  "ootd",
+  "O",
+  "100%",
+  "%",
+  "_",
+  "a_b",
+  "a%b",
+  "%b",
+  "Éclair",
+  "éclair",
+  "ÉCLAIR",
+  "eclair",
+  "dessert",
+  '"',
+  "\\",
+  "a,b",
+  '","',
+  "[x]",
+  "[",
+
+  "结尾开头",
+  "标签甲标签乙",
+  "tag",
+  "tag two",
+  "😃",
+  "😀😃",
+  "😃😄",
+  "😀😃 笑",
+  "不存在的词",
+  "zz",
+  "正文 camping",
+];
+
+describe.each(backends())("text search equals a plain filter over every note (%s)", (_name, open) => {
+  let store: SqlStore;
+  let done: () => Promise<void>;
+  let notes: Note[];
+  beforeAll(async () => {
+    ({ store, done } = await open());
+    notes = searchNotes();
+    await store.upsertNotes(notes);
+  }, 30_000);
+  afterAll(async () => done?.());
+
+  const search = async (q: string, extra = "") => {
+    const query = parseNoteQuery(new URLSearchParams(`${extra}&pageSize=100`));
+    return queryNotes(store, { ...query, q, sort: "likes", order: "desc" });
+  };
+
+  it("finds exactly the notes whose title, text or a tag holds the words, for CJK, Latin, mixed case, % _ and more", async () => {
+    for (const q of SEARCHES) {
+      const want = plainSearch(notes, q);
+      const page = await search(q);
+      expect(
+        page.notes.map((n) => n.id),
+        q,
+      ).toEqual(want);
+      expect([page.total, page.totalExact], q).toEqual([want.length, true]);
+      expect(await countNotes(store, { ...parseNoteQuery(new URLSearchParams()), q }), q).toBe(want.length);
+    }
+    // Sanity: the list covers both matches and misses, 1-, 2- and 3+-character words.
+    expect(SEARCHES.filter((q) => plainSearch(notes, q).length === 0).length).toBeGreaterThan(3);
+    expect(plainSearch(notes, "露")).toHaveLength(2);
+  });
+
+  it("walks the sort index with the same matches when the count bound is passed", async () => {
+    for (const q of ["露营", "camping", "a", "%", "😃"]) {
+      const want = plainSearch(notes, q);
+      const query = parseNoteQuery(new URLSearchParams("pageSize=100"));
+      const page = await queryNotes(store, { ...query, q }, { textCountLimit: 1 });
+      expect(
+        page.notes.map((n) => n.id),
+        q,
+      ).toEqual(want);
+    }
+  });
+
+  it("follows a note's new words when it is stored again, and a rebuild gives the same bodies as the upserts", async () => {
+    const changed = { ...notes[3]!, title: "Surfing 冲浪", tags: ["海边"], fetchedAt: "2026-03-01T00:00:00.000Z" };
+    await store.upsertNotes([changed]);
+    const now = notes.map((n) => (n.id === changed.id ? changed : n));
+    for (const q of ["周末", "咖啡", "surfing", "冲浪", "海边"]) {
+      expect(
+        (await search(q)).notes.map((n) => n.id),
+        q,
+      ).toEqual(plainSearch(now, q));
+    }
+    const bodies = async () =>
+      (await store.executeSql("SELECT id, body FROM note_search ORDER BY id")).rows.map((r) => [r.id, r.body]);
+    const before = await bodies();
+    expect(before).toHaveLength(notes.length);
+    await store.transaction(() => rebuildNoteSearch(store.db(), store.dialect));
+    expect(await bodies()).toEqual(before);
+    expect((await search("冲浪")).notes.map((n) => n.id)).toEqual([changed.id]);
+  });
+
+  it("refuses control characters in a search (the body's field separator) with a clear 400", () => {
+    expect(() => parseNoteQuery(new URLSearchParams("q=结尾\n开头"))).toThrow(/control characters/);
+  });
+});
+
+/** 130 users with equal and unknown counts. */
+function manyUsers() {
+  return Array.from({ length: 130 }, (_, i) =>
+    makeUser(`5a8cf391${(0x1000 + ((i * 53) % 130)).toString(16).padStart(16, "0")}`, {
+      nickname: i % 4 === 0 ? `露营人${i}` : `用户${i}`,
+      followers: i % 9 === 0 ? null : i % 6,
+      following: i % 2,
+      likesAndCollects: i % 5 === 0 ? null : i * 7,
+      noteCount: null,
+      fetchedAt: new Date(Date.UTC(2026, 1, 1, 0, 0, i % 4)).toISOString(),
+    }),
+  );
+}
+
+describe.each(backends())("users table paging (%s)", (_name, open) => {
+  let store: SqlStore;
+  let done: () => Promise<void>;
+  const users = manyUsers();
+  beforeAll(async () => {
+    ({ store, done } = await open());
+    await store.upsertUsers(users);
+  }, 30_000);
+  afterAll(async () => done?.());
+
+  /** Largest first, ties by id ascending, unknown counts last by id. */
+  function expected(list: typeof users, value: (u: (typeof users)[number]) => number | null): string[] {
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const known = list.filter((u) => value(u) !== null);
+    const unknown = list.filter((u) => value(u) === null);
+    known.sort((a, b) => value(b)! - value(a)! || cmp(a.id, b.id));
+    unknown.sort((a, b) => cmp(a.id, b.id));
+    return [...known, ...unknown].map((u) => u.id);
+  }
+
+  const SORTS: [string, (u: (typeof users)[number]) => number | null][] = [
+    ["followers", (u) => u.followers],
+    ["following", (u) => u.following],
+    ["likesAndCollects", (u) => u.likesAndCollects],
+    ["noteCount", (u) => u.noteCount],
+    ["fetched", (u) => Date.parse(u.fetchedAt)],
+  ];
+
+  it("page N of every sort, with and without a search, is that slice of the whole sorted list", async () => {
+    for (const [filter, keep] of [
+      ["", () => true],
+      ["q=露营", (u: (typeof users)[number]) => (u.nickname ?? "").includes("露营")],
+    ] as const) {
+      for (const [sort, value] of SORTS) {
+        const want = expected(users.filter(keep), value);
+        const got: string[] = [];
+        for (let page = 1; page < 50; page += 1) {
+          const result = await queryUsers(store, new URLSearchParams(`${filter}&sort=${sort}&pageSize=9&page=${page}`));
+          expect(result.total).toBe(want.length);
+          if (result.users.length === 0) break;
+          got.push(...result.users.map((u) => u.id));
+        }
+        expect(got, `${filter} ${sort}`).toEqual(want);
       }
     }
   });
