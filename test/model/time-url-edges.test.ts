@@ -45,6 +45,22 @@ describe("isoFromEpochMs's arithmetic path", () => {
       viaDate.mockRestore();
     }
   });
+
+  it("pads each field to its width at the width's edges (9 and 10; 99 and 100 milliseconds)", () => {
+    // Each field one below and at the value that adds a digit: 1970-01-10T10:09:10.100Z and the like.
+    const at = (day: number, hour: number, minute: number, second: number, ms: number): number =>
+      (((day - 1) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms;
+    for (const ms of [9, 10, 99, 100, 999]) {
+      for (const [day, hour, minute, second] of [
+        [9, 9, 9, 9],
+        [10, 10, 10, 10],
+      ] as const) {
+        const epochMs = at(day, hour, minute, second, ms);
+        expect(isoFromEpochMs(epochMs), String(epochMs)).toBe(new Date(epochMs).toISOString());
+      }
+    }
+    expect(isoFromEpochMs(at(10, 10, 10, 10, 100))).toBe("1970-01-10T10:10:10.100Z");
+  });
 });
 
 describe("isoToUnixSeconds", () => {
