@@ -4,13 +4,13 @@
  * their curves and notes. Read-only queries on the store's own tables through its Kysely handle; rows become
  * model records with the store's own mappers, so nothing here invents a field.
  */
-import { type Expression, type SqlBool, sql } from "kysely";
+import { type Expression, type RawBuilder, type SqlBool, sql } from "kysely";
 import { z } from "zod";
 import { InvalidInputError } from "../core/errors.js";
 import type { Comment, Note, User } from "../model/types.js";
 import type { NoteObservation, UserObservation } from "../store/port.js";
 import type { Db, DialectName } from "../store/sql/dialect.js";
-import { containingPattern, noteMatchesSearch, searchMatches, UNSEARCHABLE } from "../store/sql/note-search.js";
+import { containingPattern, noteMatchesSearch, searchSource, UNSEARCHABLE } from "../store/sql/note-search.js";
 import { rowToComment, rowToNote, rowToUser } from "../store/sql/rows.js";
 
 /** The store surface the dashboard reads: the ports plus the SQL handle. */
@@ -115,14 +115,55 @@ function allOf(store: ReadableStore, filter: NoteFilter): Filter {
 }
 
 /**
- * The notes a search matches, driven by note_search (its trigram index, or a scan of the narrow table) and joined
- * to their rows by key for the other conditions; the join comes second on SQLite (CROSS JOIN keeps that order).
+ * Where a filter's matches are read from: no note can match; the notes (their indexes first, then a probe of
+ * note_search per note: an author, type or date filter narrows more cheaply than a common word); or the search's
+ * matches in note_search (trigram index or scan), joined to the notes by key only for an author's nickname.
  */
-function searchedFrom(store: ReadableStore, filter: NoteFilter & { search: string }) {
-  const matches = sql`${searchMatches(store.dialect, filter.search)}`.as("m");
-  let base = store.db().selectFrom(matches).crossJoin("notes").whereRef("notes.id", "=", "m.id");
-  for (const w of [...filter.indexed, ...filter.text]) base = base.where(w);
+type MatchPlan = { from: "none" } | { from: "notes" } | { from: "search"; rows: RawBuilder<unknown> };
+
+async function matchPlan(store: ReadableStore, filter: NoteFilter): Promise<MatchPlan> {
+  if (filter.search === null) return { from: "notes" };
+  const source = await searchSource(store.db(), store.dialect, filter.search);
+  if (source.kind === "none") return { from: "none" };
+  return filter.indexed.length > 0 ? { from: "notes" } : { from: "search", rows: source.rows };
+}
+
+/** The search's matches `m` joined to their notes rows (CROSS JOIN: SQLite reads the matches first), with the LIKEs. */
+function searchedNotes(store: ReadableStore, rows: RawBuilder<unknown>, filter: NoteFilter) {
+  let base = store.db().selectFrom(sql`${rows}`.as("m")).crossJoin("notes").whereRef("notes.id", "=", "m.id");
+  for (const w of filter.text) base = base.where(w);
   return base;
+}
+
+/** Up to `limit` notes the plan matches, with the sort column's value as `k`. */
+async function collectMatches(
+  store: ReadableStore,
+  plan: MatchPlan,
+  filter: NoteFilter,
+  sortColumn: string,
+  limit: number,
+): Promise<Record<string, unknown>[]> {
+  if (plan.from === "none") return [];
+  const column = sql.ref(`notes.${sortColumn}`);
+  const selected = [sql<string>`notes.id`.as("id"), sql<unknown>`${column}`.as("k")];
+  if (plan.from === "notes") {
+    return selectFrom(store, allOf(store, filter)).select(selected).limit(limit).execute();
+  }
+  if (filter.text.length > 0) return searchedNotes(store, plan.rows, filter).select(selected).limit(limit).execute();
+  // Ids alone first: a common word stops here (past the bound), without reading a single notes row.
+  const found = await store
+    .db()
+    .selectFrom(sql`${plan.rows}`.as("m"))
+    .select(sql<string>`m.id`.as("id"))
+    .limit(limit)
+    .execute();
+  if (found.length >= limit) return found.map((r) => ({ id: r.id, k: null }));
+  const keyed: Record<string, unknown>[] = [];
+  for (let i = 0; i < found.length; i += 500) {
+    const part = found.slice(i, i + 500).map((r) => String(r.id));
+    keyed.push(...(await store.db().selectFrom("notes").select(selected).where("notes.id", "in", part).execute()));
+  }
+  return keyed;
 }
 
 /**
@@ -263,19 +304,8 @@ export async function queryNotes(
     // One pass collects up to the bound's matches with their sort values: a rare word's page is sorted from
     // them (a walk of the sort index would check every note, in index order: far slower); a common word's
     // matches are dense, so the index walk finds its page after few notes.
-    const column = sql.ref(`notes.${NOTE_SORTS[query.sort]}`);
-    const { search } = filter;
-    const selected = [sql<string>`notes.id`.as("id"), sql<unknown>`${column}`.as("k")];
-    const matches: Record<string, unknown>[] =
-      search === null
-        ? await selectFrom(store, where)
-            .select(selected)
-            .limit(bound + 1)
-            .execute()
-        : await searchedFrom(store, { ...filter, search })
-            .select(selected)
-            .limit(bound + 1)
-            .execute();
+    const plan = await matchPlan(store, filter);
+    const matches = await collectMatches(store, plan, filter, NOTE_SORTS[query.sort], bound + 1);
     if (matches.length <= bound) {
       total = matches.length;
       const sorted = matches.map((m) => sortKey(query.sort, m)).sort(tableOrder(query.order));
@@ -292,11 +322,10 @@ export async function queryNotes(
 /** Every note matching the filter, exactly counted (downloads need the number, not a bound). */
 export async function countNotes(store: ReadableStore, query: NoteQuery): Promise<number> {
   const filter = whereOf(query);
-  const { search } = filter;
-  if (search === null) return countOf(store, allOf(store, filter));
-  const row = await searchedFrom(store, { ...filter, search })
-    .select(sql<number>`COUNT(*)`.as("n"))
-    .executeTakeFirst();
+  const plan = await matchPlan(store, filter);
+  if (plan.from === "none") return 0;
+  if (plan.from === "notes") return countOf(store, allOf(store, filter));
+  const row = await searchedNotes(store, plan.rows, filter).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 

@@ -287,12 +287,15 @@ function searchNotes() {
     [null, "只有正文 camping", ["tag one", "tag two"]],
     ["标题结尾", "开头正文", ["标签甲", "标签乙"]],
     ["emoji 😀😃 笑", "plain", ["😃😄"]],
+    // "q" followed by 320 different characters: more trigrams start with "q" than a 1-character search widens to.
+    ["many", Array.from({ length: 320 }, (_, i) => `q${String.fromCodePoint(0x4e00 + i)}`).join(""), []],
   ];
   return texts.map(([title, text, tags], i) =>
     makeNote(id(0x2000 + i), {
       title,
       text,
       tags,
+      type: i % 2 === 0 ? "image" : "video",
       stats: { likes: 100 - i, collects: i % 3, comments: null, shares: 1 },
     }),
   );
@@ -345,6 +348,13 @@ const SEARCHES = [
   "😃😄",
   "😀😃 笑",
   "不存在的词",
+  "外",
+  "啡",
+  "q",
+  "q一",
+  "q丁q",
+  "Q",
+  "y",
   "zz",
   "正文 camping",
 ];
@@ -375,6 +385,15 @@ describe.each(backends())("text search equals a plain filter over every note (%s
       ).toEqual(want);
       expect([page.total, page.totalExact], q).toEqual([want.length, true]);
       expect(await countNotes(store, { ...parseNoteQuery(new URLSearchParams()), q }), q).toBe(want.length);
+    }
+    // With an index-served filter too (the notes are read first, each checked against its search text).
+    for (const q of ["露营", "camping", "q", "%", "不存在的词"]) {
+      const images = new Set(notes.filter((n) => n.type === "image").map((n) => n.id));
+      const page = await search(q, "type=image");
+      expect(
+        page.notes.map((n) => n.id),
+        q,
+      ).toEqual(plainSearch(notes, q).filter((i) => images.has(i)));
     }
     // Sanity: the list covers both matches and misses, 1-, 2- and 3+-character words.
     expect(SEARCHES.filter((q) => plainSearch(notes, q).length === 0).length).toBeGreaterThan(3);

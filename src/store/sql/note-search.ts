@@ -24,13 +24,16 @@ export function foldAscii(text: string): string {
   return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
-/** The body of the notes row `n` as SQL text (title, text, then each tag, separated by newlines). */
+/**
+ * The body of the notes row `n` as SQL text: title, text, then each tag, separated by newlines, and two more at the
+ * end, so every character, even the last, starts a trigram (1–2 character searches look for those).
+ */
 function bodySql(dialect: DialectName, n: string): string {
   if (dialect === "postgres") {
     const fold = (x: string) => `translate(${x}, '${UPPER}', '${LOWER}')`;
-    return `${fold(`COALESCE(${n}.title, '')`)} || chr(10) || ${fold(`COALESCE(${n}.text, '')`)} || chr(10) || COALESCE((SELECT string_agg(${fold("tag")}, chr(10) ORDER BY ord) FROM json_array_elements_text(${n}.tags::json) WITH ORDINALITY AS t(tag, ord)), '')`;
+    return `${fold(`COALESCE(${n}.title, '')`)} || chr(10) || ${fold(`COALESCE(${n}.text, '')`)} || chr(10) || COALESCE((SELECT string_agg(${fold("tag")}, chr(10) ORDER BY ord) FROM json_array_elements_text(${n}.tags::json) WITH ORDINALITY AS t(tag, ord)), '') || chr(10) || chr(10)`;
   }
-  return `lower(COALESCE(${n}.title, '')) || char(10) || lower(COALESCE(${n}.text, '')) || char(10) || COALESCE((SELECT group_concat(lower(value), char(10)) FROM json_each(${n}.tags)), '')`;
+  return `lower(COALESCE(${n}.title, '')) || char(10) || lower(COALESCE(${n}.text, '')) || char(10) || COALESCE((SELECT group_concat(lower(value), char(10)) FROM json_each(${n}.tags)), '') || char(10) || char(10)`;
 }
 
 /** Migration 10's text: the table, its index, and the backfill of every stored note. */
@@ -51,9 +54,11 @@ END $$;`;
   }
   // An explicit INTEGER PRIMARY KEY: the FTS index refers to it, and VACUUM may renumber an implicit rowid.
   // detail=none: the index says which bodies hold each trigram, not where (a quarter of the size); the body check
-  // after it does the rest.
+  // after it does the rest. case_sensitive 1: its trigrams are the body's own characters, so the vocabulary
+  // (note_search_terms) answers "which trigrams start with these 1–2 characters" exactly.
   return `CREATE TABLE note_search (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
-CREATE VIRTUAL TABLE note_search_trigrams USING fts5(body, content='note_search', content_rowid='n', tokenize='trigram', detail='none');
+CREATE VIRTUAL TABLE note_search_trigrams USING fts5(body, content='note_search', content_rowid='n', tokenize='trigram case_sensitive 1', detail='none');
+CREATE VIRTUAL TABLE note_search_terms USING fts5vocab(note_search_trigrams, 'row');
 CREATE TRIGGER note_search_inserted AFTER INSERT ON note_search BEGIN
   INSERT INTO note_search_trigrams (rowid, body) VALUES (new.n, new.body);
 END;
@@ -104,7 +109,12 @@ function trigramQuery(needle: string): string | null {
   if (chars.length < 3) return null;
   const grams = new Set<string>();
   for (let i = 0; i + 3 <= chars.length; i += 1) grams.add(chars.slice(i, i + 3).join(""));
-  return [...grams].map((g) => `"${g.replaceAll('"', '""')}"`).join(" AND ");
+  return [...grams].map(quoted).join(" AND ");
+}
+
+/** A term as an FTS5 string (no character of it is query syntax). */
+function quoted(term: string): string {
+  return `"${term.replaceAll('"', '""')}"`;
 }
 
 /** `%text%` for LIKE, with the wildcards the user typed taken literally. */
@@ -128,15 +138,44 @@ export function noteMatchesSearch(dialect: DialectName, words: string): Expressi
   return sql<SqlBool>`EXISTS (SELECT 1 FROM note_search s WHERE s.id = notes.id AND ${bodyHolds(dialect, sql`s.body`, needle)})`;
 }
 
+/** Most trigrams a 1–2 character search is widened to; past it, scanning note_search is the cheaper way. */
+export const MAX_PREFIX_TRIGRAMS = 300;
+
+/** Where a search's matches come from: nowhere (no body can hold the words), or rows `s` with an `id` column. */
+export type SearchSource =
+  | { kind: "none" }
+  /** `indexed`: candidates from the trigram index (few for a rare word); else a scan of note_search. */
+  | { kind: "rows"; rows: RawBuilder<unknown>; indexed: boolean };
+
 /**
- * The ids of the notes the search matches, as a source of rows `s` (column `id`) for a join: driven by the trigram
- * index where there is one and the words have 3+ characters, else a scan of the narrow table.
+ * The notes the search matches. On SQLite 3+ characters ask the trigram index for bodies holding every trigram of
+ * the words; 1–2 characters ask it for bodies holding any trigram that starts with them (every occurrence starts
+ * one, as each body ends in two newlines), unless they start too many (then the scan). Every candidate's body is
+ * checked, so the index only narrows. The candidates stream in index order: a LIMIT stops the search early.
  */
-export function searchMatches(dialect: DialectName, words: string): RawBuilder<unknown> {
+export async function searchSource(db: Db, dialect: DialectName, words: string): Promise<SearchSource> {
   const needle = needleOf(words);
   const holds = bodyHolds(dialect, sql`s.body`, needle);
-  const grams = dialect === "sqlite" ? trigramQuery(needle) : null;
-  return grams === null
-    ? sql`(SELECT s.id FROM note_search s WHERE ${holds})`
-    : sql`(SELECT s.id FROM note_search s WHERE s.n IN (SELECT rowid FROM note_search_trigrams WHERE note_search_trigrams MATCH ${grams}) AND ${holds})`;
+  const scan: SearchSource = {
+    kind: "rows",
+    rows: sql`(SELECT s.id FROM note_search s WHERE ${holds})`,
+    indexed: false,
+  };
+  if (dialect !== "sqlite") return scan;
+  let match = trigramQuery(needle);
+  if (match === null) {
+    // The last code point there is: every trigram starting with the needle sorts between the two.
+    const { rows } = await sql<{ term: string }>`SELECT term FROM note_search_terms
+      WHERE term >= ${needle} AND term <= ${`${needle}\u{10FFFF}`} LIMIT ${MAX_PREFIX_TRIGRAMS + 1}`.execute(db);
+    const terms = rows.map((r) => r.term).filter((t) => t.startsWith(needle));
+    if (terms.length === 0) return { kind: "none" };
+    if (rows.length > MAX_PREFIX_TRIGRAMS) return scan;
+    match = terms.map(quoted).join(" OR ");
+  }
+  return {
+    kind: "rows",
+    rows: sql`(SELECT s.id FROM note_search_trigrams CROSS JOIN note_search s ON s.n = note_search_trigrams.rowid
+      WHERE note_search_trigrams MATCH ${match} AND ${holds})`,
+    indexed: true,
+  };
 }
