@@ -5,8 +5,10 @@
  * rows, and a crawl started from the page moves its progress live (server-sent events). No page makes a request
  * to any other host. Every page is usable by keyboard (filters, sort headers with Enter and Space, pager, rows, the
  * run's start, pause and resume), shows times in the browser's zone with the UTC value in its title, and does not
- * shift its layout once its data is in (CLS < 0.1, at 1366×768 and 390×844). Screenshots of each page go to
- * reports/dashboard/ (git-ignored).
+ * shift its layout once its data is in (CLS < 0.1, at 1366×768 and 390×844). A run another process crawled (its
+ * own store handle, its own budget) shows what it spent against its stored budget and the breakers and keys each
+ * crawling process wrote, by writer, a silent one marked 过时. Screenshots of each page go to reports/dashboard/
+ * (git-ignored).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +18,8 @@ import ExcelJS from "exceljs";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/create-client.js";
+import { runCrawl } from "../../src/crawl/engine.js";
+import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 import { createDashboard, type Dashboard } from "../../src/dashboard/index.js";
 import { type RunningServer, startServer } from "../../src/server/start.js";
 import { createSimulator } from "../../src/simulator/index.js";
@@ -23,6 +27,7 @@ import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite
 import { taskKey } from "../../src/watch/schedule.js";
 import { SqlWatchState } from "../../src/watch/sql-state.js";
 import type { TaskState } from "../../src/watch/state.js";
+import { usd } from "../../web/src/format.js";
 import { runCli } from "../cli/helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -45,6 +50,10 @@ let server: RunningServer;
 let browser: Browser;
 let demoRunId = "";
 let demoCalls = 0;
+/** A run crawled by another store handle on the same file (as another process would), with a budget. */
+let otherRunId = "";
+/** A second process working that run (an `xhs worker`), alive: it wrote its health just now. */
+const LIVE_WRITER = "worker-b:4242:5ca1ab1e";
 /** Calls the simulator may still answer now (the live-progress test holds the crawl with it). */
 let allowance = Number.POSITIVE_INFINITY;
 const waiting: (() => void)[] = [];
@@ -133,6 +142,41 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     demoRunId = report.runId;
     demoCalls = report.calls.calls;
 
+    // Another process's crawl, ten minutes ago by its clock (so its health is stale now, as a finished process's
+    // is): its own handle on the file, its own simulator and client, a budget it stops at.
+    const other = openSqliteStore(db);
+    try {
+      const otherSim = createSimulator({ seed: 3, rateLimit: 0 });
+      const otherClient = createClient({
+        apiKey: "sk-e2e-other-0123456789",
+        fetch: (input, init) => otherSim.fetch(input, init),
+        baseUrl: otherSim.url,
+        qps: 0,
+      });
+      const plan = normalizePlan(
+        { name: "other-process", seeds: { keywords: [{ keyword: "露营", limit: 20 }] }, expand: { details: true } },
+        "e2e",
+      );
+      const crawled = await runCrawl(
+        { client: otherClient, store: other, queue: other, clock: { now: () => Date.now() - 600_000 } },
+        { plan, fresh: true, budget: { maxCalls: 6, maxCostUsd: 1 } },
+      );
+      otherRunId = crawled.runId;
+      // A live worker on the same run wrote just now: its web_v3 breaker open for 30 s, a key of its pool out.
+      const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+      await other.saveRunHealth({
+        runId: otherRunId,
+        writer: LIVE_WRITER,
+        writtenAt: ago(0),
+        health: {
+          series: { web_v3: { state: "open", capabilities: { note: "open" }, openedAt: ago(30_000), closedAt: null } },
+          keys: { fp0e2e09: { state: "out", reason: "payment", outSince: ago(20_000), calls: 4, failed: 1 } },
+        },
+      });
+    } finally {
+      await other.close();
+    }
+
     store = openSqliteStore(db);
     // Crawls started from the page go to the in-process simulator through a gate the test opens call by call,
     // so the page is seen before, during and after the crawl however loaded the machine is.
@@ -184,6 +228,46 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     const jobs = await text(page.locator('[data-testid="jobs-finished"]'));
     expect(jobs).toMatch(/^(\d+) \/ \1$/);
     await shot(page, "run");
+
+    // The run another process crawled: its stored budget with what it spent, each series' breakers by writer.
+    const spent = await store.ledgerTotals({ runId: otherRunId });
+    const [crawler] = (await store.runHealth(otherRunId)).filter((h) => h.writer !== LIVE_WRITER);
+    expect(crawler).toBeDefined();
+    await page.goto(`${server.url}/#/runs/${otherRunId}`);
+    const budgetCalls = page.locator('[data-testid="budget-calls"]');
+    await expect.poll(() => text(budgetCalls)).toBe(`预算内 ${spent.calls} / 上限 6`);
+    expect(spent.calls).toBeGreaterThan(0);
+    // It stopped at its budget (the calls already in flight then still count: the page shows them all).
+    expect(await text(page.locator('[data-testid="stop-reason"]'))).toMatch(/^停止原因：达到预算/);
+    expect(await text(page.locator('[data-testid="budget-cost"]'))).toBe(`预算内 ${usd(spent.costUsd)} / 上限 $1.00`);
+    expect(await text(page.locator('[data-testid="budget-note"]'))).toMatch(
+      /^预算设于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}，计入之后所有进程的调用与花费。$/,
+    );
+    expect(await text(page.locator("#main"))).not.toContain("命令行运行的预算");
+    const cellsOf = (row: Locator) => row.locator("td").allTextContents();
+    const healthRow = (series: string) =>
+      page.locator('section[aria-labelledby="health-title"] tbody tr').filter({
+        has: page.locator("td:first-child", { hasText: new RegExp(`^${series}$`) }),
+      });
+    // The series the finished crawl wrote: its breakers, by its writer, stale now; web_v3 from the live worker.
+    const wrote = Object.keys((crawler!.health as { series: Record<string, unknown> }).series).filter(
+      (name) => name !== "web_v3",
+    );
+    expect(wrote.length).toBeGreaterThan(0);
+    for (const series of wrote) {
+      const [, , , , , state, , writer] = await cellsOf(healthRow(series));
+      expect(state).toBe("正常");
+      expect(writer).toBe(`${crawler!.writer}过时`);
+    }
+    const [, , , , , webState, webSince, webWriter] = await cellsOf(healthRow("web_v3"));
+    expect(webState).toBe("熔断（笔记详情：熔断）");
+    expect(webSince).toMatch(/^自 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(webWriter).toBe(LIVE_WRITER);
+    const keyRow = page.locator('[data-testid="run-keys"] tbody tr', { hasText: "fp0e2e09" });
+    const [, keyState, , , keyWriter] = await cellsOf(keyRow);
+    expect(keyState).toMatch(/^停用（余额不足，自 \d{4}-\d{2}-\d{2} \d{2}:\d{2}）$/);
+    expect(keyWriter).toBe(LIVE_WRITER);
+    await shot(page, "run-other-process");
     await page.context().close();
 
     const phone = await openPage(390, 844);

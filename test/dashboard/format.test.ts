@@ -79,3 +79,24 @@ describe("the chart's time axis", () => {
     expect(xTicks(seconds, 5)).toEqual(["14:30:05\n9月1日", "14:30:10"]);
   });
 });
+
+describe("a run's budget", () => {
+  it("shows what every process spent against the stored budget, exactly, beside its limits", async () => {
+    const { budgetCalls, budgetCost } = await inZone("Asia/Shanghai");
+    const stored = { maxCalls: 12_000, maxCostUsd: 0.5, callsUsed: 1234, costUsdUsed: 0.03 };
+    expect(budgetCalls(stored)).toBe("预算内 1,234 / 上限 12,000");
+    expect(budgetCost(stored)).toBe("预算内 $0.0300 / 上限 $0.5000");
+    // Nothing spent yet is still a number, not a missing one.
+    expect(budgetCalls({ maxCalls: 5, callsUsed: 0, costUsdUsed: 0 })).toBe("预算内 0 / 上限 5");
+  });
+
+  it("shows only the limits of a budget this server gave, says which limit there is none of, or no budget", async () => {
+    const { budgetCalls, budgetCost } = await inZone("Asia/Shanghai");
+    expect(budgetCalls({ maxCalls: 400 })).toBe("上限 400");
+    expect(budgetCost({ maxCalls: 400 })).toBe("花费不限");
+    expect(budgetCalls({ maxCostUsd: 2, callsUsed: 3, costUsdUsed: 1.5 })).toBe("调用不限");
+    expect(budgetCost({ maxCostUsd: 2, callsUsed: 3, costUsdUsed: 1.5 })).toBe("预算内 $1.50 / 上限 $2.00");
+    expect(budgetCalls(null)).toBe("没有预算");
+    expect(budgetCost(null)).toBe("没有预算");
+  });
+});

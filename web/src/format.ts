@@ -154,3 +154,36 @@ export const CAPABILITY: Record<string, string> = {
   resolveNote: "解析笔记链接",
   resolveUser: "解析用户链接",
 };
+
+/** A circuit breaker's state (src/crawl/engine/run-health.ts), in words. */
+export const BREAKER: Record<string, string> = { closed: "正常", open: "熔断", half_open: "试探" };
+
+/** A key's state in the crawling process's pool: "out" once TikHub refused it or its balance ran out. */
+export const KEY_STATE: Record<string, string> = { in: "在用", out: "停用" };
+
+/**
+ * A run's budget as the run page shows it: either the one stored with the run, with what every process spent
+ * against it since it was given (`callsUsed`, `costUsdUsed`), or only the limits this server gave its session.
+ */
+export interface ShownBudget {
+  maxCalls?: number;
+  maxCostUsd?: number;
+  callsUsed?: number;
+  costUsdUsed?: number;
+}
+
+/** The calls part: 预算内 12 / 上限 400 (stored), 上限 400 (limits only), 不限 (a budget without a call limit). */
+export function budgetCalls(budget: ShownBudget | null): string {
+  if (!budget) return "没有预算";
+  if (budget.maxCalls === undefined) return "调用不限";
+  const limit = `上限 ${count(budget.maxCalls)}`;
+  return budget.callsUsed === undefined ? limit : `预算内 ${count(budget.callsUsed)} / ${limit}`;
+}
+
+/** The spend part: 预算内 $0.0300 / 上限 $0.50, 上限 $0.50, or 花费不限. */
+export function budgetCost(budget: ShownBudget | null): string {
+  if (!budget) return "没有预算";
+  if (budget.maxCostUsd === undefined) return "花费不限";
+  const limit = `上限 ${usd(budget.maxCostUsd)}`;
+  return budget.costUsdUsed === undefined ? limit : `预算内 ${usd(budget.costUsdUsed)} / ${limit}`;
+}

@@ -1,25 +1,100 @@
-/** 一次运行：实时进度（服务器推送事件）、任务状态、调用与预算、各系列健康、失败的任务；暂停与继续。 */
+/**
+ * 一次运行：实时进度（服务器推送事件）、任务状态、调用与预算（随运行存储，所有进程合计）、各系列健康与熔断器
+ * （正在采集它的进程写入的）、密钥（按指纹）、失败的任务；暂停（任何进程的运行）与继续。
+ */
 import { useEffect, useState } from "preact/hooks";
 import { postJson } from "../api";
-import { CAPABILITY, count, ERROR_KIND, JOB_STATE, STATUS, STOP_REASON, usd } from "../format";
+import {
+  BREAKER,
+  budgetCalls,
+  budgetCost,
+  CAPABILITY,
+  count,
+  ERROR_KIND,
+  JOB_STATE,
+  KEY_STATE,
+  STATUS,
+  STOP_REASON,
+  usd,
+} from "../format";
 import { useJson } from "../hooks";
 import { href } from "../router";
-import type { ActiveRun, RunDetail, RunSummary } from "../types";
+import type { ActiveRun, BudgetReading, RunDetail, RunSummary, SeriesBreakerReading } from "../types";
 import { EmptyRow, Problem, type SessionProps, Table, Time } from "../ui";
+
+/** The budget stored with the run (what every process spent against it), else the limits this server gave it. */
+type AnyBudget = BudgetReading | { maxCalls?: number; maxCostUsd?: number };
 
 interface RunAnswer extends RunDetail {
   active: ActiveRun | null;
-  budget: { maxCalls?: number; maxCostUsd?: number } | null;
+  budget: AnyBudget | null;
   canControl: boolean;
-  breakers: Record<string, { breakers: Record<string, string> }> | null;
 }
 
 interface Progress extends Omit<RunSummary, "budget"> {
   active: boolean;
-  budget: { maxCalls?: number; maxCostUsd?: number } | null;
+  budget: AnyBudget | null;
 }
 
-const BREAKER: Record<string, string> = { closed: "正常", open: "熔断", half_open: "试探" };
+const isStored = (budget: AnyBudget | null): budget is BudgetReading => budget !== null && "setAt" in budget;
+
+/** A series' breakers as the freshest crawling process wrote them: state, since when, by which process. */
+function BreakerCells(props: { breaker: SeriesBreakerReading | null | undefined }) {
+  const b = props.breaker;
+  if (!b) {
+    return (
+      <>
+        <td>—</td>
+        <td>—</td>
+        <td>没有进程写入</td>
+      </>
+    );
+  }
+  const notClosed = Object.entries(b.capabilities)
+    .filter(([, state]) => state !== "closed")
+    .map(([cap, state]) => `${CAPABILITY[cap] ?? cap}：${BREAKER[state] ?? state}`);
+  const since = b.state === "closed" ? b.closedAt : b.openedAt;
+  return (
+    <>
+      <td
+        data-state={b.state}
+        title={Object.entries(b.capabilities)
+          .map(([cap, st]) => `${cap}: ${st}`)
+          .join(", ")}
+      >
+        {BREAKER[b.state] ?? b.state}
+        {notClosed.length > 0 && `（${notClosed.join("，")}）`}
+      </td>
+      <td>
+        {since ? (
+          <>
+            {b.state === "closed" ? "恢复于 " : "自 "}
+            <Time iso={since} />
+          </>
+        ) : (
+          "—"
+        )}
+      </td>
+      <td>
+        <Writer writer={b.writer} writtenAt={b.writtenAt} stale={b.stale} />
+      </td>
+    </>
+  );
+}
+
+/** A crawling process (host:pid:id), marked 过时 when it has been silent too long to trust what it wrote. */
+function Writer(props: { writer: string; writtenAt: string; stale: boolean }) {
+  return (
+    <>
+      <code>{props.writer}</code>
+      {props.stale && (
+        <span class="badge stale" title={`最后写入 ${props.writtenAt}，之后超过 60 秒没有消息`}>
+          过时
+        </span>
+      )}
+    </>
+  );
+}
 
 export function RunPage(props: SessionProps & { id: string }) {
   const detail = useJson<RunAnswer>(`/api/dashboard/runs/${encodeURIComponent(props.id)}`);
@@ -52,6 +127,7 @@ export function RunPage(props: SessionProps & { id: string }) {
   const finished = summary ? summary.jobs.done + summary.jobs.failed : 0;
   const running = summary?.status === "running";
   const mine = live ? live.active : (data?.active ?? null) !== null;
+  const keys = Object.entries(data?.runHealth?.keys ?? {});
 
   const act = async (action: "pause" | "resume") => {
     setActionError(null);
@@ -88,32 +164,49 @@ export function RunPage(props: SessionProps & { id: string }) {
           </div>
           <div>
             <dt>调用</dt>
-            <dd data-testid="run-calls">
+            <dd data-testid="run-calls" class="two-line">
               {count(summary?.calls ?? null)}
-              {budget?.maxCalls !== undefined && <span class="sub"> / 上限 {count(budget.maxCalls)}</span>}
+              <span class="sub" data-testid="budget-calls">
+                {summary ? budgetCalls(budget) : "\u00a0"}
+              </span>
             </dd>
           </div>
           <div>
             <dt>花费</dt>
-            <dd data-testid="run-cost">
+            <dd data-testid="run-cost" class="two-line">
               {summary ? usd(summary.costUsd) : "…"}
-              {budget?.maxCostUsd !== undefined && <span class="sub"> / 上限 {usd(budget.maxCostUsd)}</span>}
+              <span class="sub" data-testid="budget-cost">
+                {summary ? budgetCost(budget) : "\u00a0"}
+              </span>
             </dd>
           </div>
         </dl>
         <progress max={Math.max(1, total)} value={finished} aria-label="任务进度" />
         <p class="sub" aria-live="polite">
           {running ? `实时更新中（已收到 ${events} 次更新）` : "运行未在进行。"}
-          {!budget && " 预算：命令行运行的预算只在它的会话内有效，这里没有记录。"}
+        </p>
+        <p class="sub" data-testid="budget-note">
+          {isStored(budget) ? (
+            <>
+              预算设于 <Time iso={budget.setAt} />
+              ，计入之后所有进程的调用与花费。
+            </>
+          ) : budget ? (
+            "预算是本服务器给这次会话的上限。"
+          ) : summary ? (
+            "此运行没有存储预算。"
+          ) : (
+            "\u00a0"
+          )}
         </p>
         {data?.canControl && (
           <div class="actions">
-            {running && mine && (
+            {running && (
               <button type="button" onClick={() => act("pause")} disabled={!props.session.session}>
                 暂停
               </button>
             )}
-            {running && !mine && <p>此运行由另一个进程执行，只能在那里停止（Ctrl-C）。</p>}
+            {running && !mine && <p class="sub">此运行由另一个进程执行：暂停记在数据库里，它会在一秒内停下。</p>}
             {!running && summary && summary.status !== "completed" && (
               <button type="button" onClick={() => act("resume")} disabled={!props.session.session}>
                 继续（调用上限 {budget?.maxCalls ?? 200}）
@@ -165,7 +258,9 @@ export function RunPage(props: SessionProps & { id: string }) {
                 { key: "ok", label: "成功", num: true },
                 { key: "errors", label: "错误" },
                 { key: "latency", label: "延迟 p50 / p95", num: true },
-                { key: "breakers", label: "熔断器（本服务器）" },
+                { key: "breaker", label: "熔断器" },
+                { key: "since", label: "状态起于" },
+                { key: "writer", label: "写入进程" },
               ]}
             >
               {data.health.map((h) => (
@@ -181,14 +276,52 @@ export function RunPage(props: SessionProps & { id: string }) {
                   <td class="num">
                     {count(h.latencyMsP50)} / {count(h.latencyMsP95)} 毫秒
                   </td>
+                  <BreakerCells breaker={h.breaker} />
+                </tr>
+              ))}
+              {data.health.length === 0 && <EmptyRow columns={8} text="还没有调用。" />}
+            </Table>
+          </section>
+          <section class="card" aria-labelledby="keys-title">
+            <h2 id="keys-title">密钥（按指纹）</h2>
+            <Table
+              caption="密钥（按指纹）"
+              testId="run-keys"
+              columns={[
+                { key: "fingerprint", label: "指纹" },
+                { key: "state", label: "状态" },
+                { key: "calls", label: "调用", num: true },
+                { key: "failed", label: "失败", num: true },
+                { key: "writer", label: "写入进程" },
+              ]}
+            >
+              {keys.map(([fingerprint, key]) => (
+                <tr key={fingerprint}>
                   <td>
-                    {Object.entries(data.breakers?.[h.series]?.breakers ?? {})
-                      .map(([cap, state]) => `${CAPABILITY[cap] ?? cap}：${BREAKER[state] ?? state}`)
-                      .join("，") || "—"}
+                    <code>{fingerprint}</code>
+                  </td>
+                  <td data-state={key.state} title={key.reason ?? undefined}>
+                    {KEY_STATE[key.state] ?? key.state}
+                    {key.state === "out" && (
+                      <>
+                        （{key.reason ? (ERROR_KIND[key.reason] ?? key.reason) : "原因未知"}
+                        {key.outSince && (
+                          <>
+                            ，自 <Time iso={key.outSince} />
+                          </>
+                        )}
+                        ）
+                      </>
+                    )}
+                  </td>
+                  <td class="num">{count(key.calls)}</td>
+                  <td class="num">{count(key.failed)}</td>
+                  <td>
+                    <Writer writer={key.writer} writtenAt={key.writtenAt} stale={key.stale} />
                   </td>
                 </tr>
               ))}
-              {data.health.length === 0 && <EmptyRow columns={6} text="还没有调用。" />}
+              {keys.length === 0 && <EmptyRow columns={5} text="还没有进程写入密钥状态。" />}
             </Table>
           </section>
           <section class="card" aria-labelledby="failed-title">
