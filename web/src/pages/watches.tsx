@@ -126,14 +126,18 @@ function AlertSubject(props: { alert: WatchAlert; titles: Map<string, string> })
   );
 }
 
-/** Note titles the alerts carry (the task rows name notes by id only). */
-function titlesOf(alerts: readonly WatchAlert[]): Map<string, string> {
+/**
+ * The title each named note shows: the stored one (the server looks every task's and alert's note up), else the
+ * one an alert carried when it was raised; a note with neither shows its id.
+ */
+function titlesOf(view: WatchesView): Map<string, string> {
   const titles = new Map<string, string>();
-  for (const a of alerts) {
+  for (const a of view.alerts) {
     const id = typeof a.detail["noteId"] === "string" ? a.detail["noteId"] : a.subject;
     const title = a.detail["title"];
     if (typeof title === "string" && title !== "" && a.kind !== "new_comment") titles.set(id, title);
   }
+  for (const [id, title] of Object.entries(view.notes ?? {})) if (title) titles.set(id, title);
   return titles;
 }
 
@@ -152,7 +156,7 @@ export function WatchesPage() {
       </>
     );
   }
-  const titles = titlesOf(data.alerts);
+  const titles = titlesOf(data);
   return (
     <>
       <h1>监控与提醒</h1>
