@@ -44,8 +44,12 @@ export const NOTE_QUERY_KINDS: readonly [string, string][] = [
   ["keyword common (露营)", "q=露营"],
   ["keyword common, page 500", "q=露营&page=500"],
   ["keyword + type + dates", "q=咖啡&type=video&from=2026-01-05&to=2026-01-25"],
+  ["keyword in every note, 4 chars ([话题])", "q=[话题]"],
   ["search rare (one title)", "q=95553"],
   ["search with no match", "q=不存在的词"],
+  // 1–2 characters have no trigram: a scan of note_search (the narrow table), the slowest search there is.
+  ["search 2 chars, no match (冲浪)", "q=冲浪"],
+  ["search 1 char, no match (鲸)", "q=鲸"],
 ];
 
 export interface NoteQueryTiming {
