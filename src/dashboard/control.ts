@@ -38,8 +38,17 @@ export const ResumeRunSchema = z
   })
   .strict();
 
-/** The name a dashboard-started run's plan carries. */
+/** The prefix of the name a dashboard-started run's plan carries. */
 export const DASHBOARD_PLAN_NAME = "控制台";
+
+/**
+ * A dashboard run's name: the prefix and its keyword ("控制台：露营"), so `xhs runs list` and the page tell runs
+ * apart. Safe for resume: a dashboard start is always fresh and a resume goes by run id with the stored plan, so
+ * the plan hash (which the name is part of) never has to match an older "控制台" run's.
+ */
+export function dashboardPlanName(keyword: string): string {
+  return `${DASHBOARD_PLAN_NAME}：${keyword}`;
+}
 
 export interface ActiveRun {
   runId: string;
@@ -110,7 +119,7 @@ export class RunControl {
     const input = checked(StartRunSchema, body, "start request");
     const plan = normalizePlan(
       {
-        name: DASHBOARD_PLAN_NAME,
+        name: dashboardPlanName(input.keyword),
         seeds: { keywords: [{ keyword: input.keyword, limit: input.limit }] },
         expand: {
           details: true,

@@ -65,6 +65,9 @@ describe("run control", () => {
     expect(started.status).toBe(202);
     const { runId } = (await started.json()) as { runId: string };
     expect((await store.getRun(runId))?.status).toBe("running");
+    // Named after its keyword, in the runs list too (not one "控制台" for every run).
+    const listed = await get<{ runs: { id: string; name: string | null }[] }>("/api/dashboard/runs");
+    expect(listed.runs.find((r) => r.id === runId)?.name).toBe("控制台：露营");
     // A second start while one runs is refused: one dashboard run at a time.
     expect((await post("/api/dashboard/runs", { keyword: "美食", maxCalls: 10 })).status).toBe(409);
 
@@ -79,6 +82,21 @@ describe("run control", () => {
     const jobs = await store.jobCounts(runId);
     expect(jobs.leased).toBe(0);
     expect(jobs.pending).toBeGreaterThan(0);
+    // The live stream of the paused run: its progress, then "end"; its last numbers are the detail's.
+    const stream = await (await app.request(`http://127.0.0.1:8787/api/dashboard/runs/${runId}/events`)).text();
+    const events = [...stream.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({ event: m[1], data: m[2]! }));
+    expect(events.map((e) => e.event).at(-1)).toBe("end");
+    const lastProgress = JSON.parse(events.filter((e) => e.event === "progress").at(-1)!.data) as {
+      status: string;
+      jobs: Record<string, number>;
+      calls: number;
+    };
+    const detail = await get<{ summary: { jobs: Record<string, number>; calls: number } }>(
+      `/api/dashboard/runs/${runId}`,
+    );
+    expect(lastProgress.status).toBe("interrupted");
+    expect(lastProgress.jobs).toEqual(detail.summary.jobs);
+    expect(lastProgress.calls).toBe(detail.summary.calls);
     // Pausing again: the run is not running any more.
     expect((await post(`/api/dashboard/runs/${runId}/pause`, {})).status).toBe(409);
 

@@ -100,29 +100,42 @@ export function RunPage(props: SessionProps & { id: string }) {
   const detail = useJson<RunAnswer>(`/api/dashboard/runs/${encodeURIComponent(props.id)}`);
   const [live, setLive] = useState<Progress | null>(null);
   const [events, setEvents] = useState(0);
+  /** Set when the stream ended: the detail read after it is the truth, not the last event. */
+  const [settled, setSettled] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const { reload } = detail;
 
   useEffect(() => {
     const source = new EventSource(`/api/dashboard/runs/${encodeURIComponent(props.id)}/events`);
-    let finished = false;
+    let opened = 0;
+    let lastStatus: string | null = null;
+    // A reconnect (after a dropped stream) may have missed changes: read the detail again.
+    source.addEventListener("open", () => {
+      opened += 1;
+      if (opened > 1) reload();
+    });
     source.addEventListener("progress", (event) => {
       const progress = JSON.parse((event as MessageEvent<string>).data) as Progress;
       setLive(progress);
       setEvents((n) => n + 1);
-      if (progress.status !== "running" && !progress.active && !finished) {
-        finished = true;
-        source.close();
-        reload();
-      }
+      // Paused, finished, failed (or running again): the report, health and stop reason changed too.
+      if (lastStatus !== null && progress.status !== lastStatus) reload();
+      lastStatus = progress.status;
+    });
+    // The run settled (server side: stopped, nothing leased, numbers still): read its detail once, show that.
+    source.addEventListener("end", () => {
+      source.close();
+      setSettled(true);
+      reload();
     });
     source.addEventListener("gone", () => source.close());
     return () => source.close();
   }, [props.id, reload]);
 
   const data = detail.data;
-  const summary = live ?? data?.summary ?? null;
-  const budget = live?.budget ?? data?.budget ?? null;
+  // After the stream ended, the detail read since (loading done) is newer than the last event.
+  const summary = (settled && !detail.loading ? data?.summary : live) ?? data?.summary ?? null;
+  const budget = (settled && !detail.loading ? data?.budget : live?.budget) ?? data?.budget ?? null;
   const total = summary ? summary.jobs.pending + summary.jobs.leased + summary.jobs.done + summary.jobs.failed : 0;
   const finished = summary ? summary.jobs.done + summary.jobs.failed : 0;
   const running = summary?.status === "running";
