@@ -20,7 +20,7 @@ import { loginPage } from "./login-page.js";
 import { buildOpenApi } from "./openapi.js";
 import { ClientRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./rate-limit.js";
 import { bearerMatches, fetchSiteAllowed, isLoopbackHost, originAllowed } from "./security.js";
-import { CSRF_HEADER, DashboardSessions } from "./session.js";
+import { CSRF_HEADER, DASHBOARD_REFUSALS, DashboardSessions } from "./session.js";
 
 export interface AppOptions {
   runtime: ServerRuntime;
@@ -173,7 +173,13 @@ export function createApp(options: AppOptions): Hono<Env> {
         `The request URL is longer than ${maxUrlChars} characters: shorten the parameters.`,
       );
     }
+    // The dashboard's pages show its problems: Chinese titles there, the JSON API's English elsewhere.
+    const onDashboard = dashboard !== undefined && isDashboardPath(url.pathname);
+    const refuse = (zh: { title: string; detail: string }): never => {
+      throw problem(PROBLEM_TYPES.forbiddenOrigin, 403, zh.title, zh.detail);
+    };
     if (!token && !isLoopbackHost(url.hostname) && !allowedHosts.has(url.hostname.toLowerCase())) {
+      if (onDashboard) refuse(DASHBOARD_REFUSALS.host);
       throw problem(
         PROBLEM_TYPES.forbiddenOrigin,
         403,
@@ -185,6 +191,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     // A page of this very origin (the dashboard on a --host with a token): its Host passed the check above.
     const sameOrigin = origin !== undefined && origin === url.origin;
     if (!sameOrigin && !originAllowed(origin, allowedOrigins)) {
+      if (onDashboard) refuse(DASHBOARD_REFUSALS.foreignPage);
       throw problem(
         PROBLEM_TYPES.forbiddenOrigin,
         403,
@@ -193,6 +200,7 @@ export function createApp(options: AppOptions): Hono<Env> {
       );
     }
     if (!sameOrigin && !fetchSiteAllowed(c.req.header("sec-fetch-site"), origin, allowedOrigins)) {
+      if (onDashboard) refuse(DASHBOARD_REFUSALS.foreignPage);
       throw problem(
         PROBLEM_TYPES.forbiddenOrigin,
         403,
@@ -222,6 +230,10 @@ export function createApp(options: AppOptions): Hono<Env> {
     ) {
       if (dashboardPath && c.req.method === "GET" && !c.req.path.startsWith("/api/"))
         return c.html(loginPage(), 401, { "cache-control": "no-store" });
+      if (dashboardPath) {
+        const { title, detail } = DASHBOARD_REFUSALS.noSession;
+        throw problem(PROBLEM_TYPES.unauthorized, 401, title, detail);
+      }
       throw problem(
         PROBLEM_TYPES.unauthorized,
         401,
@@ -249,12 +261,8 @@ export function createApp(options: AppOptions): Hono<Env> {
       const origin = c.req.header("origin");
       // Login CSRF: another page must not log this browser into a session of its choosing.
       if (origin !== undefined && origin !== new URL(c.req.url).origin) {
-        throw problem(
-          PROBLEM_TYPES.forbiddenOrigin,
-          403,
-          "Origin not allowed",
-          "Log in from the dashboard's own page.",
-        );
+        const { title, detail } = DASHBOARD_REFUSALS.loginOrigin;
+        throw problem(PROBLEM_TYPES.forbiddenOrigin, 403, title, detail);
       }
       const form = (c.req.header("content-type") ?? "").includes("application/x-www-form-urlencoded");
       const typed = form
@@ -262,7 +270,8 @@ export function createApp(options: AppOptions): Hono<Env> {
         : String(((await c.req.json().catch(() => ({}))) as { token?: unknown }).token ?? "");
       if (!sessions.tokenMatches(typed.trim())) {
         if (form) return c.html(loginPage("令牌不正确。"), 401, { "cache-control": "no-store" });
-        throw problem(PROBLEM_TYPES.unauthorized, 401, "Unauthorized", "The token is not this server's token.");
+        const { title, detail } = DASHBOARD_REFUSALS.wrongToken;
+        throw problem(PROBLEM_TYPES.unauthorized, 401, title, detail);
       }
       const secure = new URL(c.req.url).protocol === "https:";
       c.header("set-cookie", sessions.cookie(secure));
@@ -361,19 +370,11 @@ function checkDashboardWrite(
 ): void {
   if (bearerMatches(request.headers.get("authorization") ?? undefined, writeToken)) return;
   if (!session) {
-    throw problem(
-      PROBLEM_TYPES.unauthorized,
-      401,
-      "Unauthorized",
-      "Dashboard actions need the server token: log in on the dashboard, or send `Authorization: Bearer <token>`.",
-    );
+    const { title, detail } = DASHBOARD_REFUSALS.noSession;
+    throw problem(PROBLEM_TYPES.unauthorized, 401, title, detail);
   }
   if (!sameOrigin || !sessions.csrfMatches(request.headers.get(CSRF_HEADER) ?? undefined)) {
-    throw problem(
-      PROBLEM_TYPES.forbiddenOrigin,
-      403,
-      "Cross-site request refused",
-      "Dashboard actions are taken from the dashboard's own page only (Origin and CSRF token checked).",
-    );
+    const { title, detail } = DASHBOARD_REFUSALS.crossSite;
+    throw problem(PROBLEM_TYPES.forbiddenOrigin, 403, title, detail);
   }
 }

@@ -64,3 +64,29 @@ export function readCookie(header: string | undefined, name: string): string | n
   }
   return null;
 }
+
+/**
+ * The titles and details of the dashboard's 401/403 problems, in Chinese as the pages show them (README: the
+ * dashboard's problems have Chinese titles); the JSON API's keep their English. `type` and status are the same.
+ */
+export const DASHBOARD_REFUSALS = {
+  noSession: {
+    title: "未登录",
+    detail: "控制台的操作需要服务器令牌：在控制台页面登录，或发送 `Authorization: Bearer <令牌>`。",
+  },
+  wrongToken: { title: "令牌不正确", detail: "这不是本服务器的令牌。" },
+  loginOrigin: { title: "来源不被允许", detail: "请在控制台自己的页面登录。" },
+  host: {
+    title: "主机名不被允许",
+    detail:
+      "未设令牌时本服务器只回答 localhost 的请求（防 DNS 重绑定）：请用 http://127.0.0.1:端口 打开，或启动时加 --allow-host。",
+  },
+  foreignPage: {
+    title: "拒绝跨站请求",
+    detail: "其他网站的页面不能调用控制台（每次调用都可能花费运营者的余额）。",
+  },
+  crossSite: {
+    title: "拒绝跨站请求",
+    detail: "控制台的操作只能从控制台自己的页面发出（检查了来源和 CSRF 令牌）。",
+  },
+} as const;

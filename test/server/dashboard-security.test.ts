@@ -66,6 +66,13 @@ describe("with a server token (a non-loopback bind)", () => {
     const page = await send("/");
     expect(await page.text()).toContain('action="/api/dashboard/session"');
     expect((await send("/v1/notes/abc")).status).toBe(401);
+    // The dashboard's problem has a Chinese title (its pages show it); the JSON API keeps its English one.
+    type Problem = { type: string; title: string; status: number; detail: string };
+    const dash = (await (await send("/api/dashboard/runs")).json()) as Problem;
+    const api = (await (await send("/v1/notes/abc")).json()) as Problem;
+    expect(dash).toMatchObject({ title: "未登录", status: 401, type: api.type });
+    expect(dash.detail).toMatch(/登录/);
+    expect(api.title).toBe("Unauthorized");
   });
 
   it("opens pages and reads with the session cookie after a login with the token, not with a wrong one", async () => {
@@ -76,6 +83,7 @@ describe("with a server token (a non-loopback bind)", () => {
       body: JSON.stringify({ token: "nope" }),
     });
     expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { title: string }).title).toBe("令牌不正确");
     expect(wrong.headers.get("set-cookie")).toBeNull();
     const { cookie } = await logIn(send, TOKEN);
     expect((await send("/", { headers: { cookie } })).status).toBe(200);
@@ -113,6 +121,7 @@ describe("on loopback without a server token", () => {
       body: START,
     });
     expect(write.status).toBe(401);
+    expect(((await write.json()) as { title: string }).title).toBe("未登录");
     const pause = await send("/api/dashboard/runs/r1/pause", { method: "POST" });
     expect(pause.status).toBe(401);
   });
@@ -127,6 +136,7 @@ describe("on loopback without a server token", () => {
       body: START,
     });
     expect(noCsrf.status).toBe(403);
+    expect(((await noCsrf.json()) as { title: string }).title).toBe("拒绝跨站请求");
     const wrongCsrf = await send("/api/dashboard/runs", {
       method: "POST",
       headers: { ...base, origin: "http://127.0.0.1:8787", "x-xhs-csrf": `${csrf}x` },
@@ -166,7 +176,16 @@ describe("on loopback without a server token", () => {
     const { send } = serverWith(undefined);
     expect((await send("/api/dashboard/notes", { headers: { origin: "https://evil.example" } })).status).toBe(403);
     expect((await send("/api/dashboard/notes", { headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
-    expect((await send("/", { headers: { origin: "https://evil.example" } })).status).toBe(403);
+    const foreign = await send("/", { headers: { origin: "https://evil.example" } });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { title: string }).title).toBe("拒绝跨站请求");
+    // Opened by a hostname that is not localhost (no token): the DNS rebinding guard, in Chinese on the dashboard.
+    const { app } = rig({ app: { dashboard: { app: createDashboard({ store }).app, writeToken: WRITE_TOKEN } } });
+    const rebound = await app.request("http://myhost.lan:8787/api/dashboard/runs");
+    expect(rebound.status).toBe(403);
+    expect(((await rebound.json()) as { title: string }).title).toBe("主机名不被允许");
+    const api = await app.request("http://myhost.lan:8787/v1/notes/abc");
+    expect(((await api.json()) as { title: string }).title).toBe("Host not allowed");
   });
 
   it("answers a bad note filter with a clear 400 naming the parameter", async () => {
