@@ -239,7 +239,7 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     expect(spent.calls).toBeGreaterThan(0);
     // It stopped at its budget (the calls already in flight then still count: the page shows them all).
     expect(await text(page.locator('[data-testid="stop-reason"]'))).toMatch(/^停止原因：达到预算/);
-    expect(await text(page.locator('[data-testid="budget-cost"]'))).toBe(`预算内 ${usd(spent.costUsd)} / 上限 $1.00`);
+    expect(await text(page.locator('[data-testid="budget-cost"]'))).toBe(`预算内 ${usd(spent.costUsd)} / 上限 $1.0000`);
     expect(await text(page.locator('[data-testid="budget-note"]'))).toMatch(
       /^预算设于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}，计入之后所有进程的调用与花费。$/,
     );

@@ -86,6 +86,15 @@ describe("a run's budget", () => {
     const stored = { maxCalls: 12_000, maxCostUsd: 0.5, callsUsed: 1234, costUsdUsed: 0.03 };
     expect(budgetCalls(stored)).toBe("预算内 1,234 / 上限 12,000");
     expect(budgetCost(stored)).toBe("预算内 $0.0300 / 上限 $0.5000");
+    // One money format: four decimals whatever the amount (QA saw $0.6800 beside $5.95), grouped above 999.
+    const { usd } = await inZone("Asia/Shanghai");
+    expect([0, 0.68, 5.95, 1234.5, 0.00012].map(usd)).toEqual([
+      "$0.0000",
+      "$0.6800",
+      "$5.9500",
+      "$1,234.5000",
+      "$0.0001",
+    ]);
     // Nothing spent yet is still a number, not a missing one.
     expect(budgetCalls({ maxCalls: 5, callsUsed: 0, costUsdUsed: 0 })).toBe("预算内 0 / 上限 5");
   });
@@ -95,7 +104,7 @@ describe("a run's budget", () => {
     expect(budgetCalls({ maxCalls: 400 })).toBe("上限 400");
     expect(budgetCost({ maxCalls: 400 })).toBe("花费不限");
     expect(budgetCalls({ maxCostUsd: 2, callsUsed: 3, costUsdUsed: 1.5 })).toBe("调用不限");
-    expect(budgetCost({ maxCostUsd: 2, callsUsed: 3, costUsdUsed: 1.5 })).toBe("预算内 $1.50 / 上限 $2.00");
+    expect(budgetCost({ maxCostUsd: 2, callsUsed: 3, costUsdUsed: 1.5 })).toBe("预算内 $1.5000 / 上限 $2.0000");
     expect(budgetCalls(null)).toBe("没有预算");
     expect(budgetCost(null)).toBe("没有预算");
   });

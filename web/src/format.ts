@@ -18,8 +18,14 @@ export function axisCount(n: number): string {
   return Math.abs(n) < 10_000 ? integer.format(n) : compact.format(n);
 }
 
+const dollars = new Intl.NumberFormat("en-US", { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+
+/**
+ * Money in one format everywhere on the dashboard: four decimals, as `xhs runs show` prints it ($0.6800, $5.9500,
+ * $1,234.5000): a call costs a fraction of a cent, and amounts side by side read alike.
+ */
 export function usd(n: number): string {
-  return `$${n.toFixed(n < 1 ? 4 : 2)}`;
+  return `${n < 0 ? "-" : ""}$${dollars.format(Math.abs(n))}`;
 }
 
 interface Parts {
@@ -180,7 +186,7 @@ export function budgetCalls(budget: ShownBudget | null): string {
   return budget.callsUsed === undefined ? limit : `预算内 ${count(budget.callsUsed)} / ${limit}`;
 }
 
-/** The spend part: 预算内 $0.0300 / 上限 $0.50, 上限 $0.50, or 花费不限. */
+/** The spend part: 预算内 $0.0300 / 上限 $0.5000, 上限 $0.5000, or 花费不限. */
 export function budgetCost(budget: ShownBudget | null): string {
   if (!budget) return "没有预算";
   if (budget.maxCostUsd === undefined) return "花费不限";
