@@ -15,7 +15,7 @@ import type { CrawlPlan } from "../../crawl/plan/types.js";
 import { captureRawAnswers } from "../../crawl/raw-capture.js";
 import { buildReport, type RunReport, renderReport } from "../../crawl/report.js";
 import { seedJobs } from "../../crawl/seed-jobs.js";
-import { isPostgresTarget } from "../../store/postgres/open.js";
+import { displayUrl, isPostgresTarget } from "../../store/postgres/open.js";
 import { SqlStore } from "../../store/sql/sql-store.js";
 import { crawlMediaDeps } from "../cdn-option.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
@@ -236,7 +236,11 @@ export async function executeCrawl(ctx: CliContext, options: ExecuteCrawlOptions
       const summary = { runId: queued.run.id, resumed: queued.resumed, seedJobs: queued.seeded };
       await writeText(ctx.stdout, flags.json ? `${JSON.stringify(summary)}\n` : `${queued.run.id}\n`);
       if (!flags.json) {
-        await writeText(ctx.stderr, `Run ${queued.run.id} queued; start workers with: xhs worker --db <url>\n`);
+        // The database as given, its password shown as *** (the workers need the real one).
+        await writeText(
+          ctx.stderr,
+          `Run ${queued.run.id} queued; start workers with: xhs worker --db ${displayUrl(options.db)}\n`,
+        );
       }
       return (await buildReport(store, queue, queued.run.id)) as RunReport;
     }
