@@ -2,8 +2,10 @@
  * Sections of results.md drawn from the parts measured on their own, each from its JSON file beside results.json:
  * watch.json (`--only watch`), scale.json (`--only scale`, or passes added by `src/bench/scale.ts --append`),
  * store-write.json (`--only store`) and store-before.json (scripts/bench-store-before.ts, by hand: it needs the
- * old store's source tree). A re-render (`--render`) draws them again from those files, so nothing is lost.
+ * old store's source tree), dashboard-notes.json (`--only dashboard`, with the hand-written dashboard-notes.md under
+ * its table). A re-render (`--render`) draws them again from those files, so nothing is lost.
  */
+import type { DashboardNotesResult } from "./dashboard-notes.js";
 import { grouped, table } from "./markdown.js";
 import type { ScaleResult } from "./scale.js";
 import type { StoreWriteResult } from "./store-write.js";
@@ -181,5 +183,43 @@ export function renderStoreBefore(runs: StoreBeforeRun[]): string {
     "",
     `- ${met(lowest >= STORE_RATIO_GOAL)} ≥ ${STORE_RATIO_GOAL}× of the store before Kysely: lowest ${lowest.toFixed(2)}×.`,
     "",
+  ].join("\n");
+}
+
+export function renderDashboardNotes(d: DashboardNotesResult, notes: string | null): string {
+  const slowest = [...d.kinds].sort((a, b) => b.p95Ms - a.p95Ms)[0];
+  const missed = d.kinds.filter((k) => !k.withinBound);
+  const deep = d.kinds.find((k) => k.query === "page=2000");
+  const first = d.kinds[0];
+  return [
+    "## Dashboard notes table on 100,000 notes (issue #16)",
+    "",
+    "`npm run bench -- --only dashboard --out DIR` (or `node .bench-dist/bench/dashboard-notes.js --out FILE`): " +
+      `${grouped(d.notes)} synthetic notes in a fresh SQLite file, then every query kind below through the dashboard's ` +
+      `own JSON route (\`GET /api/dashboard/notes\`, pages of 20, answer serialized), round-robin, one warm-up pass then ` +
+      `${d.rounds} rounds. Measured ${when(d.measuredAt)} at load average ${d.loadAverage.start[0]}–${d.loadAverage.end[0]} ` +
+      `(1 min, start–end); the store took ${d.buildSeconds} s to fill, ${d.databaseMb} MB.`,
+    "",
+    `- ${met(d.met)} every kind's p95 ≤ ${d.boundMs} ms: ` +
+      (missed.length === 0
+        ? `all ${d.kinds.length} kinds (slowest p95: ${slowest?.kind}, ${slowest?.p95Ms} ms).`
+        : `${missed.length} of ${d.kinds.length} over it (${missed.map((k) => `${k.kind} ${k.p95Ms} ms`).join(", ")}).`),
+    `- Deep page / first page (p50 of page 2,000 over page 1): **${d.deepOverFirst}**` +
+      (deep && first ? ` (${deep.p50Ms} vs ${first.p50Ms} ms).` : "."),
+    "",
+    table(
+      ["query kind", "query", "total", "p50 ms", "p95 ms", "max ms", "p95 within bound"],
+      d.kinds.map((k) => [
+        k.kind,
+        `\`${k.query || "(none)"}\``,
+        k.totalExact ? grouped(k.total) : `more than ${grouped(k.total)}`,
+        k.p50Ms,
+        k.p95Ms,
+        k.maxMs,
+        k.withinBound ? "yes" : "**no**",
+      ]),
+    ),
+    "",
+    ...(notes ? [notes.replace(/^<!--[\s\S]*?-->\s*/, "").trim(), ""] : []),
   ].join("\n");
 }

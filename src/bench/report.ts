@@ -6,11 +6,19 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CellResult } from "./compare.js";
 import type { CrawlRateResult } from "./crawl-rate.js";
+import type { DashboardNotesResult } from "./dashboard-notes.js";
 import { table } from "./markdown.js";
 import type { MediaBenchResult } from "./media-download.js";
 import type { ParseCostResult } from "./parse-cost.js";
 import type { BenchProfile } from "./profiles.js";
-import { renderScale, renderStoreBefore, renderStoreWrite, renderWatch, type StoreBeforeRun } from "./report-parts.js";
+import {
+  renderDashboardNotes,
+  renderScale,
+  renderStoreBefore,
+  renderStoreWrite,
+  renderWatch,
+  type StoreBeforeRun,
+} from "./report-parts.js";
 import type { ScaleResult } from "./scale.js";
 import type { StoreWriteResult } from "./store-write.js";
 import type { CommentStreamResult } from "./stream-comments.js";
@@ -136,6 +144,9 @@ export interface SeparateParts {
   scale?: ScaleResult | ScaleResult[] | null;
   storeWrite?: StoreWriteResult | null;
   storeBefore?: StoreBeforeRun[] | null;
+  dashboardNotes?: DashboardNotesResult | null;
+  /** Hand-written notes printed under the dashboard table (bench/dashboard-notes.md). */
+  dashboardNotesText?: string | null;
 }
 
 const mbps = (mb: number, seconds: number) => (seconds > 0 ? Math.round((mb / seconds) * 100) / 100 : 0);
@@ -451,6 +462,9 @@ export function renderMarkdown(r: BenchResults, notes: string[] = [], parts: Sep
   if (parts.storeWrite) out.push("", renderStoreWrite(parts.storeWrite));
   if (parts.storeBefore && parts.storeBefore.length > 0) out.push("", renderStoreBefore(parts.storeBefore));
   if (parts.scale) out.push("", renderScale(parts.scale));
+  if (parts.dashboardNotes) {
+    out.push("", renderDashboardNotes(parts.dashboardNotes, parts.dashboardNotesText ?? null));
+  }
   return `${out.join("\n")}\n`;
 }
 
@@ -467,6 +481,10 @@ export function writeResults(folder: string, results: BenchResults, notes: strin
     scale: part<ScaleResult | ScaleResult[]>("scale.json"),
     storeWrite: part<StoreWriteResult>("store-write.json"),
     storeBefore: part<StoreBeforeRun[]>("store-before.json"),
+    dashboardNotes: part<DashboardNotesResult>("dashboard-notes.json"),
+    dashboardNotesText: existsSync(join(folder, "dashboard-notes.md"))
+      ? readFileSync(join(folder, "dashboard-notes.md"), "utf8")
+      : null,
   };
   writeFileSync(join(folder, "results.md"), renderMarkdown(results, notes, parts));
 }

@@ -1,6 +1,11 @@
 // The results.md sections drawn from the separately measured parts judge issue #13's goals from their figures.
 import { describe, expect, it } from "vitest";
-import { renderScale, renderStoreBefore, type StoreBeforeRun } from "../../src/bench/report-parts.js";
+import {
+  renderDashboardNotes,
+  renderScale,
+  renderStoreBefore,
+  type StoreBeforeRun,
+} from "../../src/bench/report-parts.js";
 import type { ScaleCell, ScaleResult } from "../../src/bench/scale.js";
 
 const cell = (workers: number, keys: number, share: number, extra: Partial<ScaleCell> = {}): ScaleCell => ({
@@ -86,5 +91,44 @@ describe("renderStoreBefore", () => {
     expect(renderStoreBefore([run(0.9, 0.85, 0.93), run(0.88, 0.79, 0.9)])).toContain(
       "**not met** ≥ 0.8× of the store before Kysely: lowest 0.79×",
     );
+  });
+});
+
+describe("renderDashboardNotes", () => {
+  const kind = (name: string, query: string, p95Ms: number, totalExact = true) => ({
+    kind: name,
+    query,
+    total: 100_000,
+    totalExact,
+    p50Ms: p95Ms / 2,
+    p95Ms,
+    maxMs: p95Ms + 1,
+    withinBound: p95Ms <= 250,
+  });
+  const result = (kinds: ReturnType<typeof kind>[]) => ({
+    measuredAt: "2026-12-03T22:09:12.873Z",
+    notes: 100_000,
+    rounds: 20,
+    buildSeconds: 25.4,
+    databaseMb: 236.1,
+    loadAverage: { start: [11.1], end: [9.2] },
+    boundMs: 250,
+    met: kinds.every((k) => k.withinBound),
+    deepOverFirst: 2,
+    kinds,
+  });
+
+  it("names the kinds over the bound, marks bounded totals, and keeps the hand-written notes", () => {
+    const ok = renderDashboardNotes(
+      result([kind("first", "", 6), kind("deep", "page=2000", 9)]),
+      "<!-- x -->\n\nProse.",
+    );
+    expect(ok).toContain("**met** every kind's p95 ≤ 250 ms: all 2 kinds (slowest p95: deep, 9 ms).");
+    expect(ok).toContain("(4.5 vs 3 ms)");
+    expect(ok.trim().endsWith("Prose.")).toBe(true);
+    expect(ok).not.toContain("<!--");
+    const slow = renderDashboardNotes(result([kind("first", "", 6), kind("rare word", "q=x", 302, false)]), null);
+    expect(slow).toContain("**not met** every kind's p95 ≤ 250 ms: 1 of 2 over it (rare word 302 ms).");
+    expect(slow).toContain("| rare word | `q=x` | more than 100,000 | 151 | 302 | 303 | **no** |");
   });
 });
