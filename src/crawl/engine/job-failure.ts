@@ -44,7 +44,7 @@ export async function settleFailure(session: CrawlSession, job: Job, error: unkn
     if (retry) {
       // Later, not at once: the client already retried and failed over; give upstream a moment.
       try {
-        await session.sleep((session.request.retryDelayMs ?? 2000) * failures, session.signal);
+        await session.sleep((session.request.retryDelayMs ?? 2000) * failures, session.windDown);
       } catch {
         await giveBack();
         return;

@@ -29,7 +29,10 @@ export class CrawlSession {
   /** What the run had spent against `runBudget` when last read, and what this session had spent then. */
   private runSpentAtRead: SessionSpend = { calls: 0, costUsd: 0 };
   private ownSpentAtRead: SessionSpend = { calls: 0, costUsd: 0 };
+  /** Aborted by a stop that must end calls already sent (Ctrl-C, a pause, an account error): not by the budget. */
   private readonly stopController = new AbortController();
+  /** Aborted by any stop, the budget's included: what waits for new work (an idle poll, a retry delay) ends. */
+  private readonly windDownController = new AbortController();
   private readonly ledgerWrites = new Set<Promise<void>>();
 
   constructor(
@@ -43,17 +46,30 @@ export class CrawlSession {
     this.stats = loadStats(run.stats);
   }
 
-  /** Aborted once the session stops: in-flight calls and waits end. */
+  /** Aborted once the session stops for anything but its budget: in-flight calls and waits end. */
   get signal(): AbortSignal {
     return this.stopController.signal;
   }
 
-  /** Stops the session (the first reason wins). */
+  /** Aborted once the session stops for any reason: no new job or page is started, waits for them end. */
+  get windDown(): AbortSignal {
+    return this.windDownController.signal;
+  }
+
+  /**
+   * Stops the session (the first reason is the one it reports). A budget stop takes no new job or page but lets
+   * calls already sent end and be stored: TikHub bills them on arrival, so dropping their answers wastes money.
+   * Any other stop (Ctrl-C, a pause, an account error) aborts them too, even after a budget stop.
+   */
   stop(reason: StopReason, message: string): void {
-    if (this.stopReason !== null) return;
-    this.stopReason = reason;
-    this.stopMessage = message;
-    this.stopController.abort(new AbortedError(message));
+    if (this.stopReason === null) {
+      this.stopReason = reason;
+      this.stopMessage = message;
+    }
+    if (!this.windDownController.signal.aborted) this.windDownController.abort(new AbortedError(message));
+    if (reason !== "budget" && !this.stopController.signal.aborted) {
+      this.stopController.abort(new AbortedError(message));
+    }
   }
 
   /** Why the budget stops the session, or null. */

@@ -65,7 +65,7 @@ export async function runWorkers(session: CrawlSession, options: WorkerOptions):
         const counts = await queue.jobCounts(runId);
         if (counts.leased === 0 && counts.pending === 0) break;
         try {
-          await session.sleep(options.pollMs, session.signal);
+          await session.sleep(options.pollMs, session.windDown);
         } catch {
           break;
         }
@@ -127,7 +127,8 @@ function handlerContext(session: CrawlSession, job: Job): HandlerContext {
     commit: (fn) => session.commit(fn),
     currentStats: () => session.stats,
     checkBudget: () => {
-      const spent = session.budgetSpent();
+      // Also once stopped by a budget this check does not see (the client's own): no next page either way.
+      const spent = session.budgetSpent() ?? (session.stopReason === "budget" ? session.stopMessage : null);
       if (spent) throw new BudgetExceededError(spent);
     },
     knownNotes: async (ids) => {
