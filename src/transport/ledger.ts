@@ -51,6 +51,18 @@ interface SeriesAccumulator {
   latencies: number[];
 }
 
+/** What sendHttp says when the signal fired before the request went out (src/transport/http.ts): surely unbilled. */
+const NOT_SENT = "aborted before the request was sent";
+
+/**
+ * An attempt cancelled after its request went out (a pause, Ctrl-C, a lost hedge): it has no status, yet TikHub
+ * (like the simulator) bills a request on arrival, so whether it was billed cannot be known. It is recorded billable
+ * at full price, an upper bound, and is told apart from a known-billed call by its missing status.
+ */
+export function billedUnknown(event: Pick<AttemptEvent, "outcome" | "httpStatus" | "reason">): boolean {
+  return event.outcome === "aborted" && event.httpStatus === null && !event.reason?.includes(NOT_SENT);
+}
+
 /** Money is summed in micro-dollars so that 0.01 × 3 is exactly 0.03. */
 const MICRO = 1_000_000;
 
@@ -148,8 +160,14 @@ export class Ledger {
     return () => this.gates.delete(gate);
   }
 
-  /** Records one attempt and tells every subscriber (a listener that throws is ignored). */
-  record(event: AttemptEvent): void {
+  /**
+   * Records one attempt and tells every subscriber (a listener that throws is ignored). An attempt whose billing
+   * is unknown (`billedUnknown`) is recorded, and told, as billed at its price: budgets and reports count it.
+   */
+  record(attempt: AttemptEvent): void {
+    const event = billedUnknown(attempt)
+      ? { ...attempt, billable: true, costUsd: this.priceOf(attempt.endpoint) }
+      : attempt;
     const costMicro = Math.round(event.costUsd * MICRO);
     this.calls++;
     if (event.billable) this.billableCalls++;
