@@ -11,6 +11,7 @@ import { createFakeClock, type FakeClock } from "../../src/core/clock.js";
 import { AbortedError } from "../../src/core/errors.js";
 import { enqueueRun } from "../../src/crawl/engine/enqueue-run.js";
 import { markPaused } from "../../src/crawl/engine/pause.js";
+import { CrawlSession } from "../../src/crawl/engine/session.js";
 import { runCrawl } from "../../src/crawl/engine.js";
 import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 import { createSimulator, keyId, type Simulator } from "../../src/simulator/index.js";
@@ -161,6 +162,24 @@ describe("a pause with a call in flight", () => {
     // Its answer was not taken: the job is given back, nothing stored.
     expect(result.report.items.notes?.new ?? 0).toBe(0);
     expect(await r.store.jobCounts(runId)).toMatchObject({ done: 0, leased: 0, pending: 8 });
+    await r.store.close();
+  });
+});
+
+describe("a session's stop signals", () => {
+  it("a budget stop ends waits for new work only; a pause after it aborts the calls in flight too", async () => {
+    const r = rig();
+    const run = await r.store.createRun();
+    const session = new CrawlSession({ ...r.deps, client: r.client(() => 0) }, {}, run, r.plan);
+    session.stop("budget", "--max-calls 1 reached");
+    expect([session.windDown.aborted, session.signal.aborted]).toEqual([true, false]);
+    session.stop("paused", "paused from the dashboard");
+    expect(session.signal.aborted).toBe(true);
+    // The first reason is the one the session reports.
+    expect([session.stopReason, session.stopMessage]).toEqual(["budget", "--max-calls 1 reached"]);
+    const interrupted = new CrawlSession({ ...r.deps, client: r.client(() => 0) }, {}, run, r.plan);
+    interrupted.stop("aborted", "interrupted");
+    expect([interrupted.windDown.aborted, interrupted.signal.aborted]).toEqual([true, true]);
     await r.store.close();
   });
 });
