@@ -2,9 +2,10 @@
  * `xhs db copy`: a SQLite database into Postgres and back, through the command, with small batches so every
  * table takes several pages. What is read back from the copy (records in first-seen order, runs, jobs, ledger,
  * observations) must equal the source's; a non-empty target is refused (exit 2) unless --force; bad databases
- * exit 2; a table whose count differs after the copy exits 6.
+ * exit 2; a table whose count differs after the copy exits 6. A Postgres that workers used (the shared rate
+ * limiter's table) copies without that table; a copy that fails leaves the target as it was (no new file).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import { RECORD_KINDS, type Store } from "../../src/store/port.js";
 import { openPostgresStore } from "../../src/store/postgres/open.js";
 import type { SqlStore } from "../../src/store/sql/sql-store.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { PostgresSharedLimiter } from "../../src/transport/shared-limit-postgres.js";
 import { runCli } from "../cli/helpers.js";
 import { type FreshDatabase, freshPostgresDatabase, hasPostgres } from "../support/services.js";
 import { comment, note, T0, T1, topic, user } from "./fixtures.js";
@@ -175,6 +177,8 @@ describe.skipIf(!hasPostgres())("xhs db copy (SQLite ↔ Postgres)", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/notes\s+23\s+23\s+23\s+ok/);
     expect(result.stdout).not.toMatch(/DIFFERENT/);
+    expect(result.stderr).toContain("copied topics: 1 row\n");
+    expect(result.stderr).toContain("copied runs: 2 rows\n");
     const back = openSqliteStore(join(dir, "back.db"));
     try {
       const got = await snapshot(back);
@@ -230,6 +234,81 @@ describe.skipIf(!hasPostgres())("xhs db copy (SQLite ↔ Postgres)", () => {
     const result = await runCli(["db", "copy", "--from", "source.db", "--to", "lossy.db"], { cwd: dir });
     expect(result.code).toBe(6);
     expect(result.stdout).toMatch(/notes\s+23\s+23\s+0\s+DIFFERENT/);
-    expect(result.stderr).toMatch(/differ after the copy: notes/);
+    expect(result.stderr).toMatch(/differ after the copy: notes .*rolled back: the target's rows are as they were/);
+    // Rolled back: the tables that did copy are not left behind either.
+    const after = openSqliteStore(join(dir, "lossy.db"));
+    try {
+      expect(await after.listRuns()).toEqual([]);
+      expect((await after.ledgerTotals()).calls).toBe(0);
+    } finally {
+      await after.close();
+    }
   }, 60_000);
+
+  it("a copy that fails mid-way is rolled back: a --force target keeps its rows, a new file is not left", async () => {
+    const kept = openSqliteStore(join(dir, "kept.db"));
+    await kept.upsertUsers([user("u9")]);
+    // The ledger is written after the jobs and before the notes: the failure comes half-way.
+    await kept.executeSql("CREATE TRIGGER no_ledger BEFORE INSERT ON ledger BEGIN SELECT RAISE(ABORT, 'no room'); END");
+    await kept.close();
+    const result = await runCli(["db", "copy", "--from", "source.db", "--to", "kept.db", "--force"], { cwd: dir });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/rolled back: the target's rows are as they were/);
+    const after = openSqliteStore(join(dir, "kept.db"));
+    try {
+      expect(await after.listJobs("r1")).toEqual([]);
+      const users: unknown[] = [];
+      for await (const u of after.iterateRecords("users")) users.push((u as { id: string }).id);
+      expect(users).toEqual(["u9"]);
+    } finally {
+      await after.close();
+    }
+    // A source table the target lacks (a newer xhs-kit): exit 2 before a row is copied, and no new file is left.
+    const future = openSqliteStore(join(dir, "future.db"));
+    await fill(future);
+    await future.executeSql("CREATE TABLE xhs_future (id TEXT PRIMARY KEY)");
+    await future.close();
+    const refused = await runCli(["db", "copy", "--from", "future.db", "--to", "new.db"], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/no table "xhs_future".*nothing was copied: new\.db was not created/);
+    expect(refused.stderr).not.toMatch(/paid/);
+    expect(existsSync(join(dir, "new.db"))).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.startsWith("new.db"))).toEqual([]);
+  }, 60_000);
+
+  it("copies a Postgres that workers used (the shared limiter's table) to SQLite and to Postgres, without that table", async () => {
+    const used = await freshPostgresDatabase("db_copy_used");
+    const other = await freshPostgresDatabase("db_copy_used_to");
+    try {
+      const store = await openPostgresStore(used.url);
+      await fill(store);
+      await store.close();
+      // The workers' limiter creates its table in the crawl's database on first booking.
+      const limiter = new PostgresSharedLimiter(used.url);
+      await limiter.reserve([{ id: "key:abc", perSecond: 10, burst: 1 }], Date.now());
+      await limiter.close();
+      for (const to of ["used.db", other.url]) {
+        const result = await runCli(["db", "copy", "--from", used.url, "--to", to, "--json"], { cwd: dir });
+        expect(result.code, result.stderr).toBe(0);
+        const tables = (JSON.parse(result.stdout) as { tables: { table: string }[] }).tables.map((t) => t.table);
+        expect(tables).toContain("notes");
+        expect(tables).not.toContain("xhs_rate_limit_buckets");
+      }
+      const back = openSqliteStore(join(dir, "used.db"));
+      try {
+        expect((await snapshot(back)).ledger).toEqual(source.ledger);
+      } finally {
+        await back.close();
+      }
+      const copy = await openPostgresStore(other.url);
+      try {
+        expect((await copy.ledgerTotals()).calls).toBe(12);
+      } finally {
+        await copy.close();
+      }
+    } finally {
+      await used.drop();
+      await other.drop();
+    }
+  }, 120_000);
 });

@@ -1,7 +1,15 @@
 // `xhs db copy --from A --to B`: a whole database into another, SQLite ↔ Postgres, in batches, counts checked.
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { type Command, Option } from "@commander-js/extra-typings";
-import { type CopyOptions, copyDatabase, type TableCopy, TargetNotEmptyError } from "../../store/sql/copy.js";
+import { InvalidInputError } from "../../core/errors.js";
+import {
+  CopyCountsDifferError,
+  type CopyOptions,
+  copyDatabase,
+  countsAgree,
+  type TableCopy,
+  TargetNotEmptyError,
+} from "../../store/sql/copy.js";
 import type { SqlStore } from "../../store/sql/sql-store.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -32,8 +40,7 @@ async function unfinishedJobs(store: SqlStore): Promise<number> {
 function table(copies: readonly TableCopy[]): string {
   const lines = [["table", "source", "copied", "target", ""]];
   for (const c of copies) {
-    const ok = c.source === c.target && c.copied === c.source;
-    lines.push([c.table, String(c.source), String(c.copied), String(c.target), ok ? "ok" : "DIFFERENT"]);
+    lines.push([c.table, String(c.source), String(c.copied), String(c.target), countsAgree(c) ? "ok" : "DIFFERENT"]);
   }
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? "").length)));
   return `${lines
@@ -66,8 +73,10 @@ export function register(program: Command): void {
       [
         "",
         "Exit codes: 0 every table's counts agree; 2 bad or unreachable database, or a target that is not empty",
-        "(without --force); 6 a table's count differs after the copy.",
-        "Not copied: pg-boss's delivery queue (a Postgres source's `pgboss` schema). Unfinished jobs are copied as",
+        "(without --force); 6 a table's count differs after the copy. The copy is one transaction on the target:",
+        "whenever it fails the target keeps the rows it had (a new SQLite file is removed).",
+        "Not copied: pg-boss's delivery queue (a Postgres source's `pgboss` schema) and the workers' shared rate",
+        "limits (xhs_rate_limit_buckets). Unfinished jobs are copied as",
         "rows, but workers on a Postgres target are never handed them: finish (or abandon) runs before copying.",
         "",
         "Examples:",
@@ -79,6 +88,11 @@ export function register(program: Command): void {
       const ctx = contextOf(command);
       if (sameDatabase(ctx, opts.from, opts.to)) throw new UsageError("--from and --to name the same database");
       const source = await openSource(ctx, opts.from);
+      // A SQLite target that does not exist yet is created by opening it: a failed copy removes it again.
+      const targetFile = sqliteFileOf(ctx, opts.to);
+      const newFile = targetFile !== null && targetFile !== ":memory:" && !existsSync(targetFile) ? targetFile : null;
+      const leftAs = newFile !== null ? `${opts.to} was not created` : "the target's rows are as they were";
+      let committed = false;
       try {
         const target = await openCliStore(ctx, opts.to);
         try {
@@ -86,15 +100,41 @@ export function register(program: Command): void {
             replace: opts.force === true,
             ...(opts.batch !== undefined ? { batchRows: opts.batch } : {}),
             onTable: (c) => {
-              if (!opts.json) void writeText(ctx.stderr, `copied ${c.table}: ${c.copied} rows\n`);
+              if (!opts.json)
+                void writeText(ctx.stderr, `copied ${c.table}: ${c.copied} ${c.copied === 1 ? "row" : "rows"}\n`);
+            },
+            onCommitted: () => {
+              committed = true;
             },
           };
-          const copies = await copyDatabase(source, target, options).catch((error: unknown) => {
+          const copies = await copyDatabase(source, target, options).catch(async (error: unknown) => {
             if (error instanceof TargetNotEmptyError) {
-              throw new UsageError(`${error.message}: give an empty database, or --force to delete those rows first`);
+              throw new UsageError(
+                `${error.message}: give an empty database, or --force to delete those rows first (nothing was copied)`,
+              );
             }
+            if (error instanceof CopyCountsDifferError) {
+              await writeText(
+                ctx.stdout,
+                opts.json ? `${JSON.stringify({ tables: error.tables }, null, 2)}\n` : table(error.tables),
+              );
+              return error;
+            }
+            if (error instanceof InvalidInputError) {
+              throw new UsageError(`${error.message}; nothing was copied: ${leftAs}`);
+            }
+            await writeText(ctx.stderr, `The copy failed and was rolled back: ${leftAs}.\n`);
             throw error;
           });
+          if (copies instanceof CopyCountsDifferError) {
+            await writeText(
+              ctx.stderr,
+              `error: ${copies.message} (was the source written to during the copy?); the copy was rolled back: ` +
+                `${leftAs}\n`,
+            );
+            ctx.exitCode = EXIT.partial;
+            return;
+          }
           const unfinished = await unfinishedJobs(target);
           if (target.dialect === "postgres" && unfinished > 0) {
             await writeText(
@@ -103,21 +143,18 @@ export function register(program: Command): void {
                 "the target will not run them\n",
             );
           }
-          const differ = copies.filter((c) => c.source !== c.target || c.copied !== c.source);
           await writeText(ctx.stdout, opts.json ? `${JSON.stringify({ tables: copies }, null, 2)}\n` : table(copies));
-          if (differ.length > 0) {
-            await writeText(
-              ctx.stderr,
-              `error: ${differ.length} table(s) differ after the copy: ${differ.map((c) => c.table).join(", ")} ` +
-                "(was the source written to during the copy?)\n",
-            );
-            ctx.exitCode = EXIT.partial;
-          }
         } finally {
           await target.close();
         }
       } finally {
         await source.close();
+        if (newFile !== null && !committed) removeSqliteFile(newFile);
       }
     });
+}
+
+/** A SQLite database file and the journal files beside it. */
+function removeSqliteFile(path: string): void {
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${path}${suffix}`, { force: true });
 }

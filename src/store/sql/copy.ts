@@ -1,11 +1,16 @@
 /**
  * A whole database copied into another (`xhs db copy`): SQLite to Postgres, Postgres to SQLite, or either to its
- * own kind. Every table of the source's schema but `schema_migrations` (the target has its own, migrated by
- * opening it) is read in pages by its order key and written a page per transaction, so memory stays bounded
- * whatever the size. Rows keep their values, ids included; first-seen order is kept by reading in that order.
- * At the end each table's rows are counted on both sides: the caller fails on any difference.
+ * own kind. Every table of the source's schema but those below is read in pages by its order key and written a
+ * page at a time, so memory stays bounded whatever the size. Rows keep their values, ids included; first-seen
+ * order is kept by reading in that order. At the end each table's rows are counted on both sides. The whole copy
+ * (a --force's deletes included) is one transaction on the target: a copy that fails, or whose counts differ, is
+ * rolled back and the target keeps the rows it had (a long transaction on the target is the price; no half-copied
+ * database is left behind to be mistaken for a copy).
  *
- * pg-boss's own tables (schema `pgboss`) are not copied: its deliveries belong to the database they were made in.
+ * Not copied, being state rather than data: pg-boss's own tables (schema `pgboss`, outside the current schema the
+ * tables are listed from: its deliveries belong to the database they were made in), `schema_migrations` (the
+ * target has its own, migrated by opening it) and the shared rate limiter's buckets (`xhs_rate_limit_buckets`,
+ * created by the workers on first use in src/transport/shared-limit-postgres.ts; bookings recreate them).
  * The notes' search table and its trigram index (note-search.ts) are rebuilt from the copied notes, not copied (the
  * index differs by dialect). A Postgres target is then vacuumed and analyzed: after a bulk load the planner knows
  * nothing of the new rows and the visibility map is empty, so the sort indexes would go unused until autovacuum
@@ -34,8 +39,10 @@ export interface CopyOptions {
   batchRows?: number;
   /** Delete every row of the copied tables in the target first (else a non-empty target is refused). */
   replace?: boolean;
-  /** Called as each table is done (progress). */
+  /** Called as each table is done (progress; the copy is not committed yet). */
   onTable?: (copy: TableCopy) => void;
+  /** Called once the copy is committed (the Postgres vacuum that follows may still fail). */
+  onCommitted?: () => void;
 }
 
 /** The target already holds rows: copying into it would mix two databases. */
@@ -48,7 +55,22 @@ export class TargetNotEmptyError extends InvalidInputError {
   }
 }
 
-const SKIPPED = new Set(["schema_migrations"]);
+/** The copy's counts differ: it was rolled back. */
+export class CopyCountsDifferError extends Error {
+  constructor(readonly tables: TableCopy[]) {
+    const differ = tables.filter((c) => !countsAgree(c)).map((c) => c.table);
+    super(`${differ.length} table(s) differ after the copy: ${differ.join(", ")}`);
+  }
+}
+
+/** Whether a table's copy is whole: everything read was written and both sides hold as many rows. */
+export function countsAgree(c: TableCopy): boolean {
+  return c.source === c.target && c.copied === c.source;
+}
+
+/** The shared limiter's table (its default name, shared-limit-postgres.ts): rate-limit state, not data. */
+const LIMITER_TABLE = "xhs_rate_limit_buckets";
+const SKIPPED = new Set(["schema_migrations", LIMITER_TABLE]);
 
 async function countRows(store: SqlStore, table: string): Promise<number> {
   const { rows } = await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(store.db());
@@ -74,35 +96,41 @@ async function plannedTables(from: SqlStore, to: SqlStore): Promise<{ shape: Tab
   return planned;
 }
 
-/** Copies every table of `from` into `to`; returns each table's counts (the caller checks them). */
+/**
+ * Copies every table of `from` into `to` in one transaction on `to`; returns each table's counts. Throws
+ * TargetNotEmptyError (a non-empty target without `replace`) or CopyCountsDifferError, the copy rolled back.
+ */
 export async function copyDatabase(from: SqlStore, to: SqlStore, options: CopyOptions = {}): Promise<TableCopy[]> {
   const batchRows = Math.max(1, Math.trunc(options.batchRows ?? COPY_BATCH_ROWS));
   const tables = await plannedTables(from, to);
-  const occupied: Record<string, number> = {};
-  for (const { shape } of tables) {
-    const n = await countRows(to, shape.name);
-    if (n > 0) occupied[shape.name] = n;
-  }
-  if (Object.keys(occupied).length > 0) {
-    if (options.replace !== true) throw new TargetNotEmptyError(occupied);
-    await to.transaction(async () => {
+  const report = await to.transaction(async () => {
+    const occupied: Record<string, number> = {};
+    for (const { shape } of tables) {
+      const n = await countRows(to, shape.name);
+      if (n > 0) occupied[shape.name] = n;
+    }
+    if (Object.keys(occupied).length > 0) {
+      if (options.replace !== true) throw new TargetNotEmptyError(occupied);
       for (const table of Object.keys(occupied)) await sql`DELETE FROM ${sql.table(table)}`.execute(to.db());
-    });
-  }
-  const report: TableCopy[] = [];
-  for (const { shape, columns } of tables) {
-    const copied = await copyTable(from, to, shape, columns, batchRows);
-    await dialectNamed(to.dialect).resyncIds(to.db(), shape.name);
-    const done = {
-      table: shape.name,
-      source: await countRows(from, shape.name),
-      copied,
-      target: await countRows(to, shape.name),
-    };
-    report.push(done);
-    options.onTable?.(done);
-  }
-  await to.transaction(() => rebuildNoteSearch(to.db(), to.dialect));
+    }
+    const copies: TableCopy[] = [];
+    for (const { shape, columns } of tables) {
+      const copied = await copyTable(from, to, shape, columns, batchRows);
+      await dialectNamed(to.dialect).resyncIds(to.db(), shape.name);
+      const done = {
+        table: shape.name,
+        source: await countRows(from, shape.name),
+        copied,
+        target: await countRows(to, shape.name),
+      };
+      copies.push(done);
+      options.onTable?.(done);
+    }
+    if (!copies.every(countsAgree)) throw new CopyCountsDifferError(copies);
+    await rebuildNoteSearch(to.db(), to.dialect);
+    return copies;
+  });
+  options.onCommitted?.();
   if (to.dialect === "postgres") {
     // Outside any transaction (VACUUM refuses one): each statement on its own pool connection.
     for (const name of [...tables.map((t) => t.shape.name), "note_search"]) {
@@ -112,7 +140,7 @@ export async function copyDatabase(from: SqlStore, to: SqlStore, options: CopyOp
   return report;
 }
 
-/** Pages through one table by its order key (keyset: no cursor stays open), a transaction per page. */
+/** Pages through one table by its order key (keyset: no cursor stays open), inside the caller's transaction. */
 async function copyTable(
   from: SqlStore,
   to: SqlStore,
@@ -134,7 +162,7 @@ async function copyTable(
       ORDER BY ${keyRefs} LIMIT ${batchRows}`.execute(from.db());
     if (rows.length === 0) return copied;
     const values = rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null])));
-    await to.transaction(() => to.db().insertInto(shape.name).values(values).execute());
+    await to.db().insertInto(shape.name).values(values).execute();
     copied += rows.length;
     const last: Row = rows[rows.length - 1]!;
     after = keyAliases.map((alias) => last[alias]);
