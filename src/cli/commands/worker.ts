@@ -1,6 +1,7 @@
 // `xhs worker --db postgres://…`: one of many processes (on any machines) taking the jobs of every open run.
 import { type Command, Option } from "@commander-js/extra-typings";
 import { workOpenRuns } from "../../crawl/engine/open-runs.js";
+import type { CrawlResult } from "../../crawl/engine/types.js";
 import type { JobQueue, Store } from "../../store/port.js";
 import { isPostgresTarget, openPostgresStore } from "../../store/postgres/open.js";
 import { startPgBossQueue } from "../../store/sql/pgboss/start.js";
@@ -8,7 +9,7 @@ import type { SqlStore } from "../../store/sql/sql-store.js";
 import { crawlMediaDeps } from "../cdn-option.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT, type ExitCode, exitCodeFor } from "../exit-codes.js";
 import { createCliLogger } from "../logger.js";
 import {
   addClientOptions,
@@ -128,6 +129,10 @@ export function register(program: Command): void {
         "",
         "Ctrl-C / SIGTERM stop a worker cleanly: its jobs go back to the others at once.",
         "A worker killed outright: its jobs go to the others once its leases run out (--lease-ttl + --supervise-interval).",
+        "A run that stops for the key (refused, or the balance spent) stops the worker too: its key would fail the next.",
+        "",
+        "Exit codes: 0 idle (--until-idle) or a run's own end (see xhs runs show), 2 bad option or database, 3 auth,",
+        "4 payment, 130 interrupted.",
       ].join("\n"),
     )
     .action(async (_opts, command) => {
@@ -151,6 +156,12 @@ async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<void> {
     ...(flags.superviseInterval !== undefined ? { superviseIntervalSeconds: flags.superviseInterval } : {}),
     leaseTtlMs: (flags.leaseTtl ?? 30) * 1000,
   });
+  // A run stopped for the key (auth, permission, payment): this worker stops taking runs, the signal says so.
+  const stop = new AbortController();
+  const stopOnSignal = () => stop.abort();
+  ctx.signal.addEventListener("abort", stopOnSignal, { once: true });
+  if (ctx.signal.aborted) stop.abort();
+  let keyFailure: CrawlResult | undefined;
   try {
     // The workers share each key's rate limits through this Postgres (unless --redis), XHS_DATABASE_URL too.
     const client = await clientFromOptions(flags, ctx, { postgresUrl: target });
@@ -160,7 +171,7 @@ async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<void> {
         client,
         store: database.store,
         queue: database.queue,
-        signal: ctx.signal,
+        signal: stop.signal,
         ...(logger ? { logger } : {}),
         // A run's expand.media: the same CDN as xhs crawl and xhs media (xhs mock's simulated one, or XHS_CDN_BASE_URL).
         media: await crawlMediaDeps(flags, ctx),
@@ -171,18 +182,32 @@ async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<void> {
         ...(flags.poll !== undefined ? { pollMs: flags.poll } : {}),
         untilIdle: flags.untilIdle === true,
         onRun: (run) => ctx.stderr.write(`Working on run ${run.id}\n`),
-        onResult: (result) =>
-          ctx.stderr.write(`Run ${result.runId}: ${resultLine(result.status, result.stopReason)}\n`),
+        onResult: (result) => {
+          ctx.stderr.write(`Run ${result.runId}: ${resultLine(result.status, result.stopReason)}\n`);
+          if (keyExitCode(result) !== null) {
+            keyFailure ??= result;
+            stop.abort();
+          }
+        },
       },
     );
     await writeText(
       ctx.stdout,
       `${JSON.stringify({ runs: results.map((r) => ({ runId: r.runId, status: r.status })) })}\n`,
     );
-    ctx.exitCode = ctx.signal.aborted ? EXIT.interrupted : EXIT.ok;
+    const keyCode = keyFailure ? keyExitCode(keyFailure) : null;
+    ctx.exitCode = keyCode ?? (ctx.signal.aborted ? EXIT.interrupted : EXIT.ok);
   } finally {
+    ctx.signal.removeEventListener("abort", stopOnSignal);
     await database.close();
   }
+}
+
+/** The exit code of a run that failed for the key (as `xhs crawl` exits for it), else null. */
+function keyExitCode(result: CrawlResult): ExitCode | null {
+  if (result.status !== "failed") return null;
+  const reason = result.stopReason;
+  return reason === "auth" || reason === "permission" || reason === "payment" ? exitCodeFor(reason) : null;
 }
 
 /** What a worker says when it leaves a run. */
@@ -190,5 +215,7 @@ function resultLine(status: string, stopReason: string | null): string {
   if (status === "running") return "left to the other workers";
   // Paused (from the dashboard): every worker stops taking its jobs until it is resumed.
   if (stopReason === "paused") return "paused; the workers take its jobs again once it is resumed";
-  return stopReason === "budget" ? `${status} (its budget is spent)` : status;
+  if (stopReason === "budget") return `${status} (its budget is spent)`;
+  // Failed for the key (auth, permission, payment) or an error: the reason, as xhs runs show gives it.
+  return status === "failed" && stopReason !== null ? `${status} (${stopReason})` : status;
 }
