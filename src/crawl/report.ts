@@ -53,6 +53,8 @@ export interface CommentCompleteness {
    * paging lost them, or they were deleted since); null when none, unknown or explained.
    */
   missing: number | null;
+  /** The run still has comment or reply jobs for the note (pending or leased): its count is not final yet. */
+  pending: boolean;
 }
 
 export interface RunReport {
@@ -133,6 +135,13 @@ export async function buildReport(store: Store, queue: JobQueue, runId: string):
   for (const job of [...done, ...failed]) {
     if (job.kind === "comments") commentNotes.add((job.payload as { noteId: string }).noteId);
   }
+  // Notes whose comments are still being fetched (a run in progress): what they lack is not missing yet.
+  const unfinished = new Set<string>();
+  for (const state of ["pending", "leased"] as const) {
+    for (const job of await queue.listJobs(runId, { state, limit: 100_000 })) {
+      if (job.kind === "comments" || job.kind === "replies") unfinished.add((job.payload as { noteId: string }).noteId);
+    }
+  }
   const plan = (run.plan ?? null) as CrawlPlan | null;
   const commentPlan = plan?.expand?.comments ?? null;
   const comments: CommentCompleteness[] = [];
@@ -145,10 +154,11 @@ export async function buildReport(store: Store, queue: JobQueue, runId: string):
       capped: stats.commentsCapped.includes(noteId),
       threadsCut: stats.threadsCut[noteId] ?? [],
       missing: null,
+      pending: unfinished.has(noteId),
     };
     // The note's count includes replies: only a run that fetched reply threads can be held to it.
     const explained = entry.capped || entry.threadsCut.length > 0 || commentPlan?.replies !== true;
-    if (!explained && entry.reported !== null && entry.fetched < entry.reported) {
+    if (!explained && !entry.pending && entry.reported !== null && entry.fetched < entry.reported) {
       entry.missing = entry.reported - entry.fetched;
     }
     comments.push(entry);
@@ -293,6 +303,7 @@ export function renderReport(report: RunReport, options: { maxNotes?: number } =
             n.capped ? "top-level capped" : "",
             n.threadsCut.length > 0 ? `${n.threadsCut.length} thread(s) cut by the reply cap` : "",
             n.missing !== null ? `${n.missing} missing` : "",
+            n.pending ? "comments pending" : "",
           ].filter(Boolean);
           const complete =
             n.reported === null

@@ -8,11 +8,12 @@ import { describe, expect, it } from "vitest";
 import { runCrawl } from "../../src/crawl/engine.js";
 import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 import type { PlanFile } from "../../src/crawl/plan/schema.js";
-import { renderReport } from "../../src/crawl/report.js";
+import { buildReport, renderReport } from "../../src/crawl/report.js";
 import type { Comment } from "../../src/model/types.js";
 import type { WorldNote } from "../../src/simulator/world/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { simClient } from "../client/sim-helpers.js";
+import { comment, note as storedNote } from "../store/fixtures.js";
 import { buildWorld, createFakeClient } from "./fake-client.js";
 
 const SEEDS = [1, 2, 3];
@@ -80,6 +81,40 @@ describe("comment completeness: newest first versus the relevance order", () => 
     const plan = normalizePlan({ seeds: { notes: [note.id] }, expand: { comments: { maxPerNote: 5 } } }, "t");
     const { report } = await s.run(runCrawl({ client: s.xhs, store, queue: store }, { plan }));
     expect(report.comments[0]).toMatchObject({ capped: true, missing: null });
+  });
+});
+
+describe("comment completeness mid-run", () => {
+  it("a note whose reply jobs are still pending is pending, not missing; once they are done it is missing", async () => {
+    const N = "697c0eee000000000a03c308";
+    const store = openSqliteStore(":memory:");
+    const plan = normalizePlan({ seeds: { notes: [N] }, expand: { comments: { replies: true } } }, "t");
+    const run = await store.createRun({ id: "r1", plan });
+    await store.upsertNotes([storedNote(N, { stats: { likes: 0, collects: 0, comments: 10, shares: 0 } })]);
+    await store.upsertComments([comment("c1", N), comment("c2", N), comment("c3", N)]);
+    const key = (k: string) => ({ runId: run.id, key: k, priority: 0, depth: 1 });
+    await store.enqueue({ ...key(`comments:${N}`), kind: "comments", payload: { noteId: N, xsecToken: null } });
+    const [comments] = await store.lease(run.id, { limit: 1, owner: "w" });
+    await store.complete(comments!, { cursor: null, itemsSoFar: 3 });
+    await store.enqueue({
+      ...key(`replies:${N}:c1`),
+      kind: "replies",
+      payload: { noteId: N, commentId: "c1", xsecToken: null, replyCount: 7 },
+    });
+    const midway = await buildReport(store, store, run.id);
+    expect(midway.comments).toEqual([
+      expect.objectContaining({ noteId: N, fetched: 3, reported: 10, missing: null, pending: true }),
+    ]);
+    const text = renderReport(midway);
+    expect(text).toContain("comments pending");
+    expect(text).not.toMatch(/missing|short by/);
+    // The reply job done and the note still short: now that is missing.
+    const [replies] = await store.lease(run.id, { limit: 1, owner: "w" });
+    await store.complete(replies!, { cursor: null, itemsSoFar: 0 });
+    const after = await buildReport(store, store, run.id);
+    expect(after.comments).toEqual([expect.objectContaining({ noteId: N, missing: 7, pending: false })]);
+    expect(renderReport(after)).toContain("7 missing");
+    await store.close();
   });
 });
 
