@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AttemptEvent } from "../../src/core/types.js";
 import { RECORD_KINDS, type Store } from "../../src/store/port.js";
 import { openPostgresStore } from "../../src/store/postgres/open.js";
+import { startPgBossQueue } from "../../src/store/sql/pgboss/start.js";
 import type { SqlStore } from "../../src/store/sql/sql-store.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { PostgresSharedLimiter } from "../../src/transport/shared-limit-postgres.js";
@@ -282,6 +283,9 @@ describe.skipIf(!hasPostgres())("xhs db copy (SQLite ↔ Postgres)", () => {
     try {
       const store = await openPostgresStore(used.url);
       await fill(store);
+      // Workers ran pg-boss on it too (its own schema, never copied).
+      const boss = await startPgBossQueue(used.url, store);
+      await boss.stop();
       await store.close();
       // The workers' limiter creates its table in the crawl's database on first booking.
       const limiter = new PostgresSharedLimiter(used.url);
