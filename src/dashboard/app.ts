@@ -22,6 +22,8 @@ export interface DashboardOptions {
   store: Store & JobQueue & ReadableStore;
   /** The server's client: with it the dashboard can start and resume runs; without, it only reads. */
   client?: XhsClient;
+  /** Why it only reads, in the words start, pause and resume answer with (default: it has no client). */
+  readOnlyReason?: string;
   /** The built pages (default: dist/web of this package). */
   assetsDir?: string;
   /** The folder `xhs media` downloaded into: the note page then shows the stored copies of its images. */
@@ -116,7 +118,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   api.get("/runs/:id/events", async (c) => runEvents(c, { store, queue: store, control, pollMs }, idParam(c, "id")));
 
   const needControl = (): RunControl => {
-    if (!control) throw new ConflictError("this server has no client to crawl with: start and resume are off");
+    if (!control)
+      throw new ConflictError(
+        options.readOnlyReason ?? "this server has no client to crawl with: read-only, start, pause and resume are off",
+      );
     return control;
   };
   const body = async (c: Context): Promise<unknown> => {

@@ -26,6 +26,8 @@ describe("xhs demo", () => {
     expect(first.stderr).toMatch(/simulator is serving at http:\/\/127\.0\.0\.1:\d+/);
     expect(first.stderr).toMatch(/xhs export notes --db xhs-demo\.db/);
     expect(first.stderr).toMatch(/sqlite3 xhs-demo\.db/);
+    // The dashboard too: it needs no key for a demo database (read-only).
+    expect(first.stderr).toMatch(/xhs serve --db xhs-demo\.db +# the web dashboard/);
     expect(first.stderr).toMatch(/TIKHUB_API_KEY/);
 
     const path = join(dir, "xhs-demo.db");

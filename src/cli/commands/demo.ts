@@ -62,6 +62,7 @@ function epilogue(report: RunReport, db: string): string {
     `  xhs export notes --db ${db} --format csv -o notes.csv        # opens in a spreadsheet (UTF-8, formula-safe)`,
     `  xhs export comments --db ${db} --format jsonl`,
     `  sqlite3 ${db} "select id, title, likes, comments from notes order by likes desc limit 5"`,
+    `  xhs serve --db ${db}          # the web dashboard at http://127.0.0.1:8787/ (no key needed: read-only)`,
     "",
     "The same against TikHub (paid; every call is counted in the ledger):",
     "  export TIKHUB_API_KEY=…        # from https://user.tikhub.io",

@@ -2,14 +2,18 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { transportOf } from "../../client/create-client.js";
+import type { XhsClient } from "../../client/types.js";
+import { BudgetExceededError } from "../../core/errors.js";
 import { createDashboard, type Dashboard } from "../../dashboard/index.js";
 import { UnsafeBindError } from "../../server/security.js";
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../../server/start.js";
+import { PROBLEM_TYPES, problem } from "../../service/problem.js";
 import type { SqlStore } from "../../store/sql/sql-store.js";
 import { contextOf } from "../context.js";
-import { UsageError } from "../errors.js";
+import { MissingApiKeyError, UsageError } from "../errors.js";
 import { createCliLogger } from "../logger.js";
-import { addClientOptions, clientFromOptions, parseNonNegativeNumber } from "../options.js";
+import { addClientOptions, clientFromOptions, NO_KEY_PLACEHOLDER, parseNonNegativeNumber } from "../options.js";
 import { openCliStore } from "../store-option.js";
 
 export function parsePort(value: string): number {
@@ -48,6 +52,33 @@ type ServeOptionValues = {
   db?: string | undefined;
   mediaDir?: string | undefined;
 };
+
+/** What start, pause and resume answer (409) on a server started without a key. */
+export const NO_KEY_READ_ONLY =
+  "no key: read-only. This server was started without TIKHUB_API_KEY, so it shows the database but starts, pauses " +
+  "and resumes nothing; set TIKHUB_API_KEY and restart `xhs serve` to crawl.";
+
+/**
+ * `xhs serve --db` without a key (e.g. after the no-key `xhs demo`): the dashboard reads the database; the client
+ * exists only because the server is built over one, and a gate refuses every upstream call before it is made
+ * (the HTTP API and MCP answer 503 upstream-credentials, nothing leaves for TikHub with a placeholder key).
+ */
+function readOnlyClient(client: XhsClient): XhsClient {
+  const refusal = problem(
+    PROBLEM_TYPES.upstreamCredentials,
+    503,
+    "No TikHub key: read-only",
+    "This server was started without TIKHUB_API_KEY: it serves its database's dashboard only. Set TIKHUB_API_KEY and restart to call TikHub.",
+  );
+  const ledger = transportOf(client)?.ledger;
+  if (!ledger) throw new Error("read-only serve: the client has no ledger to gate");
+  ledger.addGate({
+    reserve: (endpoint, _price, series) => {
+      throw new BudgetExceededError(refusal.body.detail, { endpoint, ...(series ? { series } : {}), cause: refusal });
+    },
+  });
+  return client;
+}
 
 export function register(program: Command): void {
   // Options are added one statement at a time on a declared type: an inferred commander chain costs
@@ -101,7 +132,7 @@ downloads. Its actions (start, pause, resume a run) need a token even on loopbac
 made at start and printed here (log in once on the page).
 
 Examples:
-  xhs serve --db xhs-demo.db                    # then open http://127.0.0.1:8787/
+  xhs serve --db xhs-demo.db                    # then open http://127.0.0.1:8787/ (no key: read-only)
   xhs serve --port 8787 --max-cost 5
   XHS_SERVER_TOKEN=$(openssl rand -hex 24) xhs serve --host 0.0.0.0 --max-cost 20
   curl -s 'http://127.0.0.1:8787/v1/search/notes?q=露营&sort=latest&limit=5'`,
@@ -110,9 +141,19 @@ Examples:
       const ctx = contextOf(command);
       const token = ctx.env["XHS_SERVER_TOKEN"]?.trim() || undefined;
       const { maxCost, ...clientFlags } = opts;
-      const client = await clientFromOptions(clientFlags, ctx);
-      const logger = createCliLogger(ctx.stderr, { redact: ctx.redact, level: opts.verbose ? "debug" : "info" });
       const target = opts.db ?? (ctx.env["XHS_DATABASE_URL"]?.trim() || undefined);
+      // No key but a database: serve its dashboard read-only (without a database there is nothing to serve: exit 3).
+      let readOnly = false;
+      let client: XhsClient;
+      try {
+        client = await clientFromOptions(clientFlags, ctx);
+      } catch (error) {
+        if (!(error instanceof MissingApiKeyError) || !target) throw error;
+        readOnly = true;
+        const placeholder = { ...ctx, env: { ...ctx.env, TIKHUB_API_KEY: NO_KEY_PLACEHOLDER } };
+        client = readOnlyClient(await clientFromOptions(clientFlags, placeholder));
+      }
+      const logger = createCliLogger(ctx.stderr, { redact: ctx.redact, level: opts.verbose ? "debug" : "info" });
       // Opened before listening: a bad --db is exit 2 with nothing served.
       const store: SqlStore | null = target ? await openCliStore(ctx, target, { secrets: [...ctx.secrets] }) : null;
       // Dashboard actions need a secret even on loopback: the server token, else one made now and printed.
@@ -120,7 +161,7 @@ Examples:
       const dashboard: Dashboard | null = store
         ? createDashboard({
             store,
-            client,
+            ...(readOnly ? { readOnlyReason: NO_KEY_READ_ONLY } : { client }),
             redact: (text) => ctx.redactData(text),
             ...(opts.mediaDir ? { mediaDir: resolve(ctx.cwd, opts.mediaDir) } : {}),
             onError: (error) => logger.error("dashboard error", { error: ctx.redact(String(error)) }),
@@ -157,7 +198,12 @@ Examples:
           `${opts.mcp ? `, MCP: ${server.url}/mcp` : ""}; ${token ? "Bearer token required" : "loopback only, no token"}` +
           `${maxCost !== undefined ? `; cap $${maxCost}/day` : ""}). Ctrl-C to stop.\n`,
       );
-      if (dashboard && target) {
+      if (dashboard && target && readOnly) {
+        ctx.stderr.write(
+          `Dashboard of ${store?.target ?? target}: ${server.url}/ (read-only: TIKHUB_API_KEY is not set, so start, ` +
+            "pause and resume are off and the HTTP API and MCP answer 503 to anything that needs TikHub; set it and restart to crawl)\n",
+        );
+      } else if (dashboard && target) {
         ctx.stderr.write(
           `Dashboard of ${store?.target ?? target}: ${server.url}/` +
             (token
