@@ -3,7 +3,7 @@
  * stores, and when what the run spent since it was given stops a session, with the message it says.
  */
 import { describe, expect, it } from "vitest";
-import { budgetLimits, runBudgetSpent } from "../../src/crawl/engine/budget.js";
+import { budgetLimits, budgetSpent, runBudgetSpent } from "../../src/crawl/engine/budget.js";
 
 describe("a budget's limits", () => {
   it("keeps only the limits it sets; none at all is no budget", () => {
@@ -39,5 +39,18 @@ describe("the run's budget", () => {
     );
     expect(runBudgetSpent({ maxCalls: 10, maxCostUsd: 1 }, { calls: 9, costUsd: 0.99 })).toBeNull();
     expect(runBudgetSpent({}, { calls: 1e9, costUsd: 1e9 })).toBeNull();
+  });
+});
+
+describe("the money budget's slack: a spend within a nanodollar of the limit is the limit", () => {
+  // Prices are summed in floating point, so the check allows 1e-9 of slack; the edge of that slack is reached too.
+  const edge = 0.3 - 1e-9;
+  it("stops a session at exactly the limit less the slack, and not a hair below it", () => {
+    expect(budgetSpent({ maxCostUsd: 0.3 }, { calls: 0, costUsd: edge })).toBe("--max-cost 0.3 reached");
+    expect(budgetSpent({ maxCostUsd: 0.3 }, { calls: 0, costUsd: edge - 1e-9 })).toBeNull();
+  });
+  it("stops a run's shared budget the same way", () => {
+    expect(runBudgetSpent({ maxCostUsd: 0.3 }, { calls: 0, costUsd: edge })).toBe("the run's budget of $0.3 is spent");
+    expect(runBudgetSpent({ maxCostUsd: 0.3 }, { calls: 0, costUsd: edge - 1e-9 })).toBeNull();
   });
 });
