@@ -65,6 +65,8 @@ function allow(calls: number): void {
 const requested: string[] = [];
 
 const LAPTOP = { width: 1366, height: 768 };
+/** The zone pages opened without one show times in: this machine's. */
+const HERE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const PHONE = { width: 390, height: 844 };
 
 /**
@@ -119,6 +121,43 @@ async function focusOutline(page: Page): Promise<{ style: string; width: number 
     "(() => { const s = getComputedStyle(document.activeElement); return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) }; })()",
   );
 }
+
+/**
+ * Every <time> on the page with its date (YYYY-MM-DD) and its clock time each on one line (it may break between
+ * them): the texts of those that do not.
+ * (Strings: evaluated in the page, where `document` exists; this file is typed for Node.)
+ */
+const TIMES_WHOLE = `(() => {
+  const times = [...document.querySelectorAll("time")];
+  const lines = (node, start, end) => {
+    const range = document.createRange();
+    range.setStart(node, start);
+    range.setEnd(node, end);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  };
+  const broken = times.filter((t) => {
+    const walker = document.createTreeWalker(t, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      // Each space-free piece (the date, the clock time) on one line.
+      let at = 0;
+      for (const piece of node.textContent.split(" ")) {
+        if (piece && lines(node, at, at + piece.length) > 1) return true;
+        at += piece.length + 1;
+      }
+    }
+    return false;
+  }).map((t) => t.textContent);
+  return { times: times.length, broken };
+})()`;
+
+/** Each error kind of the run health table on one line: the cells' texts where one is not. */
+const ERRORS_WHOLE = `(() => {
+  const cells = [...document.querySelectorAll("section[aria-labelledby='health-title'] td.errors")];
+  // One line: every fragment at one height (Chromium gives a rect per text node, not per line).
+  const lines = (el) => new Set([...el.getClientRects()].map((r) => Math.round(r.top))).size;
+  const broken = cells.filter((td) => [...td.children].some((kind) => lines(kind) > 1)).map((td) => td.textContent);
+  return { cells: cells.length, broken };
+})()`;
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -276,7 +315,18 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     // Nothing wider than the screen: tables scroll inside their own box.
     // (A string: evaluated in the page, where `document` exists; this file is typed for Node.)
     expect(await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+    // At 390 px a date never breaks inside itself (at most between the day and the clock time), and each error
+    // kind of the health table stays whole ("限流 ×2", not a character a line).
+    expect(await phone.evaluate(TIMES_WHOLE)).toEqual({ times: expect.any(Number), broken: [] });
+    expect(await phone.evaluate(ERRORS_WHOLE)).toEqual({ cells: expect.any(Number), broken: [] });
+    expect(await phone.locator("section[aria-labelledby='health-title'] td.errors").count()).toBeGreaterThan(0);
     await shot(phone, "run-phone");
+    await phone.goto(`${server.url}/#/runs`);
+    await expect.poll(() => phone.locator('[data-testid="runs"] tbody tr').count()).toBeGreaterThan(1);
+    const runsTimes = (await phone.evaluate(TIMES_WHOLE)) as { times: number; broken: string[] };
+    expect(runsTimes.times).toBeGreaterThan(1);
+    expect(runsTimes.broken).toEqual([]);
+    await shot(phone, "runs-phone");
     await phone.goto(`${server.url}/#/notes`);
     await expect.poll(() => phone.locator('[data-testid="notes"] tbody tr').count()).toBe(20);
     expect(await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
@@ -608,6 +658,10 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     expect((await focusOutline(page)).style).toBe("solid");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.url()).toMatch(/#\/runs\/\d{8}-/);
+    const runId = decodeURIComponent(page.url().split("#/runs/")[1]!);
+    // Named after its keyword, on the page and in its tab's title.
+    await expect.poll(() => text(page.locator("h1"))).toBe("运行 控制台：露营");
+    expect(await page.title()).toBe("运行 控制台：露营 · xhs-kit 控制台");
     const finished = page.locator('[data-testid="jobs-finished"]');
     const status = page.locator('[data-testid="run-status"]');
     // Held before its first call: the page shows the run going, nothing finished.
@@ -633,6 +687,10 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     await expect.poll(() => text(page.locator('[data-testid="stop-reason"]'))).toMatch(/^停止原因：已暂停/);
     const health = await text(page.locator('section[aria-labelledby="health-title"] tbody'));
     expect(health).not.toMatch(/searchNotes|aborted|timeout|rate_limited/);
+    // Once the run settled, the page shows what the API (the store) holds: no number left from the last event.
+    await expect.poll(() => shownNumbers(page), { timeout: 15_000 }).toEqual(await apiNumbers(runId));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await shownNumbers(page)).toEqual(await apiNumbers(runId));
     await shot(page, "run-paused");
 
     // Resume: Tab, then Space this time.
@@ -642,6 +700,20 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     await expect.poll(() => text(status), { timeout: 25_000 }).toBe("已完成");
     await expect.poll(() => text(finished)).toMatch(/^(\d+) \/ \1$/);
     expect(await text(page.locator('[data-testid="run-calls"]'))).toContain("上限 400");
+    // Finished live: the numbers, the end time and the sessions are the API's (QA saw "结束于 —，会话 4 次").
+    await expect.poll(() => shownNumbers(page), { timeout: 15_000 }).toEqual(await apiNumbers(runId));
+    const report = (
+      await fetchJson<{ report: { finishedAt: string | null; sessions: number } }>(
+        `/api/dashboard/runs/${encodeURIComponent(runId)}`,
+      )
+    ).report;
+    expect(report.finishedAt).not.toBeNull();
+    expect(report.sessions).toBe(2);
+    await expect
+      .poll(() => text(page.locator("section[aria-labelledby='failed-title'] p.sub")))
+      .toBe(
+        `开始于 ${localTime((await store.getRun(runId))!.createdAt, HERE)}，结束于 ${localTime(report.finishedAt!, HERE)}，会话 2 次。`,
+      );
     await shot(page, "run-done");
     await page.context().close();
   }, 90_000);
@@ -652,6 +724,43 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     expect(foreign).toEqual([]);
   });
 });
+
+/** The run page's numbers: its status, finished / all jobs, calls, spend and the jobs by state. */
+async function shownNumbers(page: Page): Promise<string[]> {
+  const at = (id: string) => text(page.locator(`[data-testid="${id}"]`));
+  // The number itself, without the budget line under it.
+  const first = (id: string) =>
+    page.locator(`[data-testid="${id}"]`).evaluate((el) => (el.firstChild?.textContent ?? "").trim());
+  return [
+    await at("run-status"),
+    await at("jobs-finished"),
+    await first("run-calls"),
+    await first("run-cost"),
+    await text(page.locator("section[aria-labelledby='jobs-title'] ul")),
+  ];
+}
+
+/** The same numbers from the API's answer, formatted as the page does. */
+async function apiNumbers(runId: string): Promise<string[]> {
+  const { summary } = await fetchJson<{
+    summary: {
+      status: string;
+      jobs: Record<"pending" | "leased" | "done" | "failed", number>;
+      calls: number;
+      costUsd: number;
+    };
+  }>(`/api/dashboard/runs/${encodeURIComponent(runId)}`);
+  const j = summary.jobs;
+  const status: Record<string, string> = { interrupted: "已暂停", completed: "已完成", running: "进行中" };
+  const n = (v: number) => v.toLocaleString("en-US");
+  return [
+    status[summary.status] ?? summary.status,
+    `${n(j.done + j.failed)} / ${n(j.pending + j.leased + j.done + j.failed)}`,
+    n(summary.calls),
+    usd(summary.costUsd),
+    `等待：${n(j.pending)}执行中：${n(j.leased)}完成：${n(j.done)}失败：${n(j.failed)}`,
+  ];
+}
 
 /** The element's text (textContent: what the DOM holds, whatever the layout). */
 async function text(locator: Locator): Promise<string> {

@@ -22,9 +22,17 @@ export function Time(props: { iso: string | null | undefined; none?: string }) {
   const { iso } = props;
   if (!iso) return <>{props.none ?? "—"}</>;
   const utc = isoUtc(iso);
+  // A narrow column may break between the date and the clock time, never inside either ("2026-08-" / "23").
+  const [day, clock] = time(iso).split(" ");
   return (
     <time dateTime={utc} title={utc}>
-      {time(iso)}
+      <span class="nowrap">{day}</span>
+      {clock !== undefined && (
+        <>
+          {" "}
+          <span class="nowrap">{clock}</span>
+        </>
+      )}
     </time>
   );
 }

@@ -57,6 +57,7 @@ function BreakerCells(props: { breaker: SeriesBreakerReading | null | undefined 
   return (
     <>
       <td
+        class="breaker"
         data-state={b.state}
         title={Object.entries(b.capabilities)
           .map(([cap, st]) => `${cap}: ${st}`)
@@ -104,6 +105,15 @@ export function RunPage(props: SessionProps & { id: string }) {
   const [settled, setSettled] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const { reload } = detail;
+  const name = detail.data?.report.name ?? null;
+  // The tab says which run it is (its name, e.g. 控制台：露营), as `xhs runs list` does.
+  useEffect(() => {
+    const before = document.title;
+    document.title = `运行 ${name ?? props.id} · xhs-kit 控制台`;
+    return () => {
+      document.title = before;
+    };
+  }, [name, props.id]);
 
   useEffect(() => {
     const source = new EventSource(`/api/dashboard/runs/${encodeURIComponent(props.id)}/events`);
@@ -228,6 +238,7 @@ export function RunPage(props: SessionProps & { id: string }) {
             {!props.session.session && <a href={href("login")}>登录以启用操作</a>}
           </div>
         )}
+        {data && !data.canControl && <p class="sub">只读：此服务器没有 TikHub 密钥，不能暂停或继续运行。</p>}
         {actionError && <Problem text={actionError} />}
       </section>
 
@@ -281,10 +292,16 @@ export function RunPage(props: SessionProps & { id: string }) {
                   <td>{h.series}</td>
                   <td class="num">{count(h.calls)}</td>
                   <td class="num">{count(h.ok)}</td>
-                  <td title={Object.keys(h.errors).join(", ")}>
-                    {Object.entries(h.errors)
-                      .map(([kind, n]) => `${ERROR_KIND[kind] ?? kind} ×${n}`)
-                      .join("，") || "无"}
+                  {/* Each kind with its count stays on one line; kinds wrap between them (not a character a line). */}
+                  <td class="errors" title={Object.keys(h.errors).join(", ")}>
+                    {Object.entries(h.errors).length === 0
+                      ? "无"
+                      : Object.entries(h.errors).map(([kind, n], i) => (
+                          <span key={kind} class="nowrap">
+                            {i > 0 && "，"}
+                            {ERROR_KIND[kind] ?? kind} ×{n}
+                          </span>
+                        ))}
                   </td>
                   <td class="num">
                     {count(h.latencyMsP50)} / {count(h.latencyMsP95)} 毫秒

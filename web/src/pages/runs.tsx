@@ -38,7 +38,7 @@ export function RunsPage(props: SessionProps) {
             <tr key={run.id}>
               <td>
                 <a href={href(`runs/${run.id}`)}>{run.name ?? run.id}</a>
-                <div class="sub">{run.id}</div>
+                <div class="sub nowrap">{run.id}</div>
               </td>
               <td>
                 <span class={`status status-${run.status}`}>{STATUS[run.status] ?? run.status}</span>
@@ -46,7 +46,7 @@ export function RunsPage(props: SessionProps) {
               <td>
                 <Time iso={run.createdAt} />
               </td>
-              <td>
+              <td class="nowrap">
                 {count(run.jobs.done)} / {count(run.jobs.failed)} / {count(total)}
               </td>
               <td class="num">{count(run.calls)}</td>
@@ -57,7 +57,12 @@ export function RunsPage(props: SessionProps) {
         {runs.data && runs.data.runs.length === 0 && <EmptyRow columns={6} text="这个数据库还没有运行。" />}
       </Table>
       {runs.data?.canControl && <StartForm {...props} onStarted={runs.reload} />}
-      {runs.data && !runs.data.canControl && <p class="note">此服务器没有客户端，只能查看，不能开始运行。</p>}
+      {runs.data && !runs.data.canControl && (
+        <p class="note" data-testid="read-only">
+          只读：此服务器没有 TikHub 密钥（未设 TIKHUB_API_KEY），可以查看，不能开始、暂停或继续运行。设置密钥后重启 xhs
+          serve 即可采集。
+        </p>
+      )}
     </>
   );
 }
