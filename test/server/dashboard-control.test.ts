@@ -176,9 +176,9 @@ describe("run control", () => {
     const detail = await get<Detail>(`/api/dashboard/runs/${runId}`);
     expect(detail.summary.status).toBe("running");
     expect(detail.summary.budget).toMatchObject({ maxCalls: 40, maxCostUsd: 2, callsUsed: 2 });
-    const app = detail.health.find((h) => h.series === "app_v2");
-    expect(app?.breaker?.state).toBe("open");
-    expect(app?.breaker?.stale).toBe(true);
+    const appV2 = detail.health.find((h) => h.series === "app_v2");
+    expect(appV2?.breaker?.state).toBe("open");
+    expect(appV2?.breaker?.stale).toBe(true);
     expect(detail.runHealth.writers).toHaveLength(1);
     const list = await get<{ runs: { id: string; budget: { maxCalls: number } | null }[] }>("/api/dashboard/runs");
     expect(list.runs.find((r) => r.id === runId)?.budget?.maxCalls).toBe(40);
@@ -186,10 +186,27 @@ describe("run control", () => {
     // Paused from here: the other process stops at its next look at the run, its jobs given back.
     const paused = await post(`/api/dashboard/runs/${runId}/pause`, {});
     expect(paused.status).toBe(200);
+    // The page's live stream, opened at once: the run says paused but the other process still holds a job.
+    const streamed = app.request(`http://127.0.0.1:8787/api/dashboard/runs/${runId}/events`).then((r) => r.text());
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await store.jobCounts(runId)).leased).toBe(1);
     for (const tick of [...ticks]) tick();
     await new Promise((resolve) => setTimeout(resolve, 20));
     release();
     const result = await crawling;
+    // The stream ended only once that process let go: its last numbers are the store's, not the ones at the pause.
+    const events = [...(await streamed).matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({
+      event: m[1],
+      data: m[2]!,
+    }));
+    expect(events.at(-1)?.event).toBe("end");
+    const last = JSON.parse(events.filter((e) => e.event === "progress").at(-1)!.data) as {
+      jobs: Record<string, number>;
+      calls: number;
+    };
+    expect(last.jobs).toEqual(await store.jobCounts(runId));
+    expect(last.jobs.leased).toBe(0);
+    expect(last.calls).toBe((await store.ledgerTotals({ runId })).calls);
     expect(result.stopReason).toBe("paused");
     expect(fake.calls).toHaveLength(3);
     const after = await store.getRun(runId);
