@@ -187,7 +187,9 @@ describe("run control", () => {
     const paused = await post(`/api/dashboard/runs/${runId}/pause`, {});
     expect(paused.status).toBe(200);
     // The page's live stream, opened at once: the run says paused but the other process still holds a job.
-    const streamed = app.request(`http://127.0.0.1:8787/api/dashboard/runs/${runId}/events`).then((r) => r.text());
+    const streamed = Promise.resolve(app.request(`http://127.0.0.1:8787/api/dashboard/runs/${runId}/events`)).then(
+      (r: Response) => r.text(),
+    );
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect((await store.jobCounts(runId)).leased).toBe(1);
     for (const tick of [...ticks]) tick();
