@@ -20,6 +20,7 @@ import {
 import { runCrawl } from "../../src/crawl/engine.js";
 import { normalizePlan } from "../../src/crawl/plan/normalize.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { attemptEvent } from "../support/attempt-event.js";
 import { createFakeClient } from "./fake-client.js";
 
 const T0 = Date.parse("2026-03-01T10:00:00.000Z");
@@ -30,22 +31,13 @@ const notesPlan = (count: number) =>
     "health-test",
   );
 
-function attempt(over: Partial<AttemptEvent>): AttemptEvent {
-  return {
+const attempt = (over: Partial<AttemptEvent>): AttemptEvent =>
+  attemptEvent({
     at: new Date(T0).toISOString(),
     capability: "note",
     endpoint: "app_v2/get_image_note_detail",
-    series: "app_v2",
-    httpStatus: 200,
-    outcome: "ok",
-    latencyMs: 100,
-    billable: true,
-    costUsd: 0.01,
-    retry: 0,
-    failover: false,
     ...over,
-  };
-}
+  });
 
 /** A manual `every`: the test runs the ticks. */
 function manualTicks() {

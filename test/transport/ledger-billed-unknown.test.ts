@@ -7,25 +7,11 @@ import { describe, expect, it } from "vitest";
 import { BudgetExceededError } from "../../src/core/errors.js";
 import type { AttemptEvent } from "../../src/core/types.js";
 import { billedUnknown, Ledger } from "../../src/transport/ledger.js";
+import { attemptEvent } from "../support/attempt-event.js";
 
 const EP = "app_v2/search_notes";
 
-function event(overrides: Partial<AttemptEvent> = {}): AttemptEvent {
-  return {
-    at: "2026-12-03T00:00:00.000Z",
-    capability: "searchNotes",
-    endpoint: EP,
-    series: "app_v2",
-    httpStatus: 200,
-    outcome: "ok",
-    latencyMs: 100,
-    billable: true,
-    costUsd: 0.01,
-    retry: 0,
-    failover: false,
-    ...overrides,
-  };
-}
+const event = (overrides: Partial<AttemptEvent> = {}): AttemptEvent => attemptEvent({ endpoint: EP, ...overrides });
 
 /** Aborted while the request was out: no status, not known billed (what the transport records). */
 const cancelled = (overrides: Partial<AttemptEvent> = {}) =>

@@ -8,25 +8,11 @@ import { BudgetExceededError } from "../../src/core/errors.js";
 import { percentile } from "../../src/core/stats.js";
 import type { AttemptEvent } from "../../src/core/types.js";
 import { Ledger } from "../../src/transport/ledger.js";
+import { attemptEvent } from "../support/attempt-event.js";
 
 const EP = "app_v2/search_notes";
 
-function event(overrides: Partial<AttemptEvent> = {}): AttemptEvent {
-  return {
-    at: "2026-12-03T00:00:00.000Z",
-    capability: "searchNotes",
-    endpoint: EP,
-    series: "app_v2",
-    httpStatus: 200,
-    outcome: "ok",
-    latencyMs: 100,
-    billable: true,
-    costUsd: 0.01,
-    retry: 0,
-    failover: false,
-    ...overrides,
-  };
-}
+const event = (overrides: Partial<AttemptEvent> = {}): AttemptEvent => attemptEvent({ endpoint: EP, ...overrides });
 
 /** What `reserve` threw, or fails the test. */
 function refusal(ledger: Ledger, endpoint = EP): BudgetExceededError {
