@@ -89,7 +89,8 @@ export function renderScale(input: ScaleResult | ScaleResult[]): string {
       passes
         .map(
           (p, i) =>
-            `(${i + 1}) seed ${p.seed}, ${p.notesPerKey} notes per keyword, ${when(p.measuredAt)}, ${load(p.loadAverage)}`,
+            `(${i + 1}) seed ${p.seed}, ${p.notesPerKey} notes per keyword, ${when(p.measuredAt)}` +
+            `${p.commit ? ` at ${p.commit}` : ""}, ${load(p.loadAverage)}`,
         )
         .join("; ") +
       ".",

@@ -7,7 +7,7 @@
  *
  * Real time (the workers are separate processes). Needs a Postgres server: `--pg URL` or XHS_TEST_DATABASE_URL.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
@@ -58,6 +58,8 @@ export interface ScaleResult {
   /** When it ran (ISO 8601 UTC) and the 1-minute load average before and after: a busy machine starves workers. */
   measuredAt: string;
   loadAverage: { start: number; end: number };
+  /** The commit measured (written by --append). */
+  commit?: string;
   cells: ScaleCell[];
   postgres: { upsertsPerSecond: number; leasesPerSecond: number; connections: number };
 }
@@ -326,7 +328,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (append) {
     const before: unknown = existsSync(append) ? JSON.parse(readFileSync(append, "utf8")) : [];
     const passes = Array.isArray(before) ? before : [before];
-    writeFileSync(append, `${JSON.stringify([...passes, result], null, 2)}\n`);
+    // The commit measured, so a table of passes made at different times says which code each one ran.
+    const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).stdout.trim() || undefined;
+    writeFileSync(append, `${JSON.stringify([...passes, { ...result, commit }], null, 2)}\n`);
   }
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
