@@ -1,16 +1,17 @@
 // `xhs demo`: the main job, offline. Starts the built-in TikHub simulator with a mild fault profile,
 // crawls a keyword with details, comments, replies and authors into ./xhs-demo.db, prints the report.
 import { existsSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
 import { normalizePlan } from "../../crawl/plan/normalize.js";
 import type { PlanFile } from "../../crawl/plan/schema.js";
 import type { RunReport } from "../../crawl/report.js";
-import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
+import { displayUrl } from "../../store/postgres/open.js";
+import { deleteAllRows } from "../../store/sql/empty.js";
 import { type CliContext, contextOf, writeText } from "../context.js";
 import { UsageError } from "../errors.js";
 import { EXIT } from "../exit-codes.js";
 import { parsePositiveInt } from "../options.js";
+import { dbTarget, openCliStore, sqliteFileOf } from "../store-option.js";
 import { executeCrawl } from "./crawl.js";
 
 export const DEMO_DB = "xhs-demo.db";
@@ -35,23 +36,26 @@ export const DEMO_PLAN: PlanFile = {
 
 /**
  * Every run re-starts from an empty database, so the report always shows a whole crawl. Only a
- * database the demo made is removed (all its runs are demo runs); anything else is refused.
+ * database the demo made is emptied (all its runs are demo runs); anything else is refused. A SQLite
+ * file is removed; a Postgres database keeps its schema and loses its rows.
  */
-async function clearPreviousDemo(path: string, shown: string): Promise<void> {
-  if (!existsSync(path)) return;
-  const store = openSqliteStore(path);
+async function clearPreviousDemo(ctx: CliContext, target: string, shown: string): Promise<void> {
+  const file = sqliteFileOf(ctx, target);
+  if (file !== null && !existsSync(file)) return;
+  const store = await openCliStore(ctx, target);
   try {
     const runs = await store.listRuns({ limit: 1000 });
     const foreign = runs.filter((run) => (run.plan as { name?: string } | null)?.name !== DEMO_NAME);
     if (foreign.length > 0 || ((await store.countRecords("notes")) > 0 && runs.length === 0)) {
       throw new UsageError(
-        `${shown} holds more than a demo crawl; give the demo another --db path (it starts from an empty database)`,
+        `${shown} holds more than a demo crawl; give the demo another --db (it starts from an empty database)`,
       );
     }
+    if (file === null) await deleteAllRows(store);
   } finally {
     await store.close();
   }
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+  if (file !== null) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
 }
 
 function epilogue(report: RunReport, db: string): string {
@@ -61,7 +65,7 @@ function epilogue(report: RunReport, db: string): string {
     `  xhs runs show ${report.runId} --db ${db}`,
     `  xhs export notes --db ${db} --format csv -o notes.csv        # opens in a spreadsheet (UTF-8, formula-safe)`,
     `  xhs export comments --db ${db} --format jsonl`,
-    `  sqlite3 ${db} "select id, title, likes, comments from notes order by likes desc limit 5"`,
+    `  ${db.startsWith("postgres") ? "psql" : "sqlite3"} ${db} "select id, title, likes, comments from notes order by likes desc limit 5"`,
     `  xhs serve --db ${db}          # the web dashboard at http://127.0.0.1:8787/ (no key needed: read-only)`,
     "",
     "The same against TikHub (paid; every call is counted in the ledger):",
@@ -77,7 +81,12 @@ export function register(program: Command): void {
     .description(
       "Run a representative crawl against the built-in TikHub simulator (no key, nothing paid) and print its report.",
     )
-    .addOption(new Option("--db <path>", `SQLite database to write (default ./${DEMO_DB}; emptied first)`))
+    .addOption(
+      new Option(
+        "--db <path|url>",
+        `SQLite file or postgres:// URL to write (default XHS_DATABASE_URL, else ./${DEMO_DB}); a demo's own database is emptied first, any other refused`,
+      ),
+    )
     .addOption(
       new Option(
         "--seed <n>",
@@ -120,8 +129,8 @@ export interface DemoOptions {
 }
 
 export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<RunReport> {
-  const db = opts.db ?? DEMO_DB;
-  const path = resolve(ctx.cwd, db);
+  // A SQLite file or a Postgres URL (--db, else XHS_DATABASE_URL, else ./xhs-demo.db), like every --db.
+  const db = dbTarget(ctx, opts.db, DEMO_DB);
   const { startSimulator, FaultProfileError } = await import("../../simulator/index.js");
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
@@ -131,7 +140,7 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<RunRe
     throw error;
   }
   try {
-    await clearPreviousDemo(path, db);
+    await clearPreviousDemo(ctx, db, displayUrl(db));
     await writeText(
       ctx.stderr,
       `xhs demo: the built-in TikHub simulator is serving at ${sim.url} (fault profile "${opts.faults ?? "mild"}": ` +

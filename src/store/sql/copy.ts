@@ -70,7 +70,9 @@ export function countsAgree(c: TableCopy): boolean {
 
 /** The shared limiter's table (its default name, shared-limit-postgres.ts): rate-limit state, not data. */
 const LIMITER_TABLE = "xhs_rate_limit_buckets";
-const SKIPPED = new Set(["schema_migrations", LIMITER_TABLE]);
+/** Tables that hold state, not data: never copied, never emptied (the demo's fresh start keeps them too). */
+export const NOT_DATA_TABLES: ReadonlySet<string> = new Set(["schema_migrations", LIMITER_TABLE]);
+const SKIPPED = NOT_DATA_TABLES;
 
 async function countRows(store: SqlStore, table: string): Promise<number> {
   const { rows } = await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(store.db());
