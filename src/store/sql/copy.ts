@@ -17,7 +17,7 @@
  * (the dashboard's page 2,000 of 100,000 notes: 309 ms before, 29 ms after).
  */
 import { type RawBuilder, sql } from "kysely";
-import { InvalidInputError } from "../../core/errors.js";
+import { InvalidInputError, XhsError } from "../../core/errors.js";
 import { dialectNamed, type Row, type TableShape } from "./dialect.js";
 import { isNoteSearchTable, rebuildNoteSearch } from "./note-search.js";
 import type { SqlStore } from "./sql-store.js";
@@ -55,11 +55,11 @@ export class TargetNotEmptyError extends InvalidInputError {
   }
 }
 
-/** The copy's counts differ: it was rolled back. */
-export class CopyCountsDifferError extends Error {
+/** The copy's counts differ: it was rolled back. ("shape": what was written is not what was read.) */
+export class CopyCountsDifferError extends XhsError {
   constructor(readonly tables: TableCopy[]) {
     const differ = tables.filter((c) => !countsAgree(c)).map((c) => c.table);
-    super(`${differ.length} table(s) differ after the copy: ${differ.join(", ")}`);
+    super("shape", `${differ.length} table(s) differ after the copy: ${differ.join(", ")}`);
   }
 }
 
