@@ -17,28 +17,46 @@ import { freshPostgresDatabase, hasPostgres } from "../support/services.js";
 
 const WRITE = "pg-control-token-0123456789abcdef";
 
+/**
+ * A dashboard over a fresh Postgres database (its own client slow, so a worker has jobs to take), and beside it what
+ * an `xhs worker` holds: its own store handle, pg-boss and client. `close` ends all of it and drops the database.
+ */
+async function dashboardWithWorker(label: string, workerLatencyMs?: number) {
+  const database = await freshPostgresDatabase(label);
+  const store = await openPostgresStore(database.url);
+  const dashboardClient = createFakeClient({ latencyMs: 40 });
+  const dashboard = createDashboard({ store, client: dashboardClient, assetsDir: "/nonexistent" });
+  const app = createApp({
+    runtime: createServerRuntime({ client: dashboardClient }),
+    rateLimit: false,
+    mcp: false,
+    dashboard: { app: dashboard.app, writeToken: WRITE },
+  });
+  const post = (path: string, body: unknown) =>
+    app.request(`http://127.0.0.1:8787${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${WRITE}` },
+      body: JSON.stringify(body),
+    });
+  const workerStore = await openPostgresStore(database.url);
+  const boss = await startPgBossQueue(database.url, workerStore, { deliveryExpirySeconds: 30 });
+  const workerClient = createFakeClient(workerLatencyMs === undefined ? {} : { latencyMs: workerLatencyMs });
+  const close = async () => {
+    await dashboard.close();
+    await boss.stop();
+    await workerStore.close();
+    await store.close();
+    await database.drop();
+  };
+  return { store, dashboard, dashboardClient, post, workerStore, boss, workerClient, close };
+}
+
 describe.skipIf(!hasPostgres())("dashboard on Postgres", () => {
   it("starts a run through pg-boss that an xhs worker shares to the end, with no job run twice", async () => {
-    const database = await freshPostgresDatabase("dashpg");
-    const store = await openPostgresStore(database.url);
-    // The dashboard's own session is slow, so the worker has jobs to take.
-    const dashboardClient = createFakeClient({ latencyMs: 40 });
-    const dashboard = createDashboard({ store, client: dashboardClient, assetsDir: "/nonexistent" });
-    const app = createApp({
-      runtime: createServerRuntime({ client: dashboardClient }),
-      rateLimit: false,
-      mcp: false,
-      dashboard: { app: dashboard.app, writeToken: WRITE },
-    });
-    const workerStore = await openPostgresStore(database.url);
-    const boss = await startPgBossQueue(database.url, workerStore, { deliveryExpirySeconds: 30 });
-    const workerClient = createFakeClient();
+    const { store, dashboard, dashboardClient, post, workerStore, boss, workerClient, close } =
+      await dashboardWithWorker("dashpg");
     try {
-      const started = await app.request("http://127.0.0.1:8787/api/dashboard/runs", {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${WRITE}` },
-        body: JSON.stringify({ keyword: "露营", limit: 12, comments: 4, maxCalls: 1000 }),
-      });
+      const started = await post("/api/dashboard/runs", { keyword: "露营", limit: 12, comments: 4, maxCalls: 1000 });
       expect(started.status).toBe(202);
       const { runId } = (await started.json()) as { runId: string };
 
@@ -73,34 +91,12 @@ describe.skipIf(!hasPostgres())("dashboard on Postgres", () => {
       // The budget the dashboard gave is the run's, for the worker too.
       expect(run?.budget?.maxCalls).toBe(1000);
     } finally {
-      await dashboard.close();
-      await boss.stop();
-      await workerStore.close();
-      await store.close();
-      await database.drop();
+      await close();
     }
   }, 60_000);
 
   it("pauses the worker with the run, and the worker takes the run up again after the resume", async () => {
-    const database = await freshPostgresDatabase("dashpause");
-    const store = await openPostgresStore(database.url);
-    const dashboardClient = createFakeClient({ latencyMs: 40 });
-    const dashboard = createDashboard({ store, client: dashboardClient, assetsDir: "/nonexistent" });
-    const app = createApp({
-      runtime: createServerRuntime({ client: dashboardClient }),
-      rateLimit: false,
-      mcp: false,
-      dashboard: { app: dashboard.app, writeToken: WRITE },
-    });
-    const post = (p: string, body: unknown) =>
-      app.request(`http://127.0.0.1:8787${p}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${WRITE}` },
-        body: JSON.stringify(body),
-      });
-    const workerStore = await openPostgresStore(database.url);
-    const boss = await startPgBossQueue(database.url, workerStore, { deliveryExpirySeconds: 30 });
-    const workerClient = createFakeClient({ latencyMs: 20 });
+    const { store, post, workerStore, boss, workerClient, close } = await dashboardWithWorker("dashpause", 20);
     const stopWorker = new AbortController();
     const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     let working: Promise<unknown> = Promise.resolve();
@@ -146,11 +142,7 @@ describe.skipIf(!hasPostgres())("dashboard on Postgres", () => {
     } finally {
       stopWorker.abort();
       await working;
-      await dashboard.close();
-      await boss.stop();
-      await workerStore.close();
-      await store.close();
-      await database.drop();
+      await close();
     }
   }, 90_000);
 });
