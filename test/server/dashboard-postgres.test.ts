@@ -96,7 +96,10 @@ describe.skipIf(!hasPostgres())("dashboard on Postgres", () => {
   }, 60_000);
 
   it("pauses the worker with the run, and the worker takes the run up again after the resume", async () => {
-    const { store, post, workerStore, boss, workerClient, close } = await dashboardWithWorker("dashpause", 20);
+    const { store, dashboard, post, workerStore, boss, workerClient, close } = await dashboardWithWorker(
+      "dashpause",
+      20,
+    );
     const stopWorker = new AbortController();
     const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     let working: Promise<unknown> = Promise.resolve();
@@ -120,6 +123,8 @@ describe.skipIf(!hasPostgres())("dashboard on Postgres", () => {
       // The worker's session sees the pause at its next look at the run (once a second) and leaves the run.
       for (let i = 0; i < 400 && left.length === 0; i += 1) await wait(25);
       expect(left).toEqual(["interrupted/paused"]);
+      // The dashboard crawls the run too: its own session sees the pause at its own next look and gives its jobs back.
+      for (let i = 0; i < 400 && dashboard.control?.active(runId); i += 1) await wait(25);
       expect((await store.jobCounts(runId)).leased).toBe(0);
       expect((await store.getRun(runId))?.status).toBe("interrupted");
       const pending = (await store.jobCounts(runId)).pending;
